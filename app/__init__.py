@@ -1,0 +1,87 @@
+"""SKM-Pool: the application factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask, g, has_request_context, request, session
+from flask_login import current_user
+
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from config import CONFIGS, DEFAULT_SECRET, Config, ProductionConfig
+
+
+def select_locale() -> str:
+    """Pick the UI language: explicit choice, then the user's profile, then the browser."""
+    languages = ("de", "en")
+    if not has_request_context():
+        return "de"  # CLI and scheduler: German unless force_locale() says otherwise
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return request.accept_languages.best_match(languages) or "de"
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    """Build the app; the scheduler is deliberately not started here (it is its own process)."""
+    if config_class is None:
+        config_class = CONFIGS[os.environ.get("FLASK_CONFIG", "development")]
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_relative_config=True,
+    )
+    app.config.from_object(config_class)
+    if issubclass(config_class, ProductionConfig) and app.config["SECRET_KEY"] == DEFAULT_SECRET:
+        raise RuntimeError("SECRET_KEY must be set in production")
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+
+    from app import models  # noqa: F401  (register mappers)
+    from app.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id))
+
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please log in to see this page.")
+
+    from app.auth import bp as auth_bp
+    from app.coordination import bp as coordination_bp
+    from app.main import bp as main_bp
+    from app.mediator import bp as mediator_bp
+    from app.pool import bp as pool_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(pool_bp, url_prefix="/pool")
+    app.register_blueprint(coordination_bp, url_prefix="/coordination")
+    app.register_blueprint(mediator_bp, url_prefix="/me")
+
+    from app.cli import register_cli
+    from app.templating import register_templating
+
+    register_cli(app)
+    register_templating(app)
+
+    @app.before_request
+    def _remember_request_start() -> None:
+        g.locale = select_locale()
+
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+    return app

@@ -1,0 +1,7 @@
+"""Coordinator area: institutions and their accounts (requests follow in their own issue)."""
+
+from flask import Blueprint
+
+bp = Blueprint("coordination", __name__)
+
+from app.coordination import routes  # noqa: E402,F401

@@ -1,0 +1,28 @@
+"""Form helpers shared by several blueprints."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length
+
+from app.labels import choices
+
+
+class FilterForm(FlaskForm):
+    """GET filter forms carry no CSRF token (they change nothing)."""
+
+    class Meta:
+        csrf = False
+
+
+class InviteForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    locale = SelectField(_l("Language"), choices=[("de", "Deutsch"), ("en", "English")])
+    submit = SubmitField(_l("Send invitation"))
+
+
+def blank_choice(kind: str, blank_label) -> list:
+    return [("", blank_label), *choices(kind)]

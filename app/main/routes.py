@@ -1,0 +1,91 @@
+"""Landing page, language switch and error handlers."""
+
+from __future__ import annotations
+
+from flask import abort, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
+
+from app.auth.routes import _safe_next
+from app.extensions import db
+from app.main import bp
+
+
+@bp.route("/")
+def index():
+    """Send each role to its start page."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    if current_user.role == "coordinator":
+        return redirect(url_for("pool.mediators"))
+    return render_template("main/home.html")
+
+
+@bp.route("/language/<code>", methods=["POST"])
+def set_language(code: str):
+    """Switch the UI language and remember it in the session (and the profile)."""
+    if code not in ("de", "en"):
+        abort(404)
+    session["locale"] = code
+    if current_user.is_authenticated:
+        current_user.locale = code
+        db.session.commit()
+    return redirect(_safe_next(request.form.get("next")) or url_for("main.index"))
+
+
+@bp.route("/healthz")
+def healthz():
+    """Trivial endpoint for load balancers and the benchmark baseline."""
+    return jsonify(status="ok")
+
+
+@bp.route("/me")
+@login_required
+def me():
+    return redirect(url_for("main.index"))
+
+
+def _error(code: int, title: str, text: str):
+    return render_template("errors/error.html", code=code, title=title, text=text), code
+
+
+@bp.app_errorhandler(400)
+def bad_request(_e):
+    return _error(400, _("Bad request"), _("The request could not be understood."))
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(_e):
+    return _error(
+        400,
+        _("Form expired"),
+        _("The form was open too long or was sent from elsewhere. Please try again."),
+    )
+
+
+@bp.app_errorhandler(403)
+def forbidden(_e):
+    return _error(403, _("Access denied"), _("You do not have permission to see this page."))
+
+
+@bp.app_errorhandler(404)
+def not_found(_e):
+    return _error(404, _("Page not found"), _("This page does not exist (any more)."))
+
+
+@bp.app_errorhandler(429)
+def too_many(_e):
+    return _error(
+        429, _("Too many attempts"), _("Please wait a minute before you try again.")
+    )
+
+
+@bp.app_errorhandler(500)
+def server_error(_e):
+    db.session.rollback()
+    return _error(
+        500,
+        _("Something went wrong"),
+        _("An unexpected error occurred. Nothing you saved before is lost."),
+    )

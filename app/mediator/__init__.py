@@ -1,0 +1,7 @@
+"""The mediator's own area (self-service)."""
+
+from flask import Blueprint
+
+bp = Blueprint("mediator", __name__)
+
+from app.mediator import routes  # noqa: E402,F401

@@ -1,0 +1,24 @@
+"""Mediator self-service views; every query is scoped to the logged-in mediator."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user
+
+from app.auth.decorators import role_required
+from app.mediator import bp
+from app.services.mediators import police_certificate_due
+
+
+@bp.route("/profile")
+@role_required("mediator")
+def profile():
+    mediator = current_user.mediator
+    police = mediator.document("police_certificate")
+    return render_template(
+        "mediator/profile.html",
+        mediator=mediator,
+        pledge=mediator.document("pledge"),
+        police=police,
+        police_due=police_certificate_due(police) if police else None,
+    )

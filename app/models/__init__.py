@@ -1,0 +1,45 @@
+"""All models, imported so that Alembic and the mappers see every table."""
+
+from app.models.institution import ContactPerson, Institution
+from app.models.mediator import Absence, Availability, Document, Mediator, MediatorLanguage
+from app.models.meeting import Meeting, MeetingAttendance, MeetingSeries
+from app.models.messaging import AuditLog, IcsSequence, OutboxMessage, SentReminder
+from app.models.pool import (
+    Cohort,
+    Course,
+    CourseParticipant,
+    ModuleCompletion,
+    QualificationModule,
+    SupervisionGroup,
+    SupervisionMember,
+)
+from app.models.request import Assignment, InterpretingRequest, Offer
+from app.models.user import User
+
+__all__ = [
+    "Absence",
+    "Assignment",
+    "AuditLog",
+    "Availability",
+    "Cohort",
+    "ContactPerson",
+    "Course",
+    "CourseParticipant",
+    "Document",
+    "IcsSequence",
+    "Institution",
+    "InterpretingRequest",
+    "Mediator",
+    "MediatorLanguage",
+    "Meeting",
+    "MeetingAttendance",
+    "MeetingSeries",
+    "ModuleCompletion",
+    "Offer",
+    "OutboxMessage",
+    "QualificationModule",
+    "SentReminder",
+    "SupervisionGroup",
+    "SupervisionMember",
+    "User",
+]

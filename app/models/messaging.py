@@ -1,0 +1,80 @@
+"""The e-mail outbox, sent-reminder keys, iTIP sequence numbers and the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.base import in_check
+from app.timeutil import UTCDateTime, now_utc
+
+OUTBOX_STATUSES = ("pending", "sent", "dead")
+
+
+class OutboxMessage(db.Model):
+    """An e-mail written in the same transaction as the change that caused it."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        in_check("status", OUTBOX_STATUSES, "status"),
+        sa.Index("ix_outbox_message_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+    recipient: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(250))
+    body_text: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text, default="")
+    ics: Mapped[str] = mapped_column(sa.Text, default="")
+    ics_method: Mapped[str] = mapped_column(sa.String(20), default="")
+    dedupe_key: Mapped[Optional[str]] = mapped_column(sa.String(200), unique=True)
+    status: Mapped[str] = mapped_column(sa.String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+    sent_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class SentReminder(db.Model):
+    """A unique key per reminder, so restarts or a second scheduler never send one twice."""
+
+    __tablename__ = "sent_reminder"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+class IcsSequence(db.Model):
+    """The last iTIP SEQUENCE sent per event UID and recipient."""
+
+    __tablename__ = "ics_sequence"
+    __table_args__ = (sa.UniqueConstraint("uid", "recipient"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(sa.String(200))
+    recipient: Mapped[str] = mapped_column(sa.String(254))
+    sequence: Mapped[int] = mapped_column(default=0)
+
+
+class AuditLog(db.Model):
+    """Append-only record of who touched personal data or assignments."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (sa.Index("ix_audit_log_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
+    actor_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("app_user.id", ondelete="SET NULL")
+    )
+    actor_label: Mapped[str] = mapped_column(sa.String(254), default="")
+    action: Mapped[str] = mapped_column(sa.String(40))
+    object_type: Mapped[str] = mapped_column(sa.String(40))
+    object_id: Mapped[Optional[int]]
+    details: Mapped[str] = mapped_column(sa.Text, default="")

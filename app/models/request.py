@@ -1,0 +1,183 @@
+"""Interpreting requests, offers to mediators and assignments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import TimestampMixin, in_check
+from app.timeutil import UTCDateTime
+
+if TYPE_CHECKING:
+    from app.models.institution import Institution
+    from app.models.mediator import Mediator
+
+REQUEST_STATUSES = ("submitted", "offered", "assigned", "completed", "cancelled", "unfilled")
+OPEN_REQUEST_STATUSES = ("submitted", "offered")
+OCCASIONS = (
+    "parent_meeting",
+    "registration",
+    "support_plan",
+    "parents_evening",
+    "settling_in",
+    "counselling",
+    "other",
+)
+PLACE_KINDS = ("institution", "address")
+PREFERRED_GENDERS = ("none", "female", "male")
+OUTCOMES = ("took_place", "no_show")
+OFFER_STATUSES = ("pending", "accepted", "declined", "withdrawn", "expired")
+ASSIGNMENT_STATUSES = ("active", "cancelled", "completed")
+REPORT_STATUSES = ("none", "reported", "approved")
+
+
+class InterpretingRequest(TimestampMixin, db.Model):
+    __tablename__ = "interpreting_request"
+    __table_args__ = (
+        in_check("status", REQUEST_STATUSES, "status"),
+        in_check("occasion", OCCASIONS, "occasion"),
+        in_check("place_kind", PLACE_KINDS, "place_kind"),
+        in_check("preferred_gender", PREFERRED_GENDERS, "preferred_gender"),
+        sa.CheckConstraint("outcome IS NULL OR outcome IN ('took_place', 'no_show')", "outcome"),
+        sa.CheckConstraint("duration_minutes BETWEEN 15 AND 480", name="duration"),
+        sa.CheckConstraint("ends_at > starts_at", name="end_after_start"),
+        sa.CheckConstraint("family_members BETWEEN 1 AND 30", name="family_members"),
+        sa.Index("ix_interpreting_request_status_starts_at", "status", "starts_at"),
+        sa.Index("ix_interpreting_request_institution_starts_at", "institution_id", "starts_at"),
+        sa.Index("ix_interpreting_request_language_starts_at", "language_code", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("institution.id", ondelete="CASCADE")
+    )
+    created_by_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("app_user.id", ondelete="SET NULL")
+    )
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    duration_minutes: Mapped[int]
+    place_kind: Mapped[str] = mapped_column(sa.String(20), default="institution")
+    address: Mapped[str] = mapped_column(sa.String(250), default="")
+    room: Mapped[str] = mapped_column(sa.String(100), default="")
+    language_code: Mapped[str] = mapped_column(sa.String(3))
+    variety: Mapped[str] = mapped_column(sa.String(80), default="")
+    occasion: Mapped[str] = mapped_column(sa.String(30))
+    family_members: Mapped[int] = mapped_column(default=1)
+    preferred_gender: Mapped[str] = mapped_column(sa.String(10), default="none")
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    follow_up_of_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("interpreting_request.id", ondelete="SET NULL")
+    )
+    series_key: Mapped[Optional[str]] = mapped_column(sa.String(36), index=True)
+    status: Mapped[str] = mapped_column(sa.String(20), default="submitted")
+    urgent: Mapped[bool] = mapped_column(default=False)
+    assigned_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    escalated_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    late_cancellation: Mapped[bool] = mapped_column(default=False)
+    outcome: Mapped[Optional[str]] = mapped_column(sa.String(20))
+    outcome_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    note_purged_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+
+    institution: Mapped["Institution"] = relationship()
+    follow_up_of: Mapped[Optional["InterpretingRequest"]] = relationship(remote_side=[id])
+    offers: Mapped[list["Offer"]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", order_by="Offer.id"
+    )
+    assignments: Mapped[list["Assignment"]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", order_by="Assignment.id"
+    )
+
+    @property
+    def live_assignment(self) -> Optional["Assignment"]:
+        return next((a for a in self.assignments if a.status != "cancelled"), None)
+
+
+class Offer(db.Model):
+    __tablename__ = "offer"
+    __table_args__ = (
+        sa.UniqueConstraint("request_id", "mediator_id"),
+        in_check("status", OFFER_STATUSES, "status"),
+        sa.Index("ix_offer_mediator_status", "mediator_id", "status"),
+        sa.Index("ix_offer_status_expires_at", "status", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("interpreting_request.id", ondelete="CASCADE")
+    )
+    mediator_id: Mapped[int] = mapped_column(sa.ForeignKey("mediator.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(sa.String(20), default="pending")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    answered_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    decline_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+
+    request: Mapped[InterpretingRequest] = relationship(back_populates="offers")
+    mediator: Mapped["Mediator"] = relationship()
+
+
+class Assignment(TimestampMixin, db.Model):
+    """A mediator booked for a request; times are copied so overlap checks need one table."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (
+        in_check("status", ASSIGNMENT_STATUSES, "status"),
+        in_check("report_status", REPORT_STATUSES, "report_status"),
+        sa.CheckConstraint("ends_at > starts_at", name="end_after_start"),
+        sa.CheckConstraint(
+            "reported_minutes IS NULL OR reported_minutes BETWEEN 0 AND 960",
+            name="reported_minutes",
+        ),
+        sa.CheckConstraint("travel_km IS NULL OR travel_km >= 0", name="travel_km"),
+        sa.CheckConstraint(
+            "ticket_cost_cents IS NULL OR ticket_cost_cents >= 0", name="ticket_cost"
+        ),
+        # at most one live (active or completed) assignment per request
+        sa.Index(
+            "uq_assignment_live_request",
+            "request_id",
+            unique=True,
+            sqlite_where=sa.text("status != 'cancelled'"),
+            postgresql_where=sa.text("status != 'cancelled'"),
+        ),
+        sa.Index("ix_assignment_mediator_starts_at", "mediator_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("interpreting_request.id", ondelete="CASCADE")
+    )
+    mediator_id: Mapped[int] = mapped_column(sa.ForeignKey("mediator.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(sa.String(20), default="active")
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("app_user.id", ondelete="SET NULL")
+    )
+    override_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    sequence: Mapped[int] = mapped_column(default=0)
+    cancelled_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    cancelled_by: Mapped[str] = mapped_column(sa.String(20), default="")
+    cancel_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    late_cancellation: Mapped[bool] = mapped_column(default=False)
+    mediator_no_show: Mapped[bool] = mapped_column(default=False)
+    report_status: Mapped[str] = mapped_column(sa.String(20), default="none")
+    reported_minutes: Mapped[Optional[int]]
+    travel_km: Mapped[Optional[Decimal]] = mapped_column(sa.Numeric(7, 1))
+    ticket_cost_cents: Mapped[Optional[int]]
+    reported_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    approved_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("app_user.id", ondelete="SET NULL")
+    )
+
+    request: Mapped[InterpretingRequest] = relationship(back_populates="assignments")
+    mediator: Mapped["Mediator"] = relationship()

@@ -1,0 +1,81 @@
+"""User accounts and roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import TYPE_CHECKING, Optional
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+from app.models.base import TimestampMixin, in_check
+from app.timeutil import UTCDateTime
+
+if TYPE_CHECKING:
+    from app.models.institution import Institution
+    from app.models.mediator import Mediator
+
+ROLES = ("coordinator", "institution", "mediator")
+
+
+def new_feed_secret() -> str:
+    """Return a fresh per-user secret that feed tokens are derived from."""
+    return secrets.token_hex(16)
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "app_user"
+    __table_args__ = (
+        in_check("role", ROLES, "role"),
+        sa.CheckConstraint("email = lower(email)", name="email_lower"),
+        sa.CheckConstraint(
+            "role != 'institution' OR institution_id IS NOT NULL", name="institution_link"
+        ),
+        sa.CheckConstraint(
+            "role != 'mediator' OR mediator_id IS NOT NULL", name="mediator_link"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), default="")
+    password_hash: Mapped[Optional[str]] = mapped_column(sa.String(256))
+    role: Mapped[str] = mapped_column(sa.String(20))
+    locale: Mapped[str] = mapped_column(sa.String(5), default="de")
+    is_enabled: Mapped[bool] = mapped_column(default=True)
+    institution_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("institution.id", ondelete="CASCADE"), index=True
+    )
+    mediator_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("mediator.id", ondelete="CASCADE"), unique=True
+    )
+    feed_secret: Mapped[Optional[str]] = mapped_column(sa.String(64), default=new_feed_secret)
+    last_login_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+
+    institution: Mapped[Optional["Institution"]] = relationship(back_populates="users")
+    mediator: Mapped[Optional["Mediator"]] = relationship(back_populates="user")
+
+    @validates("email")
+    def _normalise_email(self, _key: str, value: str) -> str:
+        return value.strip().lower()
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: disabled users cannot log in
+        return self.is_enabled
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == "coordinator"
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"

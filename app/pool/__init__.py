@@ -1,0 +1,7 @@
+"""The pool of mediators, managed by the coordinator."""
+
+from flask import Blueprint
+
+bp = Blueprint("pool", __name__)
+
+from app.pool import routes  # noqa: E402,F401

@@ -1,0 +1,215 @@
+"""Coordinator views for mediators: list, record, languages, documents, invitation."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.decorators import coordinator_required
+from app.extensions import db
+from app.forms_common import InviteForm
+from app.models import Cohort, Mediator
+from app.pool import bp
+from app.pool.forms import (
+    LanguageForm,
+    MediatorFilterForm,
+    MediatorForm,
+    PledgeForm,
+    PoliceCertificateForm,
+)
+from app.services import accounts, audit
+from app.services import mediators as svc
+from app.services.errors import DomainError
+from app.services.languages import language_choices
+
+
+def _get_mediator(mediator_id: int) -> Mediator:
+    mediator = db.session.get(Mediator, mediator_id)
+    if mediator is None or mediator.erased_at is not None:
+        abort(404)
+    return mediator
+
+
+def _cohort_choices() -> list[tuple[int, str]]:
+    cohorts = db.session.scalars(sa.select(Cohort).order_by(Cohort.year))
+    return [(0, "–")] + [(c.id, str(c.year)) for c in cohorts]
+
+
+@bp.route("/mediators")
+@coordinator_required
+def mediators():
+    form = MediatorFilterForm(request.args)
+    locale = str(get_locale())
+    form.language.choices = [("", _("all"))] + language_choices(locale)
+    form.district.choices = [("", _("all"))] + [(d, d) for d in svc.districts()]
+    stmt = svc.search_query(
+        text=form.q.data or "",
+        language=form.language.data or "",
+        status=form.status.data or "",
+        district=form.district.data or "",
+    )
+    page = db.paginate(stmt, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    return render_template("pool/mediators.html", form=form, page=page)
+
+
+@bp.route("/mediators/new", methods=["GET", "POST"])
+@coordinator_required
+def new_mediator():
+    form = MediatorForm()
+    form.cohort_id.choices = _cohort_choices()
+    if form.validate_on_submit():
+        mediator = Mediator()
+        _fill(form, mediator)
+        svc.save_mediator(current_user, mediator, created=True)
+        db.session.commit()
+        flash(_("Mediator saved."), "success")
+        return redirect(url_for("pool.mediator", mediator_id=mediator.id))
+    return render_template("pool/mediator_form.html", form=form, mediator=None)
+
+
+def _fill(form: MediatorForm, mediator: Mediator) -> None:
+    form.populate_obj(mediator)
+    mediator.cohort_id = form.cohort_id.data or None
+    mediator.email = (form.email.data or "").strip().lower()
+
+
+@bp.route("/mediators/<int:mediator_id>/edit", methods=["GET", "POST"])
+@coordinator_required
+def edit_mediator(mediator_id: int):
+    mediator = _get_mediator(mediator_id)
+    form = MediatorForm(obj=mediator)
+    form.cohort_id.choices = _cohort_choices()
+    if request.method == "GET":
+        form.cohort_id.data = mediator.cohort_id or 0
+    if form.validate_on_submit():
+        _fill(form, mediator)
+        svc.save_mediator(current_user, mediator, created=False)
+        db.session.commit()
+        flash(_("Mediator saved."), "success")
+        return redirect(url_for("pool.mediator", mediator_id=mediator.id))
+    return render_template("pool/mediator_form.html", form=form, mediator=mediator)
+
+
+@bp.route("/mediators/<int:mediator_id>")
+@coordinator_required
+def mediator(mediator_id: int):
+    mediator = _get_mediator(mediator_id)
+    return _detail(mediator)
+
+
+def _detail(mediator: Mediator, **forms):
+    lang_form = forms.get("lang_form") or LanguageForm()
+    lang_form.code.choices = language_choices(str(get_locale()))
+    pledge = mediator.document("pledge")
+    police = mediator.document("police_certificate")
+    invite_form = forms.get("invite_form") or InviteForm(
+        name=mediator.full_name, email=mediator.email
+    )
+    return render_template(
+        "pool/mediator.html",
+        mediator=mediator,
+        lang_form=lang_form,
+        pledge_form=forms.get("pledge_form") or PledgeForm(),
+        police_form=forms.get("police_form") or PoliceCertificateForm(),
+        invite_form=invite_form,
+        pledge=pledge,
+        police=police,
+        police_due=svc.police_certificate_due(police) if police else None,
+    ), (400 if forms else 200)
+
+
+@bp.route("/mediators/<int:mediator_id>/languages", methods=["POST"])
+@coordinator_required
+def add_language(mediator_id: int):
+    mediator = _get_mediator(mediator_id)
+    form = LanguageForm()
+    form.code.choices = language_choices(str(get_locale()))
+    if not form.validate_on_submit():
+        return _detail(mediator, lang_form=form)
+    try:
+        svc.add_language(current_user, mediator, form.code.data, form.variety.data or "",
+                         form.level.data)
+    except DomainError as exc:
+        form.code.errors = [str(exc)]
+        return _detail(mediator, lang_form=form)
+    db.session.commit()
+    flash(_("Language added."), "success")
+    return redirect(url_for("pool.mediator", mediator_id=mediator.id))
+
+
+@bp.route("/mediators/<int:mediator_id>/languages/<int:language_id>/delete", methods=["POST"])
+@coordinator_required
+def remove_language(mediator_id: int, language_id: int):
+    mediator = _get_mediator(mediator_id)
+    try:
+        svc.remove_language(current_user, mediator, language_id)
+    except DomainError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("pool.mediator", mediator_id=mediator.id))
+    db.session.commit()
+    flash(_("Language removed."), "success")
+    return redirect(url_for("pool.mediator", mediator_id=mediator.id))
+
+
+@bp.route("/mediators/<int:mediator_id>/pledge", methods=["POST"])
+@coordinator_required
+def record_pledge(mediator_id: int):
+    mediator = _get_mediator(mediator_id)
+    form = PledgeForm()
+    if not form.validate_on_submit():
+        return _detail(mediator, pledge_form=form)
+    svc.record_pledge(current_user, mediator, form.signed_on.data)
+    db.session.commit()
+    flash(_("Confidentiality pledge recorded."), "success")
+    return redirect(url_for("pool.mediator", mediator_id=mediator.id))
+
+
+@bp.route("/mediators/<int:mediator_id>/police-certificate", methods=["POST"])
+@coordinator_required
+def record_police_certificate(mediator_id: int):
+    mediator = _get_mediator(mediator_id)
+    form = PoliceCertificateForm()
+    if not form.validate_on_submit():
+        return _detail(mediator, police_form=form)
+    try:
+        svc.record_police_certificate(
+            current_user,
+            mediator,
+            inspected_on=form.inspected_on.data,
+            issued_on=form.issued_on.data,
+            has_relevant_entry=form.has_relevant_entry.data,
+        )
+    except DomainError as exc:
+        form.issued_on.errors = [str(exc)]
+        return _detail(mediator, police_form=form)
+    db.session.commit()
+    flash(_("Inspection of the police certificate recorded."), "success")
+    return redirect(url_for("pool.mediator", mediator_id=mediator.id))
+
+
+@bp.route("/mediators/<int:mediator_id>/invite", methods=["POST"])
+@coordinator_required
+def invite_mediator(mediator_id: int):
+    mediator = _get_mediator(mediator_id)
+    form = InviteForm()
+    if not form.validate_on_submit():
+        return _detail(mediator, invite_form=form)
+    if mediator.user is not None:
+        flash(_("This mediator already has an account."), "error")
+        return redirect(url_for("pool.mediator", mediator_id=mediator.id))
+    try:
+        user = accounts.create_user(
+            form.email.data, "mediator", name=form.name.data, mediator=mediator,
+            locale=form.locale.data,
+        )
+    except DomainError as exc:
+        form.email.errors = [str(exc)]
+        return _detail(mediator, invite_form=form)
+    accounts.invite(current_user, user)
+    audit.record(current_user, "create", "user", user.id, role="mediator")
+    db.session.commit()
+    flash(_("Invitation sent to %(email)s.", email=user.email), "success")
+    return redirect(url_for("pool.mediator", mediator_id=mediator.id))

@@ -1,0 +1,55 @@
+"""Jinja filters and globals: local time, language names, labels."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask, request, url_for
+from flask_babel import format_date, format_datetime, get_locale
+
+from app.labels import label
+from app.navigation import NAV_ITEMS
+from app.services.languages import language_name
+
+
+def _locale() -> str:
+    return str(get_locale() or "de")
+
+
+def register_templating(app: Flask) -> None:
+    """Register the filters every template relies on."""
+
+    @app.template_filter("localdt")
+    def localdt(value: dt.datetime | None, fmt: str = "short") -> str:
+        if value is None:
+            return ""
+        if _locale() == "de" and fmt == "short":
+            return format_datetime(value, "dd.MM.yyyy, HH:mm 'Uhr'")
+        return format_datetime(value, fmt)
+
+    @app.template_filter("localdate")
+    def localdate(value: dt.date | dt.datetime | None, fmt: str = "medium") -> str:
+        if value is None:
+            return ""
+        if isinstance(value, dt.datetime):
+            return format_datetime(value, "dd.MM.yyyy" if _locale() == "de" else "medium")
+        return format_date(value, "dd.MM.yyyy" if _locale() == "de" and fmt == "medium" else fmt)
+
+    @app.template_filter("language")
+    def language(code: str) -> str:
+        return language_name(code, _locale())
+
+    @app.template_global("label")
+    def label_global(kind: str, value) -> str:
+        return label(kind, value)
+
+    @app.template_global("url_with")
+    def url_with(**changes) -> str:
+        """Return the current URL with some query arguments replaced (for pagination)."""
+        args = request.args.to_dict()
+        args.update(dict(changes.items()))
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+    @app.context_processor
+    def inject_locale() -> dict:
+        return {"current_locale": _locale(), "nav_items": NAV_ITEMS}

@@ -1,0 +1,235 @@
+"""Shared fixtures: a real database (SQLite file or a fresh PostgreSQL database per run),
+the app/client/runner trio, factories returning callables, a real SMTP server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import threading
+import uuid
+from email import message_from_bytes, policy
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from app import create_app
+from app.extensions import db, limiter
+from app.models import Institution, Mediator, MediatorLanguage, User
+from app.timeutil import freeze
+from config import TestingConfig
+
+PG_URL = os.environ.get("SKM_TEST_POSTGRES_URL")
+
+
+def _admin_url(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """Yield a fresh, empty database URL for this run (and drop it afterwards)."""
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        return
+    name = f"skm_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(_admin_url(PG_URL), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base, _, _ = PG_URL.rpartition("/")
+    yield f"{base}/{name}"
+    with psycopg.connect(_admin_url(PG_URL), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def _app(database_url):
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+
+    application = create_app(Config)
+    with application.app_context():
+        upgrade()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture()
+def app(_app):
+    """The app with an app context pushed; every table is emptied after the test."""
+    with _app.app_context():
+        yield _app
+        db.session.rollback()
+        db.session.remove()
+        freeze(None)
+        limiter.reset()
+        _empty_tables()
+    _app.config["MAIL_PORT"] = 0
+
+
+def _empty_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+class IsolatedClient(FlaskClient):
+    """Run every request in its own app context, as in production (fresh g and session).
+
+    Without this, requests would reuse the test's app context, sharing `g` (cached locale,
+    cached current_user) and the test's database session between requests.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture()
+def client(app):
+    app.test_client_class = IsolatedClient
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture()
+def clock():
+    """Freeze the app clock; call the fixture's result with an aware datetime to move it."""
+
+    def set_clock(moment: dt.datetime) -> dt.datetime:
+        freeze(moment)
+        return moment
+
+    yield set_clock
+    freeze(None)
+
+
+# --- factories -----------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def make_institution(app):
+    counter = iter(range(1, 10_000))
+
+    def make(**kwargs) -> Institution:
+        n = next(counter)
+        values = {"name": f"Kita Test {n}", "kind": "kita", "district": "Nord",
+                  "street": f"Teststraße {n}", "postcode": "55218", "city": "Rheinstadt"}
+        values.update(kwargs)
+        inst = Institution(**values)
+        db.session.add(inst)
+        db.session.flush()
+        return inst
+
+    return make
+
+
+@pytest.fixture()
+def make_mediator(app):
+    counter = iter(range(1, 10_000))
+
+    def make(languages=(("tir", "", "native"),), **kwargs) -> Mediator:
+        n = next(counter)
+        values = {"first_name": f"Vorname{n}", "last_name": f"Nachname{n}", "gender": "female",
+                  "status": "active", "email": f"mittler{n}@example.org", "district": "Nord"}
+        values.update(kwargs)
+        mediator = Mediator(**values)
+        for code, variety, level in languages:
+            mediator.languages.append(MediatorLanguage(code=code, variety=variety, level=level))
+        db.session.add(mediator)
+        db.session.flush()
+        return mediator
+
+    return make
+
+
+@pytest.fixture()
+def make_user(app, make_institution, make_mediator):
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = "coordinator", password: str = "correct-horse-battery", **kwargs) -> User:
+        n = next(counter)
+        if role == "institution" and "institution" not in kwargs:
+            kwargs["institution"] = make_institution()
+        if role == "mediator" and "mediator" not in kwargs:
+            kwargs["mediator"] = make_mediator()
+        user = User(email=kwargs.pop("email", f"{role}{n}@example.org"), role=role,
+                    name=kwargs.pop("name", f"{role.title()} {n}"), **kwargs)
+        user.set_password(password)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture()
+def login(client):
+    """Log a user in through the real login form (CSRF disabled only via the token helper)."""
+
+    def do_login(user: User, password: str = "correct-horse-battery"):
+        token = csrf_token(client, "/auth/login")
+        return client.post("/auth/login", data={"email": user.email, "password": password,
+                                                "csrf_token": token})
+
+    return do_login
+
+
+def csrf_token(client, path: str) -> str:
+    """Fetch a page and return the CSRF token of its first form."""
+    import re
+
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+# --- real SMTP server ----------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.messages = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
+        msg = message_from_bytes(envelope.content, policy=policy.default)
+        with self.lock:
+            self.messages.append(msg)
+        return "250 OK"
+
+
+@pytest.fixture()
+def smtp_server(app):
+    """Run aiosmtpd on a free loopback port and point the app at it."""
+    handler = _Collector()
+    port = _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config["MAIL_PORT"] = port
+    try:
+        yield handler
+    finally:
+        controller.stop()

@@ -1,0 +1,77 @@
+"""The schema lives in Alembic: empty → head matches the models; head → base → head works."""
+
+import uuid
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+
+from app import create_app
+from app.extensions import db
+from config import TestingConfig
+from tests.conftest import PG_URL, _admin_url
+
+
+@pytest.fixture()
+def scratch_url(tmp_path):
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path / 'migrate.sqlite'}"
+        return
+    name = f"skm_mig_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(_admin_url(PG_URL), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield f"{PG_URL.rpartition('/')[0]}/{name}"
+    with psycopg.connect(_admin_url(PG_URL), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_upgrade_check_downgrade_upgrade(scratch_url):
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = scratch_url
+
+    app = create_app(Config)
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as conn:
+            diff = compare_metadata(
+                MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata
+            )
+        assert diff == [], f"models and migrations differ: {diff}"
+        tables = set(sa.inspect(db.engine).get_table_names())
+        assert {"app_user", "mediator", "interpreting_request", "assignment"} <= tables
+
+        downgrade(revision="base")
+        remaining = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
+        assert remaining == set()
+
+        upgrade()
+        assert "mediator" in sa.inspect(db.engine).get_table_names()
+        db.engine.dispose()
+
+
+def test_unique_email_is_enforced_by_the_database(app):
+    from app.models import User
+
+    db.session.add(User(email="a@example.org", role="coordinator"))
+    db.session.commit()
+    db.session.add(User(email="A@Example.org", role="coordinator"))
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_check_constraints_hold(app, make_mediator):
+    from app.models import Availability
+
+    mediator = make_mediator()
+    db.session.add(Availability(mediator=mediator, weekday=1,
+                                start_time=__import__("datetime").time(12),
+                                end_time=__import__("datetime").time(9)))
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
