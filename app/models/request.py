@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import TimestampMixin, in_check
-from app.timeutil import UTCDateTime
+from app.timeutil import UTCDateTime, now_utc
 
 if TYPE_CHECKING:
     from app.models.institution import Institution
@@ -115,7 +115,7 @@ class Offer(db.Model):
     )
     mediator_id: Mapped[int] = mapped_column(sa.ForeignKey("mediator.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(sa.String(20), default="pending")
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     answered_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
     decline_reason: Mapped[str] = mapped_column(sa.String(500), default="")
