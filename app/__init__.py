@@ -73,10 +73,12 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.register_blueprint(mediator_bp, url_prefix="/me")
 
     from app.cli import register_cli
+    from app.security import register_security
     from app.templating import register_templating
 
     register_cli(app)
     register_templating(app)
+    register_security(app)
 
     @app.before_request
     def _remember_request_start() -> None:
