@@ -114,3 +114,32 @@ def test_public_application_form_has_no_serious_accessibility_violations(server,
         violations = Axe().run(page).response["violations"]
         serious = [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
         assert serious == [], f"{path}: {serious}"
+
+
+def test_demo_certificate_prints_on_one_page(server, browser):
+    """The demo shows each pipeline stage and its mediator's certificate is one A4 page."""
+    import sqlalchemy as sa
+
+    from app.demo_data import LOGINS, seed_demo
+    from app.models import Mediator
+    from app.services import privacy, recruiting
+    from app.timeutil import today_local
+
+    seed_demo(db.session)
+    db.session.commit()
+    statuses = set(db.session.scalars(sa.select(Mediator.status)))
+    assert {"applicant", "in_training", "active", "retired", "rejected", "withdrawn"} <= statuses
+    assert any(not recruiting.next_steps(p) for p in recruiting.pipeline()
+               if p.status == "in_training")
+    assert privacy.expiring_documents(today_local())
+    demo = db.session.scalar(sa.select(Mediator).where(Mediator.last_name == "Tekle"))
+    _, email, password = LOGINS[0]
+    page = browser.new_page()
+    page.goto(f"{server}/auth/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("form button[type=submit] >> nth=-1")
+    page.wait_for_load_state()
+    assert page.goto(f"{server}/pool/mediators/{demo.id}/certificate").status == 200
+    assert page.locator(".certificate tbody tr").count() >= 3
+    assert _pdf_pages(page.pdf(format="A4", print_background=True)) == 1

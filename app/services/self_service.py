@@ -137,7 +137,8 @@ def pending_languages() -> list[MediatorLanguage]:
     """Return language changes awaiting the coordinator, oldest first."""
     return list(db.session.scalars(
         sa.select(MediatorLanguage).join(MediatorLanguage.mediator)
-        .where(MediatorLanguage.confirmed.is_(False), Mediator.erased_at.is_(None))
+        .where(MediatorLanguage.confirmed.is_(False), Mediator.erased_at.is_(None),
+               Mediator.status.in_(("applicant", "in_training", "active", "paused")))
         .options(contains_eager(MediatorLanguage.mediator))
         .order_by(MediatorLanguage.id)))
 
