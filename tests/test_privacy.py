@@ -16,6 +16,7 @@ from app.models import (
     Mediator,
     MediatorLanguage,
     ModuleCompletion,
+    Offer,
     QualificationModule,
     User,
 )
@@ -71,7 +72,9 @@ def test_erasure_keeps_statistics_exactly(make_user, make_mediator, make_institu
                                           end_time=dt.time(12)))
     gone.documents.append(Document(kind="pledge", recorded_on=dt.date(2020, 1, 1)))
     db.session.add(ModuleCompletion(mediator=gone, module=mod, completed_on=dt.date(2020, 2, 2)))
-    _assignment(gone, inst, dt.datetime(2025, 3, 3, 9, tzinfo=dt.UTC), 75)
+    req = _assignment(gone, inst, dt.datetime(2025, 3, 3, 9, tzinfo=dt.UTC), 75)
+    req.offers.append(Offer(mediator_id=gone.id, status="declined", decline_reason="Arzttermin",
+                            expires_at=dt.datetime(2025, 3, 1, tzinfo=dt.UTC)))
     _assignment(gone, inst, dt.datetime(2025, 4, 3, 9, tzinfo=dt.UTC), 50)
     _assignment(stays, inst, dt.datetime(2025, 4, 3, 9, tzinfo=dt.UTC), 60)
     db.session.commit()
@@ -89,6 +92,7 @@ def test_erasure_keeps_statistics_exactly(make_user, make_mediator, make_institu
     assert (erased.first_name, erased.last_name) == ("Gelöscht", f"#{gone.id}")
     assert (erased.email, erased.phone, erased.notes, erased.iban) == ("", "", "", "")
     assert erased.availability == [] and erased.documents == []
+    assert db.session.scalar(sa.select(Offer.decline_reason)) == ""
     assert db.session.scalar(sa.select(User).where(User.mediator_id == gone.id)) is None
     assert db.session.scalar(sa.select(AuditLog.actor_id).where(AuditLog.action == "erase")
                              ) == coordinator.id
@@ -207,7 +211,7 @@ def test_audit_log_is_readable_and_not_editable(client, login, make_user, make_m
     login(coordinator)
     html = client.get(f"/pool/audit?object_type=mediator&object_id={person.id}"
                       ).get_data(as_text=True)
-    assert "update" in html and "purge_note" not in html
+    assert "geändert" in html and "Notiz der Anfrage gelöscht" not in html
     assert client.post("/pool/audit", data={}).status_code in (400, 405)
     assert client.get("/pool/audit?object_id=abc").status_code == 200
     rules = [r for r in client.application.url_map.iter_rules() if "audit" in r.rule]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, session, url_for
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -54,6 +54,7 @@ def edit_profile():
         values["district"] = values["district"] or ""
         svc.update_profile(current_user, values, locale=form.locale.data)
         db.session.commit()
+        session["locale"] = form.locale.data  # the explicit choice wins over older toggles
         flash(_("Your data has been saved."), "success")
         return redirect(url_for("mediator.profile"))
     status = 400 if form.errors else 200

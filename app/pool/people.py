@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from app.auth.decorators import coordinator_required
 from app.extensions import db
-from app.labels import label
+from app.labels import choices, label
 from app.models import Mediator, User
 from app.pool import bp
 from app.pool.training_forms import AuditFilterForm, EraseForm, StatusForm
@@ -100,10 +100,7 @@ def expiring_documents():
 @coordinator_required
 def audit_log():
     form = AuditFilterForm(request.args)
-    form.object_type.choices = [("", _("all")), ("mediator", _("Mediator")),
-                                ("user", _("Account")), ("request", _("Request")),
-                                ("assignment", _("Assignment")),
-                                ("institution", _("Institution"))]
+    form.object_type.choices = [("", _("all")), *choices("audit_object")]
     object_id = form.object_id.data if form.validate() else None
     stmt = privacy.audit_query(form.object_type.data or "", object_id)
     page = db.paginate(stmt, per_page=50, error_out=False)

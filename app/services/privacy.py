@@ -106,7 +106,8 @@ def erase_mediator(actor: User | None, mediator: Mediator, *, reason: str = "req
 
     Kept: the row and its id (assignments, hours, offers and completions still point at it),
     status, gender, German level, district, cohort, dates, languages. Removed: names, contact,
-    notes, bank data, motivation, availability, absences, documents and the login account.
+    notes, bank data, motivation, availability, absences, documents, offer decline reasons and
+    the login account.
     """
     if mediator.erased_at is not None:
         raise DomainError(_("This person has already been erased."))
@@ -123,6 +124,8 @@ def erase_mediator(actor: User | None, mediator: Mediator, *, reason: str = "req
     mediator.availability.clear()
     mediator.absences.clear()
     mediator.documents.clear()
+    for offer in db.session.scalars(sa.select(Offer).where(Offer.mediator_id == mediator.id)):
+        offer.decline_reason = ""  # free text written by the person
     if mediator.user is not None:
         db.session.delete(mediator.user)
     mediator.erased_at = now_utc()

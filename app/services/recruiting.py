@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import current_app, render_template, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
@@ -107,7 +107,8 @@ def next_steps(mediator: Mediator) -> list[str]:
         return steps
     if mediator.status != "in_training":
         return []
-    steps = [_("Missing module: %(title)s", title=m.title_de) for m in
+    locale = str(get_locale() or "de")
+    steps = [_("Missing module: %(title)s", title=m.title(locale)) for m in
              missing_required_modules(mediator)]
     if mediator.document("pledge") is None:
         steps.append(_("Confidentiality pledge missing."))
