@@ -15,7 +15,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from app.extensions import db
-from app.models import Document, ModuleCompletion, QualificationModule
+from app.models import Cohort, Course, Document, ModuleCompletion, QualificationModule
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(shutil.which("chromium") is None,
@@ -143,3 +143,15 @@ def test_demo_certificate_prints_on_one_page(server, browser):
     assert page.goto(f"{server}/pool/mediators/{demo.id}/certificate").status == 200
     assert page.locator(".certificate tbody tr").count() >= 3
     assert _pdf_pages(page.pdf(format="A4", print_background=True)) == 1
+    from axe_playwright_python.sync_playwright import Axe
+
+    course_id = db.session.scalar(sa.select(Course.id))
+    cohort_id = db.session.scalar(sa.select(Cohort.id))
+    for path in ("/pool/applicants", "/pool/courses", f"/pool/courses/{course_id}",
+                 "/pool/cohorts", f"/pool/cohorts/{cohort_id}", "/pool/modules",
+                 "/pool/documents/expiring", "/pool/language-changes", "/pool/audit",
+                 f"/pool/mediators/{demo.id}"):
+        assert page.goto(f"{server}{path}").status == 200, path
+        violations = Axe().run(page).response["violations"]
+        serious = [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
+        assert serious == [], f"{path}: {serious}"

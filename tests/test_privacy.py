@@ -237,3 +237,16 @@ def test_mediator_sees_only_own_certificate(client, login, make_user, make_media
     login(user)
     assert client.get("/me/certificate").status_code == 200
     assert client.get(f"/pool/mediators/{other.id}/certificate").status_code == 403
+
+
+def test_audit_entries_cannot_be_changed_through_the_orm(app, make_user):
+    entry = AuditLog(actor_label="x", action="update", object_type="mediator", object_id=1)
+    db.session.add(entry)
+    db.session.commit()
+    entry.action = "nothing happened"
+    with pytest.raises(privacy.AuditLogChangeError):
+        db.session.flush()
+    db.session.rollback()
+    db.session.delete(db.session.get(AuditLog, entry.id))
+    with pytest.raises(privacy.AuditLogChangeError):
+        db.session.flush()

@@ -31,6 +31,17 @@ from app.services.errors import DomainError
 from app.timeutil import now_utc, to_local
 
 ERASABLE_STATUSES = ("retired", "rejected", "withdrawn")
+
+
+class AuditLogChangeError(RuntimeError):
+    """Raised when code tries to change or delete an audit entry through the ORM."""
+
+
+@sa.event.listens_for(AuditLog, "before_update")
+@sa.event.listens_for(AuditLog, "before_delete")
+def _refuse_audit_change(_mapper, _connection, target: AuditLog) -> None:
+    """Keep the audit trail append-only in the application (no view edits it either)."""
+    raise AuditLogChangeError(f"audit entry {target.id} cannot be changed")
 NEVER_STARTED = ("applicant", "rejected", "withdrawn")
 
 
