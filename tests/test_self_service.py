@@ -95,6 +95,9 @@ def test_coordinator_rejects_pending_language(client, login, make_user, make_med
                        data={"csrf_token": token}).status_code == 302
     db.session.expire_all()
     assert db.session.get(MediatorLanguage, pending) is None
+    again = client.post(f"/pool/language-changes/{pending}/confirm", data={"csrf_token": token})
+    assert again.status_code == 409
+    assert "nicht mehr offen" in again.get_data(as_text=True)
 
 
 def test_availability_rules(client, me):

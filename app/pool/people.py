@@ -34,6 +34,10 @@ def _get_mediator(mediator_id: int) -> Mediator:
 @bp.route("/applicants")
 @coordinator_required
 def applicants():
+    return _applicants_page()
+
+
+def _applicants_page(status: int = 200):
     people = recruiting.pipeline()
     forms = {}
     for person in people:
@@ -42,7 +46,8 @@ def applicants():
                                for s in recruiting.TRANSITIONS[person.status]]
         forms[person.id] = form
     steps = {p.id: recruiting.next_steps(p) for p in people}
-    return render_template("pool/applicants.html", people=people, forms=forms, steps=steps)
+    return render_template("pool/applicants.html", people=people, forms=forms,
+                           steps=steps), status
 
 
 @bp.route("/mediators/<int:mediator_id>/status", methods=["POST"])
@@ -53,13 +58,13 @@ def change_status(mediator_id: int):
     form.status.choices = [(s, s) for s in recruiting.TRANSITIONS.get(mediator.status, ())]
     if not form.validate_on_submit():
         flash(_("This change of status is not possible."), "error")
-        return redirect(url_for("pool.applicants"))
+        return _applicants_page(400)
     try:
         recruiting.change_status(current_user, mediator, form.status.data)
     except DomainError as exc:
         db.session.rollback()
         flash(str(exc), "error")
-        return redirect(url_for("pool.applicants"))
+        return _applicants_page(409)
     db.session.commit()
     flash(_("Status of %(name)s changed to %(status)s.", name=mediator.full_name,
             status=label("mediator_status", mediator.status)), "success")
@@ -69,8 +74,12 @@ def change_status(mediator_id: int):
 @bp.route("/language-changes")
 @coordinator_required
 def language_changes():
+    return _language_changes_page()
+
+
+def _language_changes_page(status: int = 200):
     return render_template("pool/language_changes.html",
-                           pending=self_service.pending_languages())
+                           pending=self_service.pending_languages()), status
 
 
 @bp.route("/language-changes/<int:language_id>/<any(confirm, reject):decision>",
@@ -81,7 +90,7 @@ def decide_language(language_id: int, decision: str):
         self_service.decide_language(current_user, language_id, confirm=decision == "confirm")
     except DomainError as exc:
         flash(str(exc), "error")
-        return redirect(url_for("pool.language_changes"))
+        return _language_changes_page(409)
     db.session.commit()
     flash(_("Language confirmed.") if decision == "confirm" else _("Language rejected."),
           "success")

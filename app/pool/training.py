@@ -148,7 +148,7 @@ def remove_participant(course_id: int, participant_id: int):
         svc.remove_participant(current_user, course, participant_id)
     except DomainError as exc:
         flash(str(exc), "error")
-        return redirect(url_for("pool.course", course_id=course.id))
+        return _course_page(course, status=404)
     db.session.commit()
     flash(_("Participant removed."), "success")
     return redirect(url_for("pool.course", course_id=course.id))
