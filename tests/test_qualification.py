@@ -133,3 +133,49 @@ def test_cohort_views(client, login, coordinator):
     assert again.status_code == 400
     cohort = db.session.scalar(sa.select(Cohort))
     assert client.get(f"/pool/cohorts/{cohort.id}").status_code == 200
+
+
+def test_last_seat_goes_to_one_of_two_concurrent_registrations(app, catalogue, coordinator,
+                                                               make_mediator):
+    """Two coordinators take the last seat at once: the course row lock lets only one win."""
+    import threading
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks are a PostgreSQL matter; SQLite serialises every writer")
+    course = Course(module=catalogue[0], held_on=dt.date(2026, 3, 4), capacity=1)
+    db.session.add(course)
+    a, b = make_mediator(), make_mediator()
+    db.session.commit()
+    ids = (course.id, coordinator.id, a.id, b.id)
+    first_holds_lock = threading.Event()
+    outcome: dict[str, str] = {}
+
+    def register(name: str, mediator_id: int, hold: bool) -> None:
+        from app.models import Mediator, User
+
+        with app.app_context():
+            try:
+                actor = db.session.get(User, ids[1])
+                svc.add_participant(actor, ids[0], db.session.get(Mediator, mediator_id))
+                if hold:
+                    first_holds_lock.set()
+                    threading.Event().wait(0.4)
+                db.session.commit()
+                outcome[name] = "ok"
+            except DomainError as exc:
+                db.session.rollback()
+                outcome[name] = str(exc)
+            finally:
+                first_holds_lock.set()
+                db.session.remove()
+
+    first = threading.Thread(target=register, args=("first", ids[2], True))
+    first.start()
+    first_holds_lock.wait(5)
+    second = threading.Thread(target=register, args=("second", ids[3], False))
+    second.start()
+    first.join(10)
+    second.join(10)
+    assert outcome == {"first": "ok", "second": "Der Kurs ist voll."}
+    db.session.expire_all()
+    assert len(db.session.get(Course, ids[0]).participants) == 1
