@@ -22,3 +22,24 @@ def test_pool_role_matrix(role, client, make_user, login):
         assert client.get(path).status_code == expected, path
     for path in ("/apply", "/privacy"):
         assert client.get(path).status_code == 200, path
+
+
+def test_page_titles_are_plain_text(client, make_user, login):
+    """Guard against markup leaking into <title> (every page must name itself)."""
+    import re
+
+    login(make_user("coordinator"))
+    for path in COORDINATOR_PAGES:
+        html = client.get(path).get_data(as_text=True)
+        title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+        assert "<" not in title and title.endswith("SKM-Pool"), path
+
+
+def test_mediator_page_titles_are_plain_text(client, make_user, login):
+    import re
+
+    login(make_user("mediator"))
+    for path in ("/me/profile", *MEDIATOR_PAGES[:-1]):
+        html = client.get(path).get_data(as_text=True)
+        title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+        assert "<" not in title, path
