@@ -48,6 +48,10 @@ class Config:
     POLICE_CERT_VALID_YEARS = int(os.environ.get("POLICE_CERT_VALID_YEARS", "5"))
     POLICE_CERT_MAX_AGE_DAYS = 92  # certificate at most 3 months old when inspected
     ITEMS_PER_PAGE = 20
+    REQUEST_NOTE_RETENTION_MONTHS = int(os.environ.get("REQUEST_NOTE_RETENTION_MONTHS", "12"))
+    APPLICANT_RETENTION_MONTHS = int(os.environ.get("APPLICANT_RETENTION_MONTHS", "6"))
+    POLICE_CERT_DELETE_MONTHS = 3  # § 72a (5) SGB VIII: delete at the latest 3 months after leaving
+    APPLY_RATE_LIMIT = os.environ.get("APPLY_RATE_LIMIT", "5 per hour")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -65,12 +65,14 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     from app.main import bp as main_bp
     from app.mediator import bp as mediator_bp
     from app.pool import bp as pool_bp
+    from app.recruiting import bp as recruiting_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(pool_bp, url_prefix="/pool")
     app.register_blueprint(coordination_bp, url_prefix="/coordination")
     app.register_blueprint(mediator_bp, url_prefix="/me")
+    app.register_blueprint(recruiting_bp)
 
     from app.cli import register_cli
     from app.security import register_security

@@ -79,3 +79,15 @@ def register_cli(app: Flask) -> None:
 
         result = deliver_due(limit=10_000)
         click.echo(f"sent={result['sent']} failed={result['failed']}")
+
+    privacy = click.Group("privacy", help="Data protection: retention and erasure.")
+    app.cli.add_command(privacy)
+
+    @privacy.command("purge")
+    def privacy_purge() -> None:
+        """Apply the retention rules now: request notes, police certificates, old applicants."""
+        from app.services.privacy import run_retention
+
+        result = run_retention()
+        db.session.commit()
+        click.echo(" ".join(f"{k}={v}" for k, v in result.items()))

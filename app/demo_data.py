@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from app import demo_people as people
 from app.demo_people import ascii_name
+from app.demo_pool import add_pipeline_extras
 from app.models import (
     Absence,
     Assignment,
@@ -323,5 +324,6 @@ def seed_demo(session, *, today: dt.date | None = None) -> dict:
     seeder.absences_and_groups(demo)
     seeder.future_requests(demo)
     seeder.past_requests()
+    add_pipeline_extras(session, today, now, seeder.modules_by_code)
     session.flush()
     return {"created": True, "logins": LOGINS, "counts": seeder.counts()}

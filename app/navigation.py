@@ -6,9 +6,16 @@ NAV_ITEMS = {
     "coordinator": [
         ("pool.mediators", _l("Mediators")),
         ("coordination.institutions", _l("Institutions")),
+        ("pool.applicants", _l("Applicants")),
+        ("pool.courses", _l("Training")),
+        ("pool.expiring_documents", _l("Expiring documents")),
+        ("pool.language_changes", _l("Language changes")),
+        ("pool.audit_log", _l("Audit log")),
     ],
     "mediator": [
         ("mediator.profile", _l("My profile")),
+        ("mediator.availability", _l("My times")),
+        ("mediator.qualification", _l("My training")),
     ],
     "institution": [
         ("main.index", _l("Overview")),

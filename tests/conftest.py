@@ -233,3 +233,22 @@ def smtp_server(app):
         yield handler
     finally:
         controller.stop()
+
+
+# --- one real browser for the whole run ---------------------------------------------------
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright; one per run (the sync API allows only one)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS,
+                                     headless=True)
+        yield instance
+        instance.close()

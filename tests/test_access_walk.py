@@ -22,9 +22,17 @@ PUBLIC_PREFIXES = ("/auth/", "/static/", "/healthz", "/language/", "/calendar/",
 ROLES = ("anonymous", "coordinator", "institution", "mediator")
 
 
+def _placeholder(match: re.Match) -> str:
+    converter, name = match.group(1) or "", match.group(2)
+    if converter.startswith("any("):
+        return converter[4:].split(",")[0].strip(" )'\"")
+    if converter.startswith("int") or "id" in name:
+        return "1"
+    return "x"
+
+
 def _url_for_rule(rule) -> str:
-    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: "1" if "id" in m.group(1) else "x",
-                  rule.rule)
+    return re.sub(r"<(?:([^:>]+):)?([^>]+)>", _placeholder, rule.rule)
 
 
 def _allowed_roles(path: str) -> set[str] | None:

@@ -1,0 +1,197 @@
+"""Mediator self-service views: own contact data, languages, times, absences, papers, export.
+
+Every view works on ``current_user.mediator`` through ``app.services.self_service``; ids in
+URLs are looked up inside the own lists only, so another person's id gives 404.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, abort, flash, redirect, render_template, session, url_for
+from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.decorators import role_required
+from app.extensions import db
+from app.mediator import bp
+from app.mediator.self_service_forms import (
+    AbsenceForm,
+    AvailabilityForm,
+    OwnLanguageForm,
+    ProfileForm,
+)
+from app.services import privacy
+from app.services import self_service as svc
+from app.services.errors import DomainError, NotAllowedError
+from app.services.languages import language_choices
+from app.services.mediators import police_certificate_due, police_certificate_valid_on
+from app.services.qualification import completed_modules, missing_required_modules
+from app.timeutil import today_local
+
+mediator_only = role_required("mediator")
+
+
+def _me():
+    try:
+        return svc.own_mediator(current_user)
+    except NotAllowedError:
+        abort(403)
+
+
+@bp.route("/profile/edit", methods=["GET", "POST"])
+@mediator_only
+def edit_profile():
+    mediator = _me()
+    form = ProfileForm(obj=mediator)
+    if not form.is_submitted():
+        form.locale.data = current_user.locale
+    if form.validate_on_submit():
+        values = {name: getattr(form, name).data for name in svc.CONTACT_FIELDS
+                  + svc.SETTINGS_FIELDS}
+        values["phone"] = values["phone"] or ""
+        values["district"] = values["district"] or ""
+        svc.update_profile(current_user, values, locale=form.locale.data)
+        db.session.commit()
+        session["locale"] = form.locale.data  # the explicit choice wins over older toggles
+        flash(_("Your data has been saved."), "success")
+        return redirect(url_for("mediator.profile"))
+    status = 400 if form.errors else 200
+    return render_template("mediator/edit_profile.html", form=form), status
+
+
+def _languages_page(form: OwnLanguageForm | None = None, status: int = 200):
+    mediator = _me()
+    form = form or OwnLanguageForm()
+    form.code.choices = language_choices(str(get_locale()))
+    return render_template("mediator/languages.html", mediator=mediator, form=form), status
+
+
+@bp.route("/languages", methods=["GET", "POST"])
+@mediator_only
+def languages():
+    form = OwnLanguageForm()
+    form.code.choices = language_choices(str(get_locale()))
+    if form.validate_on_submit():
+        try:
+            svc.request_language(current_user, form.code.data, form.variety.data or "",
+                                 form.level.data)
+        except DomainError as exc:
+            db.session.rollback()
+            form.code.errors = [str(exc)]
+            return _languages_page(form, 400)
+        db.session.commit()
+        flash(_("Thank you. The office will check the new language soon."), "success")
+        return redirect(url_for("mediator.languages"))
+    return _languages_page(form, 400 if form.errors else 200)
+
+
+@bp.route("/languages/<int:language_id>/delete", methods=["POST"])
+@mediator_only
+def remove_language(language_id: int):
+    try:
+        svc.remove_language(current_user, language_id)
+    except DomainError:
+        abort(404)
+    db.session.commit()
+    flash(_("Language removed."), "success")
+    return redirect(url_for("mediator.languages"))
+
+
+@bp.route("/availability", methods=["GET", "POST"])
+@mediator_only
+def availability():
+    mediator = _me()
+    form = AvailabilityForm()
+    if form.validate_on_submit():
+        try:
+            svc.add_availability(current_user, form.weekday.data, form.start.data, form.end.data)
+        except DomainError as exc:
+            db.session.rollback()
+            form.end.errors = [str(exc)]
+        else:
+            db.session.commit()
+            flash(_("Time added."), "success")
+            return redirect(url_for("mediator.availability"))
+    status = 400 if form.errors else 200
+    return render_template("mediator/availability.html", mediator=mediator, form=form), status
+
+
+@bp.route("/availability/<int:availability_id>/delete", methods=["POST"])
+@mediator_only
+def remove_availability(availability_id: int):
+    try:
+        svc.remove_availability(current_user, availability_id)
+    except DomainError:
+        abort(404)
+    db.session.commit()
+    flash(_("Time removed."), "success")
+    return redirect(url_for("mediator.availability"))
+
+
+@bp.route("/absences", methods=["GET", "POST"])
+@mediator_only
+def absences():
+    form = AbsenceForm()
+    if form.validate_on_submit():
+        try:
+            svc.add_absence(current_user, form.start.data, form.end.data, form.reason.data or "")
+        except DomainError as exc:
+            db.session.rollback()
+            form.end.errors = [str(exc)]
+        else:
+            db.session.commit()
+            flash(_("Absence added."), "success")
+            return redirect(url_for("mediator.absences"))
+    mediator = _me()
+    today = today_local()
+    upcoming = [a for a in mediator.absences if a.end_date >= today]
+    status = 400 if form.errors else 200
+    return render_template("mediator/absences.html", absences=upcoming, form=form), status
+
+
+@bp.route("/absences/<int:absence_id>/delete", methods=["POST"])
+@mediator_only
+def remove_absence(absence_id: int):
+    try:
+        svc.remove_absence(current_user, absence_id)
+    except DomainError:
+        abort(404)
+    db.session.commit()
+    flash(_("Absence removed."), "success")
+    return redirect(url_for("mediator.absences"))
+
+
+@bp.route("/qualification")
+@mediator_only
+def qualification():
+    """Show own modules, papers with their validity and the hours of this year."""
+    mediator = _me()
+    today = today_local()
+    police = mediator.document("police_certificate")
+    return render_template(
+        "mediator/qualification.html", mediator=mediator,
+        completions=completed_modules(mediator), missing=missing_required_modules(mediator),
+        pledge=mediator.document("pledge"), police=police,
+        police_due=police_certificate_due(police) if police else None,
+        police_valid=police_certificate_valid_on(mediator, today),
+        hours=format_decimal(svc.hours_this_year(mediator)), year=today.year)
+
+
+@bp.route("/certificate")
+@mediator_only
+def certificate():
+    mediator = _me()
+    return render_template("pool/certificate.html", mediator=mediator,
+                           completions=completed_modules(mediator), today=today_local())
+
+
+@bp.route("/export.json")
+@mediator_only
+def export():
+    """Give the mediator all data held about them as JSON (Art. 15 GDPR)."""
+    data = privacy.export_mediator(current_user, _me())
+    db.session.commit()
+    return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="my-data.json"'})

@@ -1,0 +1,59 @@
+"""Forms for the mediator's own data (kept short and simple for phones)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+from app.labels import choices
+
+
+class ProfileForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=50)])
+    share_phone = BooleanField(_l("Institutions may see my phone number"))
+    district = StringField(_l("District"), validators=[Optional(), Length(max=100)])
+    mobility = SelectField(_l("How do you travel?"), choices=choices("mobility"))
+    max_per_week = IntegerField(_l("Maximum assignments per week"),
+                                validators=[DataRequired(message=_l("Please enter a number.")),
+                                            NumberRange(min=0, max=40)])
+    notify_by_email = BooleanField(_l("Send me e-mails about offers and assignments"))
+    locale = SelectField(_l("Language of the website"),
+                         choices=[("de", "Deutsch"), ("en", "English")])
+    submit = SubmitField(_l("Save"))
+
+
+class OwnLanguageForm(FlaskForm):
+    code = SelectField(_l("Language"), choices=[], validators=[DataRequired()])
+    variety = StringField(_l("Variety / dialect"), validators=[Optional(), Length(max=80)])
+    level = SelectField(_l("Level"), choices=choices("language_level"))
+    submit = SubmitField(_l("Add language"))
+
+
+class AvailabilityForm(FlaskForm):
+    weekday = SelectField(_l("Weekday"), coerce=int, choices=[])
+    start = TimeField(_l("From"), validators=[DataRequired()])
+    end = TimeField(_l("Until"), validators=[DataRequired()])
+    submit = SubmitField(_l("Add time"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.weekday.choices = choices("weekday")
+
+
+class AbsenceForm(FlaskForm):
+    start = DateField(_l("First day"), validators=[DataRequired()])
+    end = DateField(_l("Last day"), validators=[DataRequired()])
+    reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Add absence"))

@@ -1,0 +1,168 @@
+"""Coordinator views for recruiting and data protection.
+
+Applicant pipeline, pending language changes, expiring documents, the read-only audit log,
+GDPR export and erasure, and the certificate of participation.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.decorators import coordinator_required
+from app.extensions import db
+from app.labels import choices, label
+from app.models import Mediator, User
+from app.pool import bp
+from app.pool.training_forms import AuditFilterForm, EraseForm, StatusForm
+from app.services import privacy, recruiting, self_service
+from app.services.errors import DomainError
+from app.services.qualification import completed_modules
+from app.timeutil import today_local
+
+
+def _get_mediator(mediator_id: int) -> Mediator:
+    mediator = db.session.get(Mediator, mediator_id)
+    if mediator is None or mediator.erased_at is not None:
+        abort(404)
+    return mediator
+
+
+@bp.route("/applicants")
+@coordinator_required
+def applicants():
+    return _applicants_page()
+
+
+def _applicants_page(status: int = 200):
+    people = recruiting.pipeline()
+    forms = {}
+    for person in people:
+        form = StatusForm(prefix=f"p{person.id}")
+        form.status.choices = [(s, label("mediator_status", s))
+                               for s in recruiting.TRANSITIONS[person.status]]
+        forms[person.id] = form
+    steps = {p.id: recruiting.next_steps(p) for p in people}
+    return render_template("pool/applicants.html", people=people, forms=forms,
+                           steps=steps), status
+
+
+@bp.route("/mediators/<int:mediator_id>/status", methods=["POST"])
+@coordinator_required
+def change_status(mediator_id: int):
+    mediator = _get_mediator(mediator_id)
+    form = StatusForm(prefix=f"p{mediator.id}")
+    form.status.choices = [(s, s) for s in recruiting.TRANSITIONS.get(mediator.status, ())]
+    if not form.validate_on_submit():
+        flash(_("This change of status is not possible."), "error")
+        return _applicants_page(400)
+    try:
+        recruiting.change_status(current_user, mediator, form.status.data)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _applicants_page(409)
+    db.session.commit()
+    flash(_("Status of %(name)s changed to %(status)s.", name=mediator.full_name,
+            status=label("mediator_status", mediator.status)), "success")
+    return redirect(url_for("pool.applicants"))
+
+
+@bp.route("/language-changes")
+@coordinator_required
+def language_changes():
+    return _language_changes_page()
+
+
+def _language_changes_page(status: int = 200):
+    return render_template("pool/language_changes.html",
+                           pending=self_service.pending_languages()), status
+
+
+@bp.route("/language-changes/<int:language_id>/<any(confirm, reject):decision>",
+          methods=["POST"])
+@coordinator_required
+def decide_language(language_id: int, decision: str):
+    try:
+        self_service.decide_language(current_user, language_id, confirm=decision == "confirm")
+    except DomainError as exc:
+        flash(str(exc), "error")
+        return _language_changes_page(409)
+    db.session.commit()
+    flash(_("Language confirmed.") if decision == "confirm" else _("Language rejected."),
+          "success")
+    return redirect(url_for("pool.language_changes"))
+
+
+@bp.route("/documents/expiring")
+@coordinator_required
+def expiring_documents():
+    today = today_local()
+    return render_template("pool/expiring.html", rows=privacy.expiring_documents(today),
+                           today=today)
+
+
+@bp.route("/audit")
+@coordinator_required
+def audit_log():
+    form = AuditFilterForm(request.args)
+    form.object_type.choices = [("", _("all")), *choices("audit_object")]
+    object_id = form.object_id.data if form.validate() else None
+    stmt = privacy.audit_query(form.object_type.data or "", object_id)
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    return render_template("pool/audit.html", form=form, page=page)
+
+
+def _json_download(data: dict, filename: str) -> Response:
+    return Response(json.dumps(data, ensure_ascii=False, indent=2),
+                    mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/mediators/<int:mediator_id>/export.json")
+@coordinator_required
+def export_mediator(mediator_id: int):
+    data = privacy.export_mediator(current_user, _get_mediator(mediator_id))
+    db.session.commit()
+    return _json_download(data, f"skm-pool-mediator-{mediator_id}.json")
+
+
+@bp.route("/users/<int:user_id>/export.json")
+@coordinator_required
+def export_user(user_id: int):
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    data = privacy.export_user(current_user, user)
+    db.session.commit()
+    return _json_download(data, f"skm-pool-user-{user_id}.json")
+
+
+@bp.route("/mediators/<int:mediator_id>/erase", methods=["GET", "POST"])
+@coordinator_required
+def erase_mediator(mediator_id: int):
+    mediator = _get_mediator(mediator_id)
+    form = EraseForm()
+    if form.validate_on_submit():
+        try:
+            privacy.erase_mediator(current_user, mediator)
+        except DomainError as exc:
+            db.session.rollback()
+            form.confirm.errors = [str(exc)]
+            return render_template("pool/erase.html", form=form, mediator=mediator), 409
+        db.session.commit()
+        flash(_("The personal data was erased; the statistics are kept."), "success")
+        return redirect(url_for("pool.mediators"))
+    status = 400 if form.errors else 200
+    return render_template("pool/erase.html", form=form, mediator=mediator), status
+
+
+@bp.route("/mediators/<int:mediator_id>/certificate")
+@coordinator_required
+def certificate(mediator_id: int):
+    mediator = _get_mediator(mediator_id)
+    return render_template("pool/certificate.html", mediator=mediator,
+                           completions=completed_modules(mediator), today=today_local())

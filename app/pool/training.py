@@ -1,0 +1,199 @@
+"""Coordinator views for qualification: module catalogue, courses, attendance, cohorts."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.decorators import coordinator_required
+from app.extensions import db
+from app.models import Cohort, Course, Mediator, QualificationModule
+from app.pool import bp
+from app.pool.training_forms import (
+    AttendanceForm,
+    CohortForm,
+    CourseForm,
+    ModuleForm,
+    ParticipantForm,
+)
+from app.services import qualification as svc
+from app.services.errors import DomainError
+
+
+@bp.route("/modules")
+@coordinator_required
+def modules():
+    return render_template("pool/modules.html", modules=svc.modules())
+
+
+@bp.route("/modules/new", methods=["GET", "POST"], defaults={"module_id": None})
+@bp.route("/modules/<int:module_id>/edit", methods=["GET", "POST"])
+@coordinator_required
+def edit_module(module_id: int | None):
+    module = db.session.get(QualificationModule, module_id) if module_id else None
+    if module_id and module is None:
+        abort(404)
+    form = ModuleForm(obj=module)
+    if form.validate_on_submit():
+        target = module or QualificationModule()
+        form.populate_obj(target)
+        try:
+            svc.save_module(target, created=module is None)
+        except DomainError as exc:
+            db.session.rollback()
+            form.code.errors = [str(exc)]
+            return render_template("pool/module_form.html", form=form, module=module), 400
+        db.session.commit()
+        flash(_("Module saved."), "success")
+        return redirect(url_for("pool.modules"))
+    status = 400 if form.errors else 200
+    return render_template("pool/module_form.html", form=form, module=module), status
+
+
+@bp.route("/courses")
+@coordinator_required
+def courses():
+    return render_template("pool/courses.html", courses=svc.courses())
+
+
+def _course_form(course: Course | None) -> CourseForm:
+    form = CourseForm(obj=course)
+    form.module_id.choices = [(m.id, f"{m.code} – {m.title_de}") for m in svc.modules()]
+    return form
+
+
+@bp.route("/courses/new", methods=["GET", "POST"], defaults={"course_id": None})
+@bp.route("/courses/<int:course_id>/edit", methods=["GET", "POST"])
+@coordinator_required
+def edit_course(course_id: int | None):
+    course = db.session.get(Course, course_id) if course_id else None
+    if course_id and course is None:
+        abort(404)
+    form = _course_form(course)
+    if form.validate_on_submit():
+        target = course or Course()
+        form.populate_obj(target)
+        try:
+            svc.save_course(target, created=course is None)
+        except DomainError as exc:
+            db.session.rollback()
+            form.capacity.errors = [str(exc)]
+            return render_template("pool/course_form.html", form=form, course=course), 400
+        db.session.commit()
+        flash(_("Course saved."), "success")
+        return redirect(url_for("pool.course", course_id=target.id))
+    status = 400 if form.errors else 200
+    return render_template("pool/course_form.html", form=form, course=course), status
+
+
+def _get_course(course_id: int) -> Course:
+    course = db.session.get(Course, course_id)
+    if course is None:
+        abort(404)
+    return course
+
+
+def _course_page(course: Course, *, participant_form=None, status: int = 200):
+    registered = {p.mediator_id for p in course.participants}
+    participant_form = participant_form or ParticipantForm()
+    candidates = db.session.scalars(
+        sa.select(Mediator).where(
+            Mediator.erased_at.is_(None),
+            Mediator.status.in_(("applicant", "in_training", "active", "paused")))
+        .order_by(Mediator.last_name, Mediator.first_name))
+    participant_form.mediator_id.choices = [
+        (m.id, f"{m.last_name}, {m.first_name}") for m in candidates if m.id not in registered]
+    participants = sorted(course.participants,
+                          key=lambda p: (p.mediator.last_name, p.mediator.first_name))
+    return render_template("pool/course.html", course=course, participants=participants,
+                           participant_form=participant_form,
+                           attendance_form=AttendanceForm()), status
+
+
+@bp.route("/courses/<int:course_id>")
+@coordinator_required
+def course(course_id: int):
+    return _course_page(_get_course(course_id))
+
+
+@bp.route("/courses/<int:course_id>/participants", methods=["POST"])
+@coordinator_required
+def add_participant(course_id: int):
+    course = _get_course(course_id)
+    form = ParticipantForm()
+    form.mediator_id.choices = [(form.mediator_id.data, "")] if form.mediator_id.data else []
+    mediator = db.session.get(Mediator, form.mediator_id.data or 0)
+    if not form.validate_on_submit() or mediator is None or mediator.erased_at is not None:
+        form.mediator_id.errors = [_("Please choose a person.")]
+        return _course_page(course, participant_form=form, status=400)
+    try:
+        svc.add_participant(current_user, course.id, mediator)
+    except DomainError as exc:
+        db.session.rollback()
+        form.mediator_id.errors = [str(exc)]
+        return _course_page(_get_course(course_id), participant_form=form, status=409)
+    db.session.commit()
+    flash(_("Participant registered."), "success")
+    return redirect(url_for("pool.course", course_id=course.id))
+
+
+@bp.route("/courses/<int:course_id>/participants/<int:participant_id>/delete",
+          methods=["POST"])
+@coordinator_required
+def remove_participant(course_id: int, participant_id: int):
+    course = _get_course(course_id)
+    try:
+        svc.remove_participant(current_user, course, participant_id)
+    except DomainError as exc:
+        flash(str(exc), "error")
+        return _course_page(course, status=404)
+    db.session.commit()
+    flash(_("Participant removed."), "success")
+    return redirect(url_for("pool.course", course_id=course.id))
+
+
+@bp.route("/courses/<int:course_id>/attendance", methods=["POST"])
+@coordinator_required
+def record_attendance(course_id: int):
+    course = _get_course(course_id)
+    form = AttendanceForm()
+    form.attended.choices = [(p.mediator_id, "") for p in course.participants]
+    if not form.validate_on_submit():
+        flash(_("The attendance could not be saved."), "error")
+        return _course_page(course, status=400)
+    created = svc.record_attendance(current_user, course, set(form.attended.data or []))
+    db.session.commit()
+    flash(_("Attendance saved; %(count)s module completions recorded.", count=created),
+          "success")
+    return redirect(url_for("pool.course", course_id=course.id))
+
+
+@bp.route("/cohorts", methods=["GET", "POST"])
+@coordinator_required
+def cohorts():
+    form = CohortForm()
+    if form.validate_on_submit():
+        try:
+            svc.save_cohort(Cohort(year=form.year.data, name=form.name.data or ""), created=True)
+        except DomainError as exc:
+            db.session.rollback()
+            form.year.errors = [str(exc)]
+        else:
+            db.session.commit()
+            flash(_("Cohort saved."), "success")
+            return redirect(url_for("pool.cohorts"))
+    status = 400 if form.errors else 200
+    return render_template("pool/cohorts.html", figures=svc.cohort_figures(), form=form), status
+
+
+@bp.route("/cohorts/<int:cohort_id>")
+@coordinator_required
+def cohort(cohort_id: int):
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None:
+        abort(404)
+    required = svc.required_module_ids()
+    return render_template("pool/cohort.html", cohort=cohort,
+                           members=svc.cohort_members(cohort), required=required)

@@ -1,0 +1,66 @@
+"""Public application form and privacy notice; CSRF-protected and rate-limited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from app.extensions import db, limiter
+from app.recruiting import bp
+from app.recruiting.forms import ApplicationForm
+from app.services.errors import DomainError
+from app.services.languages import language_choices
+from app.services.recruiting import Application, submit_application
+
+
+def _apply_limit() -> str:
+    return current_app.config["APPLY_RATE_LIMIT"]
+
+
+def _to_application(form: ApplicationForm) -> Application:
+    languages = [(row.form.code.data, row.form.variety.data or "", row.form.level.data)
+                 for row in form.languages if row.form.code.data]
+    availability: list[tuple[int, dt.time, dt.time]] = [
+        (int(row.form.weekday.data), row.form.start.data, row.form.end.data)
+        for row in form.availability if row.form.weekday.data]
+    return Application(
+        first_name=form.first_name.data, last_name=form.last_name.data,
+        email=form.email.data, phone=form.phone.data or "", gender=form.gender.data,
+        district=form.district.data or "", german_level=form.german_level.data,
+        languages=languages, availability=availability, motivation=form.motivation.data or "")
+
+
+@bp.route("/apply", methods=["GET", "POST"])
+@limiter.limit(_apply_limit, methods=["POST"])
+def apply():
+    """Let a person apply to become a mediator (no account needed)."""
+    form = ApplicationForm()
+    lang_choices = [("", "–")] + language_choices(str(get_locale()))
+    for row in form.languages:
+        row.form.code.choices = lang_choices
+    if form.validate_on_submit():
+        try:
+            submit_application(_to_application(form))
+        except DomainError as exc:
+            db.session.rollback()
+            form.first_name.errors = list(form.first_name.errors) + [str(exc)]
+            return render_template("recruiting/apply.html", form=form), 400
+        db.session.commit()
+        flash(_("Thank you! Your application has been sent."), "success")
+        return redirect(url_for("recruiting.thanks"))
+    status = 400 if form.errors else 200
+    return render_template("recruiting/apply.html", form=form), status
+
+
+@bp.route("/apply/thanks")
+def thanks():
+    return render_template("recruiting/thanks.html")
+
+
+@bp.route("/privacy")
+def privacy_notice():
+    """Show the privacy notice (German or English by the UI language)."""
+    return render_template("recruiting/privacy.html")
