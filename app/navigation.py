@@ -6,6 +6,7 @@ NAV_ITEMS = {
     "coordinator": [
         ("pool.mediators", _l("Mediators")),
         ("coordination.institutions", _l("Institutions")),
+        ("reports.index", _l("Reports")),
     ],
     "mediator": [
         ("mediator.profile", _l("My profile")),
