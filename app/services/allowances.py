@@ -181,6 +181,8 @@ def generate_statements(year: int, month: int, actor) -> list[AllowanceStatement
         if (diff.minutes, diff.km, diff.ticket, diff.fee, diff.travel) != (0, 0, 0, 0, 0):
             per_mediator[item.mediator_id].append((aid, diff, _("Correction of a paid entry")))
     for aid, before in billed.items():  # paid, but no longer approved
+        if (before.minutes, before.km, before.ticket, before.fee, before.travel) == (0,) * 5:
+            continue  # already reversed earlier
         reversal = _difference(_Item(before.mediator_id, before.service_date), before)
         per_mediator[before.mediator_id].append((aid, reversal, _("Reversal: no longer approved")))
     paid_before = set(db.session.scalars(
@@ -239,8 +241,8 @@ def add_correction(mediator: Mediator, year: int, month: int, fee_cents: int,
                                    kind="correction", note=note,
                                    created_by_id=getattr(actor, "id", None))
     statement.lines.append(AllowanceStatementLine(
-        service_date=month_period(year, month).last_day, fee_cents=fee_cents,
-        travel_cents=travel_cents, note=note))
+        service_date=month_period(year, month).last_day, minutes=0, travel_km=Decimal("0"),
+        ticket_cents=0, fee_cents=fee_cents, travel_cents=travel_cents, note=note))
     _total(statement)
     db.session.add(statement)
     db.session.flush()

@@ -101,9 +101,9 @@ def sentences(period: Period, facts: dict, gap: Table) -> list[str]:
           hours=format_decimal(facts["hours"], format="#,##0.#")),
     ]
     if facts["rate"] is not None:
-        result.append(_("%(rate)s of the requests that could be planned were filled; "
-                        "%(unfilled)s went unfilled and %(cancelled)s were cancelled.",
-                        rate=format_percent(facts["rate"], format="#,##0.#%"),
+        result.append(_("%(rate)s of the requests that could be planned were filled "
+                        "(unfilled: %(unfilled)s, cancelled: %(cancelled)s).",
+                        rate=format_percent(facts["rate"]),
                         unfilled=format_decimal(facts["unfilled"]),
                         cancelled=format_decimal(facts["cancelled"])))
     if gap.rows:
