@@ -19,16 +19,12 @@ from app.services.reports import Table
 BOOKED = ("assigned", "completed")
 
 
-def _booked_facts(period: Period) -> tuple[int, int, int]:
-    """Return (booked requests, their distinct languages, distinct institutions) in one query."""
+def _institutions_served(period: Period) -> int:
+    """Count the distinct institutions with a booked request (one query)."""
     r = InterpretingRequest
-    stmt = sa.select(
-        sa.func.count(),
-        sa.func.count(sa.distinct(r.language_code)),
-        sa.func.count(sa.distinct(r.institution_id)),
-    ).where(period.contains(r.starts_at), r.status.in_(BOOKED))
-    booked, languages, institutions = db.session.execute(stmt).one()
-    return booked, languages, institutions
+    stmt = sa.select(sa.func.count(sa.distinct(r.institution_id))).where(
+        period.contains(r.starts_at), r.status.in_(BOOKED))
+    return db.session.scalar(stmt) or 0
 
 
 def _active_pool() -> tuple[int, int]:
@@ -50,7 +46,9 @@ def key_figures(period: Period, tables: dict[str, Table], lead: dict) -> tuple[T
     cancelled = sum(row[3] for row in by_month)
     unfilled = sum(row[4] for row in by_month)
     still_open = sum(row[5] for row in by_month)
-    booked, languages, institutions = _booked_facts(period)
+    booked = sum(row[1] + row[2] for row in by_month)  # fulfilled + no-show
+    languages = sum(1 for row in tables["requests_by_language"].rows if row[1] + row[2])
+    institutions = _institutions_served(period)
     hours = round(sum(row[1] for row in tables["volunteer_hours"].rows), 1)
     mediators, pool_languages = _active_pool()
     decided = booked + unfilled
