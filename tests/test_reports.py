@@ -133,8 +133,8 @@ def test_key_figures_and_sentences(data):
     assert text[0] == ("Im Jahr 2026 wurden 3 Einsätze in 2 Sprachen für 2 Einrichtungen "
                        "vermittelt.")
     assert "2,5 Stunden" in text[1]
-    assert text[2] == ("60\u00a0% der planbaren Anfragen wurden besetzt (unbesetzt: 2, "
-                       "abgesagt: 1).")
+    assert text[2] == ("60\u00a0% der planbaren Anfragen wurden besetzt (nicht besetzt: 2, "
+                       "storniert: 1).")
     assert language_name("kmr", "de") in text[3]
 
 
