@@ -165,3 +165,19 @@ def test_cap_warning_near_and_over(march):
     assert allowance_reports.cap_overview(2026, up_to_month=2) == {}
     with pytest.raises(DomainError):
         allowances.add_correction(march["m1"], 2026, 3, 0, 0, "nichts", march["coordinator"])
+
+
+def test_payout_file_defuses_spreadsheet_formulas(march):
+    march["m2"].first_name, march["m2"].last_name = "=HYPERLINK(1)", "X"
+    allowances.generate_statements(2026, 3, march["coordinator"])
+    text = allowance_reports.payout_csv(allowances.export_month(2026, 3, march["coordinator"]))
+    names = [row[0] for row in csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")]
+    assert "'=HYPERLINK(1) X" in names
+
+
+def test_rules_page_lists_stored_years(march, client, login):
+    allowances.save_rule(2019, march["coordinator"], hourly_rate_cents=1234)
+    db.session.commit()
+    login(march["coordinator"])
+    html = client.get("/reports/allowances/rules").get_data(as_text=True)
+    assert "2019" in html and "12,34\u00a0€" in html

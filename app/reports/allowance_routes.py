@@ -172,7 +172,7 @@ def delete_statement(statement_id: int):
 @coordinator_required
 def rules():
     this_year = today_local().year
-    years = range(this_year - 2, this_year + 2)
+    years = sorted({*range(this_year - 2, this_year + 2), *allowances.stored_years()})
     return render_template("reports/rules.html",
                            rules=[allowances.rule_for(y) for y in years])
 

@@ -61,6 +61,11 @@ def euros(cents: int, locale: str) -> str:
     return format_decimal(Decimal(cents) / 100, format="0.00", locale=locale)
 
 
+def _text(value: str) -> str:
+    """Defuse spreadsheet formulas in text cells (a name starting with = + - @)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
 def exported_statements(year: int, month: int) -> list[AllowanceStatement]:
     stmt = (
         sa.select(AllowanceStatement)
@@ -80,7 +85,7 @@ def payout_csv(statements: list[AllowanceStatement], locale: str = "de") -> str:
     kinds = {"regular": _("Statement"), "correction": _("Correction")}
     for s in statements:
         writer.writerow([
-            s.payee_name, s.iban, euros(s.total_cents, locale), f"{s.month:02d}/{s.year}",
+            _text(s.payee_name), s.iban, euros(s.total_cents, locale), f"{s.month:02d}/{s.year}",
             s.reference, euros(s.fee_cents, locale), euros(s.travel_cents, locale),
             kinds.get(s.kind, s.kind),
         ])

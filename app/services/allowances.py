@@ -57,6 +57,10 @@ def default_rule(year: int) -> AllowanceRule:
     )
 
 
+def stored_years() -> list[int]:
+    return list(db.session.scalars(sa.select(AllowanceRule.year).order_by(AllowanceRule.year)))
+
+
 def rule_for(year: int) -> AllowanceRule:
     """Return the stored rule of the year, or an unsaved default (for display)."""
     rule = db.session.scalar(sa.select(AllowanceRule).where(AllowanceRule.year == year))
@@ -71,9 +75,13 @@ def ensure_rule(year: int) -> AllowanceRule:
     stmt = sa.select(AllowanceRule).where(AllowanceRule.year == year).with_for_update()
     rule = db.session.scalar(stmt)
     if rule is None:
-        rule = default_rule(year)
-        db.session.add(rule)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():  # a concurrent first insert wins, we re-read it
+                rule = default_rule(year)
+                db.session.add(rule)
+                db.session.flush()
+        except sa.exc.IntegrityError:
+            rule = db.session.scalar(stmt)
     return rule
 
 

@@ -24,6 +24,8 @@ INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 def _cell(value, locale: str):
     if isinstance(value, float):
         return format_decimal(value, locale=locale, group_separator=False)
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value  # a label typed by a user must not run as a spreadsheet formula
     return value
 
 
