@@ -187,3 +187,16 @@ def test_rule_form_accepts_german_amounts(client, coordinator):
     assert (rule.hourly_rate_cents, rule.minimum_cents, rule.per_km_cents,
             rule.annual_cap_cents, rule.warn_percent) == (1750, 1000, 35, 100000, 75)
     assert "1.000,00\u00a0€" in client.get("/reports/allowances/rules").get_data(as_text=True)
+
+
+def test_generating_warns_about_the_annual_cap(client, data, coordinator):
+    from app.services import allowances
+
+    allowances.save_rule(2026, coordinator, annual_cap_cents=2000, warn_percent=80)
+    db.session.commit()
+    token = csrf_token(client, "/reports/allowances?year=2026&month=2")
+    response = client.post("/reports/allowances/2026/2/generate", data={"csrf_token": token},
+                           follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Nahe am oder über dem steuerfreien Jahresbetrag: Almaz Tesfay." in html
+    assert "Freibetrag überschritten" in html  # 22,50 € of 20,00 €

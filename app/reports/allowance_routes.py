@@ -80,6 +80,13 @@ def generate(year: int, month: int):
     statements = allowances.generate_statements(year, month, current_user)
     db.session.commit()
     flash(_("%(count)s statements prepared.", count=len(statements)), "success")
+    caps = allowance_reports.cap_overview(year, month)
+    close = sorted({s.mediator.full_name for s in statements
+                    if s.mediator and caps.get(s.mediator_id, None)
+                    and caps[s.mediator_id].level != "ok"})
+    if close:
+        flash(_("Close to or above the tax-free annual cap: %(names)s. Please check before "
+                "paying out.", names=", ".join(close)), "error")
     return redirect(url_for("reports.allowance_month", year=year, month=month))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from app.services.reports import Table
+from app.services.table import Table
 
 WIDTH = 640
 LABEL_W = 170

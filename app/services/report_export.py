@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from app.services.periods import Period
-from app.services.reports import Table
+from app.services.table import Table
 
 INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.models import InterpretingRequest, Mediator, MediatorLanguage
 from app.services.periods import Period
-from app.services.reports import Table
+from app.services.table import Table
 
 BOOKED = ("assigned", "completed")
 
