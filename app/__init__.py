@@ -74,6 +74,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.register_blueprint(mediator_bp, url_prefix="/me")
     app.register_blueprint(recruiting_bp)
 
+    from app.reports import bp as reports_bp
+
+    app.register_blueprint(reports_bp, url_prefix="/reports")
+
     from app.cli import register_cli
     from app.security import register_security
     from app.templating import register_templating

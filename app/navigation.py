@@ -11,6 +11,7 @@ NAV_ITEMS = {
         ("pool.expiring_documents", _l("Expiring documents")),
         ("pool.language_changes", _l("Language changes")),
         ("pool.audit_log", _l("Audit log")),
+        ("reports.index", _l("Reports")),
     ],
     "mediator": [
         ("mediator.profile", _l("My profile")),

@@ -1,5 +1,6 @@
 """All models, imported so that Alembic and the mappers see every table."""
 
+from app.models.allowance import AllowanceRule, AllowanceStatement, AllowanceStatementLine
 from app.models.institution import ContactPerson, Institution
 from app.models.mediator import Absence, Availability, Document, Mediator, MediatorLanguage
 from app.models.meeting import Meeting, MeetingAttendance, MeetingSeries
@@ -18,6 +19,9 @@ from app.models.user import User
 
 __all__ = [
     "Absence",
+    "AllowanceRule",
+    "AllowanceStatement",
+    "AllowanceStatementLine",
     "Assignment",
     "AuditLog",
     "Availability",

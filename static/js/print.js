@@ -1,4 +1,4 @@
-// Bind every [data-print] button to the browser's print dialog (no inline script needed).
+// Show the print button (hidden without JavaScript) and open the browser's print dialog.
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;

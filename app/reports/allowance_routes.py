@@ -1,0 +1,201 @@
+"""Coordinator views for expense allowances: rules per year, monthly statements, payout file."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_currency, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.decorators import coordinator_required
+from app.extensions import db
+from app.models import AllowanceStatement, Mediator
+from app.reports import bp
+from app.reports.forms import ActionForm, AllowanceRuleForm, CorrectionForm, MonthForm
+from app.services import allowance_reports, allowances
+from app.services.errors import DomainError
+from app.timeutil import today_local
+
+
+@bp.app_template_filter("money")
+def money(cents: int | None) -> str:
+    """Format integer cents as a currency amount in the UI language (de: 1.234,50 €)."""
+    return format_currency(Decimal(cents or 0) / 100, "EUR")
+
+
+def _year_month() -> tuple[int, int]:
+    """Read the month selector; fall back to the current month."""
+    form = MonthForm(request.args)
+    if request.args and form.validate() and form.year.data:
+        return form.year.data, form.month.data
+    today = today_local()
+    return today.year, today.month
+
+
+def _month_page(year: int, month: int, correction_form=None, status: int = 200):
+    form = MonthForm(data={"year": year, "month": month})
+    statements = allowances.month_statements(year, month)
+    caps = allowance_reports.cap_overview(year, month)
+    correction_form = correction_form or CorrectionForm()
+    correction_form.mediator_id.choices = _mediator_choices()
+    return render_template(
+        "reports/allowances.html", form=form, year=year, month=month, statements=statements,
+        caps=caps, rule=allowances.rule_for(year), action_form=ActionForm(),
+        correction_form=correction_form,
+        has_drafts=any(s.exported_at is None for s in statements),
+        has_exported=any(s.exported_at is not None for s in statements),
+    ), status
+
+
+def _mediator_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        sa.select(Mediator.id, Mediator.last_name, Mediator.first_name)
+        .where(Mediator.erased_at.is_(None))
+        .order_by(Mediator.last_name, Mediator.first_name)
+    ).all()
+    return [(mid, f"{last}, {first}") for mid, last, first in rows]
+
+
+def _check_month(year: int, month: int) -> None:
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        abort(404)
+
+
+@bp.route("/allowances")
+@coordinator_required
+def allowance_month():
+    year, month = _year_month()
+    return _month_page(year, month)
+
+
+@bp.route("/allowances/<int:year>/<int:month>/generate", methods=["POST"])
+@coordinator_required
+def generate(year: int, month: int):
+    _check_month(year, month)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    statements = allowances.generate_statements(year, month, current_user)
+    db.session.commit()
+    flash(_("%(count)s statements prepared.", count=len(statements)), "success")
+    caps = allowance_reports.cap_overview(year, month)
+    close = sorted({s.mediator.full_name for s in statements
+                    if s.mediator and caps.get(s.mediator_id, None)
+                    and caps[s.mediator_id].level != "ok"})
+    if close:
+        flash(_("Close to or above the tax-free annual cap: %(names)s. Please check before "
+                "paying out.", names=", ".join(close)), "error")
+    return redirect(url_for("reports.allowance_month", year=year, month=month))
+
+
+@bp.route("/allowances/<int:year>/<int:month>/export", methods=["POST"])
+@coordinator_required
+def export(year: int, month: int):
+    """Freeze the month's new statements and download them as the payout file."""
+    _check_month(year, month)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        statements = allowances.export_month(year, month, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _month_page(year, month, status=409)
+    db.session.commit()
+    return _payout_response(statements, year, month)
+
+
+@bp.route("/allowances/<int:year>/<int:month>/payout.csv")
+@coordinator_required
+def payout(year: int, month: int):
+    """Download again everything already exported for the month (the frozen values)."""
+    _check_month(year, month)
+    return _payout_response(allowance_reports.exported_statements(year, month), year, month)
+
+
+def _payout_response(statements, year: int, month: int) -> Response:
+    text = allowance_reports.payout_csv(statements, str(get_locale() or "de"))
+    return Response(text, mimetype="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="skm-payout-{year}-{month:02d}.csv"'})
+
+
+@bp.route("/allowances/<int:year>/<int:month>/corrections", methods=["POST"])
+@coordinator_required
+def add_correction(year: int, month: int):
+    _check_month(year, month)
+    form = CorrectionForm()
+    form.mediator_id.choices = _mediator_choices()
+    if not form.validate_on_submit():
+        return _month_page(year, month, correction_form=form, status=400)
+    mediator = db.session.get(Mediator, form.mediator_id.data)
+    try:
+        allowances.add_correction(mediator, year, month, form.fee.cents or 0,
+                                  form.travel.cents or 0, form.note.data, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        form.fee.errors = [*form.fee.errors, str(error)]
+        return _month_page(year, month, correction_form=form, status=400)
+    db.session.commit()
+    flash(_("Correction added."), "success")
+    return redirect(url_for("reports.allowance_month", year=year, month=month))
+
+
+def _statement(statement_id: int) -> AllowanceStatement:
+    statement = db.session.get(AllowanceStatement, statement_id)
+    if statement is None:
+        abort(404)
+    return statement
+
+
+@bp.route("/allowances/statements/<int:statement_id>")
+@coordinator_required
+def statement(statement_id: int):
+    item = _statement(statement_id)
+    return render_template("reports/statement.html", statement=item, action_form=ActionForm())
+
+
+@bp.route("/allowances/statements/<int:statement_id>/delete", methods=["POST"])
+@coordinator_required
+def delete_statement(statement_id: int):
+    item = _statement(statement_id)
+    year, month = item.year, item.month
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        allowances.delete_statement(item, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return render_template("reports/statement.html", statement=_statement(statement_id),
+                               action_form=ActionForm()), 409
+    db.session.commit()
+    flash(_("Draft statement deleted."), "success")
+    return redirect(url_for("reports.allowance_month", year=year, month=month))
+
+
+@bp.route("/allowances/rules")
+@coordinator_required
+def rules():
+    this_year = today_local().year
+    years = sorted({*range(this_year - 2, this_year + 2), *allowances.stored_years()})
+    return render_template("reports/rules.html",
+                           rules=[allowances.rule_for(y) for y in years])
+
+
+@bp.route("/allowances/rules/<int:year>", methods=["GET", "POST"])
+@coordinator_required
+def edit_rule(year: int):
+    if not 2000 <= year <= 2100:
+        abort(404)
+    form = AllowanceRuleForm()
+    if request.method == "GET":
+        form.fill(allowances.rule_for(year))
+    elif form.validate_on_submit():
+        allowances.save_rule(year, current_user, **form.values())
+        db.session.commit()
+        flash(_("Allowance rule for %(year)s saved.", year=year), "success")
+        return redirect(url_for("reports.rules"))
+    return render_template("reports/rule_form.html", form=form, year=year), (
+        400 if form.errors else 200)

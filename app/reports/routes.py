@@ -1,0 +1,123 @@
+"""Coordinator views for statistics: the period page, CSV/XLSX downloads, the yearly report."""
+
+from __future__ import annotations
+
+from flask import Response, abort, render_template, request
+from flask_babel import force_locale, format_decimal, get_locale
+from flask_babel import gettext as _
+
+from app.auth.decorators import coordinator_required
+from app.reports import bp
+from app.reports.forms import PeriodForm
+from app.services import charts, report_export, reports, yearly_report
+from app.services.errors import DomainError
+from app.services.periods import (
+    Period,
+    custom_period,
+    month_period,
+    quarter_period,
+    year_period,
+)
+from app.timeutil import today_local
+
+
+@bp.app_template_filter("number")
+def number(value) -> str:
+    """Format a number in the UI language (de: 1.234,5)."""
+    return format_decimal(value) if value is not None else ""
+
+
+def _locale() -> str:
+    return str(get_locale() or "de")
+
+
+def _period(form: PeriodForm) -> Period:
+    """Turn the validated selector into a period (custom ranges may raise DomainError)."""
+    year = form.year.data or today_local().year
+    if form.kind.data == "month":
+        return month_period(year, form.month.data)
+    if form.kind.data == "quarter":
+        return quarter_period(year, form.quarter.data)
+    if form.kind.data == "custom":
+        return custom_period(form.start.data, form.end.data)
+    return year_period(year)
+
+
+def _selected_period() -> tuple[PeriodForm, Period | None]:
+    form = PeriodForm(request.args)
+    if not request.args.get("year"):
+        form.year.data = form.year.data or today_local().year
+    if not form.validate():
+        return form, None
+    try:
+        return form, _period(form)
+    except DomainError as error:
+        form.end.errors = [*form.end.errors, str(error)]
+        return form, None
+
+
+def _tables(period: Period) -> tuple[list[reports.Table], dict, list[str]]:
+    """Return the key-figures table first, then every figure, plus the generated sentences."""
+    tables, lead = reports.build_report(period, _locale())
+    by_key = {t.key: t for t in tables}
+    key_table, facts = yearly_report.key_figures(period, by_key, lead)
+    text = yearly_report.sentences(period, facts, by_key["recruiting_gap"])
+    return [key_table, *tables], lead, text
+
+
+@bp.route("/")
+@coordinator_required
+def index():
+    form, period = _selected_period()
+    if period is None:
+        return render_template("reports/index.html", form=form, period=None), 400
+    tables, lead, text = _tables(period)
+    svgs = {t.key: charts.render(t) for t in tables[1:]}
+    return render_template("reports/index.html", form=form, period=period, tables=tables,
+                           lead=lead, sentences=text, charts=svgs, query=request.args.to_dict())
+
+
+@bp.route("/csv/<key>")
+@coordinator_required
+def table_csv(key: str):
+    form, period = _selected_period()
+    if period is None:
+        abort(400)
+    table = next((t for t in _tables(period)[0] if t.key == key), None)
+    if table is None:
+        abort(404)
+    return Response(
+        report_export.table_csv(table, _locale()),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition":
+                 f'attachment; filename="skm-{key}-{period.slug}.csv"'},
+    )
+
+
+@bp.route("/export.xlsx")
+@coordinator_required
+def workbook():
+    form, period = _selected_period()
+    if period is None:
+        abort(400)
+    data = report_export.workbook(_tables(period)[0], period, _("Period"))
+    return Response(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="skm-report-{period.slug}.xlsx"'},
+    )
+
+
+@bp.route("/yearly")
+@coordinator_required
+def yearly():
+    """Show the printable yearly report, always in German (it goes to the town council)."""
+    year = request.args.get("year", type=int) or today_local().year
+    if not 2000 <= year <= 2100:
+        abort(404)
+    with force_locale("de"):
+        period = year_period(year)
+        tables, lead, text = _tables(period)
+        svgs = {t.key: charts.render(t) for t in tables[1:]}
+        return render_template("reports/yearly.html", year=year, period=period,
+                               tables=tables, lead=lead, sentences=text, charts=svgs)
