@@ -72,10 +72,17 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.register_blueprint(coordination_bp, url_prefix="/coordination")
     app.register_blueprint(mediator_bp, url_prefix="/me")
 
+    from app.requests import bp as requests_bp
+
+    app.register_blueprint(requests_bp, url_prefix="/requests")
+
     from app.cli import register_cli
     from app.templating import register_templating
 
     register_cli(app)
+    from app.cli import register_request_cli
+
+    register_request_cli(app)
     register_templating(app)
 
     @app.before_request
