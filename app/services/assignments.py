@@ -3,9 +3,11 @@
 Every booking first locks the request row and then the mediator row (always in that order, so
 two bookings cannot deadlock), re-reads the facts under the lock and only then writes. On
 PostgreSQL a competing transaction waits for the lock and then sees the committed booking; the
-partial unique index `uq_assignment_live_request` is the last line of defence. SQLite
-serialises writers: the loser of a race gets "database is locked" and the view reports a
-conflict (see `app.services.conflicts`).
+partial unique index `uq_assignment_live_request` is the last line of defence. SQLite has no
+row locks but only one writer: `_sqlite_write_lock` makes the booking transaction the writer
+before it reads, so the loser waits (busy_timeout) and then gets the same message as on
+PostgreSQL. Should a lock still time out, `app.requests.helpers.commit_or_message` reports a
+conflict instead of an error page.
 """
 
 from __future__ import annotations
@@ -25,8 +27,20 @@ from app.services.request_states import move_assignment, move_offer, move_reques
 from app.timeutil import now_utc
 
 
+def _sqlite_write_lock(table: str, row_id: int) -> None:
+    """Take SQLite's single write lock before reading (it has no row locks).
+
+    pysqlite begins a transaction only at the first write, so without this the overlap check
+    could read before a competing booking commits. The no-op UPDATE makes this transaction the
+    writer first (waiting up to busy_timeout); every read after it sees the committed state.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(sa.text(f"UPDATE {table} SET id = id WHERE id = :id"), {"id": row_id})
+
+
 def lock_request(request_id: int) -> InterpretingRequest:
     """Load a request with a row lock (and fresh values), or refuse when it does not exist."""
+    _sqlite_write_lock("interpreting_request", request_id)
     req = db.session.scalars(
         sa.select(InterpretingRequest)
         .where(InterpretingRequest.id == request_id)
