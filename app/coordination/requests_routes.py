@@ -75,8 +75,15 @@ def requests_dashboard():
         .options(selectinload(Assignment.mediator), selectinload(Assignment.request))
         .order_by(Assignment.starts_at.desc()).limit(20)
     ).all()
+    assigned = db.session.scalars(
+        sa.select(InterpretingRequest)
+        .where(InterpretingRequest.status == "assigned", InterpretingRequest.starts_at > now)
+        .options(selectinload(InterpretingRequest.institution),
+                 selectinload(InterpretingRequest.assignments).selectinload(Assignment.mediator))
+        .order_by(InterpretingRequest.starts_at).limit(50)
+    ).all()
     return render_template(
-        "coordination/requests.html", requests=open_requests, unfilled=unfilled,
+        "coordination/requests.html", requests=open_requests, unfilled=unfilled, assigned=assigned,
         reports=reports, no_shows=no_shows, counts=_counts(), now=now,
         soon=now + dt.timedelta(hours=24),
     )
