@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only
 
 from app.extensions import db
 from app.labels import label
@@ -23,19 +23,24 @@ from app.models import (
     Absence,
     Assignment,
     Availability,
+    Document,
     InterpretingRequest,
     Mediator,
     MediatorLanguage,
     ModuleCompletion,
     QualificationModule,
 )
-from app.services.mediators import police_certificate_valid_on
+from app.services.mediators import police_certificate_due
 from app.timeutil import now_utc, to_local
 
 LEVEL_POINTS = {"native": 15, "C2": 12, "C1": 9, "B2": 5, "B1": 2}
 CERTIFICATE_KINDS = ("school", "kita")
 FAIRNESS_DAYS = 90
 MAX_FAIRNESS = 20
+MAX_DURATION = dt.timedelta(minutes=480)
+CONTINUITY_PERIOD = dt.timedelta(days=365)  # "knows this institution": served it this year
+MEDIATOR_COLUMNS = ("id", "first_name", "last_name", "status", "gender", "district",
+                    "mobility", "max_per_week")
 
 
 @dataclass
@@ -77,11 +82,12 @@ class Context:
 
     req: InterpretingRequest
     buffer: dt.timedelta
-    languages: dict[int, list[MediatorLanguage]] = field(default_factory=dict)
-    windows: dict[int, list[Availability]] = field(default_factory=dict)
+    languages: dict[int, list] = field(default_factory=dict)
+    documents: dict[int, dict] = field(default_factory=dict)
+    windows: dict[int, list] = field(default_factory=dict)
     has_windows: set[int] = field(default_factory=set)
     absent: set[int] = field(default_factory=set)
-    busy: dict[int, list[Assignment]] = field(default_factory=dict)
+    busy: dict[int, list] = field(default_factory=dict)
     week_load: dict[int, int] = field(default_factory=dict)
     completed_modules: dict[int, set[int]] = field(default_factory=dict)
     required_modules: list[QualificationModule] = field(default_factory=list)
@@ -101,13 +107,25 @@ def _week_bounds(req: InterpretingRequest) -> tuple[dt.datetime, dt.datetime]:
     return start.astimezone(dt.UTC), (start + dt.timedelta(days=7)).astimezone(dt.UTC)
 
 
+def _minutes_between(start, end):
+    """Return an SQL expression for the minutes between two timestamp columns."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return sa.func.extract("epoch", end - start) / 60
+    return (sa.func.julianday(end) - sa.func.julianday(start)) * 1440
+
+
 def load_context(req: InterpretingRequest, now: dt.datetime | None = None) -> tuple[
     list[Mediator], Context
 ]:
-    """Load the speakers of the request's language and all facts the rules need."""
+    """Load the speakers of the request's language and all facts the rules need.
+
+    Facts are read as plain rows (not ORM objects) and every range query is bounded on both
+    sides, so each one is an index range scan whatever the length of the history.
+    """
     now = now or now_utc()
     buffer = dt.timedelta(minutes=current_app.config["TRAVEL_BUFFER_MINUTES"])
     ctx = Context(req=req, buffer=buffer)
+    own_id = req.id or 0
     speakers = sa.select(MediatorLanguage.mediator_id).where(
         MediatorLanguage.code == req.language_code
     )
@@ -115,23 +133,30 @@ def load_context(req: InterpretingRequest, now: dt.datetime | None = None) -> tu
         db.session.scalars(
             sa.select(Mediator)
             .where(Mediator.id.in_(speakers), Mediator.erased_at.is_(None))
-            .options(selectinload(Mediator.documents))
+            .options(load_only(*(getattr(Mediator, c) for c in MEDIATOR_COLUMNS)))
             .order_by(Mediator.last_name, Mediator.first_name, Mediator.id)
         )
     )
-    for lang in db.session.scalars(
-        sa.select(MediatorLanguage).where(MediatorLanguage.code == req.language_code)
+    for row in db.session.execute(
+        sa.select(MediatorLanguage.mediator_id, MediatorLanguage.variety, MediatorLanguage.level)
+        .where(MediatorLanguage.code == req.language_code)
     ):
-        ctx.languages.setdefault(lang.mediator_id, []).append(lang)
+        ctx.languages.setdefault(row.mediator_id, []).append(row)
+    for row in db.session.execute(
+        sa.select(Document.mediator_id, Document.kind, Document.recorded_on,
+                  Document.has_relevant_entry).where(Document.mediator_id.in_(speakers))
+    ):
+        ctx.documents.setdefault(row.mediator_id, {})[row.kind] = row
 
     local_start = to_local(req.starts_at)
     day = local_start.date()
-    for window in db.session.scalars(
-        sa.select(Availability).where(Availability.mediator_id.in_(speakers))
+    for row in db.session.execute(
+        sa.select(Availability.mediator_id, Availability.weekday, Availability.start_time,
+                  Availability.end_time).where(Availability.mediator_id.in_(speakers))
     ):
-        ctx.has_windows.add(window.mediator_id)
-        if window.weekday == local_start.weekday():
-            ctx.windows.setdefault(window.mediator_id, []).append(window)
+        ctx.has_windows.add(row.mediator_id)
+        if row.weekday == local_start.weekday():
+            ctx.windows.setdefault(row.mediator_id, []).append(row)
     ctx.absent = set(
         db.session.scalars(
             sa.select(Absence.mediator_id).where(
@@ -141,16 +166,18 @@ def load_context(req: InterpretingRequest, now: dt.datetime | None = None) -> tu
             )
         )
     )
-    for a in db.session.scalars(
-        sa.select(Assignment).where(
+    for row in db.session.execute(
+        sa.select(Assignment.mediator_id, Assignment.starts_at, Assignment.ends_at).where(
             Assignment.mediator_id.in_(speakers),
             Assignment.status != "cancelled",
-            Assignment.request_id != (req.id or 0),
+            Assignment.request_id != own_id,
             Assignment.starts_at < req.ends_at + buffer,
+            # bounded below too (no appointment is longer than 8 h): an index range scan
+            Assignment.starts_at > req.starts_at - buffer - MAX_DURATION,
             Assignment.ends_at > req.starts_at - buffer,
         )
     ):
-        ctx.busy.setdefault(a.mediator_id, []).append(a)
+        ctx.busy.setdefault(row.mediator_id, []).append(row)
     week_start, week_end = _week_bounds(req)
     ctx.week_load = dict(
         db.session.execute(
@@ -158,7 +185,7 @@ def load_context(req: InterpretingRequest, now: dt.datetime | None = None) -> tu
             .where(
                 Assignment.mediator_id.in_(speakers),
                 Assignment.status == "active",
-                Assignment.request_id != (req.id or 0),
+                Assignment.request_id != own_id,
                 Assignment.starts_at >= week_start,
                 Assignment.starts_at < week_end,
             )
@@ -180,19 +207,28 @@ def load_context(req: InterpretingRequest, now: dt.datetime | None = None) -> tu
             )
         ):
             ctx.completed_modules.setdefault(mediator_id, set()).add(module_id)
+    return mediators, ctx
+
+
+
+
+def load_score_facts(ctx: Context, ids: list[int], now: dt.datetime) -> None:
+    """Load what the soft scores need, for the eligible mediators only (a smaller set)."""
+    req = ctx.req
+    if not ids:
+        return
     minutes = sa.func.sum(
         sa.func.coalesce(
             Assignment.reported_minutes,
-            InterpretingRequest.duration_minutes,
+            _minutes_between(Assignment.starts_at, Assignment.ends_at),
         )
     )
     ctx.recent_minutes = {
-        mid: int(total or 0)
+        mid: round(total or 0)
         for mid, total in db.session.execute(
             sa.select(Assignment.mediator_id, minutes)
-            .join(InterpretingRequest, InterpretingRequest.id == Assignment.request_id)
             .where(
-                Assignment.mediator_id.in_(speakers),
+                Assignment.mediator_id.in_(ids),
                 Assignment.status != "cancelled",
                 Assignment.starts_at >= now - dt.timedelta(days=FAIRNESS_DAYS),
                 Assignment.starts_at < now,
@@ -205,9 +241,10 @@ def load_context(req: InterpretingRequest, now: dt.datetime | None = None) -> tu
             sa.select(Assignment.mediator_id)
             .join(InterpretingRequest, InterpretingRequest.id == Assignment.request_id)
             .where(
-                Assignment.mediator_id.in_(speakers),
+                Assignment.mediator_id.in_(ids),
                 Assignment.status != "cancelled",
                 InterpretingRequest.institution_id == req.institution_id,
+                InterpretingRequest.starts_at >= now - CONTINUITY_PERIOD,
                 InterpretingRequest.id != (req.id or 0),
             )
             .distinct()
@@ -222,10 +259,18 @@ def load_context(req: InterpretingRequest, now: dt.datetime | None = None) -> tu
                 )
             )
         )
-    return mediators, ctx
 
 
 # -- hard rules ------------------------------------------------------------------------------
+
+
+def _certificate_valid(doc, day: dt.date) -> bool:
+    """Apply `mediators.police_certificate_valid_on` to a loaded document row."""
+    return (
+        doc is not None
+        and not doc.has_relevant_entry
+        and doc.recorded_on <= day < police_certificate_due(doc)
+    )
 
 
 def _fmt_time(value: dt.datetime) -> str:
@@ -267,9 +312,12 @@ def exclusion_reasons(m: Mediator, ctx: Context) -> list[str]:
     missing = [mod.code for mod in ctx.required_modules if mod.id not in done]
     if missing:
         reasons.append(_("Required modules missing: %(modules)s", modules=", ".join(missing)))
-    if m.document("pledge") is None:
+    docs = ctx.documents.get(m.id, {})
+    if "pledge" not in docs:
         reasons.append(_("Confidentiality pledge missing"))
-    if req.institution.kind in CERTIFICATE_KINDS and not police_certificate_valid_on(m, day):
+    if req.institution.kind in CERTIFICATE_KINDS and not _certificate_valid(
+        docs.get("police_certificate"), day
+    ):
         reasons.append(_("Extended police certificate missing or not valid on %(day)s",
                          day=format_date(day, "dd.MM.yyyy")))
     return reasons
@@ -342,6 +390,7 @@ def score(m: Mediator, ctx: Context, most_minutes: int) -> Candidate:
 
 def match(req: InterpretingRequest, now: dt.datetime | None = None) -> MatchResult:
     """Return the ranked candidates and the excluded speakers (with reasons) for a request."""
+    now = now or now_utc()
     mediators, ctx = load_context(req, now)
     eligible: list[Mediator] = []
     excluded: list[Excluded] = []
@@ -351,6 +400,7 @@ def match(req: InterpretingRequest, now: dt.datetime | None = None) -> MatchResu
             excluded.append(Excluded(m, reasons))
         else:
             eligible.append(m)
+    load_score_facts(ctx, [m.id for m in eligible], now)
     most = max((ctx.recent_minutes.get(m.id, 0) for m in eligible), default=0)
     ranked = [score(m, ctx, most) for m in eligible]
     ranked.sort(key=lambda c: (-c.score, c.recent_minutes, c.mediator.last_name, c.mediator.id))
