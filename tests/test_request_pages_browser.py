@@ -69,7 +69,7 @@ def test_request_pages_are_accessible_at_360px(app, clock, live_server, make_use
                     assert response.status == 200 and page.url == live_server + url, url
                     width = page.evaluate("document.documentElement.scrollWidth")
                     if width > 360:
-                        problems.append((url, "scrollWidth", width))
+                        problems.append((url, "scrollWidth", width, page.evaluate("""() => Array.from(document.querySelectorAll("body *")).filter(e => e.getBoundingClientRect().right > 362 && !Array.from(e.children).some(c => c.getBoundingClientRect().right > 362)).slice(0, 3).map(e => e.tagName + " " + (e.id || e.className))""")))
                     for v in Axe().run(page).response["violations"]:
                         problems.append((url, v["id"], v["impact"]))
                 context.close()

@@ -240,3 +240,27 @@ def test_mediator_cancels_with_reason(client, login, make_user, inst_user, make_
     assert client.post(f"{page}/cancel", data={"reason": "krank", "csrf_token": token}).status_code == 302
     db.session.expire_all()
     assert a.status == "cancelled" and req.status == "submitted"
+
+
+def test_refused_override_keeps_the_typed_reason(client, login, make_user, inst_user,
+                                                 make_mediator):
+    coordinator = make_user("coordinator")
+    req = make_request(inst_user.institution)
+    m = eligible(make_mediator, max_per_week=5)
+    booking.book(coordinator, make_request(inst_user.institution, time=dt.time(10, 30)).id, m.id)
+    db.session.commit()
+    login(coordinator)
+    token = csrf_token(client, f"/coordination/requests/{req.id}")
+    r = client.post(f"/coordination/requests/{req.id}/assign",
+                    data={"mediator_id": m.id, "override_reason": "Familie kennt sie",
+                          "csrf_token": token})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 409 and "schon gebucht" in html and 'value="Familie kennt sie"' in html
+
+
+def test_follow_up_choices_are_readable(client, login, inst_user):
+    make_request(inst_user.institution, occasion="support_plan")
+    db.session.commit()
+    login(inst_user)
+    html = client.get("/requests/new").get_data(as_text=True)
+    assert "03.12.26 · Tigrinya · Förderplan" in html or "Tigrinja · Förderplan" in html

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,14 +12,15 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.decorators import role_required
 from app.extensions import db
+from app.labels import label
 from app.models import Assignment, InterpretingRequest
 from app.requests import bp
 from app.requests.forms import CancelForm, OutcomeForm, RequestForm
 from app.requests.helpers import commit_or_message
 from app.services import assignments as booking
 from app.services import requests as svc
-from app.services.languages import language_choices
-from app.timeutil import now_utc
+from app.services.languages import language_choices, language_name
+from app.timeutil import now_utc, to_local
 
 institution_required = role_required("institution")
 
@@ -49,8 +50,10 @@ def index():
 def _prepare(form: RequestForm) -> None:
     form.language_code.choices = [("", _l("– please choose –")),
                                   *language_choices(str(get_locale() or "de"))]
+    locale = str(get_locale() or "de")
     form.follow_up_of_id.choices = [("", _l("– none –"))] + [
-        (r.id, f"{r.starts_at:%Y-%m-%d} · {r.language_code} · #{r.id}")
+        (r.id, f"{format_date(to_local(r.starts_at).date(), 'short')} · "
+               f"{language_name(r.language_code, locale)} · {label('occasion', r.occasion)}")
         for r in svc.follow_up_choices(current_user.institution_id)
     ]
 
