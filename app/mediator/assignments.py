@@ -84,8 +84,7 @@ def _answer(offer_id: int, action: str, reason: str = ""):
 @mediator_required
 def accept(offer_id: int):
     _r, error = _answer(offer_id, "accept")
-    flash(error or _("Thank you! The appointment is now yours."), "error" if error else "success")
-    return redirect(url_for("mediator.offers")), (409 if error else 302)
+    return _after_answer(error, _("Thank you! The appointment is now yours."))
 
 
 @bp.route("/offers/<int:offer_id>/decline", methods=["POST"])
@@ -95,8 +94,16 @@ def decline(offer_id: int):
     if not form.validate_on_submit():
         abort(400)
     _r, error = _answer(offer_id, "decline", form.reason.data or "")
-    flash(error or _("You have declined the offer."), "error" if error else "success")
-    return redirect(url_for("mediator.offers")), (409 if error else 302)
+    return _after_answer(error, _("You have declined the offer."))
+
+
+def _after_answer(error: str | None, success: str):
+    """Redirect after success; show the dashboard with the message and a 409 otherwise."""
+    if error is None:
+        flash(success, "success")
+        return redirect(url_for("mediator.offers"))
+    flash(error, "error")
+    return offers(), 409
 
 
 @bp.route("/offers/answer/<token>", methods=["GET", "POST"])
