@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from flask_babel import format_date, format_time
+from flask_babel import format_time
 from flask_babel import gettext as _
 
 from app.labels import label
@@ -78,7 +78,7 @@ def exclusion_reasons(m: Mediator, ctx: Context) -> list[str]:
     """Return every hard rule the mediator breaks for this request (empty: a candidate)."""
     req = ctx.req
     reasons: list[str] = []
-    local_start, local_end = to_local(req.starts_at), to_local(req.ends_at)
+    local_start, local_end = ctx.local_start, ctx.local_end
     day = local_start.date()
     if m.status != "active":
         reasons.append(_("Not active (status: %(status)s)",
@@ -86,7 +86,7 @@ def exclusion_reasons(m: Mediator, ctx: Context) -> list[str]:
     if not ctx.languages.get(m.id):
         reasons.append(_("Does not speak the language"))
     if m.id in ctx.absent:
-        reasons.append(_("Absent on %(day)s", day=format_date(day, "dd.MM.yyyy")))
+        reasons.append(_("Absent on %(day)s", day=ctx.day_text))
     for a in ctx.busy.get(m.id, []):
         reasons.append(
             _("Overlapping assignment %(start)s–%(end)s (incl. %(minutes)s min travel time)",
@@ -116,7 +116,7 @@ def exclusion_reasons(m: Mediator, ctx: Context) -> list[str]:
         docs.get("police_certificate"), day
     ):
         reasons.append(_("Extended police certificate missing or not valid on %(day)s",
-                         day=format_date(day, "dd.MM.yyyy")))
+                         day=ctx.day_text))
     return reasons
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import format_date
 from sqlalchemy.orm import load_only
 
 from app.extensions import db
@@ -41,6 +42,9 @@ class Context:
 
     req: InterpretingRequest
     buffer: dt.timedelta
+    local_start: dt.datetime | None = None  # the appointment in local time, computed once
+    local_end: dt.datetime | None = None
+    day_text: str = ""
     languages: dict[int, list] = field(default_factory=dict)
     documents: dict[int, dict] = field(default_factory=dict)
     windows: dict[int, list] = field(default_factory=dict)
@@ -101,8 +105,10 @@ def load_context(req: InterpretingRequest) -> tuple[list[Mediator], Context]:
     ):
         ctx.documents.setdefault(row.mediator_id, {})[row.kind] = row
 
-    local_start = to_local(req.starts_at)
+    local_start = ctx.local_start = to_local(req.starts_at)
+    ctx.local_end = to_local(req.ends_at)
     day = local_start.date()
+    ctx.day_text = format_date(day, "dd.MM.yyyy")
     for row in db.session.execute(
         sa.select(Availability.mediator_id, Availability.weekday, Availability.start_time,
                   Availability.end_time).where(Availability.mediator_id.in_(speakers))
