@@ -57,6 +57,20 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
 
+    # interpreting requests, matching and offers (issue 3)
+    TRAVEL_BUFFER_MINUTES = int(os.environ.get("TRAVEL_BUFFER_MINUTES", "30"))
+    MIN_LEAD_WORKING_DAYS = int(os.environ.get("MIN_LEAD_WORKING_DAYS", "3"))
+    OFFER_TTL_HOURS = int(os.environ.get("OFFER_TTL_HOURS", "48"))
+    ESCALATION_HOURS = int(os.environ.get("ESCALATION_HOURS", "24"))
+    AUTO_OFFER_NEXT = _bool("AUTO_OFFER_NEXT")
+    AUTO_OFFER_COUNT = 2  # how many next candidates get an offer on escalation
+    LATE_CANCELLATION_HOURS = 24
+    MAX_RECURRING_WEEKS = 12
+    # occasions the pool does not serve; "legal_consequences" stands for the form's checkbox
+    REFUSED_OCCASIONS = tuple(
+        v for v in os.environ.get("REFUSED_OCCASIONS", "legal_consequences").split(",") if v
+    )
+
 
 class DevelopmentConfig(Config):
     DEBUG = True

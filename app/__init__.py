@@ -78,11 +78,18 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     app.register_blueprint(reports_bp, url_prefix="/reports")
 
+    from app.requests import bp as requests_bp
+
+    app.register_blueprint(requests_bp, url_prefix="/requests")
+
     from app.cli import register_cli
     from app.security import register_security
     from app.templating import register_templating
 
     register_cli(app)
+    from app.cli import register_request_cli
+
+    register_request_cli(app)
     register_templating(app)
     register_security(app)
 

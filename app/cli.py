@@ -91,3 +91,18 @@ def register_cli(app: Flask) -> None:
         result = run_retention()
         db.session.commit()
         click.echo(" ".join(f"{k}={v}" for k, v in result.items()))
+
+def register_request_cli(app: Flask) -> None:
+    """Attach `flask requests tick` (periodic request tasks, normally run by the scheduler)."""
+    group = click.Group("requests", help="Interpreting requests.")
+    app.cli.add_command(group)
+
+    @group.command("tick")
+    def tick() -> None:
+        """Expire offers, mark unfilled requests and escalate unanswered ones, then commit."""
+        from app.services.offers import tick as run_tick
+        from app.timeutil import now_utc
+
+        result = run_tick(now_utc())
+        db.session.commit()
+        click.echo(" ".join(f"{k}={v}" for k, v in result.items()))

@@ -130,6 +130,31 @@ LABELS = {
         "institution": _l("Institution"),
         "contact_person": _l("Contact person"),
     },
+    "place_kind": {
+        "institution": _l("in the institution"),
+        "address": _l("at another address"),
+    },
+    "cancelled_by": {
+        "institution": _l("institution"),
+        "mediator": _l("mediator"),
+        "coordinator": _l("coordination"),
+    },
+    "report_status": {
+        "none": _l("not reported"),
+        "reported": _l("reported"),
+        "approved": _l("approved"),
+    },
+    "outcome": {
+        "took_place": _l("took place"),
+        "no_show": _l("family did not come"),
+    },
+    "flag": {
+        "urgent": _l("urgent"),
+        "late": _l("late cancellation"),
+        "overdue": _l("due soon"),
+        "override": _l("override"),
+        "no_show": _l("mediator did not come"),
+    },
 }
 
 

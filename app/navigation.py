@@ -22,3 +22,6 @@ NAV_ITEMS = {
         ("main.index", _l("Overview")),
     ],
 }
+NAV_ITEMS["coordinator"].insert(0, ("coordination.requests_dashboard", _l("Requests")))
+NAV_ITEMS["mediator"].insert(0, ("mediator.offers", _l("My offers and assignments")))
+NAV_ITEMS["institution"].append(("requests.new", _l("New request")))

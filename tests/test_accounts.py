@@ -59,7 +59,7 @@ def test_invite_institution_user_end_to_end(client, make_user, login, make_insti
                                                 "password": "a-new-password-1",
                                                 "csrf_token": token})
     assert response.status_code == 302
-    assert "Kita Regenbogen" in client.get("/").get_data(as_text=True)
+    assert "Kita Regenbogen" in client.get("/", follow_redirects=True).get_data(as_text=True)
 
 
 def test_invite_rejects_existing_email_case_insensitively(client, make_user, login,

@@ -14,7 +14,7 @@ def test_login_success_redirects_to_role_start_page(client, make_user, login):
     response = login(user)
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/")
-    assert client.get("/").headers["Location"].endswith("/pool/mediators")
+    assert client.get("/").headers["Location"].endswith("/coordination/requests")
 
 
 def test_wrong_password_shows_german_message_and_keeps_email(client, make_user, login):

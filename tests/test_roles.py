@@ -12,6 +12,10 @@ AREAS = {
     "coordinator_institution": "/coordination/institutions/{institution_id}",
     "mediator_profile": "/me/profile",
     "home": "/",
+    "coordinator_requests": "/coordination/requests",
+    "institution_requests": "/requests/",
+    "institution_new_request": "/requests/new",
+    "mediator_offers": "/me/offers",
 }
 
 EXPECTED = {
@@ -22,7 +26,11 @@ EXPECTED = {
     "coordinator_institutions": (302, 200, 403, 403),
     "coordinator_institution": (302, 200, 403, 403),
     "mediator_profile": (302, 403, 403, 200),
-    "home": (302, 302, 200, 200),
+    "home": (302, 302, 302, 302),
+    "coordinator_requests": (302, 200, 403, 403),
+    "institution_requests": (302, 403, 200, 403),
+    "institution_new_request": (302, 403, 200, 403),
+    "mediator_offers": (302, 403, 403, 200),
 }
 ROLES = ("anonymous", "coordinator", "institution", "mediator")
 
@@ -64,7 +72,7 @@ def test_institution_home_shows_only_own_institution(client, make_user, login,
     other = make_institution(name="Andere Schule", kind="school")
     db.session.commit()
     login(user)
-    html = client.get("/").get_data(as_text=True)
+    html = client.get("/", follow_redirects=True).get_data(as_text=True)
     assert user.institution.name in html
     assert other.name not in html
     assert client.get(f"/coordination/institutions/{other.id}").status_code == 403

@@ -18,7 +18,11 @@ def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     if current_user.role == "coordinator":
-        return redirect(url_for("pool.mediators"))
+        return redirect(url_for("coordination.requests_dashboard"))
+    if current_user.role == "institution":
+        return redirect(url_for("requests.index"))
+    if current_user.role == "mediator":
+        return redirect(url_for("mediator.offers"))
     return render_template("main/home.html")
 
 

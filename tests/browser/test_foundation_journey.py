@@ -22,6 +22,8 @@ def test_coordinator_filters_mediators_by_tigrinya(page, make_user, make_mediato
     page.goto("/auth/login")
     check_accessibility(page, "login")
     _login(page, "koordination@example.org", "correct-horse-battery")
+    page.wait_for_url(re.compile(r"/coordination/requests"))
+    page.get_by_role("navigation").get_by_role("link", name="Sprachmittler/innen").click()
     page.wait_for_url(re.compile(r"/pool/mediators"))
     check_accessibility(page, "mediator list")
     page.get_by_label("Sprache").select_option("tir")
@@ -49,7 +51,8 @@ def test_english_ui_and_keyboard_login(page, make_user):
     page.keyboard.press("Tab")
     page.keyboard.type("correct-horse-battery")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/pool/mediators"))
+    page.wait_for_url(re.compile(r"/coordination/requests"))
+    page.goto("/pool/mediators")
     assert page.get_by_role("heading", level=1).inner_text() == "Mediators"
     check_accessibility(page, "mediator list (en)")
 
@@ -58,7 +61,7 @@ def test_validation_errors_are_linked_to_fields(page, make_user):
     make_user("coordinator", email="coord2@example.org")
     db.session.commit()
     _login(page, "coord2@example.org", "correct-horse-battery")
-    page.wait_for_url(re.compile(r"/pool/mediators"))
+    page.wait_for_url(re.compile(r"/coordination/requests"))
     page.goto("/pool/mediators/new")
     page.get_by_role("button", name="Speichern").click()
     field = page.get_by_label("Nachname")

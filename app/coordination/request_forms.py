@@ -1,0 +1,33 @@
+"""Forms of the coordinator's request pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class AssignForm(FlaskForm):
+    """Assign one mediator; an excluded one needs a stated override reason."""
+
+    mediator_id = IntegerField(validators=[DataRequired()])
+    override_reason = StringField(_l("Reason for the override"),
+                                  validators=[Optional(), Length(max=500)])
+
+
+class OffersForm(FlaskForm):
+    mediator_ids = SelectMultipleField(_l("Send offers to"), coerce=int, validate_choice=False,
+                                       validators=[DataRequired()])
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+
+
+class ReassignForm(FlaskForm):
+    mediator_id = SelectField(_l("New mediator"), coerce=int, validate_choice=False,
+                              validators=[DataRequired()])
+    reason = StringField(_l("Reason for the change"), validators=[DataRequired(), Length(max=500)])
+    override_reason = StringField(_l("Reason for the override (only for excluded mediators)"),
+                                  validators=[Optional(), Length(max=500)])

@@ -1,0 +1,196 @@
+"""Coordinator views for requests: dashboard, candidates, assigning, offers, changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from app.auth.decorators import coordinator_required
+from app.coordination import bp
+from app.coordination.request_forms import AssignForm, OffersForm, ReasonForm, ReassignForm
+from app.extensions import db
+from app.models import Assignment, InterpretingRequest, Offer
+from app.requests.helpers import commit_or_message
+from app.services import assignments as booking
+from app.services import matching, offers
+from app.timeutil import now_utc
+
+
+def _get(request_id: int) -> InterpretingRequest:
+    req = db.session.get(InterpretingRequest, request_id)
+    if req is None:
+        abort(404)
+    return req
+
+
+def _counts() -> dict[str, int]:
+    by_status = dict(
+        db.session.execute(
+            sa.select(InterpretingRequest.status, sa.func.count())
+            .where(InterpretingRequest.status.in_(("submitted", "offered", "unfilled")))
+            .group_by(InterpretingRequest.status)
+        ).all()
+    )
+    awaiting = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Offer).where(Offer.status == "pending")
+    )
+    return {
+        "submitted": by_status.get("submitted", 0),
+        "offered": by_status.get("offered", 0),
+        "awaiting": awaiting or 0,
+        "unfilled": by_status.get("unfilled", 0),
+    }
+
+
+@bp.route("/requests")
+@coordinator_required
+def requests_dashboard():
+    now = now_utc()
+    open_requests = db.session.scalars(
+        sa.select(InterpretingRequest)
+        .where(InterpretingRequest.status.in_(("submitted", "offered")))
+        .options(selectinload(InterpretingRequest.institution),
+                 selectinload(InterpretingRequest.offers))
+        .order_by(InterpretingRequest.starts_at, InterpretingRequest.id)
+        .limit(200)
+    ).all()
+    unfilled = db.session.scalars(
+        sa.select(InterpretingRequest)
+        .where(InterpretingRequest.status == "unfilled")
+        .options(selectinload(InterpretingRequest.institution))
+        .order_by(InterpretingRequest.starts_at.desc()).limit(20)
+    ).all()
+    reports = db.session.scalars(
+        sa.select(Assignment).where(Assignment.report_status == "reported")
+        .options(selectinload(Assignment.mediator), selectinload(Assignment.request))
+        .order_by(Assignment.starts_at).limit(50)
+    ).all()
+    no_shows = db.session.scalars(
+        sa.select(Assignment).where(Assignment.mediator_no_show.is_(True))
+        .options(selectinload(Assignment.mediator), selectinload(Assignment.request))
+        .order_by(Assignment.starts_at.desc()).limit(20)
+    ).all()
+    assigned = db.session.scalars(
+        sa.select(InterpretingRequest)
+        .where(InterpretingRequest.status == "assigned", InterpretingRequest.starts_at > now)
+        .options(selectinload(InterpretingRequest.institution),
+                 selectinload(InterpretingRequest.assignments).selectinload(Assignment.mediator))
+        .order_by(InterpretingRequest.starts_at).limit(50)
+    ).all()
+    return render_template(
+        "coordination/requests.html", requests=open_requests, unfilled=unfilled, assigned=assigned,
+        reports=reports, no_shows=no_shows, counts=_counts(), now=now,
+        soon=now + dt.timedelta(hours=24),
+    )
+
+
+@bp.route("/requests/<int:request_id>")
+@coordinator_required
+def request_detail(request_id: int, status: int = 200):
+    req = _get(request_id)
+    result = matching.match(req) if req.status in ("submitted", "offered", "assigned") else None
+    offered = {o.mediator_id for o in req.offers}
+    reassign_form = ReassignForm()
+    if result is not None:
+        reassign_form.mediator_id.choices = [
+            (c.mediator.id, c.mediator.full_name) for c in result.ranked
+        ] + [(e.mediator.id, f"{e.mediator.full_name} ({_('excluded')})") for e in result.excluded]
+    return render_template(
+        "coordination/request.html", req=req, result=result, offered=offered,
+        assign_form=AssignForm(), offers_form=OffersForm(), reason_form=ReasonForm(),
+        reassign_form=reassign_form, now=now_utc(),
+    ), status
+
+
+def _done(error: str | None, success: str, request_id: int):
+    if error is None:
+        flash(success, "success")
+        return redirect(url_for("coordination.request_detail", request_id=request_id))
+    flash(error, "error")
+    return request_detail(request_id, status=409)
+
+
+@bp.route("/requests/<int:request_id>/assign", methods=["POST"])
+@coordinator_required
+def assign(request_id: int):
+    _get(request_id)
+    form = AssignForm()
+    if not form.validate_on_submit():
+        abort(400)
+    _a, error = commit_or_message(
+        booking.book, current_user, request_id, form.mediator_id.data,
+        override_reason=form.override_reason.data or "",
+    )
+    return _done(error, _("The mediator was assigned."), request_id)
+
+
+@bp.route("/requests/<int:request_id>/offers", methods=["POST"])
+@coordinator_required
+def send_offers(request_id: int):
+    _get(request_id)
+    form = OffersForm()
+    if not form.validate_on_submit():
+        flash(_("Please choose at least one mediator."), "error")
+        return request_detail(request_id, status=400)
+    sent, error = commit_or_message(offers.send_offers, current_user, request_id,
+                                    form.mediator_ids.data)
+    return _done(error, _("%(n)s offers were sent.", n=len(sent or [])), request_id)
+
+
+@bp.route("/requests/<int:request_id>/cancel", methods=["POST"])
+@coordinator_required
+def cancel_request(request_id: int):
+    _get(request_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("Please give a reason."), "error")
+        return request_detail(request_id, status=400)
+    _r, error = commit_or_message(booking.cancel_request, current_user, request_id,
+                                  by="coordinator", reason=form.reason.data)
+    return _done(error, _("The request was cancelled."), request_id)
+
+
+@bp.route("/requests/<int:request_id>/unassign", methods=["POST"])
+@coordinator_required
+def unassign(request_id: int):
+    req = _get(request_id)
+    form = ReasonForm()
+    current = req.live_assignment
+    if not form.validate_on_submit() or current is None:
+        flash(_("Please give a reason."), "error")
+        return request_detail(request_id, status=400)
+    _a, error = commit_or_message(booking.cancel_assignment, current_user, current.id,
+                                  by="coordinator", reason=form.reason.data)
+    return _done(error, _("The assignment was cancelled; the request is open again."),
+                 request_id)
+
+
+@bp.route("/requests/<int:request_id>/reassign", methods=["POST"])
+@coordinator_required
+def reassign(request_id: int):
+    _get(request_id)
+    form = ReassignForm()
+    form.mediator_id.choices = []
+    if not form.validate_on_submit():
+        flash(_("Please choose a mediator and give a reason."), "error")
+        return request_detail(request_id, status=400)
+    _a, error = commit_or_message(booking.reassign, current_user, request_id,
+                                  form.mediator_id.data, reason=form.reason.data,
+                                  override_reason=form.override_reason.data or "")
+    return _done(error, _("The new mediator was assigned."), request_id)
+
+
+@bp.route("/assignments/<int:assignment_id>/approve", methods=["POST"])
+@coordinator_required
+def approve_report(assignment_id: int):
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None:
+        abort(404)
+    _a, error = commit_or_message(booking.approve_report, current_user, assignment)
+    flash(error or _("The report was approved."), "error" if error else "success")
+    return redirect(url_for("coordination.requests_dashboard"))

@@ -1,0 +1,179 @@
+"""Mediator views for offers and assignments; everything is scoped to the logged-in mediator.
+
+The signed e-mail links (`answer_offer`) work without a password: the token names exactly one
+offer, expires, and is useless once that offer is answered.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy.orm import selectinload
+from wtforms import DecimalField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from app.auth.decorators import role_required
+from app.extensions import db
+from app.mediator import bp
+from app.models import Assignment, InterpretingRequest, Offer
+from app.requests.helpers import commit_or_message
+from app.services import assignments as booking
+from app.services import offers as offer_svc
+from app.services.errors import DomainError
+from app.timeutil import now_utc
+
+mediator_required = role_required("mediator")
+
+
+class DeclineForm(FlaskForm):
+    reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=500)])
+
+
+class CancelForm(FlaskForm):
+    reason = TextAreaField(_l("Why do you cancel?"), validators=[DataRequired(), Length(max=500)])
+
+
+class ReportForm(FlaskForm):
+    minutes = IntegerField(_l("How long did it take (minutes)?"),
+                           validators=[InputRequired(), NumberRange(min=0, max=960)])
+    travel_km = DecimalField(_l("Kilometres by car or bike"), places=1,
+                             validators=[Optional(), NumberRange(min=0, max=9999)])
+    ticket_cost = DecimalField(_l("Ticket cost in euros"), places=2,
+                               validators=[Optional(), NumberRange(min=0, max=999)])
+
+
+@bp.route("/offers")
+@mediator_required
+def offers():
+    """Show my open offers, upcoming and past assignments."""
+    mid, now = current_user.mediator_id, now_utc()
+    pending = db.session.scalars(
+        sa.select(Offer).where(Offer.mediator_id == mid, Offer.status == "pending",
+                               Offer.expires_at > now)
+        .options(selectinload(Offer.request).selectinload(InterpretingRequest.institution))
+        .order_by(Offer.expires_at)
+    ).all()
+    mine = (sa.select(Assignment).where(Assignment.mediator_id == mid)
+            .options(selectinload(Assignment.request)
+                     .selectinload(InterpretingRequest.institution)))
+    upcoming = db.session.scalars(
+        mine.where(Assignment.status == "active", Assignment.starts_at > now)
+        .order_by(Assignment.starts_at)
+    ).all()
+    past = db.session.scalars(
+        mine.where(Assignment.status != "cancelled", Assignment.starts_at <= now)
+        .order_by(Assignment.starts_at.desc()).limit(30)
+    ).all()
+    return render_template("mediator/offers.html", pending=pending, upcoming=upcoming, past=past,
+                           decline_form=DeclineForm(), now=now)
+
+
+def _answer(offer_id: int, action: str, reason: str = ""):
+    if action == "accept":
+        return commit_or_message(offer_svc.accept_offer, offer_id, current_user)
+    return commit_or_message(offer_svc.decline_offer, offer_id, reason, current_user)
+
+
+@bp.route("/offers/<int:offer_id>/accept", methods=["POST"])
+@mediator_required
+def accept(offer_id: int):
+    _r, error = _answer(offer_id, "accept")
+    return _after_answer(error, _("Thank you! The appointment is now yours."))
+
+
+@bp.route("/offers/<int:offer_id>/decline", methods=["POST"])
+@mediator_required
+def decline(offer_id: int):
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        abort(400)
+    _r, error = _answer(offer_id, "decline", form.reason.data or "")
+    return _after_answer(error, _("You have declined the offer."))
+
+
+def _after_answer(error: str | None, success: str):
+    """Redirect after success; show the dashboard with the message and a 409 otherwise."""
+    if error is None:
+        flash(success, "success")
+        return redirect(url_for("mediator.offers"))
+    flash(error, "error")
+    return offers(), 409
+
+
+@bp.route("/offers/answer/<token>", methods=["GET", "POST"])
+def answer_offer(token: str):
+    """Answer an offer from the e-mail link, without logging in (GET asks, POST answers)."""
+    try:
+        offer, action = offer_svc.read_token(token)
+    except DomainError as exc:
+        return render_template("mediator/answer.html", error=str(exc), offer=None), 400
+    form = DeclineForm()
+    if form.validate_on_submit():
+        if action == "accept":
+            _r, error = commit_or_message(offer_svc.accept_offer, offer.id)
+        else:
+            _r, error = commit_or_message(offer_svc.decline_offer, offer.id,
+                                          form.reason.data or "")
+        if error:
+            return render_template("mediator/answer.html", error=error, offer=None), 409
+        return render_template("mediator/answer.html", done=action, offer=None, error=None)
+    if offer.status != "pending":
+        return render_template("mediator/answer.html", offer=None, error=_(
+            "This offer has already been answered or is no longer open.")), 409
+    return render_template("mediator/answer.html", offer=offer, req=offer.request,
+                           action=action, form=form, error=None)
+
+
+def _mine(assignment_id: int) -> Assignment:
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or assignment.mediator_id != current_user.mediator_id:
+        abort(404)
+    return assignment
+
+
+@bp.route("/assignments/<int:assignment_id>", methods=["GET", "POST"])
+@mediator_required
+def assignment(assignment_id: int):
+    """Show one assignment with the report form (after) or the cancel form (before)."""
+    a = _mine(assignment_id)
+    form = ReportForm(obj=None)
+    if form.validate_on_submit():
+        cents = (int((form.ticket_cost.data * 100).to_integral_value())
+                 if form.ticket_cost.data is not None else None)
+        km = Decimal(form.travel_km.data) if form.travel_km.data is not None else None
+        _r, error = commit_or_message(booking.report_hours, current_user, a,
+                                      minutes=form.minutes.data, travel_km=km,
+                                      ticket_cost_cents=cents)
+        if error is None:
+            flash(_("Thank you! Your report was sent."), "success")
+            return redirect(url_for("mediator.assignment", assignment_id=a.id))
+        form.minutes.errors = [error]
+    elif not form.is_submitted():
+        form.minutes.data = a.reported_minutes or a.request.duration_minutes
+    status = 400 if form.errors else 200
+    return render_template("mediator/assignment.html", a=a, req=a.request, form=form,
+                           cancel_form=CancelForm(), now=now_utc()), status
+
+
+@bp.route("/assignments/<int:assignment_id>/cancel", methods=["POST"])
+@mediator_required
+def cancel(assignment_id: int):
+    a = _mine(assignment_id)
+    form = CancelForm()
+    if form.validate_on_submit():
+        result, error = commit_or_message(booking.cancel_assignment, current_user, a.id,
+                                          by="mediator", reason=form.reason.data)
+        if error is None:
+            flash(_("You have cancelled the appointment. The office has been told."), "success")
+            if result.late_cancellation:
+                flash(_("This is a late cancellation (less than 24 hours before)."), "warning")
+            return redirect(url_for("mediator.offers"))
+        form.reason.errors = [error]
+    return render_template("mediator/assignment.html", a=a, req=a.request, form=ReportForm(),
+                           cancel_form=form, now=now_utc()), 400

@@ -1,0 +1,7 @@
+"""Institution area: submit and follow interpreting requests."""
+
+from flask import Blueprint
+
+bp = Blueprint("requests", __name__)
+
+from app.requests import routes  # noqa: E402,F401

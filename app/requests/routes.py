@@ -1,0 +1,144 @@
+"""Institution views: list, submit, follow, cancel and confirm their own requests only."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from app.auth.decorators import role_required
+from app.extensions import db
+from app.labels import label
+from app.models import Assignment, InterpretingRequest
+from app.requests import bp
+from app.requests.forms import CancelForm, OutcomeForm, RequestForm
+from app.requests.helpers import commit_or_message
+from app.services import assignments as booking
+from app.services import requests as svc
+from app.services.languages import language_choices, language_name
+from app.timeutil import now_utc, to_local
+
+institution_required = role_required("institution")
+
+
+def _own(request_id: int) -> InterpretingRequest:
+    """Load a request of the user's own institution; anything else is a 404."""
+    req = db.session.get(InterpretingRequest, request_id)
+    if req is None or req.institution_id != current_user.institution_id:
+        abort(404)
+    return req
+
+
+@bp.route("/")
+@institution_required
+def index():
+    stmt = (
+        sa.select(InterpretingRequest)
+        .where(InterpretingRequest.institution_id == current_user.institution_id)
+        .options(selectinload(InterpretingRequest.assignments).selectinload(Assignment.mediator))
+        .order_by(InterpretingRequest.starts_at.desc(), InterpretingRequest.id.desc())
+    )
+    page = db.paginate(stmt, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    return render_template("requests/index.html", page=page, visible=svc.visible_mediator,
+                           now=now_utc())
+
+
+def _prepare(form: RequestForm) -> None:
+    form.language_code.choices = [("", _l("– please choose –")),
+                                  *language_choices(str(get_locale() or "de"))]
+    locale = str(get_locale() or "de")
+    form.follow_up_of_id.choices = [("", _l("– none –"))] + [
+        (r.id, f"{format_date(to_local(r.starts_at).date(), 'short')} · "
+               f"{language_name(r.language_code, locale)} · {label('occasion', r.occasion)}")
+        for r in svc.follow_up_choices(current_user.institution_id)
+    ]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@institution_required
+def new():
+    form = RequestForm()
+    _prepare(form)
+    if form.validate_on_submit():
+        data = svc.RequestData(
+            day=form.day.data, start_time=form.start_time.data,
+            duration_minutes=form.duration_minutes.data, language_code=form.language_code.data,
+            occasion=form.occasion.data, place_kind=form.place_kind.data,
+            address=form.address.data or "", room=form.room.data or "",
+            variety=form.variety.data or "", legal_consequences=form.legal_consequences.data,
+            family_members=form.family_members.data,
+            preferred_gender=form.preferred_gender.data, note=form.note.data or "",
+            follow_up_of_id=form.follow_up_of_id.data, weeks=form.weeks.data,
+        )
+        created, error = commit_or_message(
+            svc.create_requests, current_user, current_user.institution_id, data
+        )
+        if error is None:
+            if len(created) > 1:
+                flash(_("%(n)s requests were submitted.", n=len(created)), "success")
+            else:
+                flash(_("Your request was submitted."), "success")
+            if any(r.urgent for r in created):
+                flash(_("The appointment is at short notice and marked urgent. We will do our "
+                        "best, but cannot promise a mediator."), "warning")
+            return redirect(url_for("requests.detail", request_id=created[0].id))
+        form.form_errors.append(error)
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template(
+        "requests/form.html", form=form,
+        lead_days=current_app.config["MIN_LEAD_WORKING_DAYS"],
+    ), status
+
+
+@bp.route("/<int:request_id>")
+@institution_required
+def detail(request_id: int, cancel_form=None, outcome_form=None):
+    req = _own(request_id)
+    now = now_utc()
+    return render_template(
+        "requests/detail.html", req=req, mediator=svc.visible_mediator(req), now=now,
+        cancel_form=cancel_form or CancelForm(), outcome_form=outcome_form or OutcomeForm(),
+        can_cancel=req.status in ("submitted", "offered", "assigned") and req.starts_at > now,
+        can_confirm=req.status == "assigned" and req.starts_at <= now,
+    )
+
+
+@bp.route("/<int:request_id>/cancel", methods=["POST"])
+@institution_required
+def cancel(request_id: int):
+    req = _own(request_id)
+    form = CancelForm()
+    if form.validate_on_submit():
+        result, error = commit_or_message(
+            booking.cancel_request, current_user, req.id, by="institution", reason=form.reason.data
+        )
+        if error is None:
+            flash(_("The request was cancelled."), "success")
+            if result.late_cancellation:
+                flash(_("This is a late cancellation (less than 24 hours before)."), "warning")
+            return redirect(url_for("requests.detail", request_id=req.id))
+        form.reason.errors = [error]
+    return detail(request_id, cancel_form=form), 400
+
+
+@bp.route("/<int:request_id>/outcome", methods=["POST"])
+@institution_required
+def outcome(request_id: int):
+    req = _own(request_id)
+    form = OutcomeForm()
+    if form.validate_on_submit():
+        value = form.outcome.data
+        _result, error = commit_or_message(
+            booking.record_outcome, current_user, req.id,
+            "took_place" if value == "took_place" else "no_show",
+            mediator_no_show=value == "mediator_no_show",
+        )
+        if error is None:
+            flash(_("Thank you, your answer was saved."), "success")
+            return redirect(url_for("requests.detail", request_id=req.id))
+        form.outcome.errors = [error]
+    return detail(request_id, outcome_form=form), 400

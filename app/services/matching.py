@@ -1,0 +1,210 @@
+"""Rank the mediators for one request and say why the others are excluded.
+
+The coordinator must be able to trust the list, so every exclusion carries the exact reason
+and every score is shown as its components. It must also stay fast with thousands of
+mediators and a long history: mediators are prefiltered by language in SQL and everything else
+is batch-loaded in a fixed handful of queries (never one query per mediator).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from flask_babel import format_time
+from flask_babel import gettext as _
+
+from app.labels import label
+from app.models import InterpretingRequest, Mediator
+from app.services.matching_facts import Context, load_context, load_score_facts
+from app.services.mediators import police_certificate_due
+from app.timeutil import now_utc, to_local
+
+LEVEL_POINTS = {"native": 15, "C2": 12, "C1": 9, "B2": 5, "B1": 2}
+CERTIFICATE_KINDS = ("school", "kita")
+MAX_FAIRNESS = 20
+
+
+@dataclass
+class Component:
+    """One part of a score, shown to the coordinator as label, points and detail."""
+
+    key: str
+    label: str
+    points: int
+    detail: str = ""
+
+
+@dataclass
+class Candidate:
+    mediator: Mediator
+    components: list[Component] = field(default_factory=list)
+    recent_minutes: int = 0
+
+    @property
+    def score(self) -> int:
+        return sum(c.points for c in self.components)
+
+
+@dataclass
+class Excluded:
+    mediator: Mediator
+    reasons: list[str]
+
+
+@dataclass
+class MatchResult:
+    ranked: list[Candidate]
+    excluded: list[Excluded]
+
+
+# -- hard rules ------------------------------------------------------------------------------
+
+
+def _certificate_valid(doc, day: dt.date) -> bool:
+    """Apply `mediators.police_certificate_valid_on` to a loaded document row."""
+    return (
+        doc is not None
+        and not doc.has_relevant_entry
+        and doc.recorded_on <= day < police_certificate_due(doc)
+    )
+
+
+def _fmt_time(value: dt.datetime) -> str:
+    return format_time(to_local(value), "HH:mm")
+
+
+def exclusion_reasons(m: Mediator, ctx: Context) -> list[str]:
+    """Return every hard rule the mediator breaks for this request (empty: a candidate)."""
+    req = ctx.req
+    reasons: list[str] = []
+    local_start, local_end = ctx.local_start, ctx.local_end
+    day = local_start.date()
+    if m.status != "active":
+        reasons.append(_("Not active (status: %(status)s)",
+                         status=label("mediator_status", m.status)))
+    if not ctx.languages.get(m.id):
+        reasons.append(_("Does not speak the language"))
+    if m.id in ctx.absent:
+        reasons.append(_("Absent on %(day)s", day=ctx.day_text))
+    for a in ctx.busy.get(m.id, []):
+        reasons.append(
+            _("Overlapping assignment %(start)s–%(end)s (incl. %(minutes)s min travel time)",
+              start=_fmt_time(a.starts_at), end=_fmt_time(a.ends_at),
+              minutes=int(ctx.buffer.total_seconds() // 60))
+        )
+    if m.id not in ctx.has_windows:
+        reasons.append(_("No availability declared"))
+    elif not any(
+        w.start_time <= local_start.time() and local_end.time() <= w.end_time
+        and local_end.date() == day
+        for w in ctx.windows.get(m.id, [])
+    ):
+        reasons.append(_("Outside the declared availability"))
+    load = ctx.week_load.get(m.id, 0)
+    if load >= m.max_per_week:
+        reasons.append(_("Weekly limit reached (%(load)s of %(limit)s in week %(week)s)",
+                         load=load, limit=m.max_per_week, week=local_start.isocalendar()[1]))
+    done = ctx.completed_modules.get(m.id, set())
+    missing = [mod.code for mod in ctx.required_modules if mod.id not in done]
+    if missing:
+        reasons.append(_("Required modules missing: %(modules)s", modules=", ".join(missing)))
+    docs = ctx.documents.get(m.id, {})
+    if "pledge" not in docs:
+        reasons.append(_("Confidentiality pledge missing"))
+    if req.institution.kind in CERTIFICATE_KINDS and not _certificate_valid(
+        docs.get("police_certificate"), day
+    ):
+        reasons.append(_("Extended police certificate missing or not valid on %(day)s",
+                         day=ctx.day_text))
+    return reasons
+
+
+# -- soft scores ---------------------------------------------------------------------------
+
+
+def _language_components(m: Mediator, ctx: Context) -> list[Component]:
+    langs = ctx.languages.get(m.id, [])
+    wanted = ctx.req.variety.strip().casefold()
+    exact = [x for x in langs if wanted and x.variety.strip().casefold() == wanted]
+    best = max(exact or langs, key=lambda x: LEVEL_POINTS.get(x.level, 0))
+    parts = []
+    if wanted:
+        if exact:
+            parts.append(Component("variety", _("Variety"), 20,
+                                   _("speaks %(variety)s", variety=best.variety)))
+        else:
+            parts.append(Component("variety", _("Variety"), 0, _("other variety")))
+    parts.append(Component("level", _("Language level"), LEVEL_POINTS.get(best.level, 0),
+                           label("language_level", best.level)))
+    return parts
+
+
+def _gender_component(m: Mediator, ctx: Context) -> Component:
+    wanted = ctx.req.preferred_gender
+    if wanted == "none":
+        return Component("gender", _("Gender preference"), 0, _("no preference"))
+    if m.gender == wanted:
+        return Component("gender", _("Gender preference"), 15, _("matches"))
+    return Component("gender", _("Gender preference"), -15, _("does not match"))
+
+
+def _continuity_component(m: Mediator, ctx: Context) -> Component:
+    if m.id in ctx.served_earlier:
+        return Component("continuity", _("Continuity"), 25, _("served the earlier request"))
+    if m.id in ctx.served_institution:
+        return Component("continuity", _("Continuity"), 10, _("knows this institution"))
+    return Component("continuity", _("Continuity"), 0, "")
+
+
+def _fairness_component(minutes: int, most: int) -> Component:
+    points = MAX_FAIRNESS if most <= 0 else round(MAX_FAIRNESS * (1 - minutes / most))
+    hours = f"{minutes / 60:.1f}".replace(".", ",")
+    return Component("fairness", _("Fairness"), points,
+                     _("%(hours)s h in the last 90 days", hours=hours))
+
+
+def _district_component(m: Mediator, ctx: Context) -> Component:
+    district = ctx.req.institution.district
+    if district and m.district == district:
+        return Component("district", _("District / mobility"), 10, _("same district"))
+    points = {"car": 5, "public": 5, "bike": 2, "foot": 0}.get(m.mobility, 0)
+    return Component("district", _("District / mobility"), points, label("mobility", m.mobility))
+
+
+def score(m: Mediator, ctx: Context, most_minutes: int) -> Candidate:
+    """Build a candidate with every soft score component."""
+    minutes = ctx.recent_minutes.get(m.id, 0)
+    parts = _language_components(m, ctx)
+    parts += [
+        _gender_component(m, ctx),
+        _continuity_component(m, ctx),
+        _fairness_component(minutes, most_minutes),
+        _district_component(m, ctx),
+    ]
+    return Candidate(mediator=m, components=parts, recent_minutes=minutes)
+
+
+def match(req: InterpretingRequest, now: dt.datetime | None = None) -> MatchResult:
+    """Return the ranked candidates and the excluded speakers (with reasons) for a request."""
+    now = now or now_utc()
+    mediators, ctx = load_context(req)
+    eligible: list[Mediator] = []
+    excluded: list[Excluded] = []
+    for m in mediators:
+        reasons = exclusion_reasons(m, ctx)
+        if reasons:
+            excluded.append(Excluded(m, reasons))
+        else:
+            eligible.append(m)
+    load_score_facts(ctx, [m.id for m in eligible], now)
+    most = max((ctx.recent_minutes.get(m.id, 0) for m in eligible), default=0)
+    ranked = [score(m, ctx, most) for m in eligible]
+    ranked.sort(key=lambda c: (-c.score, c.recent_minutes, c.mediator.last_name, c.mediator.id))
+    return MatchResult(ranked=ranked, excluded=excluded)
+
+
+def check_eligible(req: InterpretingRequest, mediator: Mediator) -> list[str]:
+    """Return the exclusion reasons of one mediator for a request (used right before booking)."""
+    _mediators, ctx = load_context(req)
+    return exclusion_reasons(mediator, ctx)

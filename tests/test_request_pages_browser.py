@@ -1,0 +1,70 @@
+"""The request pages in a real browser at 360 px: no axe violations, no sideways scrolling."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from app.extensions import db
+from app.services import offers
+from tests.request_helpers import NOW, eligible, make_request
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium")
+
+
+@pytest.fixture()
+def live_server(app):
+    from tests.conftest import _free_port
+
+    port = _free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+def test_request_pages_are_accessible_at_360px(app, clock, live_server, make_user,
+                                               make_institution, make_mediator, browser):
+    from axe_playwright_python.sync_playwright import Axe
+
+    clock(NOW)
+    inst = make_institution(kind="kita", name="Kita Sonnenblume mit einem sehr langen Namen")
+    coordinator = make_user("coordinator")
+    inst_user = make_user("institution", institution=inst)
+    m = eligible(make_mediator, first_name="Amina")
+    eligible(make_mediator, status="paused")
+    mediator_user = make_user("mediator", mediator=m)
+    req = make_request(inst, note="Gespräch über die Eingewöhnung")
+    offers.send_offers(coordinator, req.id, [m.id])
+    db.session.commit()
+    pages = {
+        coordinator: ["/coordination/requests", f"/coordination/requests/{req.id}"],
+        inst_user: ["/requests/", "/requests/new", f"/requests/{req.id}"],
+        mediator_user: ["/me/offers"],
+    }
+    problems = []
+    for user, urls in pages.items():
+        context = browser.new_context(viewport={"width": 360, "height": 800},
+                                      locale="de-DE")
+        page = context.new_page()
+        page.goto(live_server + "/auth/login")
+        page.fill("input[name=email]", user.email)
+        page.fill("input[name=password]", "correct-horse-battery")
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state()
+        for url in urls:
+            response = page.goto(live_server + url)
+            assert response.status == 200 and page.url == live_server + url, url
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 360:
+                problems.append((url, "scrollWidth", width, page.evaluate("""() => Array.from(document.querySelectorAll("body *")).filter(e => e.getBoundingClientRect().right > 362 && !Array.from(e.children).some(c => c.getBoundingClientRect().right > 362)).slice(0, 3).map(e => e.tagName + " " + (e.id || e.className))""")))
+            for v in Axe().run(page).response["violations"]:
+                problems.append((url, v["id"], v["impact"]))
+        context.close()
+    assert problems == []
