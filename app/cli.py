@@ -79,3 +79,7 @@ def register_cli(app: Flask) -> None:
 
         result = deliver_due(limit=10_000)
         click.echo(f"sent={result['sent']} failed={result['failed']}")
+
+    from app.cli_calendar import register_calendar_cli
+
+    register_calendar_cli(app)

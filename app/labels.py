@@ -95,6 +95,19 @@ LABELS = {
         "cancelled": _l("cancelled"),
         "completed": _l("completed"),
     },
+    "meeting_kind": {
+        "exchange": _l("Exchange meeting"),
+        "supervision": _l("Supervision"),
+    },
+    "meeting_status": {
+        "scheduled": _l("scheduled"),
+        "cancelled": _l("cancelled"),
+    },
+    "rsvp": {
+        "yes": _l("I will come"),
+        "no": _l("I cannot come"),
+        "maybe": _l("maybe"),
+    },
 }
 
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("mediator", __name__)
 
-from app.mediator import routes  # noqa: E402,F401
+from app.mediator import meetings, routes  # noqa: E402,F401
