@@ -324,4 +324,7 @@ def seed_demo(session, *, today: dt.date | None = None) -> dict:
     seeder.future_requests(demo)
     seeder.past_requests()
     session.flush()
+    from app.demo_meetings import seed_meetings
+
+    seed_meetings(session, today, now)
     return {"created": True, "logins": LOGINS, "counts": seeder.counts()}

@@ -203,3 +203,46 @@ def test_token_is_masked_in_access_logs(app):
     assert "secret" not in gunicorn.getMessage()
     assert re.search(r"/calendar/\*\*\*\.ics", gunicorn.getMessage())
     assert any(isinstance(f, TokenMaskFilter) for f in logging.getLogger("werkzeug").filters)
+
+
+def test_feed_follows_a_renamed_institution(app, client, clock, make_user, make_institution,
+                                            make_mediator):
+    clock(dt.datetime(2026, 3, 1, 9, tzinfo=UTC))
+    inst = make_institution(name="Kita Alt")
+    mediator = make_mediator()
+    user = make_user("mediator", mediator=mediator)
+    make_assignment(inst, mediator, dt.datetime(2026, 3, 30, 8, tzinfo=UTC))
+    db.session.commit()
+    first = _feed(client, user)
+    assert "Kita Alt" in first.get_data(as_text=True)
+    clock(dt.datetime(2026, 3, 2, 9, tzinfo=UTC))
+    inst.name = "Kita Neu"
+    db.session.commit()
+    again = client.get(f"/calendar/{feeds.token_for(user)}.ics",
+                       headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200 and "Kita Neu" in again.get_data(as_text=True)
+
+
+def test_feed_is_fast_for_a_year_of_events(app, client, clock, make_user, make_institution,
+                                           make_mediator):
+    import time
+
+    clock(dt.datetime(2026, 1, 1, 9, tzinfo=UTC))
+    inst, mediator = make_institution(), make_mediator()
+    user = make_user("mediator", mediator=mediator)
+    for day in range(0, 365, 2):
+        make_assignment(inst, mediator, dt.datetime(2026, 1, 1, 8, tzinfo=UTC)
+                        + dt.timedelta(days=day))
+    db.session.commit()
+    url = f"/calendar/{feeds.token_for(user)}.ics"
+    etag = client.get(url).headers["ETag"]  # warm the event cache
+    full, cached = [], []
+    for _ in range(10):
+        start = time.perf_counter()
+        assert client.get(url).status_code == 200
+        full.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+        cached.append(time.perf_counter() - start)
+    # generous bounds for slow CI machines; the benchmark holds the real targets
+    assert sorted(full)[5] < 0.25 and sorted(cached)[5] < 0.05

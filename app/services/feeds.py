@@ -21,7 +21,9 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import (
     Assignment,
+    Institution,
     InterpretingRequest,
+    Mediator,
     Meeting,
     MeetingSeries,
     SupervisionMember,
@@ -126,6 +128,12 @@ def etag_for(user: User) -> tuple[str, dt.datetime]:
         sa.func.count(Assignment.id), sa.func.max(Assignment.updated_at)
     ).where(*_assignment_filter(user))).one()
     parts += list(row)
+    # names, addresses and phones shown in events live on these rows (small tables)
+    parts += list(db.session.execute(sa.select(
+        sa.select(sa.func.max(Institution.updated_at)).scalar_subquery(),
+        sa.select(sa.func.max(Mediator.updated_at)).scalar_subquery(),
+        sa.select(sa.func.max(InterpretingRequest.updated_at)).scalar_subquery(),
+    )).one())
     scope = _meeting_scope(user)
     if scope is not None:
         for model in (MeetingSeries, Meeting):
@@ -149,8 +157,9 @@ def calendar_name(user: User) -> str:
 
 
 def build_feed(user: User) -> bytes:
-    """Build the user's whole feed in their language."""
-    with force_locale(user.locale or "de"):
+    """Build the user's whole feed in their language (events memoised, see ical.cached_event)."""
+    locale = user.locale or "de"
+    with force_locale(locale):
         cal = ical.new_calendar(calendar_name(user))
         stmt = (
             sa.select(Assignment).where(*_assignment_filter(user)).order_by(Assignment.starts_at)
@@ -159,15 +168,30 @@ def build_feed(user: User) -> bytes:
                          InterpretingRequest.institution))
         )
         viewer = user.role
-        for assignment in db.session.scalars(stmt):
-            cal.add_component(ical.assignment_event(assignment, viewer))
+        events = []
+        for a in db.session.scalars(stmt):
+            events.append(ical.cached_event(
+                ("A", viewer, locale, ical.host(), *_assignment_key(a)),
+                lambda a=a: ical.assignment_event(a, viewer, feed=True)))
         scope = _meeting_scope(user)
         if scope is not None:
-            _add_meetings(cal, scope)
-        return ical.finish(cal)
+            events += _meeting_events(scope, locale)
+        return ical.assemble(cal, events)
 
 
-def _add_meetings(cal, scope) -> None:
+def _assignment_key(a: Assignment) -> tuple:
+    req, inst, med = a.request, a.request.institution, a.mediator
+    return (a.id, a.sequence, a.status, a.starts_at, a.ends_at, a.updated_at,
+            req.place_kind, req.address, req.room, req.language_code, req.variety, req.occasion,
+            inst.name, inst.street, inst.postcode, inst.city, inst.phone, inst.email,
+            med.first_name, med.last_name, med.phone, med.share_phone)
+
+
+def _meeting_key(m: Meeting | MeetingSeries) -> tuple:
+    return (m.id, m.kind, m.title, m.place, m.agenda, m.sequence, m.updated_at)
+
+
+def _meeting_events(scope, locale: str) -> list[bytes]:
     series_list = list(db.session.scalars(sa.select(MeetingSeries).where(scope(MeetingSeries))))
     special = db.session.scalars(
         sa.select(Meeting).where(
@@ -185,8 +209,18 @@ def _add_meetings(cal, scope) -> None:
         if m.series_id is not None and m.status == "cancelled":
             cancelled.setdefault(m.series_id, []).append(m)
     by_id = {s.id: s for s in series_list}
-    for series in series_list:
-        cal.add_component(ical.series_event(series, cancelled.get(series.id, [])))
+    host = ical.host()
+    events = []
+    for s in series_list:
+        gone = cancelled.get(s.id, [])
+        key = ("S", locale, host, *_meeting_key(s), s.rrule, s.first_start_local,
+               s.duration_minutes, s.until, tuple(m.recurrence_id for m in gone))
+        events.append(ical.cached_event(
+            key, lambda s=s, gone=gone: ical.series_event(s, gone, feed=True)))
     for m in special:
         if m.series_id is None or (ical.is_override(m) and m.series_id in by_id):
-            cal.add_component(ical.occurrence_event(m))
+            series_seq = by_id[m.series_id].sequence if m.series_id else 0
+            key = ("M", locale, host, *_meeting_key(m), m.series_id, series_seq,
+                   m.recurrence_id, m.starts_at, m.ends_at)
+            events.append(ical.cached_event(key, lambda m=m: ical.occurrence_event(m, feed=True)))
+    return events

@@ -7,6 +7,10 @@ same in both; the caller wraps them in `force_locale(...)` for the recipient's l
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import icalendar
@@ -70,10 +74,12 @@ def _local(value: dt.datetime) -> dt.datetime:
     return value.astimezone(local_tz())
 
 
-def _event(uid: str, sequence: int, modified: dt.datetime) -> icalendar.Event:
+def _event(uid: str, sequence: int, modified: dt.datetime, feed: bool) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", uid)
-    event.add("dtstamp", now_utc().astimezone(UTC))
+    # RFC 5545 3.8.7.2: without METHOD (a feed) DTSTAMP is the last revision in the store;
+    # in an iTIP message it is the moment the message was made.
+    event.add("dtstamp", (modified if feed else now_utc()).astimezone(UTC))
     event.add("sequence", sequence)
     event.add("last-modified", modified.astimezone(UTC))
     return event
@@ -84,7 +90,8 @@ def _lang(code: str, variety: str) -> str:
     return f"{name} ({variety})" if variety else name
 
 
-def assignment_event(assignment: Assignment, viewer: str, *, sequence: int | None = None):
+def assignment_event(assignment: Assignment, viewer: str, *, sequence: int | None = None,
+                     feed: bool = False):
     """Return the VEVENT of an assignment with the text a `viewer` role may see."""
     req = assignment.request
     inst = req.institution
@@ -94,7 +101,8 @@ def assignment_event(assignment: Assignment, viewer: str, *, sequence: int | Non
     if req.room:
         place = f"{place}, {req.room}" if place else req.room
     event = _event(assignment_uid(assignment.id),
-                   assignment.sequence if sequence is None else sequence, assignment.updated_at)
+                   assignment.sequence if sequence is None else sequence, assignment.updated_at,
+                   feed)
     lines = [_("Occasion: %(occasion)s", occasion=label("occasion", req.occasion)),
              _("Language: %(language)s", language=language)]
     if viewer == "mediator":
@@ -136,10 +144,11 @@ def _meeting_text(event: icalendar.Event, kind: str, title: str, place: str, age
         event.add("description", _("Agenda: %(agenda)s", agenda=agenda))
 
 
-def series_event(series: MeetingSeries, cancelled: list[Meeting], *, sequence: int | None = None):
+def series_event(series: MeetingSeries, cancelled: list[Meeting], *,
+                 sequence: int | None = None, feed: bool = False):
     """Return the master VEVENT (RRULE, EXDATE for cancelled occurrences) of a series."""
     event = _event(series_uid(series.id), series.sequence if sequence is None else sequence,
-                   series.updated_at)
+                   series.updated_at, feed)
     _meeting_text(event, series.kind, series.title, series.place, series.agenda)
     start = series.first_start_local.replace(tzinfo=local_tz())
     event.add("dtstart", start)
@@ -155,11 +164,12 @@ def series_event(series: MeetingSeries, cancelled: list[Meeting], *, sequence: i
     return event
 
 
-def occurrence_event(meeting: Meeting, *, sequence: int | None = None, cancelled=False):
+def occurrence_event(meeting: Meeting, *, sequence: int | None = None, cancelled=False,
+                     feed: bool = False):
     """Return the VEVENT of a single meeting, or an override (RECURRENCE-ID) in a series."""
     base = meeting.series.sequence if meeting.series is not None else 0
     event = _event(meeting_uid(meeting), base + meeting.sequence if sequence is None
-                   else sequence, meeting.updated_at)
+                   else sequence, meeting.updated_at, feed)
     _meeting_text(event, meeting.kind, meeting.title, meeting.place, meeting.agenda)
     if meeting.recurrence_id is not None:
         event.add("recurrence-id", _local(meeting.recurrence_id))
@@ -173,3 +183,47 @@ def is_override(meeting: Meeting) -> bool:
     """Tell whether an occurrence differs from its rule (moved, own agenda or place)."""
     return meeting.series_id is not None and meeting.status == "scheduled" and meeting.sequence > 0
 
+
+
+# --- fast feed assembly --------------------------------------------------------------------
+
+_CACHE: OrderedDict[tuple, bytes] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+CACHE_SIZE = 20_000
+
+
+def cached_event(key: tuple, build: Callable[[], icalendar.Event]) -> bytes:
+    """Return a serialised VEVENT, memoised on every input that shapes its text.
+
+    The key holds the values the event is built from (not just an id), so a hit can never be
+    stale; serialising is the expensive part of a feed.
+    """
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None:
+            _CACHE.move_to_end(key)
+            return hit
+    data = build().to_ical()
+    with _CACHE_LOCK:
+        _CACHE[key] = data
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return data
+
+
+@lru_cache(maxsize=8)
+def vtimezone(tzid: str) -> bytes:
+    """Return the VTIMEZONE of a zone (built once per process)."""
+    return icalendar.Timezone.from_tzid(tzid).to_ical()
+
+
+def assemble(cal: icalendar.Calendar, events: list[bytes]) -> bytes:
+    """Join the calendar header, the VTIMEZONE every event's TZID needs and the events."""
+    end = b"END:VCALENDAR\r\n"
+    head = cal.to_ical()
+    parts = [head[: -len(end)]]
+    if events:
+        parts.append(vtimezone(current_app.config["TIMEZONE"]))
+    parts += events
+    parts.append(end)
+    return b"".join(parts)
