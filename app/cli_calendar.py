@@ -44,6 +44,7 @@ def register_calendar_cli(app: Flask) -> None:
         from app import scheduler as sched
 
         logging.basicConfig(level=logging.INFO)
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)  # no line per run
         app_obj = current_app._get_current_object()
         if once:
             with sched.single_instance(app_obj) as held:

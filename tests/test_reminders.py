@@ -26,7 +26,7 @@ def _exchange_series(clock):
         kind="exchange", title="Austauschtreffen", place="Rathaus", agenda="",
         first_day=dt.date(2026, 1, 13), start=dt.time(18, 0), duration_minutes=120,
         pattern="monthly", interval=2, until=None)
-    db.session.query(OutboxMessage).delete()  # the invitations are not under test here
+    db.session.execute(sa.delete(OutboxMessage))  # the invitations are not under test here
     db.session.commit()
     return series
 
