@@ -167,5 +167,6 @@ def test_mediator_rsvp_and_access(app, client, clock, login, make_user, make_med
                        data={"csrf_token": token, "answer": "yes"}).status_code == 302
     assert client.post(f"/me/meetings/{other_group_meeting.id}/rsvp",
                        data={"csrf_token": token, "answer": "yes"}).status_code == 404
-    assert "Ich komme" in client.get("/me/meetings").get_data(as_text=True)
+    assert "Ihre Antwort: <strong>Ich komme</strong>" in client.get("/me/meetings").get_data(
+        as_text=True)
     assert client.get("/meetings/").status_code == 403

@@ -11,6 +11,7 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from flask import current_app, url_for
@@ -87,7 +88,7 @@ def feed_urls(user: User) -> dict[str, str] | None:
     path = url_for("calendar.feed", token=token, _external=False)
     https = base + path
     webcal = "webcal://" + https.split("://", 1)[1]
-    google = "https://calendar.google.com/calendar/render?cid=" + webcal
+    google = "https://calendar.google.com/calendar/render?cid=" + quote(webcal, safe="")
     return {"https": https, "webcal": webcal, "google": google}
 
 
