@@ -25,6 +25,7 @@ from app.extensions import db
 
 log = logging.getLogger("skm.scheduler")
 LOCK_KEY = 0x534B4D01  # "SKM" + 1: the advisory lock id of the scheduler
+_LOCK_CONN: dict = {}  # the connection holding the PostgreSQL lock, while held
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,12 @@ def single_instance(app: Flask) -> Iterator[bool]:
             got = conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": LOCK_KEY})
             held = bool(got.scalar())
             conn.commit()  # the lock is session-level: it outlives this transaction
+            if held:
+                _LOCK_CONN["conn"] = conn
             yield held
         finally:
+            if _LOCK_CONN.get("conn") is conn:
+                del _LOCK_CONN["conn"]
             conn.close()  # closing the session releases the lock
             engine.dispose()
         return
@@ -126,15 +131,45 @@ def build_scheduler(app: Flask):
     return scheduler
 
 
+def _lock_alive(conn) -> bool:
+    try:
+        conn.execute(sa.text("SELECT 1"))
+        conn.commit()
+        return True
+    except sa.exc.DBAPIError:
+        return False
+
+
+def _heartbeat(conn, scheduler, lost: list) -> None:
+    """Stop acting when the connection that holds the advisory lock is gone."""
+    if not _lock_alive(conn):
+        log.error("scheduler lock connection lost; standing by")
+        lost.append(True)
+        scheduler.shutdown(wait=False)
+
+
 def run_forever(app: Flask, *, wait: bool = True, poll_seconds: int = 30) -> None:
-    """Take the lock (or stand by until it is free), catch up on due work, then schedule."""
+    """Take the lock (or stand by until it is free), catch up on due work, then schedule.
+
+    On PostgreSQL a heartbeat checks the lock's connection every minute: if the database
+    dropped it (restart, network), the lock is gone, so this process stops acting and goes
+    back to standby instead of running beside a new holder.
+    """
     while True:
         with single_instance(app) as held:
             if held:
                 log.info("scheduler lock acquired; running %d jobs", len(JOBS))
                 run_all_once(app)  # catch up at once: reminders missed while down go out now
-                build_scheduler(app).start()
-                return
+                scheduler = build_scheduler(app)
+                lost = []
+                conn = _LOCK_CONN.get("conn")
+                if conn is not None:
+                    scheduler.add_job(_heartbeat, "interval", args=(conn, scheduler, lost),
+                                      id="scheduler.heartbeat", minutes=1,
+                                      misfire_grace_time=60, coalesce=True)
+                scheduler.start()
+                if not lost:
+                    return
         if not wait:
             raise RuntimeError("another scheduler process holds the lock")
         log.info("another scheduler is active; standing by")

@@ -170,3 +170,8 @@ def test_mediator_rsvp_and_access(app, client, clock, login, make_user, make_med
     assert "Ihre Antwort: <strong>Ich komme</strong>" in client.get("/me/meetings").get_data(
         as_text=True)
     assert client.get("/meetings/").status_code == 403
+    clock(dt.datetime(2026, 1, 13, 20, tzinfo=UTC))
+    msvc.record_attendance(db.session.get(Meeting, first.id), {user.mediator_id})
+    db.session.commit()
+    assert "Sie waren bei 1 von 1 Treffen dabei." in client.get("/me/meetings").get_data(
+        as_text=True)

@@ -207,3 +207,19 @@ def test_repeated_scheduler_runs_send_each_reminder_once(app, clock, smtp_server
     db.session.expire_all()
     deliver_due()
     assert len(smtp_server.messages) == 2
+
+
+def test_lost_lock_connection_is_noticed(app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("advisory locks exist on PostgreSQL only")
+    with scheduler.single_instance(app) as held:
+        assert held
+        conn = scheduler._LOCK_CONN["conn"]
+        assert scheduler._lock_alive(conn)
+        pid = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+        conn.commit()
+        with db.engine.connect() as admin:
+            admin.execute(sa.text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+        assert not scheduler._lock_alive(conn)
+        with scheduler.single_instance(app) as second:
+            assert second is True  # the lock is free again: this process must stop acting

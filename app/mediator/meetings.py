@@ -35,7 +35,14 @@ def meetings():
             MeetingAttendance.mediator_id == mediator.id,
             MeetingAttendance.meeting_id.in_([m.id for m in rows]))
     ).all())
-    return render_template("mediator/meetings.html", meetings=rows, answers=answers)
+    attended, recorded = db.session.execute(
+        sa.select(sa.func.sum(sa.case((MeetingAttendance.attended.is_(True), 1), else_=0)),
+                  sa.func.count(MeetingAttendance.id))
+        .where(MeetingAttendance.mediator_id == mediator.id,
+               MeetingAttendance.attended.is_not(None))
+    ).one()
+    return render_template("mediator/meetings.html", meetings=rows, answers=answers,
+                           attended=int(attended or 0), recorded=recorded)
 
 
 @bp.route("/meetings/<int:meeting_id>/rsvp", methods=["POST"])
