@@ -246,3 +246,18 @@ def test_feed_is_fast_for_a_year_of_events(app, client, clock, make_user, make_i
         cached.append(time.perf_counter() - start)
     # generous bounds for slow CI machines; the benchmark holds the real targets
     assert sorted(full)[5] < 0.25 and sorted(cached)[5] < 0.05
+
+
+def test_series_with_end_date_stops_in_the_parser(app, client, clock, make_user):
+    clock(dt.datetime(2026, 1, 5, 9, tzinfo=UTC))
+    msvc.create_series(kind="exchange", title="Austausch", place="", agenda="",
+                       first_day=dt.date(2026, 1, 13), start=dt.time(18, 0),
+                       duration_minutes=120, pattern="monthly", interval=2,
+                       until=dt.date(2026, 7, 31))
+    db.session.commit()
+    raw = _feed(client, make_user("mediator")).get_data()
+    assert b"UNTIL=20260731T215959Z" in raw
+    found = recurring_ical_events.of(icalendar.Calendar.from_ical(raw)).between(
+        dt.date(2026, 1, 1), dt.date(2027, 12, 31))
+    assert [e.decoded("DTSTART").month for e in found] == [1, 3, 5, 7]
+    assert db.session.scalar(sa.select(sa.func.count(Meeting.id))) == 4
