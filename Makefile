@@ -5,8 +5,9 @@ FLASK     := $(VENV)/bin/flask --app wsgi
 STAMP     := $(VENV)/.installed
 PG_URL    ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
+SCHEDULER ?= 1
 
-.PHONY: install translations run test test-sqlite test-postgres lint format i18n-extract clean
+.PHONY: install translations run run-scheduler test test-sqlite test-postgres lint format i18n-extract clean
 
 install: $(STAMP) translations
 
@@ -22,7 +23,14 @@ run: install
 	mkdir -p instance
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@if [ "$(SCHEDULER)" = "1" ]; then \
+	  $(FLASK) scheduler run --no-wait & sched=$$!; \
+	  trap 'kill $$sched 2>/dev/null' EXIT INT TERM; \
+	  $(FLASK) run --host 127.0.0.1 --port 5000; \
+	else $(FLASK) run --host 127.0.0.1 --port 5000; fi
+
+run-scheduler: install
+	$(FLASK) scheduler run
 
 test: install test-sqlite test-postgres
 

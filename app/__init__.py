@@ -82,6 +82,12 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     app.register_blueprint(requests_bp, url_prefix="/requests")
 
+    from app.calendar import bp as calendar_bp
+    from app.meetings import bp as meetings_bp
+
+    app.register_blueprint(calendar_bp, url_prefix="/calendar")
+    app.register_blueprint(meetings_bp, url_prefix="/meetings")
+
     from app.cli import register_cli
     from app.security import register_security
     from app.templating import register_templating

@@ -80,6 +80,10 @@ def register_cli(app: Flask) -> None:
         result = deliver_due(limit=10_000)
         click.echo(f"sent={result['sent']} failed={result['failed']}")
 
+    from app.cli_calendar import register_calendar_cli
+
+    register_calendar_cli(app)
+
     privacy = click.Group("privacy", help="Data protection: retention and erasure.")
     app.cli.add_command(privacy)
 
@@ -91,6 +95,7 @@ def register_cli(app: Flask) -> None:
         result = run_retention()
         db.session.commit()
         click.echo(" ".join(f"{k}={v}" for k, v in result.items()))
+
 
 def register_request_cli(app: Flask) -> None:
     """Attach `flask requests tick` (periodic request tasks, normally run by the scheduler)."""

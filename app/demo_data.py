@@ -326,4 +326,7 @@ def seed_demo(session, *, today: dt.date | None = None) -> dict:
     seeder.past_requests()
     add_pipeline_extras(session, today, now, seeder.modules_by_code)
     session.flush()
+    from app.demo_meetings import seed_meetings
+
+    seed_meetings(session, today, now)
     return {"created": True, "logins": LOGINS, "counts": seeder.counts()}

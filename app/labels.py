@@ -155,6 +155,19 @@ LABELS = {
         "override": _l("override"),
         "no_show": _l("mediator did not come"),
     },
+    "meeting_kind": {
+        "exchange": _l("Exchange meeting"),
+        "supervision": _l("Supervision"),
+    },
+    "meeting_status": {
+        "scheduled": _l("scheduled"),
+        "cancelled": _l("cancelled"),
+    },
+    "rsvp": {
+        "yes": _l("I will come"),
+        "no": _l("I cannot come"),
+        "maybe": _l("maybe"),
+    },
 }
 
 

@@ -10,16 +10,21 @@ NAV_ITEMS = {
         ("pool.courses", _l("Training")),
         ("pool.expiring_documents", _l("Expiring documents")),
         ("pool.language_changes", _l("Language changes")),
-        ("pool.audit_log", _l("Audit log")),
+        ("meetings.index", _l("Meetings")),
         ("reports.index", _l("Reports")),
+        ("pool.audit_log", _l("Audit log")),
+        ("calendar.mine", _l("My calendar")),
     ],
     "mediator": [
         ("mediator.profile", _l("My profile")),
         ("mediator.availability", _l("My times")),
         ("mediator.qualification", _l("My training")),
+        ("mediator.meetings", _l("My meetings")),
+        ("calendar.mine", _l("My calendar")),
     ],
     "institution": [
         ("main.index", _l("Overview")),
+        ("calendar.mine", _l("My calendar")),
     ],
 }
 NAV_ITEMS["coordinator"].insert(0, ("coordination.requests_dashboard", _l("Requests")))

@@ -103,9 +103,13 @@ def deliver_due(limit: int = 100) -> dict[str, int]:
             except (OSError, smtplib.SMTPException) as exc:
                 msg.attempts += 1
                 msg.last_error = str(exc)[:2000]
-                if msg.attempts >= cfg["OUTBOX_MAX_ATTEMPTS"]:
-                    msg.status = "dead"
-                msg.next_attempt_at = now_utc() + _backoff(msg.attempts)
+                if _permanent(exc):  # the server refuses this message: give up after N tries
+                    if msg.attempts >= cfg["OUTBOX_MAX_ATTEMPTS"]:
+                        msg.status = "dead"
+                    msg.next_attempt_at = now_utc() + _backoff(msg.attempts)
+                else:  # the server is down or busy: an outage delays, it never kills a message
+                    msg.next_attempt_at = now_utc() + min(
+                        _backoff(msg.attempts), dt.timedelta(minutes=15))
                 db.session.commit()
                 failed += 1
                 smtp = None
@@ -123,6 +127,15 @@ def deliver_due(limit: int = 100) -> dict[str, int]:
             with contextlib.suppress(OSError, smtplib.SMTPException):
                 smtp.quit()
     return {"sent": sent, "failed": failed}
+
+
+def _permanent(exc: Exception) -> bool:
+    """Tell a 5xx refusal of this message from an outage (connection error, 4xx)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return True
+    code = getattr(exc, "smtp_code", None)
+    return isinstance(code, int) and code >= 500 and not isinstance(
+        exc, smtplib.SMTPConnectError | smtplib.SMTPServerDisconnected)
 
 
 def _connect(cfg) -> smtplib.SMTP:

@@ -1,0 +1,15 @@
+"""Calendar feeds (token URLs for calendar apps) and the "my calendar" page."""
+
+from flask import Blueprint
+
+bp = Blueprint("calendar", __name__)
+
+
+@bp.record_once
+def _mask_tokens_in_access_logs(state) -> None:
+    from app.calendar.logmask import install
+
+    install()
+
+
+from app.calendar import routes  # noqa: E402,F401

@@ -1,0 +1,227 @@
+"""Private calendar feeds: secret token URLs, per-viewer event selection, cheap ETags.
+
+A token is `<user id>.<HMAC(SECRET_KEY, user id + per-user feed_secret)>`: a database dump
+alone (without SECRET_KEY) yields no working URL, rotating the secret kills the old URL at
+once, and NULL (revoked) yields none at all.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+from urllib.parse import quote
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import (
+    Assignment,
+    Institution,
+    InterpretingRequest,
+    Mediator,
+    Meeting,
+    MeetingSeries,
+    SupervisionMember,
+    User,
+)
+from app.models.user import new_feed_secret
+from app.services import audit, ical
+from app.timeutil import UTC, now_utc
+
+PAST_DAYS = 365  # feeds carry a year of history: enough for clients, small enough to be fast
+LIVE_ASSIGNMENT = ("active", "completed")
+
+
+def _mac(user_id: int, secret: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, f"feed:{user_id}:{secret}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")  # 192 bits
+
+
+def token_for(user: User) -> str | None:
+    """Return the user's feed token, or None when the feed is revoked."""
+    if not user.feed_secret:
+        return None
+    return f"{user.id}.{_mac(user.id, user.feed_secret)}"
+
+
+def user_for_token(token: str) -> User | None:
+    """Return the owner of a valid token (constant-time compare), else None."""
+    user_part, _sep, mac = token.partition(".")
+    if not user_part.isdigit() or not mac or len(token) > 80:
+        return None
+    user = db.session.get(User, int(user_part))
+    if user is None or not user.is_enabled or not user.feed_secret:
+        return None
+    if not hmac.compare_digest(mac.encode(), _mac(user.id, user.feed_secret).encode()):
+        return None
+    return user
+
+
+def rotate(user: User, actor: User | None = None) -> str:
+    """Give the user a new secret (the old URL stops working at once) and return the token."""
+    user.feed_secret = new_feed_secret()
+    audit.record(actor or user, "feed_rotate", "user", user.id)
+    db.session.flush()
+    return token_for(user)
+
+
+def revoke(user: User, actor: User | None) -> None:
+    """Switch the user's feed off until they create a new link themselves."""
+    user.feed_secret = None
+    audit.record(actor, "feed_revoke", "user", user.id)
+    db.session.flush()
+
+
+def feed_urls(user: User) -> dict[str, str] | None:
+    """Return the https, webcal and Google links of a user's feed (None when revoked)."""
+    token = token_for(user)
+    if token is None:
+        return None
+    base = current_app.config["BASE_URL"].rstrip("/")
+    path = url_for("calendar.feed", token=token, _external=False)
+    https = base + path
+    webcal = "webcal://" + https.split("://", 1)[1]
+    google = "https://calendar.google.com/calendar/render?cid=" + quote(webcal, safe="")
+    return {"https": https, "webcal": webcal, "google": google}
+
+
+# --- what each viewer sees -------------------------------------------------------------------
+
+
+def _since() -> dt.datetime:
+    return now_utc() - dt.timedelta(days=PAST_DAYS)
+
+
+def _assignment_filter(user: User) -> list:
+    conds = [Assignment.status.in_(LIVE_ASSIGNMENT), Assignment.starts_at >= _since()]
+    if user.role == "mediator":
+        conds.append(Assignment.mediator_id == user.mediator_id)
+    elif user.role == "institution":
+        conds.append(Assignment.request_id.in_(
+            sa.select(InterpretingRequest.id).where(
+                InterpretingRequest.institution_id == user.institution_id)))
+    return conds
+
+
+def _meeting_scope(user: User):
+    """Return a condition on (kind, group_id) columns of series/meetings, or None for nothing."""
+    if user.role == "coordinator":
+        return lambda model: sa.true()
+    if user.role != "mediator":
+        return None
+    groups = sa.select(SupervisionMember.group_id).where(
+        SupervisionMember.mediator_id == user.mediator_id)
+    return lambda model: sa.or_(model.kind == "exchange", model.group_id.in_(groups))
+
+
+def etag_for(user: User) -> tuple[str, dt.datetime]:
+    """Compute the ETag and Last-Modified from aggregates only (no calendar is built)."""
+    parts: list = [user.id, user.locale, user.feed_secret]
+    stamps: list[dt.datetime] = [user.updated_at]
+    row = db.session.execute(sa.select(
+        sa.func.count(Assignment.id), sa.func.max(Assignment.updated_at)
+    ).where(*_assignment_filter(user))).one()
+    parts += list(row)
+    # names, addresses and phones shown in events live on these rows (small tables)
+    parts += list(db.session.execute(sa.select(
+        sa.select(sa.func.max(Institution.updated_at)).scalar_subquery(),
+        sa.select(sa.func.max(Mediator.updated_at)).scalar_subquery(),
+        sa.select(sa.func.max(InterpretingRequest.updated_at)).scalar_subquery(),
+    )).one())
+    scope = _meeting_scope(user)
+    if scope is not None:
+        for model in (MeetingSeries, Meeting):
+            row = db.session.execute(sa.select(
+                sa.func.count(model.id), sa.func.max(model.updated_at)
+            ).where(scope(model))).one()
+            parts += list(row)
+    for value in parts:
+        if isinstance(value, dt.datetime):
+            stamps.append(value if value.tzinfo else value.replace(tzinfo=UTC))
+    etag = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return etag, max(stamps).replace(microsecond=0)
+
+
+def calendar_name(user: User) -> str:
+    if user.role == "mediator":
+        return _("SKM-Pool: my appointments")
+    if user.role == "institution":
+        return _("SKM-Pool: %(name)s", name=user.institution.name)
+    return _("SKM-Pool: all appointments")
+
+
+def build_feed(user: User) -> bytes:
+    """Build the user's whole feed in their language (events memoised, see ical.cached_event)."""
+    locale = user.locale or "de"
+    with force_locale(locale):
+        cal = ical.new_calendar(calendar_name(user))
+        stmt = (
+            sa.select(Assignment).where(*_assignment_filter(user)).order_by(Assignment.starts_at)
+            .options(selectinload(Assignment.mediator),
+                     selectinload(Assignment.request).selectinload(
+                         InterpretingRequest.institution))
+        )
+        viewer = user.role
+        events = []
+        for a in db.session.scalars(stmt):
+            events.append(ical.cached_event(
+                ("A", viewer, locale, ical.host(), *_assignment_key(a)),
+                lambda a=a: ical.assignment_event(a, viewer, feed=True)))
+        scope = _meeting_scope(user)
+        if scope is not None:
+            events += _meeting_events(scope, locale)
+        return ical.assemble(cal, events)
+
+
+def _assignment_key(a: Assignment) -> tuple:
+    req, inst, med = a.request, a.request.institution, a.mediator
+    return (a.id, a.sequence, a.status, a.starts_at, a.ends_at, a.updated_at,
+            req.place_kind, req.address, req.room, req.language_code, req.variety, req.occasion,
+            inst.name, inst.street, inst.postcode, inst.city, inst.phone, inst.email,
+            med.first_name, med.last_name, med.phone, med.share_phone)
+
+
+def _meeting_key(m: Meeting | MeetingSeries) -> tuple:
+    return (m.id, m.kind, m.title, m.place, m.agenda, m.sequence, m.updated_at)
+
+
+def _meeting_events(scope, locale: str) -> list[bytes]:
+    series_list = list(db.session.scalars(sa.select(MeetingSeries).where(scope(MeetingSeries))))
+    special = db.session.scalars(
+        sa.select(Meeting).where(
+            scope(Meeting),
+            sa.or_(
+                sa.and_(Meeting.series_id.is_(None), Meeting.status == "scheduled",
+                        Meeting.starts_at >= _since()),
+                sa.and_(Meeting.series_id.is_not(None),
+                        sa.or_(Meeting.status == "cancelled", Meeting.sequence > 0)),
+            ),
+        ).order_by(Meeting.starts_at)
+    ).all()
+    cancelled: dict[int, list[Meeting]] = {}
+    for m in special:
+        if m.series_id is not None and m.status == "cancelled":
+            cancelled.setdefault(m.series_id, []).append(m)
+    by_id = {s.id: s for s in series_list}
+    host = ical.host()
+    events = []
+    for s in series_list:
+        gone = cancelled.get(s.id, [])
+        key = ("S", locale, host, *_meeting_key(s), s.rrule, s.first_start_local,
+               s.duration_minutes, s.until, tuple(m.recurrence_id for m in gone))
+        events.append(ical.cached_event(
+            key, lambda s=s, gone=gone: ical.series_event(s, gone, feed=True)))
+    for m in special:
+        if m.series_id is None or (ical.is_override(m) and m.series_id in by_id):
+            series_seq = by_id[m.series_id].sequence if m.series_id else 0
+            key = ("M", locale, host, *_meeting_key(m), m.series_id, series_seq,
+                   m.recurrence_id, m.starts_at, m.ends_at)
+            events.append(ical.cached_event(key, lambda m=m: ical.occurrence_event(m, feed=True)))
+    return events
