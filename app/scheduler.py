@@ -49,6 +49,10 @@ JOBS: list[Job] = [
     Job("reminders.documents", "app.services.reminders:send_document_reminders", 60, 6 * 3600),
     Job("reminders.open_requests_digest", "app.services.reminders:send_open_requests_digest",
         30, 6 * 3600),
+    # offer expiry, escalation of unanswered requests, unfilled marking (issue 3)
+    Job("requests.tick", "app.services.offers:tick", 5, 1800),
+    # retention: request notes, police-certificate records of leavers, stale applicants
+    Job("privacy.retention", "app.services.privacy:run_retention", 24 * 60, 12 * 3600),
 ]
 
 

@@ -214,8 +214,9 @@ def mark_unfilled(now: dt.datetime) -> int:
     return len(requests)
 
 
-def tick(now: dt.datetime) -> dict[str, int]:
+def tick(now: dt.datetime | None = None) -> dict[str, int]:
     """Run all periodic request tasks in order (the scheduler calls this, then commits)."""
+    now = now or now_utc()
     return {
         "expired": expire_offers(now),
         "unfilled": mark_unfilled(now),
