@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 from bench import people
-from bench.loader import Loader
+from bench.loader import Loader, create_database
 
 UTC = dt.UTC
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -25,37 +25,6 @@ COORDINATOR_EMAIL = "koordination@bench.example"
 BASE = {"mediators": 5000, "institutions": 3000, "past": 1_000_000, "open": 2000,
         "future_assigned": 1500, "supervision_groups": 200, "institution_users": 500,
         "mediator_users": 2000}
-
-
-def create_database(url: str) -> None:
-    """Drop and recreate the database (PostgreSQL) or file (SQLite), then migrate it."""
-    import os
-
-    if url.startswith("sqlite"):
-        path = url.split("///", 1)[1]
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(path + suffix):
-                os.remove(path + suffix)
-    else:
-        import psycopg
-
-        base, _, name = url.replace("postgresql+psycopg://", "postgresql://").rpartition("/")
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    from flask_migrate import upgrade
-
-    from app import create_app
-    from app.extensions import db
-    from config import Config
-
-    class BenchConfig(Config):
-        SQLALCHEMY_DATABASE_URI = url
-
-    app = create_app(BenchConfig)
-    with app.app_context():
-        upgrade()
-        db.engine.dispose()
 
 
 class Generator:
@@ -69,7 +38,7 @@ class Generator:
         self.now = dt.datetime.combine(today, dt.time(6, 0), tzinfo=UTC)
         self.lang_pool: dict[str, list[int]] = {}
         self.active: list[int] = []
-        self.counts: dict[str, int] = {}
+        self.booked: dict[tuple[int, dt.date], list[tuple[dt.datetime, dt.datetime]]] = {}
 
     def local(self, day: dt.date, minutes: int) -> dt.datetime:
         """Turn a local day plus minutes after midnight into aware UTC."""
@@ -195,6 +164,18 @@ class Generator:
         pool = self.lang_pool.get(code) or self.all_pool
         return pool[self.rng.randrange(len(pool))]
 
+    def _book(self, code: str, start: dt.datetime, end: dt.datetime) -> int | None:
+        """Pick a mediator free at that time (30 minutes travel buffer), or None: no history
+        with double bookings, so later checks for them stay meaningful."""
+        pad = dt.timedelta(minutes=30)
+        for _ in range(6):
+            mediator_id = self._mediator_for(code)
+            taken = self.booked.setdefault((mediator_id, start.date()), [])
+            if all(end + pad <= s or e + pad <= start for s, e in taken):
+                taken.append((start, end))
+                return mediator_id
+        return None
+
     def past_requests(self, loader: Loader) -> None:
         rng, n = self.rng, self.n["past"]
         assignments: list[tuple] = []
@@ -217,13 +198,16 @@ class Generator:
                 start, end, minutes, code, created = base[2], base[3], base[4], base[5], base[9]
                 state = rng.choices(("completed", "cancelled", "unfilled"), (84, 10, 6))[0]
                 assigned = created + dt.timedelta(hours=rng.randint(2, 72))
+                mediator_id = self._book(code, start, end) if state == "completed" else None
+                if state == "completed" and mediator_id is None:
+                    state = "unfilled"
                 if state == "completed":
                     outcome = "took_place" if rng.random() < 0.94 else "no_show"
                     age = (self.today - day).days
                     report = "approved" if age > 45 else rng.choice(("reported", "none"))
                     done = report != "none"
                     assignments.append((
-                        len(assignments) + 1, rid, self._mediator_for(code), "completed", start,
+                        len(assignments) + 1, rid, mediator_id, "completed", start,
                         end, 1, assigned, end, None, "", "", report,
                         minutes + rng.choice((0, 0, 15, 30)) if done else None,
                         f"{rng.randint(0, 250) / 10:.1f}" if done else None,
@@ -272,11 +256,13 @@ class Generator:
                     for mid in sorted({self._mediator_for(base[5]) for _ in range(3)}):
                         offers.append((len(offers) + 1, rid, mid, "pending", self.now,
                                        self.now + dt.timedelta(days=2)))
+            elif (mediator_id := self._book(base[5], base[2], base[3])) is None:
+                requests.append(base + (created, "submitted", None, False))
             else:
                 requests.append(base + (created, "assigned", created, False))
                 assignments.append((
-                    self.next_assignment + len(assignments), rid, self._mediator_for(base[5]),
-                    "active", base[2], base[3], 1, created, created, None, "", "", "none",
+                    self.next_assignment + len(assignments), rid, mediator_id, "active",
+                    base[2], base[3], 1, created, created, None, "", "", "none",
                     None, None, None, None, None, None))
         loader.load("interpreting_request", cols, requests)
         loader.load("offer", ["id", "request_id", "mediator_id", "status", "created_at",

@@ -143,3 +143,34 @@ class Loader:
             self.conn.commit()
             self.conn.execute("ANALYZE")
         self.conn.close()
+
+
+def create_database(url: str) -> None:
+    """Drop and recreate the database (PostgreSQL) or file (SQLite), then migrate it."""
+    import os
+
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[1]
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+    else:
+        import psycopg
+
+        base, _, name = url.replace("postgresql+psycopg://", "postgresql://").rpartition("/")
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.extensions import db
+    from config import Config
+
+    class BenchConfig(Config):
+        SQLALCHEMY_DATABASE_URI = url
+
+    app = create_app(BenchConfig)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()

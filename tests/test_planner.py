@@ -63,3 +63,15 @@ def test_nobody_eligible_gives_an_empty_but_valid_plan():
     result = solve(plan, time_limit_s=1)
     assert result.covered == 0 and result.assignments == {}
     assert greedy(plan).covered == 0
+
+
+def test_solver_never_covers_fewer_than_greedy_on_small_random_weeks():
+    from bench.week import planning_week
+
+    for seed in range(3):
+        plan = planning_week(requests=40, mediators=15, seed=seed)
+        base, best = greedy(plan), solve(plan, time_limit_s=5)
+        assert check(plan, base.assignments) == []
+        assert check(plan, best.assignments) == []
+        assert best.status == "OPTIMAL"
+        assert best.covered >= base.covered

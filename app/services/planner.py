@@ -113,17 +113,17 @@ def solve(plan: PlanInput, time_limit_s: float = 10.0, workers: int = 2,
     by_id = {r.id: r for r in plan.requests}
     x: dict[tuple[int, int], cp_model.IntVar] = {}
     per_mediator: dict[int, list[int]] = {}
+    covered = []
     for req in plan.requests:
+        chosen = []
         for mediator_id in plan.eligible.get(req.id, {}):
             if plan.capacity.get(mediator_id, 0) <= 0:
                 continue
             x[req.id, mediator_id] = model.new_bool_var(f"x_{req.id}_{mediator_id}")
+            chosen.append(x[req.id, mediator_id])
             per_mediator.setdefault(mediator_id, []).append(req.id)
-    covered = []
-    for req in plan.requests:
-        chosen = [v for (r, _m), v in x.items() if r == req.id]
         if chosen:
-            model.add_at_most_one(chosen)
+            model.add_at_most_one(chosen)  # one mediator per request
             covered.extend(chosen)
     penalty_terms = []
     max_penalty = 0
