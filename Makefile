@@ -52,3 +52,22 @@ i18n-extract: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# Benchmark (issue 8): a state-wide data set on PostgreSQL, then measurements through gunicorn.
+BENCH_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/skm_bench
+BENCH_SQLITE ?= sqlite:///$(CURDIR)/instance/skm_bench.sqlite
+
+.PHONY: bench bench-data bench-run bench-sqlite
+
+bench: bench-data bench-run
+
+bench-data: install
+	$(PY) -m bench.generate --url $(BENCH_URL)
+
+bench-run: install
+	$(PY) -m bench.run --url $(BENCH_URL)
+
+bench-sqlite: install
+	mkdir -p instance
+	$(PY) -m bench.generate --url $(BENCH_SQLITE) --scale 0.1
+	$(PY) -m bench.run --url $(BENCH_SQLITE) --out bench/results-sqlite.json

@@ -6,6 +6,7 @@ import click
 import sqlalchemy as sa
 from flask import Flask
 
+from app.cli_ops import register_ops_cli
 from app.extensions import db
 from app.models import User
 from app.models.user import ROLES
@@ -13,6 +14,7 @@ from app.models.user import ROLES
 
 def register_cli(app: Flask) -> None:
     """Attach the command groups to the app."""
+    register_ops_cli(app)
 
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Document, Mediator, MediatorLanguage, User
@@ -20,6 +21,7 @@ def search_query(
 ) -> sa.Select:
     """Build the filtered, name-ordered mediator list query (paginated by the view)."""
     stmt = sa.select(Mediator).where(Mediator.erased_at.is_(None))
+    stmt = stmt.options(selectinload(Mediator.languages))  # the list shows them: no N+1
     if status:
         stmt = stmt.where(Mediator.status == status)
     if district:
