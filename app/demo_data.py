@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from app import demo_people as people
 from app.demo_people import ascii_name
 from app.demo_pool import add_pipeline_extras
+from app.demo_requests import OPEN_REQUESTS
 from app.models import (
     Absence,
     Assignment,
@@ -208,7 +209,7 @@ class _Seeder:
                                 created_at=self.now - dt.timedelta(days=3))
             self._assign(req, m, "active")
         for (ahead, weekday, (hour, minute), minutes, code, variety, occasion, gender, family,
-             inst_name, note, offered) in people.OPEN_REQUESTS:
+             inst_name, note, offered) in OPEN_REQUESTS:
             if weekday is None:
                 day = _add_workdays(today, ahead)
             else:
