@@ -101,3 +101,22 @@ def tab_to(page, matches, limit: int = 60) -> dict:
         if matches(state):
             return state
     raise AssertionError("element not reachable with Tab")
+
+
+def type_date(page, name: str, day) -> None:
+    """Type a date into the focused <input type=date> with the keyboard.
+
+    Chromium lays the field out in the browser process's locale (month first under en-US,
+    day first under de-DE), not the page's: try month first, else go back and type day first.
+    """
+    page.keyboard.type(day.strftime("%m%d%Y"))
+    value = page.evaluate(f"document.querySelector('input[name={name}]').value")
+    if value == day.isoformat():
+        return
+    for _ in range(6):  # back out of the field, then Tab into its first part again
+        page.keyboard.press("Shift+Tab")
+        if page.evaluate("document.activeElement.name") != name:
+            break
+    tab_to(page, lambda s: s["name"] == name)
+    page.keyboard.type(day.strftime("%d%m%Y"))
+    assert page.evaluate(f"document.querySelector('input[name={name}]').value") == day.isoformat()
