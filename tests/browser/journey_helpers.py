@@ -120,3 +120,13 @@ def type_date(page, name: str, day) -> None:
     tab_to(page, lambda s: s["name"] == name)
     page.keyboard.type(day.strftime("%d%m%Y"))
     assert page.evaluate(f"document.querySelector('input[name={name}]').value") == day.isoformat()
+
+
+def check_page(page, name: str) -> None:
+    """Run axe on the page and, on a phone, make sure nothing scrolls sideways."""
+    from tests.browser.conftest import check_accessibility
+
+    check_accessibility(page, name)
+    width = page.viewport_size["width"]
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= width, f"{name}: the page is {scroll}px wide at {width}px"

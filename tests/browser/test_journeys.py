@@ -16,11 +16,11 @@ from babel.numbers import format_currency
 from app.extensions import db
 from app.models import AllowanceStatement, Assignment, InterpretingRequest, Offer
 from app.timeutil import from_local, to_local
-from tests.browser.conftest import check_accessibility
 from tests.browser.journey_helpers import (
     NEXT_TUESDAY,
     NOW,
     build_world,
+    check_page,
     deliver,
     fetch_feed,
     link_in,
@@ -33,9 +33,9 @@ def _kita_submits_request(page) -> InterpretingRequest:
     """Journey 1: the Kita user submits a Tigrinya request for next Tuesday 8:30."""
     login(page, "kita@example.org")
     page.goto("/requests/")
-    check_accessibility(page, "kita: requests")
+    check_page(page, "kita: requests")
     page.goto("/requests/new")
-    check_accessibility(page, "kita: new request form")
+    check_page(page, "kita: new request form")
     page.get_by_label("Datum").fill(NEXT_TUESDAY.isoformat())
     page.get_by_label("Beginn").fill("08:30")
     page.get_by_label("Sprache", exact=True).select_option("tir")
@@ -45,7 +45,7 @@ def _kita_submits_request(page) -> InterpretingRequest:
     page.get_by_role("button", name="Anfrage senden").click()
     page.wait_for_url(re.compile(r"/requests/\d+$"))
     assert "Eingegangen" in page.get_by_role("main").inner_text()
-    check_accessibility(page, "kita: request detail (submitted)")
+    check_page(page, "kita: request detail (submitted)")
     req = db.session.scalar(sa.select(InterpretingRequest))
     assert req.status == "submitted" and req.language_code == "tir"
     assert req.starts_at == from_local(NEXT_TUESDAY, dt.time(8, 30))
@@ -56,7 +56,7 @@ def _coordinator_sends_offers(page, req) -> None:
     """Journey 2: ranked candidates and excluded ones with reasons; offers to two."""
     login(page, "koordination@example.org")
     page.wait_for_url(re.compile(r"/coordination/requests"))
-    check_accessibility(page, "coordinator: requests dashboard")
+    check_page(page, "coordinator: requests dashboard")
     page.locator(f"a[href$='/coordination/requests/{req.id}']").first.click()
     page.wait_for_url(re.compile(rf"/coordination/requests/{req.id}$"))
     candidates = page.locator("section[aria-labelledby=candidates-h]")
@@ -67,7 +67,7 @@ def _coordinator_sends_offers(page, req) -> None:
     excluded = page.locator("section[aria-labelledby=excluded-h]")
     assert "Mehret Ghebre" in excluded.inner_text()
     assert excluded.locator("tbody td ul li").count() >= 1  # a reason is given
-    check_accessibility(page, "coordinator: request with candidates")
+    check_page(page, "coordinator: request with candidates")
     if page.viewport_name == "desktop":
         screenshot(page, "coordinator-candidates")
     for box in candidates.locator("input[type=checkbox]").all():
@@ -76,7 +76,7 @@ def _coordinator_sends_offers(page, req) -> None:
     page.wait_for_url(re.compile(rf"/coordination/requests/{req.id}$"))
     offers = page.locator("section[aria-labelledby=offers-h]")
     assert offers.locator("tbody tr").count() == 2
-    check_accessibility(page, "coordinator: request with offers")
+    check_page(page, "coordinator: request with offers")
 
 
 def _mediator_accepts_from_email(page, smtp_server, world, req) -> Assignment:
@@ -87,7 +87,7 @@ def _mediator_accepts_from_email(page, smtp_server, world, req) -> Assignment:
     accept = link_in(to_selam[0], "/me/offers/answer/")
     page.context.clear_cookies()
     page.goto(accept)  # no password: the signed link is enough
-    check_accessibility(page, "mediator: answer offer (e-mail link)")
+    check_page(page, "mediator: answer offer (e-mail link)")
     page.get_by_role("button", name="Ja, ich komme").click()
     assert "Danke" in page.get_by_role("status").inner_text()
     db.session.expire_all()
@@ -103,7 +103,7 @@ def _mediator_accepts_from_email(page, smtp_server, world, req) -> Assignment:
     page.goto(f"/requests/{req.id}")
     main = page.get_by_role("main").inner_text()
     assert "Vermittelt" in main and "Selam" in main and "Tekle" not in main
-    check_accessibility(page, "kita: request detail (assigned)")
+    check_page(page, "kita: request detail (assigned)")
     starts = req.starts_at
     for user in (world["kita"], world["selam"]):
         events = fetch_feed(page, user).walk("VEVENT")
@@ -118,14 +118,14 @@ def _hours_reported_approved_paid(page, assignment) -> None:
     freeze(assignment.starts_at + dt.timedelta(hours=4))
     login(page, "selam@example.org")
     page.goto("/me/offers")
-    check_accessibility(page, "mediator: offers and assignments")
+    check_page(page, "mediator: offers and assignments")
     if page.viewport_name == "phone":
         screenshot(page, "mediator-phone")
     page.locator(f"a[href$='/me/assignments/{assignment.id}']").first.click()
     page.get_by_label("Wie lange hat es gedauert (Minuten)?").fill("90")
     page.get_by_role("button", name="Meldung senden").click()
     assert "Danke" in page.locator(".flash, [role=status], [role=alert]").first.inner_text()
-    check_accessibility(page, "mediator: assignment with report")
+    check_page(page, "mediator: assignment with report")
 
     login(page, "koordination@example.org")
     page.goto("/coordination/requests")
@@ -146,7 +146,7 @@ def _hours_reported_approved_paid(page, assignment) -> None:
     assert re.fullmatch(r"\d{1,3}(\.\d{3})*,\d{2}\xa0€", amount), amount
     row = page.get_by_role("row").filter(has_text="Selam Tekle")
     assert amount in row.inner_text()
-    check_accessibility(page, "coordinator: allowance statements")
+    check_page(page, "coordinator: allowance statements")
 
 
 def test_request_offer_assignment_allowance(page, clock, smtp_server, live_server, make_user,

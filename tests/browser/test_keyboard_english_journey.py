@@ -13,12 +13,12 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import InterpretingRequest
 from app.timeutil import from_local
-from tests.browser.conftest import check_accessibility
 from tests.browser.journey_helpers import (
     NEXT_TUESDAY,
     NOW,
     PASSWORD,
     build_world,
+    check_page,
     tab_to,
     type_date,
 )
@@ -37,7 +37,7 @@ def test_kita_request_in_english_with_keyboard_only(page, clock, make_user, make
     tab_to(page, _is("BUTTON", text="English"))
     page.keyboard.press("Enter")
     page.wait_for_function("document.documentElement.lang === 'en'")
-    check_accessibility(page, "login (en)")
+    check_page(page, "login (en)")
 
     tab_to(page, _is("INPUT", "email"))
     page.keyboard.type("kita@example.org")
@@ -49,7 +49,7 @@ def test_kita_request_in_english_with_keyboard_only(page, clock, make_user, make
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/requests/new$"))
     assert page.get_by_role("heading", level=1).inner_text() == "New interpreting request"
-    check_accessibility(page, "kita: new request form (en)")
+    check_page(page, "kita: new request form (en)")
 
     tab_to(page, _is("INPUT", "day"))
     type_date(page, "day", NEXT_TUESDAY)
@@ -65,7 +65,7 @@ def test_kita_request_in_english_with_keyboard_only(page, clock, make_user, make
     main = page.get_by_role("main").inner_text()
     assert "Submitted" in main and "Tigrinya" in main
     assert "12/8/26, 8:30" in main  # English date and time form
-    check_accessibility(page, "kita: request detail (en)")
+    check_page(page, "kita: request detail (en)")
     req = db.session.scalar(sa.select(InterpretingRequest))
     assert req.starts_at == from_local(NEXT_TUESDAY, dt.time(8, 30))
     assert (req.language_code, req.occasion) == ("tir", "parent_meeting")

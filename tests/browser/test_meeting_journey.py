@@ -13,8 +13,7 @@ from app.extensions import db
 from app.models import Meeting
 from app.scheduler import run_all_once
 from app.timeutil import freeze, from_local
-from tests.browser.conftest import check_accessibility
-from tests.browser.journey_helpers import NOW, build_world, deliver, fetch_feed, login
+from tests.browser.journey_helpers import NOW, build_world, check_page, deliver, fetch_feed, login
 
 FIRST = dt.date(2026, 12, 8)  # second Tuesday of December; every 2 months
 MOVED_FROM = dt.date(2027, 2, 9)  # the second occurrence (second Tuesday of February)
@@ -29,9 +28,9 @@ def test_exchange_series_moved_occurrence_and_reminder(page, clock, smtp_server,
     world = build_world(make_user, make_institution, make_mediator)
     login(page, "koordination@example.org")
     page.goto("/meetings/")
-    check_accessibility(page, "coordinator: meetings")
+    check_page(page, "coordinator: meetings")
     page.get_by_role("link", name="Neue Terminserie").click()
-    check_accessibility(page, "coordinator: new meeting series form")
+    check_page(page, "coordinator: new meeting series form")
     page.get_by_label("Art").select_option("exchange")
     page.get_by_label("Titel").fill("Austauschtreffen Winter")
     page.get_by_label("Ort", exact=True).fill("Rathaus, Raum 12")
@@ -48,7 +47,7 @@ def test_exchange_series_moved_occurrence_and_reminder(page, clock, smtp_server,
     page.goto("/meetings/")
     page.get_by_role("row").filter(has_text="09.02.2027").get_by_role("link").click()
     page.wait_for_url(re.compile(r"/meetings/\d+$"))
-    check_accessibility(page, "coordinator: meeting occurrence")
+    check_page(page, "coordinator: meeting occurrence")
     page.get_by_label("Datum").fill(MOVED_TO.isoformat())
     page.get_by_label("Beginn").fill("17:00")
     page.get_by_role("button", name="Speichern und Eingeladene informieren").click()
@@ -66,7 +65,7 @@ def test_exchange_series_moved_occurrence_and_reminder(page, clock, smtp_server,
     login(page, "selam@example.org")
     page.goto("/me/meetings")
     assert "10.02.2027" in page.get_by_role("main").inner_text()
-    check_accessibility(page, "mediator: my meetings")
+    check_page(page, "mediator: my meetings")
 
     # The scheduler's clock reaches the 7-day reminder of the moved date.
     before = len(smtp_server.messages)
