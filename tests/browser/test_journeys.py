@@ -123,6 +123,8 @@ def _hours_reported_approved_paid(page, assignment) -> None:
         screenshot(page, "mediator-phone")
     page.locator(f"a[href$='/me/assignments/{assignment.id}']").first.click()
     page.get_by_label("Wie lange hat es gedauert (Minuten)?").fill("90")
+    page.locator("input[name=travel_km]").fill("12.5")
+    page.locator("input[name=ticket_cost]").fill("3.50")
     page.get_by_role("button", name="Meldung senden").click()
     assert "Danke" in page.locator(".flash, [role=status], [role=alert]").first.inner_text()
     check_page(page, "mediator: assignment with report")
@@ -130,7 +132,7 @@ def _hours_reported_approved_paid(page, assignment) -> None:
     login(page, "koordination@example.org")
     page.goto("/coordination/requests")
     reports = page.locator("section[aria-labelledby=reports-h]")
-    assert "90" in reports.inner_text()
+    assert "90 Min., 12,5 km, 3,50\xa0€" in reports.inner_text()  # German number forms
     reports.get_by_role("button", name="Freigeben").click()
     page.wait_for_load_state()
     db.session.expire_all()
