@@ -11,7 +11,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -65,7 +65,18 @@ def _person(mediator: Mediator) -> tuple[str, str]:
 
 
 def _fmt(value: dt.datetime) -> str:
-    return to_local(value).strftime("%d.%m.%Y %H:%M")
+    """Format a moment for the recipient's locale (call inside `force_locale`).
+
+    German mail reads "13.01.2026 18:00 Uhr", English mail "Jan 13, 2026, 6:00 PM".
+    """
+    if str(get_locale()) == "de":
+        return format_datetime(value, "dd.MM.yyyy HH:mm 'Uhr'")
+    return format_datetime(value, "MMM d, yyyy, h:mm a")
+
+
+def _fmt_date(value: dt.date) -> str:
+    """Format a date for the recipient's locale (call inside `force_locale`)."""
+    return format_date(value, "dd.MM.yyyy" if str(get_locale()) == "de" else "medium")
 
 
 def send_meeting_reminders() -> int:
@@ -170,14 +181,14 @@ def send_document_reminders() -> int:
                     subject = _("Your %(document)s must be renewed", document=kind)
                     intro = _("your %(document)s must be shown again by %(date)s. Please "
                               "bring a new one to the office.", document=kind,
-                              date=due.strftime("%d.%m.%Y"))
+                              date=_fmt_date(due))
                     lines = []
                 else:
                     subject = _("%(document)s due: %(name)s", document=kind,
                                 name=mediator.full_name)
                     intro = _("this document must be inspected again soon:")
                     lines = [mediator.full_name, _("Due on: %(date)s",
-                                                   date=due.strftime("%d.%m.%Y"))]
+                                                   date=_fmt_date(due))]
             _mail(email, locale, subject, intro, lines)
             count += 1
         db.session.commit()
