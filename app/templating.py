@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from flask import Flask, request, url_for
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 
 from app.labels import label
 from app.navigation import NAV_ITEMS
@@ -34,6 +35,16 @@ def register_templating(app: Flask) -> None:
         if isinstance(value, dt.datetime):
             return format_datetime(value, "dd.MM.yyyy" if _locale() == "de" else "medium")
         return format_date(value, "dd.MM.yyyy" if _locale() == "de" and fmt == "medium" else fmt)
+
+    @app.template_filter("number")
+    def number(value) -> str:
+        """Format a number in the UI language (de: 1.234,5)."""
+        return format_decimal(value) if value is not None else ""
+
+    @app.template_filter("money")
+    def money(cents: int | None) -> str:
+        """Format integer cents as a currency amount in the UI language (de: 1.234,50 €)."""
+        return format_currency(Decimal(cents or 0) / 100, "EUR")
 
     @app.template_filter("language")
     def language(code: str) -> str:

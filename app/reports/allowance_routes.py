@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_currency, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,12 +16,6 @@ from app.reports.forms import ActionForm, AllowanceRuleForm, CorrectionForm, Mon
 from app.services import allowance_reports, allowances
 from app.services.errors import DomainError
 from app.timeutil import today_local
-
-
-@bp.app_template_filter("money")
-def money(cents: int | None) -> str:
-    """Format integer cents as a currency amount in the UI language (de: 1.234,50 €)."""
-    return format_currency(Decimal(cents or 0) / 100, "EUR")
 
 
 def _year_month() -> tuple[int, int]:

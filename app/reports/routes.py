@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, render_template, request
-from flask_babel import force_locale, format_decimal, get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
 from app.auth.decorators import coordinator_required
@@ -19,12 +19,6 @@ from app.services.periods import (
     year_period,
 )
 from app.timeutil import today_local
-
-
-@bp.app_template_filter("number")
-def number(value) -> str:
-    """Format a number in the UI language (de: 1.234,5)."""
-    return format_decimal(value) if value is not None else ""
 
 
 def _locale() -> str:
