@@ -52,8 +52,6 @@ class InterpretingRequest(TimestampMixin, db.Model):
         sa.Index("ix_interpreting_request_language_starts_at", "language_code", "starts_at"),
         # feed ETags read max(updated_at) of all requests: an index makes it one probe
         sa.Index("ix_interpreting_request_updated_at", "updated_at"),
-        # yearly report: a year of a ten-year history is a range scan, not a full scan
-        sa.Index("ix_interpreting_request_starts_at", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
