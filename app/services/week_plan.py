@@ -135,7 +135,7 @@ def propose(monday: dt.date) -> WeekPlan:
     week, plan_input = build(monday)
     if not plan_input.requests:
         return week
-    limit = current_app.config.get("PLANNER_TIME_LIMIT_S", 5.0)
+    limit = current_app.config["PLANNER_TIME_LIMIT_S"]
     week.result = planner.solve(plan_input, time_limit_s=limit)
     for line in week.lines:
         line.proposed_id = week.result.assignments.get(line.request.id)
