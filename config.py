@@ -70,6 +70,8 @@ class Config:
     REFUSED_OCCASIONS = tuple(
         v for v in os.environ.get("REFUSED_OCCASIONS", "legal_consequences").split(",") if v
     )
+    # week planner (issue 8): CP-SAT time limit for "Plan vorschlagen"
+    PLANNER_TIME_LIMIT_S = float(os.environ.get("PLANNER_TIME_LIMIT_S", "5"))
 
 
 class DevelopmentConfig(Config):

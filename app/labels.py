@@ -179,3 +179,4 @@ def label(kind: str, value) -> str:
 def choices(kind: str) -> list[tuple[str, str]]:
     """Return (value, lazy label) pairs for a WTForms SelectField."""
     return [(k, v) for k, v in LABELS[kind].items()]
+LABELS["flag"]["uncovered"] = _l("not covered")

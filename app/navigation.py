@@ -30,3 +30,4 @@ NAV_ITEMS = {
 NAV_ITEMS["coordinator"].insert(0, ("coordination.requests_dashboard", _l("Requests")))
 NAV_ITEMS["mediator"].insert(0, ("mediator.offers", _l("My offers and assignments")))
 NAV_ITEMS["institution"].append(("requests.new", _l("New request")))
+NAV_ITEMS["coordinator"].insert(1, ("coordination.planner", _l("Plan the week")))

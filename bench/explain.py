@@ -47,6 +47,68 @@ def _mediator_assignments(now: dt.datetime) -> sa.Select:
         Assignment.starts_at < now + dt.timedelta(days=7))
 
 
+def _speakers():
+    from app.models import MediatorLanguage
+
+    return sa.select(MediatorLanguage.mediator_id).where(MediatorLanguage.code == "tir")
+
+
+def _matching_busy(now: dt.datetime) -> sa.Select:
+    """Mirror `matching_facts.load_context`: speakers' bookings around the appointment."""
+    from app.models import Assignment
+
+    start, end = now + dt.timedelta(days=3), now + dt.timedelta(days=3, hours=2)
+    return sa.select(Assignment.mediator_id, Assignment.starts_at, Assignment.ends_at).where(
+        Assignment.mediator_id.in_(_speakers()), Assignment.status != "cancelled",
+        Assignment.request_id != 0, Assignment.starts_at < end + dt.timedelta(minutes=30),
+        Assignment.starts_at > start - dt.timedelta(hours=8, minutes=30),
+        Assignment.ends_at > start - dt.timedelta(minutes=30))
+
+
+def _matching_week_load(now: dt.datetime) -> sa.Select:
+    """Mirror `matching_facts.load_context`: active bookings per speaker in the week."""
+    from app.models import Assignment
+
+    return (sa.select(Assignment.mediator_id, sa.func.count()).where(
+        Assignment.mediator_id.in_(_speakers()), Assignment.status == "active",
+        Assignment.request_id != 0, Assignment.starts_at >= now,
+        Assignment.starts_at < now + dt.timedelta(days=7)).group_by(Assignment.mediator_id))
+
+
+def _matching_fairness(now: dt.datetime) -> sa.Select:
+    """Mirror `matching_facts.load_score_facts`: minutes served in the last 90 days."""
+    from app.models import Assignment
+
+    return (sa.select(Assignment.mediator_id, sa.func.count()).where(
+        Assignment.mediator_id.in_(_speakers()), Assignment.status != "cancelled",
+        Assignment.starts_at >= now - dt.timedelta(days=90), Assignment.starts_at < now)
+        .group_by(Assignment.mediator_id))
+
+
+def _dashboard_open(_now: dt.datetime) -> sa.Select:
+    """Mirror the coordinator dashboard's first table (open requests by start)."""
+    from app.models import InterpretingRequest as R
+
+    return (sa.select(R.id).where(R.status.in_(("submitted", "offered")))
+            .order_by(R.starts_at, R.id).limit(200))
+
+
+def _dashboard_assigned(now: dt.datetime) -> sa.Select:
+    """Mirror the dashboard's upcoming assigned requests."""
+    from app.models import InterpretingRequest as R
+
+    return (sa.select(R.id).where(R.status == "assigned", R.starts_at > now)
+            .order_by(R.starts_at).limit(50))
+
+
+def _dashboard_reports(_now: dt.datetime) -> sa.Select:
+    """Mirror the dashboard's reports awaiting approval."""
+    from app.models import Assignment
+
+    return (sa.select(Assignment.id).where(Assignment.report_status == "reported")
+            .order_by(Assignment.starts_at).limit(50))
+
+
 HOT_QUERIES = [
     HotQuery("open_requests_by_status_start", _open_requests,
              ("ix_interpreting_request_status_starts_at",)),
@@ -54,6 +116,16 @@ HOT_QUERIES = [
              ("ix_mediator_language_code_mediator",)),
     HotQuery("mediator_week_assignments", _mediator_assignments,
              ("ix_assignment_mediator_starts_at",)),
+    HotQuery("matching_speakers_busy", _matching_busy, ("ix_assignment_mediator_starts_at",)),
+    HotQuery("matching_week_load", _matching_week_load, ("ix_assignment_mediator_starts_at",)),
+    HotQuery("matching_fairness_minutes", _matching_fairness,
+             ("ix_assignment_mediator_starts_at",)),
+    HotQuery("dashboard_open_requests", _dashboard_open,
+             ("ix_interpreting_request_status_starts_at",)),
+    HotQuery("dashboard_assigned_upcoming", _dashboard_assigned,
+             ("ix_interpreting_request_status_starts_at",)),
+    HotQuery("dashboard_reports_awaiting", _dashboard_reports,
+             ("ix_assignment_report_status_starts_at",)),
 ]
 
 

@@ -41,46 +41,64 @@ def _feed_path(ctx: dict) -> str | None:
     return f"/calendar/{ctx['feed_token']}.ics" if ctx.get("feed_token") else None
 
 
+def _candidates_path(ctx: dict) -> str | None:
+    rid = ctx.get("open_request_id")
+    return f"/coordination/requests/{rid}" if rid else None
+
+
 METRICS = [
     Metric("healthz_ms", lambda c: "/healthz", None, 5),
     Metric("mediators_by_language_ms", lambda c: "/pool/mediators?language=tir",
            "coordinator", 100),
-    # TODO(lead): fix the candidates path once issue 3 is merged.
-    Metric("candidates_ms", lambda c: f"/coordination/requests/{c['open_request_id']}",
-           "coordinator", 50),
-    Metric("dashboard_ms", lambda c: "/coordination/", "coordinator", 100),
+    # the request detail page ranks the candidates and lists the excluded with reasons
+    Metric("candidates_ms", _candidates_path, "coordinator", 50),
+    Metric("dashboard_ms", lambda c: "/coordination/requests", "coordinator", 100),
     Metric("feed_ms", _feed_path, None, 30),
     Metric("feed_304_ms", _feed_path, None, 5, etag=True),
-    Metric("report_year_ms", lambda c: f"/reports/{c['report_year']}", "coordinator", 1000),
+    Metric("report_year_ms", lambda c: f"/reports/?kind=year&year={c['report_year']}",
+           "coordinator", 1000),
 ]
 
 
-def context(url: str) -> dict:
-    """Read the ids the URL builders need (an open request, a busy mediator's feed, a year)."""
+def context(url: str, secret_key: str) -> dict:
+    """Read the ids the URL builders need (an open request, a busy mediator's feed, a year).
+
+    The open request is one in the most widely spoken language (the hardest matching case:
+    every speaker is loaded and checked); the busy mediator is the one with the most
+    assignments in the last year.
+    """
     engine = sa.create_engine(url)
     now = dt.datetime.now(dt.UTC)
     with engine.connect() as conn:
         open_id = conn.scalar(sa.text(
-            "SELECT id FROM interpreting_request WHERE status IN ('submitted', 'offered') "
-            "ORDER BY starts_at, id LIMIT 1"))
+            "SELECT r.id FROM interpreting_request r WHERE r.status IN ('submitted', "
+            "'offered') AND r.starts_at > :now AND r.language_code = (SELECT code FROM "
+            "mediator_language GROUP BY code ORDER BY count(*) DESC, code LIMIT 1) "
+            "ORDER BY r.starts_at, r.id LIMIT 1"), {"now": now})
         busy = conn.execute(sa.text(
             "SELECT u.id, u.feed_secret FROM app_user u JOIN assignment a "
             "ON a.mediator_id = u.mediator_id WHERE a.starts_at >= :since "
+            "AND u.feed_secret IS NOT NULL "
             "GROUP BY u.id, u.feed_secret ORDER BY count(*) DESC, u.id LIMIT 1"),
             {"since": now - dt.timedelta(days=365)}).first()
     engine.dispose()
     return {"open_request_id": open_id, "report_year": now.year - 1,
             "busy_user_id": busy[0] if busy else None,
-            "feed_token": _feed_token(busy[0]) if busy else None}
+            "feed_token": feed_token(busy[0], busy[1], secret_key) if busy else None}
 
 
-def _feed_token(user_id: int) -> str | None:
-    """Return the busy mediator's feed token once the calendar service exists (issue 4)."""
-    try:
-        from app.services import calendar  # noqa: F401 - merged later
-    except ImportError:
-        return None
-    return None  # TODO(lead): derive the token with the calendar service's function
+def feed_token(user_id: int, feed_secret: str, secret_key: str) -> str | None:
+    """Derive a feed token with the calendar service itself, under gunicorn's SECRET_KEY."""
+    from types import SimpleNamespace
+
+    from flask import Flask
+
+    from app.services import feeds
+
+    holder = Flask(__name__)
+    holder.config["SECRET_KEY"] = secret_key
+    with holder.app_context():
+        return feeds.token_for(SimpleNamespace(id=user_id, feed_secret=feed_secret))
 
 
 def _credentials(role: str, url: str) -> tuple[str, str]:
@@ -94,8 +112,12 @@ def _credentials(role: str, url: str) -> tuple[str, str]:
     return email, PASSWORD
 
 
-def measure(client: Client, path: str, repeat: int, etag: bool) -> dict:
-    """Time `repeat` GETs after a warm-up; return the summary or a skip/error note."""
+def measure(client: Client, path: str, repeat: int, etag: bool, budget_s: float = 60.0) -> dict:
+    """Time `repeat` GETs after a warm-up; return the summary or a skip/error note.
+
+    A slow endpoint stops after `budget_s` seconds once it has 30 samples, so one slow
+    report does not stretch the whole run to many minutes.
+    """
     status, headers, _ = client.get(path)
     if status == 404:
         return {"status": "not available yet", "note": f"GET {path} answered 404"}
@@ -108,8 +130,11 @@ def measure(client: Client, path: str, repeat: int, etag: bool) -> dict:
         extra = {"If-None-Match": headers["etag"]}
     for _ in range(5):
         client.get(path, headers=extra)
-    samples = []
+    samples: list[float] = []
+    deadline = time.perf_counter() + budget_s
     for _ in range(repeat):
+        if len(samples) >= 30 and time.perf_counter() > deadline:
+            break
         started = time.perf_counter()
         status, _, _ = client.get(path, headers=extra)
         samples.append((time.perf_counter() - started) * 1000)
@@ -161,10 +186,10 @@ def planner_metrics() -> dict[str, dict]:
 
 def run(url: str, repeat: int) -> dict:
     """Start gunicorn on `url`, measure every metric, stop it and return the results."""
-    ctx = context(url)
-    results: dict[str, dict] = {}
     server = Gunicorn(url, workers=2)
+    results: dict[str, dict] = {}
     try:
+        ctx = context(url, server.secret_key)
         clients: dict[str | None, Client] = {None: Client(server.port)}
         for metric in METRICS:
             entry = {"target": metric.target, "unit": metric.unit, "higher_is_better": False}

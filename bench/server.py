@@ -31,8 +31,9 @@ class Gunicorn:
 
     def __init__(self, database_url: str, workers: int = 2):
         self.port = free_port()
+        self.secret_key = secrets.token_hex(16)  # the bench derives feed tokens with it
         env = dict(os.environ, DATABASE_URL=database_url, FLASK_CONFIG="production",
-                   SECRET_KEY=secrets.token_hex(16), LOGIN_RATE_LIMIT="1000 per minute")
+                   SECRET_KEY=self.secret_key, LOGIN_RATE_LIMIT="1000 per minute")
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         self.proc = subprocess.Popen(  # noqa: S603 - fixed argument list
             [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{self.port}", "--log-level",

@@ -89,3 +89,28 @@ def test_verdicts_and_table():
                        "higher_is_better": False, "verdict": "met"},
     })
     assert "not available yet" in text and "met" in text
+
+
+def test_bench_derives_the_feed_token_the_app_accepts(app, make_user):
+    from app.services import feeds
+    from bench.run import feed_token
+
+    user = make_user("mediator")
+    expected = feeds.token_for(user)
+    assert feed_token(user.id, user.feed_secret, app.config["SECRET_KEY"]) == expected
+    assert feeds.user_for_token(expected).id == user.id
+    assert feed_token(user.id, user.feed_secret, "another-key") != expected
+
+
+def test_context_gives_every_metric_a_real_path(tmp_path):
+    from bench.run import METRICS, context
+
+    path = tmp_path / "ctx.sqlite"
+    generate(f"sqlite:///{path}", scale=0.002, seed=3, today=dt.datetime.now(dt.UTC).date())
+    ctx = context(f"sqlite:///{path}", "k" * 32)
+    assert ctx["busy_user_id"] and ctx["feed_token"].startswith(f"{ctx['busy_user_id']}.")
+    paths = {m.name: m.url(ctx) for m in METRICS}
+    assert None not in paths.values()
+    assert paths["candidates_ms"] == f"/coordination/requests/{ctx['open_request_id']}"
+    assert paths["dashboard_ms"] == "/coordination/requests"
+    assert paths["report_year_ms"].startswith("/reports/?kind=year&year=")

@@ -50,6 +50,8 @@ class InterpretingRequest(TimestampMixin, db.Model):
         sa.Index("ix_interpreting_request_status_starts_at", "status", "starts_at"),
         sa.Index("ix_interpreting_request_institution_starts_at", "institution_id", "starts_at"),
         sa.Index("ix_interpreting_request_language_starts_at", "language_code", "starts_at"),
+        # feed ETags read max(updated_at) of all requests: an index makes it one probe
+        sa.Index("ix_interpreting_request_updated_at", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -148,7 +150,17 @@ class Assignment(TimestampMixin, db.Model):
             sqlite_where=sa.text("status != 'cancelled'"),
             postgresql_where=sa.text("status != 'cancelled'"),
         ),
-        sa.Index("ix_assignment_mediator_starts_at", "mediator_id", "starts_at"),
+        # covering on PostgreSQL: matching's overlap, weekly-load and fairness facts and the
+        # feed ETag are answered by index-only scans, without visiting the table
+        sa.Index("ix_assignment_mediator_starts_at", "mediator_id", "starts_at",
+                 postgresql_include=["ends_at", "status", "reported_minutes", "request_id",
+                                     "updated_at"]),
+        # the coordinator dashboard's "reports to approve" and "no-shows" lists
+        sa.Index("ix_assignment_report_status_starts_at", "report_status", "starts_at"),
+        sa.Index("ix_assignment_no_show_starts_at", "mediator_no_show", "starts_at"),
+        # req.assignments and selectinload by request: the partial unique index above cannot
+        # serve them (it leaves out cancelled rows)
+        sa.Index("ix_assignment_request_id", "request_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,55 @@
+"""Forms of the week planner: choosing the week, and one choice per open request."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField
+from wtforms.validators import DataRequired
+from wtforms.widgets import HiddenInput
+
+from app.forms_common import FilterForm
+
+
+class WeekForm(FilterForm):
+    day = DateField(_l("Week (any day in it)"), validators=[DataRequired()])
+
+
+class PlanFormBase(FlaskForm):
+    week = DateField(widget=HiddenInput(), validators=[DataRequired()])
+
+
+def line_field_name(request_id: int) -> str:
+    return f"line_{request_id}"
+
+
+def plan_form(lines, **kwargs) -> FlaskForm:
+    """Build the plan form: per request a choice among its eligible mediators or none.
+
+    Why a class per call: the fields depend on the week's requests; the default is the
+    solver's proposal, and posted data (the coordinator's changes) wins over it.
+    """
+
+    class PlanForm(PlanFormBase):
+        pass
+
+    for line in lines:
+        choices = [("", _("No offer"))] + [
+            (str(o.mediator.id), _("%(name)s (score %(score)s)", name=o.mediator.full_name,
+                                   score=o.score))
+            for o in line.options
+        ]
+        setattr(PlanForm, line_field_name(line.request.id), SelectField(
+            _("Mediator for request %(id)s", id=line.request.id), choices=choices,
+            default=str(line.proposed_id or "")))
+    return PlanForm(**kwargs)
+
+
+def chosen(form, lines) -> dict[int, int | None]:
+    """Read the coordinator's choice per request (None: no offer)."""
+    result = {}
+    for line in lines:
+        value = getattr(form, line_field_name(line.request.id)).data
+        result[line.request.id] = int(value) if value else None
+    return result

@@ -1,0 +1,57 @@
+"""Coordinator's week planner: propose offers for a week's open requests, review, send all."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.decorators import coordinator_required
+from app.coordination import bp
+from app.coordination.planner_forms import WeekForm, chosen, line_field_name, plan_form
+from app.requests.helpers import commit_or_message
+from app.services import week_plan
+from app.timeutil import today_local
+
+
+def _render(week_form, week, form, status=200):
+    return render_template("coordination/planner.html", week_form=week_form, week=week,
+                           form=form, field_name=line_field_name), status
+
+
+@bp.route("/planner")
+@coordinator_required
+def planner():
+    """Show the week chooser; with a week chosen, solve it and show the proposal."""
+    week_form = WeekForm(request.args)
+    if "day" not in request.args:
+        week_form.day.data = today_local()
+        return _render(week_form, None, None)
+    if not week_form.validate():
+        return _render(week_form, None, None, 400)
+    week = week_plan.propose(week_plan.monday_of(week_form.day.data))
+    form = plan_form(week.lines, formdata=None, week=week.monday)
+    return _render(week_form, week, form)
+
+
+@bp.route("/planner/send", methods=["POST"])
+@coordinator_required
+def planner_send():
+    """Send one offer per chosen line; on refusal show the page again with the choices kept."""
+    probe = plan_form([])
+    if not probe.week.validate(probe) or probe.week.data is None:
+        flash(_("Please choose the week again."), "error")
+        return redirect(url_for("coordination.planner"))
+    monday = week_plan.monday_of(probe.week.data)
+    week, _input = week_plan.build(monday)
+    form = plan_form(week.lines)
+    week_form = WeekForm(formdata=None, day=monday)
+    if not form.validate_on_submit():
+        return _render(week_form, week, form, 400)
+    sent, error = commit_or_message(week_plan.send, current_user, monday,
+                                    chosen(form, week.lines))
+    if error:
+        flash(error, "error")
+        return _render(week_form, week, form, 409)
+    flash(_("%(n)s offers were sent.", n=sent), "success")
+    return redirect(url_for("coordination.requests_dashboard"))
