@@ -73,6 +73,15 @@ def register_security(app: Flask) -> None:
             body = FALLBACK_503
         return body, 503, {"Retry-After": "30"}
 
+    @app.before_request
+    def _page_within_reach():
+        """Answer a page number beyond any list with 404 before its OFFSET overflows the DB."""
+        from flask import abort, request
+
+        page = request.args.get("page", "").strip()
+        if page.isdigit() and len(page) > 6:
+            abort(404)
+
     @app.teardown_appcontext
     def _remove_session(_exc):
         """Drop the session even when the database went away mid-request.

@@ -16,14 +16,22 @@ LOAD_SECONDS = 35
 MAX_REQUESTS = 4000
 
 
-def _assert_clean(stack: Stack, mailbox) -> dict:
+def _assert_clean(stack: Stack, mailbox, in_flight: int = 0) -> dict:
+    """No double booking; every outbox row received, and once.
+
+    `in_flight`: messages that may arrive twice because a sender was killed after the SMTP
+    server had taken the message but before the row was marked sent (at most one per kill;
+    the copy has the same Message-ID, so receivers can drop it).
+    """
     overlaps, doubles = checks.double_bookings(stack.url)
     assert overlaps == [], f"overlapping live assignments: {overlaps}"
     assert doubles == [], f"requests with more than one live assignment: {doubles}"
     rows = checks.wait_until_delivered(stack.url)
     report = checks.delivery_report(rows, mailbox.message_ids())
     assert report["not_sent"] == [] and report["missing"] == [], report
-    assert report["twice"] == [] and report["unknown"] == [], report
+    assert len(report["twice"]) <= in_flight and report["unknown"] == [], report
+    counts = [mailbox.message_ids().count(m) for m in report["twice"]]
+    assert all(n == 2 for n in counts), counts
     return report
 
 
@@ -85,7 +93,8 @@ def _enqueue(stack: Stack, count: int) -> None:
                    cwd=str(checks.__file__).rsplit("/resilience/", 1)[0], timeout=120)
 
 
-def test_scheduler_killed_mid_delivery_loses_nothing_and_sends_nothing_twice(stack, mailbox):
+def test_scheduler_killed_mid_delivery_loses_nothing_and_resends_at_most_the_one_in_flight(
+        stack, mailbox):
     rows_before = len(checks.outbox_rows(stack.url))
     slow = threading.Event()
     original = mailbox.handle_DATA
@@ -112,11 +121,12 @@ def test_scheduler_killed_mid_delivery_loses_nothing_and_sends_nothing_twice(sta
                            if r[2] == "sent")
         assert 0 < sent_at_kill < 300, sent_at_kill
         stack.start_scheduler()
-        report = _assert_clean(stack, mailbox)
+        report = _assert_clean(stack, mailbox, in_flight=1)
     finally:
         slow.clear()
         mailbox.handle_DATA = original
-    print("killed after", sent_at_kill, "of 300; total rows", report["rows"])
+    print("killed after", sent_at_kill, "of 300; total rows", report["rows"],
+          "; resent in-flight message:", report["twice"] or "none")
 
 
 def test_schema_is_current_on_the_load_database(stack):

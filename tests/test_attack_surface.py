@@ -59,3 +59,20 @@ def test_production_cookies_are_secure_and_http_only(monkeypatch):
     for cookie in cookies:
         assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
+
+
+def test_audit_filter_rejects_odd_values_with_a_message_not_a_crash(app, client, make_user,
+                                                                     login):
+    login(make_user("coordinator"))
+    for query in ("object_id=7102530294", "object_type=a%00b", "object_id=-3",
+                  "object_type=nonsense&object_id=1"):
+        response = client.get(f"/pool/audit?{query}")
+        assert response.status_code == 400, query
+    assert client.get("/pool/audit?object_type=&object_id=1").status_code == 200
+
+
+def test_page_numbers_beyond_any_list_are_a_404(app, client, make_user, login):
+    login(make_user("coordinator"))
+    assert client.get("/pool/audit?page=9223372036854775808").status_code == 404
+    assert client.get("/coordination/requests?page=99999999").status_code == 404
+    assert client.get("/coordination/requests?page=2").status_code == 200
