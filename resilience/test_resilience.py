@@ -72,8 +72,9 @@ def test_postgres_restart_during_load_gives_503_then_recovers(stack, mailbox, cl
         assert "Traceback" not in body and "<html" in body.lower()
     assert rec.errors == []  # gunicorn kept answering: a 503 page, never a dropped connection
     assert any(t > outage_end + 2 for t in rec.ok_after), "no success after the restart"
-    assert all(t < outage_start or t > outage_start for t in rec.ok_after)
-    _assert_clean(stack, mailbox)
+    assert outage_end - outage_start >= 5
+    # a message whose "sent" commit died with the server goes out again (same Message-ID)
+    _assert_clean(stack, mailbox, in_flight=1)
 
 
 def _enqueue(stack: Stack, count: int) -> None:
