@@ -71,3 +71,15 @@ bench-sqlite: install
 	mkdir -p instance
 	$(PY) -m bench.generate --url $(BENCH_SQLITE) --scale 0.1
 	$(PY) -m bench.run --url $(BENCH_SQLITE) --out bench/results-sqlite.json
+
+# Resilience (issue 8): load, faults and recovery with real processes on a throwaway PostgreSQL
+# cluster (never the machine's main one); bounded to a few minutes.
+.PHONY: test-resilience audit
+
+test-resilience: install
+	$(PY) -m pytest resilience -s
+
+# Known vulnerabilities in the pinned requirements; --strict fails when a package cannot be
+# checked (e.g. without access to the vulnerability service), so a skip never passes as clean.
+audit: install
+	$(VENV)/bin/pip-audit -r requirements.txt --no-deps --disable-pip --strict --progress-spinner off

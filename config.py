@@ -33,6 +33,7 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "skm-pool@mib.example.de")
     MAIL_TIMEOUT = 10
     OUTBOX_MAX_ATTEMPTS = 8
+    OUTBOX_INTERVAL_SECONDS = int(os.environ.get("OUTBOX_INTERVAL_SECONDS", "60"))
 
     BABEL_DEFAULT_LOCALE = "de"
     BABEL_DEFAULT_TIMEZONE = TIMEZONE

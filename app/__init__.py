@@ -60,6 +60,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     login_manager.login_message = _l("Please log in to see this page.")
 
+    from app.urlconv import register_converters
+
+    register_converters(app)
+
     from app.auth import bp as auth_bp
     from app.coordination import bp as coordination_bp
     from app.main import bp as main_bp

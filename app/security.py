@@ -5,6 +5,8 @@ Feed URLs carry secret tokens, so no page may leak its URL through the Referer h
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import Flask, Response, render_template
 from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -23,6 +25,12 @@ CSP = "; ".join(
         "form-action 'self'",
         "frame-ancestors 'none'",
     ]
+)
+
+FALLBACK_503 = (
+    '<!doctype html><html lang="de"><head><meta charset="utf-8"><title>503</title></head>'
+    "<body><h1>Vorübergehend nicht erreichbar</h1><p>Die Datenbank ist gerade nicht "
+    "erreichbar. Bitte versuchen Sie es gleich noch einmal.</p></body></html>"
 )
 
 
@@ -44,16 +52,51 @@ def register_security(app: Flask) -> None:
         return response
 
     def _unavailable(_exc):
+        from flask import g
+
+        from app.extensions import db, login_manager
+
+        try:
+            db.session.rollback()
+        except DBAPIError:  # the connection is gone; the pool replaces it on the next request
+            db.session.invalidate()
+        # render as anonymous: loading the user would ask the unreachable database again
+        g._login_user = login_manager.anonymous_user()
+        try:
+            body = render_template(
+                "errors/error.html",
+                code=503,
+                title=_("Temporarily unavailable"),
+                text=_("The database cannot be reached at the moment. Please try again shortly."),
+            )
+        except Exception:  # noqa: BLE001 - the outage page must never become a 500
+            body = FALLBACK_503
+        return body, 503, {"Retry-After": "30"}
+
+    @app.before_request
+    def _page_within_reach():
+        """Answer a page number beyond any list with 404 before its OFFSET overflows the DB."""
+        from flask import abort, request
+
+        page = request.args.get("page", "").strip()
+        if page.isdigit() and len(page) > 6:
+            abort(404)
+
+    @app.teardown_appcontext
+    def _remove_session(_exc):
+        """Drop the session even when the database went away mid-request.
+
+        Runs before Flask-SQLAlchemy's own teardown (teardowns run in reverse order), whose
+        rollback on a dead connection would otherwise turn the response into a 500.
+        """
         from app.extensions import db
 
-        db.session.rollback()
-        body = render_template(
-            "errors/error.html",
-            code=503,
-            title=_("Temporarily unavailable"),
-            text=_("The database cannot be reached at the moment. Please try again shortly."),
-        )
-        return body, 503, {"Retry-After": "30"}
+        try:
+            db.session.remove()
+        except DBAPIError:
+            with contextlib.suppress(Exception):
+                db.session.invalidate()
+            db.session.registry.clear()
 
     app.register_error_handler(OperationalError, _unavailable)
     app.register_error_handler(DBAPIError, _unavailable)

@@ -197,7 +197,7 @@ def test_mediator_dashboard_accept_report_and_privacy(client, login, make_user, 
     login(other)
     token = csrf_token(client, "/me/offers")
     assert "GS Nord" not in client.get("/me/offers").get_data(as_text=True)
-    assert client.post(f"/me/offers/{offer.id}/accept", data={"csrf_token": token}).status_code == 409
+    assert client.post(f"/me/offers/{offer.id}/accept", data={"csrf_token": token}).status_code == 404
     client.post("/auth/logout", data={"csrf_token": token})
     login(me)
     token = csrf_token(client, "/me/offers")

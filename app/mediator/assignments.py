@@ -75,6 +75,9 @@ def offers():
 
 
 def _answer(offer_id: int, action: str, reason: str = ""):
+    offer = db.session.get(Offer, offer_id)
+    if offer is None or offer.mediator_id != current_user.mediator_id:
+        abort(404)  # someone else's offer id in the URL: it does not exist for this user
     if action == "accept":
         return commit_or_message(offer_svc.accept_offer, offer_id, current_user)
     return commit_or_message(offer_svc.decline_offer, offer_id, reason, current_user)

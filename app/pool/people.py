@@ -110,10 +110,11 @@ def expiring_documents():
 def audit_log():
     form = AuditFilterForm(request.args)
     form.object_type.choices = [("", _("all")), *choices("audit_object")]
-    object_id = form.object_id.data if form.validate() else None
-    stmt = privacy.audit_query(form.object_type.data or "", object_id)
+    valid = form.validate()
+    object_type = (form.object_type.data or "") if valid else ""
+    stmt = privacy.audit_query(object_type, form.object_id.data if valid else None)
     page = db.paginate(stmt, per_page=50, error_out=False)
-    return render_template("pool/audit.html", form=form, page=page)
+    return render_template("pool/audit.html", form=form, page=page)  # errors shown, filter off
 
 
 def _json_download(data: dict, filename: str) -> Response:

@@ -63,8 +63,9 @@ class EraseForm(FlaskForm):
 
 
 class AuditFilterForm(FilterForm):
-    object_type = SelectField(_l("Object"), choices=[], validate_choice=False)
-    object_id = IntegerField(_l("Id"), validators=[Optional()])
+    object_type = SelectField(_l("Object"), choices=[], default="")
+    # ids are 32-bit INTEGER columns: a larger number can only be a typo (and broke the query)
+    object_id = IntegerField(_l("Id"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
 
 
 class AttendanceForm(FlaskForm):

@@ -6,7 +6,6 @@ import contextlib
 import datetime as dt
 import smtplib
 from email.message import EmailMessage
-from email.utils import make_msgid
 
 import sqlalchemy as sa
 from flask import current_app
@@ -54,7 +53,9 @@ def build_email(msg: OutboxMessage, sender: str) -> EmailMessage:
     email["From"] = sender
     email["To"] = msg.recipient
     email["Subject"] = msg.subject
-    email["Message-ID"] = make_msgid(idstring=f"outbox{msg.id}", domain="skm-pool")
+    # deterministic per row: a resend after a crash carries the same id, so it can be deduped
+    stamp = int(msg.created_at.timestamp()) if msg.created_at else 0
+    email["Message-ID"] = f"<outbox-{msg.id}-{stamp}@skm-pool>"
     email.set_content(msg.body_text)
     if msg.body_html:
         email.add_alternative(msg.body_html, subtype="html")
