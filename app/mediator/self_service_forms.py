@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from app.labels import choices
+from app.pool.forms import LanguageForm
 
 
 class ProfileForm(FlaskForm):
@@ -32,13 +33,6 @@ class ProfileForm(FlaskForm):
     locale = SelectField(_l("Language of the website"),
                          choices=[("de", "Deutsch"), ("en", "English")])
     submit = SubmitField(_l("Save"))
-
-
-class OwnLanguageForm(FlaskForm):
-    code = SelectField(_l("Language"), choices=[], validators=[DataRequired()])
-    variety = StringField(_l("Variety / dialect"), validators=[Optional(), Length(max=80)])
-    level = SelectField(_l("Level"), choices=choices("language_level"))
-    submit = SubmitField(_l("Add language"))
 
 
 class AvailabilityForm(FlaskForm):
@@ -57,3 +51,7 @@ class AbsenceForm(FlaskForm):
     end = DateField(_l("Last day"), validators=[DataRequired()])
     reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Add absence"))
+
+
+# The mediator adds a language with the same fields the coordinator uses.
+OwnLanguageForm = LanguageForm
