@@ -49,6 +49,8 @@ class Config:
     POLICE_CERT_VALID_YEARS = int(os.environ.get("POLICE_CERT_VALID_YEARS", "5"))
     POLICE_CERT_MAX_AGE_DAYS = 92  # certificate at most 3 months old when inspected
     ITEMS_PER_PAGE = 20
+    # per-worker memory for whole calendar feeds, keyed by owner and ETag (app/services/feeds)
+    FEED_CACHE_BYTES = int(os.environ.get("FEED_CACHE_BYTES", str(16 * 1024 * 1024)))
     REQUEST_NOTE_RETENTION_MONTHS = int(os.environ.get("REQUEST_NOTE_RETENTION_MONTHS", "12"))
     APPLICANT_RETENTION_MONTHS = int(os.environ.get("APPLICANT_RETENTION_MONTHS", "6"))
     POLICE_CERT_DELETE_MONTHS = 3  # § 72a (5) SGB VIII: delete at the latest 3 months after leaving

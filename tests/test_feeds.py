@@ -261,3 +261,42 @@ def test_series_with_end_date_stops_in_the_parser(app, client, clock, make_user)
         dt.date(2026, 1, 1), dt.date(2027, 12, 31))
     assert [e.decoded("DTSTART").month for e in found] == [1, 3, 5, 7]
     assert db.session.scalar(sa.select(sa.func.count(Meeting.id))) == 4
+
+
+def test_poll_costs_two_queries_and_a_cached_feed_builds_nothing(
+        app, client, clock, make_user, make_institution, make_mediator):
+    """A calendar poll reads the owner and one aggregate statement; an unchanged feed comes
+    from the per-worker cache, and any change gives a new ETag and so a rebuilt feed."""
+    from tests.test_query_counts import count_queries
+
+    clock(dt.datetime(2026, 3, 1, 9, tzinfo=UTC))
+    inst, mediator = make_institution(name="Kita Vorher"), make_mediator()
+    user = make_user("mediator", mediator=mediator)
+    make_assignment(inst, mediator, dt.datetime(2026, 3, 30, 8, tzinfo=UTC))
+    db.session.commit()
+    url = f"/calendar/{feeds.token_for(user)}.ics"
+    first = client.get(url)
+    with count_queries() as seen_304:
+        assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    with count_queries() as seen_hit:
+        again = client.get(url)
+    assert len(seen_304) == 2 and len(seen_hit) == 2, (seen_304, seen_hit)
+    assert again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
+    clock(dt.datetime(2026, 3, 2, 9, tzinfo=UTC))
+    inst.name = "Kita Nachher"
+    db.session.commit()
+    changed = client.get(url)
+    assert changed.headers["ETag"] != first.headers["ETag"]
+    assert "Kita Nachher" in changed.get_data(as_text=True)
+    assert "Kita Vorher" not in changed.get_data(as_text=True)
+
+
+def test_feed_cache_stays_within_its_byte_budget(app, client, clock, make_user):
+    _series(clock)
+    app.config["FEED_CACHE_BYTES"] = 4096
+    users = [make_user("mediator") for _ in range(6)]
+    for user in users:
+        assert _feed(client, user).status_code == 200
+    cache = feeds._feed_cache()
+    assert cache.currsize <= 4096
+    assert 0 < len(cache) < len(users)  # older feeds were evicted, the newest kept

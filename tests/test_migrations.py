@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from app import create_app
-from app.extensions import db
+from app.extensions import POSTGRES_ONLY_INDEXES, db, include_object
 from config import TestingConfig
 from tests.conftest import PG_URL, _admin_url
 
@@ -37,11 +37,18 @@ def test_upgrade_check_downgrade_upgrade(scratch_url):
         upgrade()
         with db.engine.connect() as conn:
             diff = compare_metadata(
-                MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata
+                MigrationContext.configure(
+                    conn, opts={"compare_type": True, "include_object": include_object}),
+                db.metadata,
             )
         assert diff == [], f"models and migrations differ: {diff}"
         tables = set(sa.inspect(db.engine).get_table_names())
         assert {"app_user", "mediator", "interpreting_request", "assignment"} <= tables
+        inspector = sa.inspect(db.engine)
+        indexes = {ix["name"] for t in ("interpreting_request", "assignment")
+                   for ix in inspector.get_indexes(t)}
+        expected = POSTGRES_ONLY_INDEXES if db.engine.dialect.name == "postgresql" else set()
+        assert indexes & POSTGRES_ONLY_INDEXES == expected
 
         downgrade(revision="base")
         remaining = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}

@@ -28,10 +28,10 @@ from app.services import feeds
 
 @bp.route("/<token>.ics")
 def feed(token: str):
-    user = feeds.user_for_token(token)
-    if user is None:
+    polled = feeds.poll(token)
+    if polled is None:
         abort(404)
-    etag, last_modified = feeds.etag_for(user)
+    owner, etag, last_modified = polled
     headers = {"Cache-Control": "private", "ETag": f'"{etag}"',
                "Last-Modified": last_modified.strftime("%a, %d %b %Y %H:%M:%S GMT"),
                "X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer"}
@@ -40,7 +40,10 @@ def feed(token: str):
             return "", 304, headers
     elif request.if_modified_since and request.if_modified_since >= last_modified:
         return "", 304, headers
-    response = make_response(feeds.build_feed(user))
+    body = feeds.cached_feed(owner, etag)
+    if body is None:  # deleted between the poll and now
+        abort(404)
+    response = make_response(body)
     response.headers.update(headers)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = 'attachment; filename="skm-pool.ics"'

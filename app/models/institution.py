@@ -18,7 +18,10 @@ INSTITUTION_KINDS = ("school", "kita", "counselling", "other")
 
 class Institution(TimestampMixin, db.Model):
     __tablename__ = "institution"
-    __table_args__ = (in_check("kind", INSTITUTION_KINDS, "kind"),)
+    __table_args__ = (
+        in_check("kind", INSTITUTION_KINDS, "kind"),
+        sa.Index("ix_institution_updated_at", "updated_at"),  # feed ETags
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)

@@ -41,6 +41,7 @@ class Mediator(TimestampMixin, db.Model):
         in_check("status", MEDIATOR_STATUSES, "status"),
         sa.CheckConstraint("max_per_week >= 0 AND max_per_week <= 40", name="max_per_week"),
         sa.Index("ix_mediator_status_district", "status", "district"),
+        sa.Index("ix_mediator_updated_at", "updated_at"),  # feed ETags
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

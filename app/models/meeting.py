@@ -60,6 +60,7 @@ class Meeting(TimestampMixin, db.Model):
         sa.CheckConstraint("ends_at > starts_at", name="end_after_start"),
         sa.UniqueConstraint("series_id", "recurrence_id"),
         sa.Index("ix_meeting_starts_at", "starts_at"),
+        sa.Index("ix_meeting_kind_updated_at", "kind", "updated_at"),  # feed ETags
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

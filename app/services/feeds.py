@@ -11,9 +11,14 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import threading
+from functools import lru_cache
+from types import SimpleNamespace
+from typing import NamedTuple
 from urllib.parse import quote
 
 import sqlalchemy as sa
+from cachetools import LRUCache
 from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -51,17 +56,27 @@ def token_for(user: User) -> str | None:
     return f"{user.id}.{_mac(user.id, user.feed_secret)}"
 
 
-def user_for_token(token: str) -> User | None:
-    """Return the owner of a valid token (constant-time compare), else None."""
+def _user_id(token: str) -> tuple[int, str] | None:
+    """Split a token into the user id and the MAC, or None when it cannot be one."""
     user_part, _sep, mac = token.partition(".")
     if not user_part.isdigit() or not mac or len(token) > 80:
         return None
-    user = db.session.get(User, int(user_part))
+    return int(user_part), mac
+
+
+def _mac_matches(mac: str, user_id: int, secret: str) -> bool:
+    return hmac.compare_digest(mac.encode(), _mac(user_id, secret).encode())
+
+
+def user_for_token(token: str) -> User | None:
+    """Return the owner of a valid token (constant-time compare), else None."""
+    parts = _user_id(token)
+    if parts is None:
+        return None
+    user = db.session.get(User, parts[0])
     if user is None or not user.is_enabled or not user.feed_secret:
         return None
-    if not hmac.compare_digest(mac.encode(), _mac(user.id, user.feed_secret).encode()):
-        return None
-    return user
+    return user if _mac_matches(parts[1], user.id, user.feed_secret) else None
 
 
 def rotate(user: User, actor: User | None = None) -> str:
@@ -99,8 +114,9 @@ def _since() -> dt.datetime:
     return now_utc() - dt.timedelta(days=PAST_DAYS)
 
 
-def _assignment_filter(user: User) -> list:
-    conds = [Assignment.status.in_(LIVE_ASSIGNMENT), Assignment.starts_at >= _since()]
+def _assignment_filter(user, since=None) -> list:
+    since = _since() if since is None else since
+    conds = [Assignment.status.in_(LIVE_ASSIGNMENT), Assignment.starts_at >= since]
     if user.role == "mediator":
         conds.append(Assignment.mediator_id == user.mediator_id)
     elif user.role == "institution":
@@ -110,7 +126,7 @@ def _assignment_filter(user: User) -> list:
     return conds
 
 
-def _meeting_scope(user: User):
+def _meeting_scope(user):
     """Return a condition on (kind, group_id) columns of series/meetings, or None for nothing."""
     if user.role == "coordinator":
         return lambda model: sa.true()
@@ -121,32 +137,135 @@ def _meeting_scope(user: User):
     return lambda model: sa.or_(model.kind == "exchange", model.group_id.in_(groups))
 
 
-def etag_for(user: User) -> tuple[str, dt.datetime]:
-    """Compute the ETag and Last-Modified from aggregates only (no calendar is built)."""
-    parts: list = [user.id, user.locale, user.feed_secret]
-    stamps: list[dt.datetime] = [user.updated_at]
-    row = db.session.execute(sa.select(
-        sa.func.count(Assignment.id), sa.func.max(Assignment.updated_at)
-    ).where(*_assignment_filter(user))).one()
-    parts += list(row)
-    # names, addresses and phones shown in events live on these rows (small tables)
-    parts += list(db.session.execute(sa.select(
-        sa.select(sa.func.max(Institution.updated_at)).scalar_subquery(),
-        sa.select(sa.func.max(Mediator.updated_at)).scalar_subquery(),
-        sa.select(sa.func.max(InterpretingRequest.updated_at)).scalar_subquery(),
-    )).one())
-    scope = _meeting_scope(user)
+class FeedOwner(NamedTuple):
+    """The few user columns a calendar poll needs (no ORM object, no transaction)."""
+
+    id: int
+    role: str
+    locale: str | None
+    feed_secret: str
+    mediator_id: int | None
+    institution_id: int | None
+    updated_at: dt.datetime
+
+
+_OWNER = sa.select(
+    User.id, User.role, User.locale, User.feed_secret, User.mediator_id, User.institution_id,
+    User.updated_at,
+).where(User.id == sa.bindparam("user_id"), User.is_enabled.is_(True),
+        User.feed_secret.is_not(None))
+
+
+@lru_cache(maxsize=4)
+def _etag_statement(role: str) -> sa.Select:
+    """Build (once per role) the statement reading every aggregate the feed's text depends on.
+
+    Why one cached statement with bound parameters: a calendar app polls every feed about
+    hourly and most polls end in a 304; one round trip (each part an index-only scan) and no
+    statement building per poll keep that path near a trivial endpoint's cost.
+    """
+    viewer = SimpleNamespace(role=role, mediator_id=sa.bindparam("mediator_id"),
+                             institution_id=sa.bindparam("institution_id"))
+    parts = [
+        sa.select(sa.func.count(), sa.func.max(Assignment.updated_at))
+        .where(*_assignment_filter(viewer, since=sa.bindparam("since"))),
+        # names, addresses and phones shown in events live on these rows
+        sa.select(sa.func.max(Institution.updated_at)),
+        sa.select(sa.func.max(Mediator.updated_at)),
+        sa.select(sa.func.max(InterpretingRequest.updated_at)),
+    ]
+    scope = _meeting_scope(viewer)
     if scope is not None:
-        for model in (MeetingSeries, Meeting):
-            row = db.session.execute(sa.select(
-                sa.func.count(model.id), sa.func.max(model.updated_at)
-            ).where(scope(model))).one()
-            parts += list(row)
-    for value in parts:
-        if isinstance(value, dt.datetime):
-            stamps.append(value if value.tzinfo else value.replace(tzinfo=UTC))
+        parts.append(sa.select(sa.func.count(), sa.func.max(MeetingSeries.updated_at))
+                     .where(scope(MeetingSeries)))  # a few rows per group
+    if role == "coordinator":
+        parts.append(sa.select(sa.func.count(), sa.func.max(Meeting.updated_at)))
+    elif scope is not None:
+        # the mediator's occurrences, split so each half reads an index (an OR would scan)
+        parts.append(sa.select(sa.func.count(), sa.func.max(Meeting.updated_at))
+                     .where(Meeting.kind == "exchange"))
+        parts.append(sa.select(sa.func.count(), sa.func.max(Meeting.updated_at))
+                     .where(Meeting.group_id.in_(sa.select(SupervisionMember.group_id).where(
+                         SupervisionMember.mediator_id == viewer.mediator_id))))
+    subqueries = [part.subquery(f"p{i}") for i, part in enumerate(parts)]
+    joined = subqueries[0]
+    for sub in subqueries[1:]:
+        joined = joined.join(sub, sa.true())
+    return sa.select(*[column for sub in subqueries for column in sub.c]).select_from(joined)
+
+
+def _etag(owner, inputs: list) -> tuple[str, dt.datetime]:
+    parts: list = [owner.id, owner.locale, owner.feed_secret, *inputs]
+    stamps = [v if v.tzinfo else v.replace(tzinfo=UTC)
+              for v in (owner.updated_at, *parts) if isinstance(v, dt.datetime)]
     etag = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     return etag, max(stamps).replace(microsecond=0)
+
+
+def _etag_params(owner) -> dict:
+    return {"since": _since(), "mediator_id": owner.mediator_id,
+            "institution_id": owner.institution_id}
+
+
+def etag_for(user: User) -> tuple[str, dt.datetime]:
+    """Compute the ETag and Last-Modified from aggregates only (no calendar is built)."""
+    inputs = db.session.execute(_etag_statement(user.role), _etag_params(user)).one()
+    return _etag(user, list(inputs))
+
+
+def poll(token: str) -> tuple[FeedOwner, str, dt.datetime] | None:
+    """Check a feed token and compute its ETag on one autocommit connection.
+
+    Why not the ORM session: the poll path runs on every calendar refresh; without a
+    transaction (no BEGIN/ROLLBACK round trips) it costs two small queries.
+    """
+    parts = _user_id(token)
+    if parts is None:
+        return None
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        row = conn.execute(_OWNER, {"user_id": parts[0]}).first()
+        if row is None:
+            return None
+        owner = FeedOwner(*row)
+        if not _mac_matches(parts[1], owner.id, owner.feed_secret):
+            return None
+        inputs = conn.execute(_etag_statement(owner.role), _etag_params(owner)).one()
+    return (owner, *_etag(owner, list(inputs)))
+
+
+# Whole feeds by (user id, ETag): the ETag covers every input of the text, so a hit is never
+# stale, and a poll after an unchanged hour costs two small queries and no serialising.
+# Bounded in bytes per worker (FEED_CACHE_BYTES); least recently used feeds go first.
+_FEEDS: LRUCache[tuple[int, str], bytes] | None = None
+_FEEDS_LOCK = threading.Lock()
+
+
+def _feed_cache() -> LRUCache[tuple[int, str], bytes]:
+    global _FEEDS
+    size = current_app.config.get("FEED_CACHE_BYTES", 16 * 1024 * 1024)
+    with _FEEDS_LOCK:
+        if _FEEDS is None or _FEEDS.maxsize != size:
+            _FEEDS = LRUCache(maxsize=size, getsizeof=len)
+        return _FEEDS
+
+
+def cached_feed(owner: FeedOwner, etag: str) -> bytes | None:
+    """Return the owner's feed for this ETag, building it only when it is not cached.
+
+    A hit needs no ORM object at all; None means the owner vanished since the poll.
+    """
+    cache, key = _feed_cache(), (owner.id, etag)
+    with _FEEDS_LOCK:
+        body = cache.get(key)
+    if body is None:
+        user = db.session.get(User, owner.id)
+        if user is None:
+            return None
+        body = build_feed(user)
+        if len(body) <= cache.maxsize:
+            with _FEEDS_LOCK:
+                cache[key] = body
+    return body
 
 
 def calendar_name(user: User) -> str:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 import icalendar
+from cachetools import LRUCache
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -187,9 +187,9 @@ def is_override(meeting: Meeting) -> bool:
 
 # --- fast feed assembly --------------------------------------------------------------------
 
-_CACHE: OrderedDict[tuple, bytes] = OrderedDict()
-_CACHE_LOCK = threading.Lock()
 CACHE_SIZE = 20_000
+_CACHE: LRUCache[tuple, bytes] = LRUCache(maxsize=CACHE_SIZE)
+_CACHE_LOCK = threading.Lock()
 
 
 def cached_event(key: tuple, build: Callable[[], icalendar.Event]) -> bytes:
@@ -200,14 +200,11 @@ def cached_event(key: tuple, build: Callable[[], icalendar.Event]) -> bytes:
     """
     with _CACHE_LOCK:
         hit = _CACHE.get(key)
-        if hit is not None:
-            _CACHE.move_to_end(key)
-            return hit
+    if hit is not None:
+        return hit
     data = build().to_ical()
     with _CACHE_LOCK:
         _CACHE[key] = data
-        while len(_CACHE) > CACHE_SIZE:
-            _CACHE.popitem(last=False)
     return data
 
 
