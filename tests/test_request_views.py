@@ -264,3 +264,39 @@ def test_follow_up_choices_are_readable(client, login, inst_user):
     login(inst_user)
     html = client.get("/requests/new").get_data(as_text=True)
     assert "03.12.26 · Tigrinya · Förderplan" in html or "Tigrinja · Förderplan" in html
+
+
+def test_many_excluded_are_summarised_closest_first(client, login, make_user, inst_user,
+                                                     make_mediator):
+    """A widely spoken language: the page lists the closest excluded speakers, counts every
+    broken rule, and lists everyone on request; a refused override keeps its typed reason."""
+    from app.coordination.requests_routes import EXCLUDED_SHOWN
+
+    coordinator = make_user("coordinator")
+    req = make_request(inst_user.institution)
+    far = [make_mediator(last_name=f"Aaa{i:02d}") for i in range(EXCLUDED_SHOWN + 5)]
+    close = eligible(make_mediator, last_name="Zett")  # sorts last by name ...
+    close.documents.remove(close.document("pledge"))  # ... but breaks only one rule
+    db.session.commit()
+    login(coordinator)
+    page = f"/coordination/requests/{req.id}"
+    html = client.get(page).get_data(as_text=True)
+    total = len(far) + 1
+    assert html.count('name="override_reason"') == EXCLUDED_SHOWN
+    assert "Zett" in html and far[-1].last_name not in html
+    assert f"Alle {total} anzeigen" in html
+    # every speaker lacks the pledge; all but the close one have no availability
+    assert f"Schweigepflichterklärung fehlt: {total}" in html
+    assert f"Keine Verfügbarkeit angegeben: {total - 1}" in html
+    everyone = client.get(f"{page}?excluded=all").get_data(as_text=True)
+    assert everyone.count('name="override_reason"') == total and far[-1].last_name in everyone
+    # booked elsewhere at the same time: refused even with an override, the typed reason stays
+    other = make_request(inst_user.institution, time=dt.time(10, 30))
+    booking.book(coordinator, other.id, far[-1].id, override_reason="Ausnahme")
+    db.session.commit()
+    token = csrf_token(client, page)
+    r = client.post(f"{page}/assign", data={"mediator_id": far[-1].id,
+                                            "override_reason": "Familie kennt ihn",
+                                            "csrf_token": token})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 409 and 'value="Familie kennt ihn"' in html

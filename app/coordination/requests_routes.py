@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -89,6 +90,29 @@ def requests_dashboard():
     )
 
 
+EXCLUDED_SHOWN = 25  # excluded speakers listed before "show all" (fewest reasons first)
+
+
+def _excluded_view(result: matching.MatchResult) -> tuple[list, list[tuple[str, int]]]:
+    """Return the excluded speakers to list and a count per broken rule.
+
+    Why not all: a widely spoken language has a thousand excluded speakers, and a page with a
+    thousand override forms is slow to build and useless to read; the closest ones come
+    first, the summary says what excludes the rest, and "show all" lists everyone. A
+    mediator whose override form was just posted stays listed, so the typed reason survives.
+    """
+    excluded = result.excluded
+    shown = excluded
+    if request.args.get("excluded") != "all" and len(excluded) > EXCLUDED_SHOWN:
+        shown = excluded[:EXCLUDED_SHOWN]
+        posted = request.form.get("mediator_id", "")
+        shown += [e for e in excluded[EXCLUDED_SHOWN:] if str(e.mediator.id) == posted]
+    counts = Counter(key for e in excluded for key in set(e.keys))
+    labels = matching.reason_labels()
+    summary = [(labels[key], n) for key, n in counts.most_common()]
+    return shown, summary
+
+
 @bp.route("/requests/<int:request_id>")
 @coordinator_required
 def request_detail(request_id: int, status: int = 200):
@@ -96,12 +120,15 @@ def request_detail(request_id: int, status: int = 200):
     result = matching.match(req) if req.status in ("submitted", "offered", "assigned") else None
     offered = {o.mediator_id for o in req.offers}
     reassign_form = ReassignForm()
+    shown, summary = _excluded_view(result) if result is not None else ([], [])
     if result is not None:
+        suffix = _("excluded")
         reassign_form.mediator_id.choices = [
             (c.mediator.id, c.mediator.full_name) for c in result.ranked
-        ] + [(e.mediator.id, f"{e.mediator.full_name} ({_('excluded')})") for e in result.excluded]
+        ] + [(e.mediator.id, f"{e.mediator.full_name} ({suffix})") for e in shown]
     return render_template(
         "coordination/request.html", req=req, result=result, offered=offered,
+        excluded_shown=shown, excluded_summary=summary,
         assign_form=AssignForm(), offers_form=OffersForm(), reason_form=ReasonForm(),
         reassign_form=reassign_form, now=now_utc(),
     ), status

@@ -50,6 +50,7 @@ class Candidate:
 class Excluded:
     mediator: Mediator
     reasons: list[str]
+    keys: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -74,50 +75,87 @@ def _fmt_time(value: dt.datetime) -> str:
     return format_time(to_local(value), "HH:mm")
 
 
-def exclusion_reasons(m: Mediator, ctx: Context) -> list[str]:
-    """Return every hard rule the mediator breaks for this request (empty: a candidate)."""
+class _Texts:
+    """gettext memoised for one match: the locale cannot change within a request, and a
+    widely spoken language has a thousand excluded speakers sharing a dozen messages."""
+
+    def __init__(self) -> None:
+        self.cache: dict[str, str] = {}
+
+    def __call__(self, msgid: str, **variables) -> str:
+        text = self.cache.get(msgid)
+        if text is None:
+            text = self.cache[msgid] = _(msgid)
+        return text % variables if variables else text
+
+
+# Short names of the hard rules, for the coordinator's summary of why speakers are excluded.
+def reason_labels() -> dict[str, str]:
+    return {
+        "inactive": _("Not active"),
+        "language": _("Does not speak the language"),
+        "absent": _("Absent"),
+        "overlap": _("Overlapping assignment"),
+        "no_availability": _("No availability declared"),
+        "outside_availability": _("Outside the declared availability"),
+        "weekly_limit": _("Weekly limit reached"),
+        "modules": _("Required modules missing"),
+        "pledge": _("Confidentiality pledge missing"),
+        "certificate": _("Extended police certificate missing or not valid"),
+    }
+
+
+def exclusions(m: Mediator, ctx: Context, _=None) -> list[tuple[str, str]]:
+    """Return (rule key, exact reason) for every hard rule the mediator breaks."""
+    _ = _ or _Texts()
     req = ctx.req
-    reasons: list[str] = []
+    found: list[tuple[str, str]] = []
     local_start, local_end = ctx.local_start, ctx.local_end
     day = local_start.date()
     if m.status != "active":
-        reasons.append(_("Not active (status: %(status)s)",
-                         status=label("mediator_status", m.status)))
+        found.append(("inactive", _("Not active (status: %(status)s)",
+                                    status=label("mediator_status", m.status))))
     if not ctx.languages.get(m.id):
-        reasons.append(_("Does not speak the language"))
+        found.append(("language", _("Does not speak the language")))
     if m.id in ctx.absent:
-        reasons.append(_("Absent on %(day)s", day=ctx.day_text))
+        found.append(("absent", _("Absent on %(day)s", day=ctx.day_text)))
     for a in ctx.busy.get(m.id, []):
-        reasons.append(
-            _("Overlapping assignment %(start)s–%(end)s (incl. %(minutes)s min travel time)",
-              start=_fmt_time(a.starts_at), end=_fmt_time(a.ends_at),
-              minutes=int(ctx.buffer.total_seconds() // 60))
-        )
+        found.append(("overlap", _(
+            "Overlapping assignment %(start)s–%(end)s (incl. %(minutes)s min travel time)",
+            start=_fmt_time(a.starts_at), end=_fmt_time(a.ends_at),
+            minutes=int(ctx.buffer.total_seconds() // 60))))
     if m.id not in ctx.has_windows:
-        reasons.append(_("No availability declared"))
+        found.append(("no_availability", _("No availability declared")))
     elif not any(
         w.start_time <= local_start.time() and local_end.time() <= w.end_time
         and local_end.date() == day
         for w in ctx.windows.get(m.id, [])
     ):
-        reasons.append(_("Outside the declared availability"))
+        found.append(("outside_availability", _("Outside the declared availability")))
     load = ctx.week_load.get(m.id, 0)
     if load >= m.max_per_week:
-        reasons.append(_("Weekly limit reached (%(load)s of %(limit)s in week %(week)s)",
-                         load=load, limit=m.max_per_week, week=local_start.isocalendar()[1]))
+        found.append(("weekly_limit", _(
+            "Weekly limit reached (%(load)s of %(limit)s in week %(week)s)",
+            load=load, limit=m.max_per_week, week=local_start.isocalendar()[1])))
     done = ctx.completed_modules.get(m.id, set())
     missing = [mod.code for mod in ctx.required_modules if mod.id not in done]
     if missing:
-        reasons.append(_("Required modules missing: %(modules)s", modules=", ".join(missing)))
+        found.append(("modules", _("Required modules missing: %(modules)s",
+                                   modules=", ".join(missing))))
     docs = ctx.documents.get(m.id, {})
     if "pledge" not in docs:
-        reasons.append(_("Confidentiality pledge missing"))
+        found.append(("pledge", _("Confidentiality pledge missing")))
     if req.institution.kind in CERTIFICATE_KINDS and not _certificate_valid(
         docs.get("police_certificate"), day
     ):
-        reasons.append(_("Extended police certificate missing or not valid on %(day)s",
-                         day=ctx.day_text))
-    return reasons
+        found.append(("certificate", _(
+            "Extended police certificate missing or not valid on %(day)s", day=ctx.day_text)))
+    return found
+
+
+def exclusion_reasons(m: Mediator, ctx: Context) -> list[str]:
+    """Return every hard rule the mediator breaks for this request (empty: a candidate)."""
+    return [text for _key, text in exclusions(m, ctx)]
 
 
 # -- soft scores ---------------------------------------------------------------------------
@@ -191,12 +229,15 @@ def match(req: InterpretingRequest, now: dt.datetime | None = None) -> MatchResu
     mediators, ctx = load_context(req)
     eligible: list[Mediator] = []
     excluded: list[Excluded] = []
+    texts = _Texts()
     for m in mediators:
-        reasons = exclusion_reasons(m, ctx)
-        if reasons:
-            excluded.append(Excluded(m, reasons))
+        found = exclusions(m, ctx, texts)
+        if found:
+            excluded.append(Excluded(m, [t for _k, t in found], [k for k, _t in found]))
         else:
             eligible.append(m)
+    # closest to eligible first: a speaker with one broken rule is the likely override
+    excluded.sort(key=lambda e: (len(e.reasons), e.mediator.last_name, e.mediator.id))
     load_score_facts(ctx, [m.id for m in eligible], now)
     most = max((ctx.recent_minutes.get(m.id, 0) for m in eligible), default=0)
     ranked = [score(m, ctx, most) for m in eligible]
