@@ -53,26 +53,16 @@ def _speakers():
     return sa.select(MediatorLanguage.mediator_id).where(MediatorLanguage.code == "tir")
 
 
-def _matching_busy(now: dt.datetime) -> sa.Select:
-    """Mirror `matching_facts.load_context`: speakers' bookings around the appointment."""
+def _matching_bookings(now: dt.datetime) -> sa.Select:
+    """Mirror `matching_facts.load_time_facts`: the speakers' live bookings in a request's
+    window (its ISO week, widened by travel time and the longest appointment)."""
     from app.models import Assignment
 
-    start, end = now + dt.timedelta(days=3), now + dt.timedelta(days=3, hours=2)
-    return sa.select(Assignment.mediator_id, Assignment.starts_at, Assignment.ends_at).where(
+    return sa.select(Assignment.mediator_id, Assignment.starts_at, Assignment.ends_at,
+                     Assignment.status, Assignment.request_id).where(
         Assignment.mediator_id.in_(_speakers()), Assignment.status != "cancelled",
-        Assignment.request_id != 0, Assignment.starts_at < end + dt.timedelta(minutes=30),
-        Assignment.starts_at > start - dt.timedelta(hours=8, minutes=30),
-        Assignment.ends_at > start - dt.timedelta(minutes=30))
-
-
-def _matching_week_load(now: dt.datetime) -> sa.Select:
-    """Mirror `matching_facts.load_context`: active bookings per speaker in the week."""
-    from app.models import Assignment
-
-    return (sa.select(Assignment.mediator_id, sa.func.count()).where(
-        Assignment.mediator_id.in_(_speakers()), Assignment.status == "active",
-        Assignment.request_id != 0, Assignment.starts_at >= now,
-        Assignment.starts_at < now + dt.timedelta(days=7)).group_by(Assignment.mediator_id))
+        Assignment.starts_at >= now - dt.timedelta(hours=8, minutes=30),
+        Assignment.starts_at < now + dt.timedelta(days=7, minutes=30))
 
 
 def _matching_fairness(now: dt.datetime) -> sa.Select:
@@ -116,9 +106,8 @@ HOT_QUERIES = [
              ("ix_mediator_language_code_mediator",)),
     HotQuery("mediator_week_assignments", _mediator_assignments,
              ("ix_assignment_mediator_starts_at",)),
-    HotQuery("matching_speakers_busy", _matching_busy, ("ix_assignment_mediator_starts_at",)),
     # on a small table PostgreSQL may prefer the report's (status, starts_at) index: also fine
-    HotQuery("matching_week_load", _matching_week_load,
+    HotQuery("matching_speaker_bookings", _matching_bookings,
              ("ix_assignment_mediator_starts_at", "ix_assignment_status_starts_at_report")),
     HotQuery("matching_fairness_minutes", _matching_fairness,
              ("ix_assignment_mediator_starts_at",)),

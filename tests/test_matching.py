@@ -251,3 +251,40 @@ def test_query_count_does_not_grow_with_mediators(setup, make_mediator):
             event.remove(db.engine, "before_cursor_execute", listener)
         counts.append(len(statements))
     assert counts[0] == counts[1] and counts[0] <= 15
+
+
+def test_match_many_answers_as_match_does_per_request(setup, make_mediator, make_institution):
+    """The week planner's batched matching must give exactly the per-request answers:
+    overlaps with travel time, absences, weekly limits and availability differ by day."""
+    other_inst = make_institution(kind="school")
+    busy = eligible(make_mediator, max_per_week=2)
+    absent = eligible(make_mediator)
+    absent.absences.append(Absence(start_date=DAY, end_date=DAY))
+    limited = eligible(make_mediator, max_per_week=1)
+    monday = eligible(make_mediator, weekday=0)
+    arabic = eligible(make_mediator, languages=(("arb", "", "native"),), weekday=3)
+    eligible(make_mediator, languages=(("arb", "", "C1"),), weekday=0)
+    _book(busy, dt.datetime.combine(DAY, dt.time(11, 15)), inst=other_inst)
+    _book(limited, dt.datetime.combine(DAY - dt.timedelta(days=2), dt.time(9)), inst=other_inst)
+    requests = [
+        make_request(setup),  # Thursday 10:00: busy is booked 11:15 (travel time overlaps)
+        make_request(setup, time=dt.time(15)),  # Thursday afternoon: busy is free again
+        make_request(setup, day=DAY - dt.timedelta(days=3), time=dt.time(9)),  # Monday
+        make_request(other_inst, language="arb"),
+        make_request(other_inst, language="arb", day=DAY - dt.timedelta(days=3)),
+    ]
+    db.session.flush()
+    batched = matching.match_many(requests)
+
+    def view(result):
+        return ([(c.mediator.id, c.score) for c in result.ranked],
+                [(e.mediator.id, e.reasons) for e in result.excluded])
+
+    for req in requests:
+        assert view(batched[req.id]) == view(matching.match(req)), req.starts_at
+    thursday = view(batched[requests[0].id])
+    assert busy.id in dict(thursday[1]) and absent.id in dict(thursday[1])
+    assert limited.id in dict(thursday[1]) and monday.id in dict(thursday[1])
+    assert busy.id in dict(view(batched[requests[1].id])[0])
+    assert monday.id in dict(view(batched[requests[2].id])[0])
+    assert arabic.id in dict(view(batched[requests[3].id])[0])

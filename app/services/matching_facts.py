@@ -74,118 +74,168 @@ def _minutes_between(start, end):
     return (sa.func.julianday(end) - sa.func.julianday(start)) * 1440
 
 
-def load_context(req: InterpretingRequest) -> tuple[list[Mediator], Context]:
-    """Load the speakers of the request's language and all facts the rules need.
+@dataclass
+class SpeakerFacts:
+    """What the rules need about one language's speakers that does not depend on the date."""
 
-    Facts are read as plain rows (not ORM objects) and every range query is bounded on both
-    sides, so each one is an index range scan whatever the length of the history.
+    mediators: list[Mediator]
+    languages: dict[int, list] = field(default_factory=dict)
+    documents: dict[int, dict] = field(default_factory=dict)
+    windows: dict[int, dict[int, list]] = field(default_factory=dict)  # weekday -> mediator
+    has_windows: set[int] = field(default_factory=set)
+    completed_modules: dict[int, set[int]] = field(default_factory=dict)
+    required_modules: list[QualificationModule] = field(default_factory=list)
+
+
+@dataclass
+class TimeFacts:
+    """Absences and bookings of the speakers within one time window (a request or a week)."""
+
+    absences: dict[int, list[tuple[dt.date, dt.date]]] = field(default_factory=dict)
+    assignments: dict[int, list] = field(default_factory=dict)
+
+
+def _speakers(language_code: str):
+    return sa.select(MediatorLanguage.mediator_id).where(MediatorLanguage.code == language_code)
+
+
+def load_speakers(language_code: str) -> SpeakerFacts:
+    """Load the speakers of a language and their date-independent facts (six queries).
+
+    Rows are indexed, not read by attribute: a thousand speakers bring ~10,000 fact rows, and
+    Row attribute access cost more than the queries themselves.
     """
-    buffer = dt.timedelta(minutes=current_app.config["TRAVEL_BUFFER_MINUTES"])
-    ctx = Context(req=req, buffer=buffer)
-    own_id = req.id or 0
-    speakers = sa.select(MediatorLanguage.mediator_id).where(
-        MediatorLanguage.code == req.language_code
-    )
-    mediators = list(
-        db.session.scalars(
-            sa.select(Mediator)
-            .where(Mediator.id.in_(speakers), Mediator.erased_at.is_(None))
-            .options(load_only(*(getattr(Mediator, c) for c in MEDIATOR_COLUMNS)))
-            .order_by(Mediator.last_name, Mediator.first_name, Mediator.id)
-        )
-    )
-    # rows are indexed, not read by attribute: a thousand speakers bring ~10,000 fact rows,
-    # and Row attribute access cost more than the queries themselves
+    speakers = _speakers(language_code)
+    facts = SpeakerFacts(mediators=list(db.session.scalars(
+        sa.select(Mediator)
+        .where(Mediator.id.in_(speakers), Mediator.erased_at.is_(None))
+        .options(load_only(*(getattr(Mediator, c) for c in MEDIATOR_COLUMNS)))
+        .order_by(Mediator.last_name, Mediator.first_name, Mediator.id)
+    )))
     for row in db.session.execute(
         sa.select(MediatorLanguage.mediator_id, MediatorLanguage.variety, MediatorLanguage.level)
-        .where(MediatorLanguage.code == req.language_code)
+        .where(MediatorLanguage.code == language_code)
     ):
-        ctx.languages.setdefault(row[0], []).append(row)
+        facts.languages.setdefault(row[0], []).append(row)
     for row in db.session.execute(
         sa.select(Document.mediator_id, Document.kind, Document.recorded_on,
                   Document.has_relevant_entry).where(Document.mediator_id.in_(speakers))
     ):
-        ctx.documents.setdefault(row[0], {})[row[1]] = row
-
-    local_start = ctx.local_start = to_local(req.starts_at)
-    ctx.local_end = to_local(req.ends_at)
-    day = local_start.date()
-    ctx.day_text = format_date(day, "dd.MM.yyyy")
-    weekday = local_start.weekday()
+        facts.documents.setdefault(row[0], {})[row[1]] = row
     for row in db.session.execute(
         sa.select(Availability.mediator_id, Availability.weekday, Availability.start_time,
                   Availability.end_time).where(Availability.mediator_id.in_(speakers))
     ):
-        ctx.has_windows.add(row[0])
-        if row[1] == weekday:
-            ctx.windows.setdefault(row[0], []).append(row)
-    ctx.absent = set(
-        db.session.scalars(
-            sa.select(Absence.mediator_id).where(
-                Absence.mediator_id.in_(speakers),
-                Absence.start_date <= day,
-                Absence.end_date >= day,
-            )
-        )
-    )
-    for row in db.session.execute(
-        sa.select(Assignment.mediator_id, Assignment.starts_at, Assignment.ends_at).where(
-            Assignment.mediator_id.in_(speakers),
-            Assignment.status != "cancelled",
-            Assignment.request_id != own_id,
-            Assignment.starts_at < req.ends_at + buffer,
-            # bounded below too (no appointment is longer than 8 h): an index range scan
-            Assignment.starts_at > req.starts_at - buffer - MAX_DURATION,
-            Assignment.ends_at > req.starts_at - buffer,
-        )
-    ):
-        ctx.busy.setdefault(row[0], []).append(row)
-    week_start, week_end = _week_bounds(req)
-    ctx.week_load = dict(
-        db.session.execute(
-            sa.select(Assignment.mediator_id, sa.func.count())
-            .where(
-                Assignment.mediator_id.in_(speakers),
-                Assignment.status == "active",
-                Assignment.request_id != own_id,
-                Assignment.starts_at >= week_start,
-                Assignment.starts_at < week_end,
-            )
-            .group_by(Assignment.mediator_id)
-        ).all()
-    )
-    ctx.required_modules = list(
+        facts.has_windows.add(row[0])
+        facts.windows.setdefault(row[1], {}).setdefault(row[0], []).append(row)
+    facts.required_modules = list(
         db.session.scalars(
             sa.select(QualificationModule)
             .where(QualificationModule.required.is_(True))
             .order_by(QualificationModule.position)
         )
     )
-    if ctx.required_modules:
+    if facts.required_modules:
         for mediator_id, module_id in db.session.execute(
             sa.select(ModuleCompletion.mediator_id, ModuleCompletion.module_id).where(
                 ModuleCompletion.mediator_id.in_(speakers),
-                ModuleCompletion.module_id.in_([m.id for m in ctx.required_modules]),
+                ModuleCompletion.module_id.in_([m.id for m in facts.required_modules]),
             )
         ):
-            ctx.completed_modules.setdefault(mediator_id, set()).add(module_id)
-    return mediators, ctx
+            facts.completed_modules.setdefault(mediator_id, set()).add(module_id)
+    return facts
 
 
+def time_window(req: InterpretingRequest, buffer: dt.timedelta) -> tuple[dt.datetime,
+                                                                         dt.datetime]:
+    """Return the UTC span whose bookings the rules read for a request: its ISO week (weekly
+    limit) and the appointment with travel buffer and the longest possible overlap."""
+    week_start, week_end = _week_bounds(req)
+    return (min(week_start, req.starts_at - buffer - MAX_DURATION),
+            max(week_end, req.ends_at + buffer))
 
 
-def load_score_facts(ctx: Context, ids: list[int], now: dt.datetime) -> None:
-    """Load what the soft scores need, for the eligible mediators only (a smaller set)."""
-    req = ctx.req
+def load_time_facts(language_code: str, start: dt.datetime, end: dt.datetime) -> TimeFacts:
+    """Load the speakers' absences and live bookings between `start` and `end` (two queries).
+
+    Both are bounded on both sides (no appointment is longer than 8 h), so each is an index
+    range scan however long the history.
+    """
+    speakers = _speakers(language_code)
+    facts = TimeFacts()
+    for mediator_id, first, last in db.session.execute(
+        sa.select(Absence.mediator_id, Absence.start_date, Absence.end_date).where(
+            Absence.mediator_id.in_(speakers),
+            Absence.start_date <= to_local(end).date(),
+            Absence.end_date >= to_local(start).date(),
+        )
+    ):
+        facts.absences.setdefault(mediator_id, []).append((first, last))
+    for row in db.session.execute(
+        sa.select(Assignment.mediator_id, Assignment.starts_at, Assignment.ends_at,
+                  Assignment.status, Assignment.request_id).where(
+            Assignment.mediator_id.in_(speakers),
+            Assignment.status != "cancelled",
+            Assignment.starts_at >= start,
+            Assignment.starts_at < end,
+        )
+    ):
+        facts.assignments.setdefault(row[0], []).append(row)
+    return facts
+
+
+def context_for(req: InterpretingRequest, speakers: SpeakerFacts, timed: TimeFacts,
+                buffer: dt.timedelta) -> Context:
+    """Cut one request's facts out of its language's facts and a window's bookings."""
+    ctx = Context(req=req, buffer=buffer, languages=speakers.languages,
+                  documents=speakers.documents, has_windows=speakers.has_windows,
+                  completed_modules=speakers.completed_modules,
+                  required_modules=speakers.required_modules)
+    local_start = ctx.local_start = to_local(req.starts_at)
+    ctx.local_end = to_local(req.ends_at)
+    day = local_start.date()
+    ctx.day_text = format_date(day, "dd.MM.yyyy")
+    ctx.windows = speakers.windows.get(local_start.weekday(), {})
+    ctx.absent = {mid for mid, spans in timed.absences.items()
+                  if any(first <= day <= last for first, last in spans)}
+    own_id = req.id or 0
+    week_start, week_end = _week_bounds(req)
+    busy_from, busy_until = req.starts_at - buffer, req.ends_at + buffer
+    earliest = busy_from - MAX_DURATION
+    for mid, rows in timed.assignments.items():
+        load = 0
+        for row in rows:
+            _mid, starts, ends, status, request_id = row
+            if request_id == own_id:
+                continue
+            if status == "active" and week_start <= starts < week_end:
+                load += 1
+            if earliest < starts < busy_until and ends > busy_from:
+                ctx.busy.setdefault(mid, []).append(row)
+        if load:
+            ctx.week_load[mid] = load
+    return ctx
+
+
+def load_context(req: InterpretingRequest) -> tuple[list[Mediator], Context]:
+    """Load the speakers of the request's language and all facts the rules need."""
+    buffer = dt.timedelta(minutes=current_app.config["TRAVEL_BUFFER_MINUTES"])
+    speakers = load_speakers(req.language_code)
+    timed = load_time_facts(req.language_code, *time_window(req, buffer))
+    return speakers.mediators, context_for(req, speakers, timed, buffer)
+
+
+def load_recent_minutes(ids: list[int], now: dt.datetime) -> dict[int, int]:
+    """Return the minutes each mediator served in the last 90 days (fairness)."""
     if not ids:
-        return
+        return {}
     minutes = sa.func.sum(
         sa.func.coalesce(
             Assignment.reported_minutes,
             _minutes_between(Assignment.starts_at, Assignment.ends_at),
         )
     )
-    ctx.recent_minutes = {
+    return {
         mid: round(total or 0)
         for mid, total in db.session.execute(
             sa.select(Assignment.mediator_id, minutes)
@@ -198,20 +248,37 @@ def load_score_facts(ctx: Context, ids: list[int], now: dt.datetime) -> None:
             .group_by(Assignment.mediator_id)
         )
     }
-    ctx.served_institution = set(
-        db.session.scalars(
-            sa.select(Assignment.mediator_id)
-            .join(InterpretingRequest, InterpretingRequest.id == Assignment.request_id)
-            .where(
-                Assignment.mediator_id.in_(ids),
-                Assignment.status != "cancelled",
-                InterpretingRequest.institution_id == req.institution_id,
-                InterpretingRequest.starts_at >= now - CONTINUITY_PERIOD,
-                InterpretingRequest.id != (req.id or 0),
-            )
-            .distinct()
+
+
+def load_served(ids, institution_ids: set[int], now: dt.datetime) -> dict[int, list[tuple]]:
+    """Return, per institution, (mediator, request) pairs of this year's live bookings
+    (continuity: "knows this institution"). `ids` is a list or a subquery of mediator ids."""
+    served: dict[int, list[tuple]] = {}
+    if not institution_ids:
+        return served
+    for inst_id, mediator_id, request_id in db.session.execute(
+        sa.select(InterpretingRequest.institution_id, Assignment.mediator_id,
+                  Assignment.request_id)
+        .join(InterpretingRequest, InterpretingRequest.id == Assignment.request_id)
+        .where(
+            Assignment.mediator_id.in_(ids),
+            Assignment.status != "cancelled",
+            InterpretingRequest.institution_id.in_(sorted(institution_ids)),
+            InterpretingRequest.starts_at >= now - CONTINUITY_PERIOD,
         )
-    )
+    ):
+        served.setdefault(inst_id, []).append((mediator_id, request_id))
+    return served
+
+
+def apply_score_facts(ctx: Context, recent: dict[int, int],
+                      served: dict[int, list[tuple]]) -> None:
+    """Cut one request's score facts out of facts loaded for many (the week planner)."""
+    req = ctx.req
+    own = req.id or 0
+    ctx.recent_minutes = recent
+    ctx.served_institution = {mid for mid, rid in served.get(req.institution_id, ())
+                              if rid != own}
     if req.follow_up_of_id:
         ctx.served_earlier = set(
             db.session.scalars(
@@ -221,3 +288,11 @@ def load_score_facts(ctx: Context, ids: list[int], now: dt.datetime) -> None:
                 )
             )
         )
+
+
+def load_score_facts(ctx: Context, ids: list[int], now: dt.datetime) -> None:
+    """Load what the soft scores need, for the eligible mediators only (a smaller set)."""
+    if not ids:
+        return
+    apply_score_facts(ctx, load_recent_minutes(ids, now),
+                      load_served(ids, {ctx.req.institution_id}, now))

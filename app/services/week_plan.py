@@ -112,8 +112,10 @@ def build(monday: dt.date) -> tuple[WeekPlan, planner.PlanInput]:
     """Ask the matching service about every open request of the week; return lines and input."""
     now = now_utc()
     lines, mediators = [], {}
-    for req in open_requests(monday):
-        result = matching.match(req, now)
+    requests = open_requests(monday)
+    results = matching.match_many(requests, now)
+    for req in requests:
+        result = results[req.id]
         already = {o.mediator_id for o in req.offers}
         line = Line(req, [Option(c.mediator, c.score) for c in result.ranked
                           if c.mediator.id not in already])
