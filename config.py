@@ -49,6 +49,7 @@ class Config:
     POLICE_CERT_VALID_YEARS = int(os.environ.get("POLICE_CERT_VALID_YEARS", "5"))
     POLICE_CERT_MAX_AGE_DAYS = 92  # certificate at most 3 months old when inspected
     ITEMS_PER_PAGE = 20
+    DASHBOARD_PER_PAGE = 50  # open requests per page of the coordinator's dashboard
     # per-worker memory for whole calendar feeds, keyed by owner and ETag (app/services/feeds)
     FEED_CACHE_BYTES = int(os.environ.get("FEED_CACHE_BYTES", str(16 * 1024 * 1024)))
     REQUEST_NOTE_RETENTION_MONTHS = int(os.environ.get("REQUEST_NOTE_RETENTION_MONTHS", "12"))

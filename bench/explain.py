@@ -80,7 +80,7 @@ def _dashboard_open(_now: dt.datetime) -> sa.Select:
     from app.models import InterpretingRequest as R
 
     return (sa.select(R.id).where(R.status.in_(("submitted", "offered")))
-            .order_by(R.starts_at, R.id).limit(200))
+            .order_by(R.starts_at, R.id).limit(50))
 
 
 def _dashboard_assigned(now: dt.datetime) -> sa.Select:

@@ -300,3 +300,20 @@ def test_many_excluded_are_summarised_closest_first(client, login, make_user, in
                                             "csrf_token": token})
     html = r.get_data(as_text=True)
     assert r.status_code == 409 and 'value="Familie kennt ihn"' in html
+
+
+def test_dashboard_pages_open_requests_soonest_first(app, client, login, make_user, inst_user):
+    coordinator = make_user("coordinator")
+    per_page = app.config["DASHBOARD_PER_PAGE"]
+    made = [make_request(inst_user.institution, day=DAY + dt.timedelta(days=i // 4),
+                         time=dt.time(8 + i % 4)) for i in range(per_page + 3)]
+    db.session.commit()
+    login(coordinator)
+    first = client.get("/coordination/requests").get_data(as_text=True)
+    links = [f'/coordination/requests/{r.id}"' for r in made]
+    assert all(link in first for link in links[:per_page])
+    assert not any(link in first for link in links[per_page:])
+    assert "Seite 1 von 2" in first and f"{per_page + 3} Einträge" in first
+    second = client.get("/coordination/requests?page=2").get_data(as_text=True)
+    assert all(link in second for link in links[per_page:])
+    assert client.get("/coordination/requests?page=99").status_code == 200  # empty, not 500

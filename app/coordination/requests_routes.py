@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -52,14 +52,15 @@ def _counts() -> dict[str, int]:
 @coordinator_required
 def requests_dashboard():
     now = now_utc()
-    open_requests = db.session.scalars(
+    # most urgent first, a page at a time: a state-wide pool has thousands of open requests
+    open_requests = db.paginate(
         sa.select(InterpretingRequest)
         .where(InterpretingRequest.status.in_(("submitted", "offered")))
         .options(selectinload(InterpretingRequest.institution),
                  selectinload(InterpretingRequest.offers))
-        .order_by(InterpretingRequest.starts_at, InterpretingRequest.id)
-        .limit(200)
-    ).all()
+        .order_by(InterpretingRequest.starts_at, InterpretingRequest.id),
+        per_page=current_app.config["DASHBOARD_PER_PAGE"], error_out=False,
+    )
     unfilled = db.session.scalars(
         sa.select(InterpretingRequest)
         .where(InterpretingRequest.status == "unfilled")
@@ -84,7 +85,8 @@ def requests_dashboard():
         .order_by(InterpretingRequest.starts_at).limit(50)
     ).all()
     return render_template(
-        "coordination/requests.html", requests=open_requests, unfilled=unfilled, assigned=assigned,
+        "coordination/requests.html", requests=open_requests.items, page=open_requests,
+        unfilled=unfilled, assigned=assigned,
         reports=reports, no_shows=no_shows, counts=_counts(), now=now,
         soon=now + dt.timedelta(hours=24),
     )
