@@ -31,6 +31,22 @@ def test_template_filters_follow_the_locale(app, locale, expected):
     assert got == expected
 
 
+@pytest.mark.parametrize("value", [
+    dt.datetime(2026, 3, 29, 0, 59, tzinfo=UTC),  # last minute of winter time: 01:59
+    dt.datetime(2026, 3, 29, 1, 0, tzinfo=UTC),  # first minute of summer time: 03:00
+    dt.datetime(2026, 10, 25, 0, 30, tzinfo=UTC),  # 02:30 summer time
+    dt.datetime(2026, 10, 25, 1, 30, tzinfo=UTC),  # 02:30 again, winter time
+    dt.datetime(2027, 1, 1, 5, 7),  # naive: stored UTC
+])
+def test_german_short_dates_match_babel(app, value):
+    """The German short form skips Babel for speed; it must print exactly what Babel does."""
+    from flask_babel import format_datetime
+
+    with app.test_request_context("/"), force_locale("de"):
+        expected = format_datetime(value, "dd.MM.yyyy, HH:mm 'Uhr'")
+        assert app.jinja_env.filters["localdt"](value) == expected
+
+
 def test_offer_mail_and_feed_in_each_recipients_language(app, clock, smtp_server, make_user,
                                                          make_institution, make_mediator):
     clock(NOW)

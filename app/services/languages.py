@@ -33,8 +33,12 @@ def is_valid_code(code: str) -> bool:
     return bool(code) and pycountry.languages.get(alpha_3=code.lower()) is not None
 
 
+@lru_cache(maxsize=4096)
 def language_name(code: str, locale: str = "de") -> str:
-    """Return the language's name in the given UI locale (the code itself when unknown)."""
+    """Return the language's name in the given UI locale (the code itself when unknown).
+
+    Memoised: lists show the same few dozen languages on every row, and the names are fixed.
+    """
     lang = pycountry.languages.get(alpha_3=(code or "").lower())
     if lang is None:
         return code
