@@ -166,13 +166,14 @@ def _etag_statement(role: str) -> sa.Select:
     """
     viewer = SimpleNamespace(role=role, mediator_id=sa.bindparam("mediator_id"),
                              institution_id=sa.bindparam("institution_id"))
+    # names, addresses and phones shown in events live on these rows; as plain scalar
+    # subqueries each max() is one index probe on both databases (SQLite scans the whole
+    # index when the same max() sits in a FROM subquery)
+    latest = [sa.select(sa.func.max(model.updated_at)).scalar_subquery()
+              for model in (Institution, Mediator, InterpretingRequest)]
     parts = [
         sa.select(sa.func.count(), sa.func.max(Assignment.updated_at))
         .where(*_assignment_filter(viewer, since=sa.bindparam("since"))),
-        # names, addresses and phones shown in events live on these rows
-        sa.select(sa.func.max(Institution.updated_at)),
-        sa.select(sa.func.max(Mediator.updated_at)),
-        sa.select(sa.func.max(InterpretingRequest.updated_at)),
     ]
     scope = _meeting_scope(viewer)
     if scope is not None:
@@ -191,7 +192,8 @@ def _etag_statement(role: str) -> sa.Select:
     joined = subqueries[0]
     for sub in subqueries[1:]:
         joined = joined.join(sub, sa.true())
-    return sa.select(*[column for sub in subqueries for column in sub.c]).select_from(joined)
+    return sa.select(*latest, *[column for sub in subqueries for column in sub.c]).select_from(
+        joined)
 
 
 def _etag(owner, inputs: list) -> tuple[str, dt.datetime]:
