@@ -168,6 +168,14 @@ LABELS = {
         "no": _l("I cannot come"),
         "maybe": _l("maybe"),
     },
+    # CP-SAT's status names, as the week planner reports them
+    "solver_status": {
+        "OPTIMAL": _l("best possible plan"),
+        "FEASIBLE": _l("good plan, time limit reached"),
+        "INFEASIBLE": _l("no valid plan"),
+        "UNKNOWN": _l("no plan within the time limit"),
+        "MODEL_INVALID": _l("planning error"),
+    },
 }
 
 

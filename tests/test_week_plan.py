@@ -118,6 +118,8 @@ def test_planner_page_proposes_and_sends(week, client, login):
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "3 von 4" in html
+    assert "Optimierer: bestmöglicher Plan" in html
+    assert "OPTIMAL" not in html  # the solver's status is translated
     assert 'scope="col"' in html and "nicht abgedeckt" in html
     assert a.full_name in html and b.full_name in html
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
@@ -165,3 +167,15 @@ def test_empty_week_and_bad_day(week, client, login):
     assert empty.status_code == 200 and "keine offenen Anfragen" in empty.get_data(as_text=True)
     assert client.get("/coordination/planner?day=kaputt").status_code == 400
     assert client.get("/coordination/planner").status_code == 200
+
+
+def test_a_line_without_options_names_the_commonest_rule(week):
+    """Everyone who speaks the language is excluded on Friday: the line says which rule
+    excludes most of them, by its name (not by one mediator's detailed reason)."""
+    _coordinator, _mediators, reqs = week
+    friday = make_request(reqs[0].institution, day=DAY + dt.timedelta(days=1))
+    db.session.commit()
+    plan = week_plan.propose(MONDAY)
+    line = next(li for li in plan.lines if li.request.id == friday.id)
+    assert line.proposed_id is None and not line.options
+    assert "Außerhalb der angegebenen Verfügbarkeit – 3 von 3" in line.reason

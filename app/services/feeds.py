@@ -68,17 +68,6 @@ def _mac_matches(mac: str, user_id: int, secret: str) -> bool:
     return hmac.compare_digest(mac.encode(), _mac(user_id, secret).encode())
 
 
-def user_for_token(token: str) -> User | None:
-    """Return the owner of a valid token (constant-time compare), else None."""
-    parts = _user_id(token)
-    if parts is None:
-        return None
-    user = db.session.get(User, parts[0])
-    if user is None or not user.is_enabled or not user.feed_secret:
-        return None
-    return user if _mac_matches(parts[1], user.id, user.feed_secret) else None
-
-
 def rotate(user: User, actor: User | None = None) -> str:
     """Give the user a new secret (the old URL stops working at once) and return the token."""
     user.feed_secret = new_feed_secret()
@@ -207,12 +196,6 @@ def _etag(owner, inputs: list) -> tuple[str, dt.datetime]:
 def _etag_params(owner) -> dict:
     return {"since": _since(), "mediator_id": owner.mediator_id,
             "institution_id": owner.institution_id}
-
-
-def etag_for(user: User) -> tuple[str, dt.datetime]:
-    """Compute the ETag and Last-Modified from aggregates only (no calendar is built)."""
-    inputs = db.session.execute(_etag_statement(user.role), _etag_params(user)).one()
-    return _etag(user, list(inputs))
 
 
 def poll(token: str) -> tuple[FeedOwner, str, dt.datetime] | None:

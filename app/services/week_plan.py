@@ -100,12 +100,12 @@ def _no_candidate_reason(result: matching.MatchResult, offered: int) -> str:
         return _("Every eligible mediator has already had an offer.")
     if not result.excluded and not result.ranked:
         return _("Nobody in the pool speaks this language.")
-    first_words = Counter(reason.split(" (")[0] for e in result.excluded for reason in e.reasons)
-    if not first_words:
+    rules = Counter(key for e in result.excluded for key in set(e.keys))
+    if not rules:
         return _("Every eligible mediator has already had an offer.")
-    common, count = first_words.most_common(1)[0]
+    common, count = rules.most_common(1)[0]
     return _("No eligible mediator (most common reason: %(reason)s – %(n)s of %(total)s).",
-             reason=common, n=count, total=len(result.excluded))
+             reason=matching.reason_labels()[common], n=count, total=len(result.excluded))
 
 
 def build(monday: dt.date) -> tuple[WeekPlan, planner.PlanInput]:
