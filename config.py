@@ -52,6 +52,9 @@ class Config:
     DASHBOARD_PER_PAGE = 50  # open requests per page of the coordinator's dashboard
     # per-worker memory for whole calendar feeds, keyed by owner and ETag (app/services/feeds)
     FEED_CACHE_BYTES = int(os.environ.get("FEED_CACHE_BYTES", str(16 * 1024 * 1024)))
+    # per-worker copies of each language's speaker facts, checked against a stamp on every
+    # use (app/services/fact_cache); the lifetime only bounds writes made outside the app
+    SPEAKER_CACHE_SECONDS = int(os.environ.get("SPEAKER_CACHE_SECONDS", "600"))
     REQUEST_NOTE_RETENTION_MONTHS = int(os.environ.get("REQUEST_NOTE_RETENTION_MONTHS", "12"))
     APPLICANT_RETENTION_MONTHS = int(os.environ.get("APPLICANT_RETENTION_MONTHS", "6"))
     POLICE_CERT_DELETE_MONTHS = 3  # § 72a (5) SGB VIII: delete at the latest 3 months after leaving

@@ -50,6 +50,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     login_manager.login_message_category = "info"
 
     from app import models  # noqa: F401  (register mappers)
+    from app.services import fact_cache
+
+    fact_cache.install()
     from app.models import User
 
     @login_manager.user_loader

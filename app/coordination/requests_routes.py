@@ -119,7 +119,8 @@ def _excluded_view(result: matching.MatchResult) -> tuple[list, list[tuple[str, 
 @coordinator_required
 def request_detail(request_id: int, status: int = 200):
     req = _get(request_id)
-    result = matching.match(req) if req.status in ("submitted", "offered", "assigned") else None
+    result = (matching.match(req, cached=True)
+              if req.status in ("submitted", "offered", "assigned") else None)
     offered = {o.mediator_id for o in req.offers}
     reassign_form = ReassignForm()
     shown, summary = _excluded_view(result) if result is not None else ([], [])

@@ -4,7 +4,13 @@ from app.models.allowance import AllowanceRule, AllowanceStatement, AllowanceSta
 from app.models.institution import ContactPerson, Institution
 from app.models.mediator import Absence, Availability, Document, Mediator, MediatorLanguage
 from app.models.meeting import Meeting, MeetingAttendance, MeetingSeries
-from app.models.messaging import AuditLog, IcsSequence, OutboxMessage, SentReminder
+from app.models.messaging import (
+    AuditLog,
+    FactStamp,
+    IcsSequence,
+    OutboxMessage,
+    SentReminder,
+)
 from app.models.pool import (
     Cohort,
     Course,
@@ -30,6 +36,7 @@ __all__ = [
     "Course",
     "CourseParticipant",
     "Document",
+    "FactStamp",
     "IcsSequence",
     "Institution",
     "InterpretingRequest",

@@ -78,3 +78,17 @@ class AuditLog(db.Model):
     object_type: Mapped[str] = mapped_column(sa.String(40))
     object_id: Mapped[Optional[int]]
     details: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class FactStamp(db.Model):
+    """A random stamp per family of cached facts, rewritten by every commit that changes them.
+
+    Why random and not a counter: a stamp written by a transaction that rolls back is never
+    committed, so a copy cached under it can never pass for the current one
+    (see `app.services.fact_cache`).
+    """
+
+    __tablename__ = "fact_stamp"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    stamp: Mapped[str] = mapped_column(sa.String(32))

@@ -19,14 +19,15 @@ from app.labels import label
 from app.models import InterpretingRequest, Mediator
 from app.services.matching_facts import (
     Context,
+    Speaker,
     apply_score_facts,
     context_for,
     load_context,
     load_recent_minutes,
     load_score_facts,
     load_served,
-    load_speakers,
     load_time_facts,
+    speaker_facts,
     time_window,
 )
 from app.services.mediators import police_certificate_due
@@ -35,6 +36,9 @@ from app.timeutil import now_utc, to_local
 LEVEL_POINTS = {"native": 15, "C2": 12, "C1": 9, "B2": 5, "B1": 2}
 CERTIFICATE_KINDS = ("school", "kita")
 MAX_FAIRNESS = 20
+
+# the rules read the same columns from a loaded speaker row and from a Mediator (booking)
+Person = Speaker | Mediator
 
 
 @dataclass
@@ -49,7 +53,7 @@ class Component:
 
 @dataclass
 class Candidate:
-    mediator: Mediator
+    mediator: Speaker
     components: list[Component] = field(default_factory=list)
     recent_minutes: int = 0
 
@@ -60,7 +64,7 @@ class Candidate:
 
 @dataclass
 class Excluded:
-    mediator: Mediator
+    mediator: Speaker
     reasons: list[str]
     keys: list[str] = field(default_factory=list)
 
@@ -124,7 +128,7 @@ def reason_labels() -> dict[str, str]:
     }
 
 
-def exclusions(m: Mediator, ctx: Context, _=None) -> list[tuple[str, str]]:
+def exclusions(m: Person, ctx: Context, _=None) -> list[tuple[str, str]]:
     """Return (rule key, exact reason) for every hard rule the mediator breaks."""
     _ = _ or _Texts()
     req = ctx.req
@@ -172,7 +176,7 @@ def exclusions(m: Mediator, ctx: Context, _=None) -> list[tuple[str, str]]:
     return found
 
 
-def exclusion_reasons(m: Mediator, ctx: Context) -> list[str]:
+def exclusion_reasons(m: Person, ctx: Context) -> list[str]:
     """Return every hard rule the mediator breaks for this request (empty: a candidate)."""
     return [text for _key, text in exclusions(m, ctx)]
 
@@ -180,7 +184,7 @@ def exclusion_reasons(m: Mediator, ctx: Context) -> list[str]:
 # -- soft scores ---------------------------------------------------------------------------
 
 
-def _language_components(m: Mediator, ctx: Context, _: _Texts) -> list[Component]:
+def _language_components(m: Person, ctx: Context, _: _Texts) -> list[Component]:
     langs = ctx.languages.get(m.id, [])
     wanted = ctx.req.variety.strip().casefold()
     exact = [x for x in langs if wanted and x.variety.strip().casefold() == wanted]
@@ -197,7 +201,7 @@ def _language_components(m: Mediator, ctx: Context, _: _Texts) -> list[Component
     return parts
 
 
-def _gender_component(m: Mediator, ctx: Context, _: _Texts) -> Component:
+def _gender_component(m: Person, ctx: Context, _: _Texts) -> Component:
     wanted = ctx.req.preferred_gender
     if wanted == "none":
         return Component("gender", _("Gender preference"), 0, _("no preference"))
@@ -206,7 +210,7 @@ def _gender_component(m: Mediator, ctx: Context, _: _Texts) -> Component:
     return Component("gender", _("Gender preference"), -15, _("does not match"))
 
 
-def _continuity_component(m: Mediator, ctx: Context, _: _Texts) -> Component:
+def _continuity_component(m: Person, ctx: Context, _: _Texts) -> Component:
     if m.id in ctx.served_earlier:
         return Component("continuity", _("Continuity"), 25, _("served the earlier request"))
     if m.id in ctx.served_institution:
@@ -221,7 +225,7 @@ def _fairness_component(minutes: int, most: int, _: _Texts) -> Component:
                      _("%(hours)s h in the last 90 days", hours=hours))
 
 
-def _district_component(m: Mediator, ctx: Context, _: _Texts) -> Component:
+def _district_component(m: Person, ctx: Context, _: _Texts) -> Component:
     district = ctx.req.institution.district
     if district and m.district == district:
         return Component("district", _("District / mobility"), 10, _("same district"))
@@ -230,7 +234,7 @@ def _district_component(m: Mediator, ctx: Context, _: _Texts) -> Component:
                      _.label("mobility", m.mobility))
 
 
-def score(m: Mediator, ctx: Context, most_minutes: int, _: _Texts | None = None) -> Candidate:
+def score(m: Person, ctx: Context, most_minutes: int, _: _Texts | None = None) -> Candidate:
     """Build a candidate with every soft score component."""
     _ = _ or _Texts()
     minutes = ctx.recent_minutes.get(m.id, 0)
@@ -244,9 +248,14 @@ def score(m: Mediator, ctx: Context, most_minutes: int, _: _Texts | None = None)
     return Candidate(mediator=m, components=parts, recent_minutes=minutes)
 
 
-def match(req: InterpretingRequest, now: dt.datetime | None = None) -> MatchResult:
-    """Return the ranked candidates and the excluded speakers (with reasons) for a request."""
-    mediators, ctx = load_context(req)
+def match(req: InterpretingRequest, now: dt.datetime | None = None, *,
+          cached: bool = False) -> MatchResult:
+    """Return the ranked candidates and the excluded speakers (with reasons) for a request.
+
+    `cached` (pages that only show the list) takes the speakers' date-independent facts from
+    this worker's stamped copy; writes (offers, booking) read them fresh.
+    """
+    mediators, ctx = load_context(req, cached)
     return _match_in(mediators, ctx, now or now_utc(), _Texts())
 
 
@@ -257,6 +266,8 @@ def match_many(requests: list[InterpretingRequest],
     Why: the week planner asks about every open request of a week, hundreds at state
     scale; loading each language's speakers and the whole span's bookings once, then cutting
     each request's facts out in Python, gives the same answers as `match` per request.
+    Speaker facts come from this worker's stamped copy (a proposal only; sending the
+    offers matches again with fresh facts).
     """
     now = now or now_utc()
     buffer = dt.timedelta(minutes=current_app.config["TRAVEL_BUFFER_MINUTES"])
@@ -266,7 +277,7 @@ def match_many(requests: list[InterpretingRequest],
     for req in requests:
         by_language.setdefault(req.language_code, []).append(req)
     for code, group in by_language.items():
-        speakers = load_speakers(code)
+        speakers = speaker_facts(code, cached=True)
         windows = [time_window(req, buffer) for req in group]
         timed = load_time_facts(code, min(w[0] for w in windows), max(w[1] for w in windows))
         ids = [m.id for m in speakers.mediators]
@@ -278,11 +289,11 @@ def match_many(requests: list[InterpretingRequest],
     return results
 
 
-def _match_in(mediators: list[Mediator], ctx: Context, now: dt.datetime, texts: _Texts,
+def _match_in(mediators: list[Speaker], ctx: Context, now: dt.datetime, texts: _Texts,
               shared: tuple[dict, dict] | None = None) -> MatchResult:
     """Split the speakers into excluded and ranked; `shared` holds score facts loaded for a
     whole batch (recent minutes, bookings per institution), else they are loaded here."""
-    eligible: list[Mediator] = []
+    eligible: list[Speaker] = []
     excluded: list[Excluded] = []
     for m in mediators:
         found = exclusions(m, ctx, texts)
@@ -303,7 +314,7 @@ def _match_in(mediators: list[Mediator], ctx: Context, now: dt.datetime, texts: 
     return MatchResult(ranked=ranked, excluded=excluded)
 
 
-def check_eligible(req: InterpretingRequest, mediator: Mediator) -> list[str]:
+def check_eligible(req: InterpretingRequest, mediator: Person) -> list[str]:
     """Return the exclusion reasons of one mediator for a request (used right before booking)."""
     _mediators, ctx = load_context(req)
     return exclusion_reasons(mediator, ctx)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import format_date
-from sqlalchemy.orm import load_only
 
 from app.extensions import db
 from app.models import (
@@ -27,13 +27,12 @@ from app.models import (
     ModuleCompletion,
     QualificationModule,
 )
+from app.services import fact_cache
 from app.timeutil import to_local
 
 FAIRNESS_DAYS = 90
 MAX_DURATION = dt.timedelta(minutes=480)
 CONTINUITY_PERIOD = dt.timedelta(days=365)  # "knows this institution": served it this year
-MEDIATOR_COLUMNS = ("id", "first_name", "last_name", "status", "gender", "district",
-                    "mobility", "max_per_week")
 
 
 @dataclass
@@ -53,7 +52,7 @@ class Context:
     busy: dict[int, list] = field(default_factory=dict)
     week_load: dict[int, int] = field(default_factory=dict)
     completed_modules: dict[int, set[int]] = field(default_factory=dict)
-    required_modules: list[QualificationModule] = field(default_factory=list)
+    required_modules: list[RequiredModule] = field(default_factory=list)
     recent_minutes: dict[int, int] = field(default_factory=dict)
     served_institution: set[int] = field(default_factory=set)
     served_earlier: set[int] = field(default_factory=set)
@@ -74,17 +73,44 @@ def _minutes_between(start, end):
     return (sa.func.julianday(end) - sa.func.julianday(start)) * 1440
 
 
+class Speaker(NamedTuple):
+    """The mediator columns the rules, scores and candidate lists read, as a plain row.
+
+    Why not the ORM object: a widely spoken language has a thousand speakers, and building
+    (and later expiring) a thousand identity-mapped instances cost more than all the fact
+    queries together; a plain row is also safe to keep beyond one session.
+    """
+
+    id: int
+    first_name: str
+    last_name: str
+    status: str
+    gender: str
+    district: str
+    mobility: str
+    max_per_week: int
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class RequiredModule(NamedTuple):
+    id: int
+    code: str
+
+
 @dataclass
 class SpeakerFacts:
     """What the rules need about one language's speakers that does not depend on the date."""
 
-    mediators: list[Mediator]
+    mediators: list[Speaker]
     languages: dict[int, list] = field(default_factory=dict)
     documents: dict[int, dict] = field(default_factory=dict)
     windows: dict[int, dict[int, list]] = field(default_factory=dict)  # weekday -> mediator
     has_windows: set[int] = field(default_factory=set)
     completed_modules: dict[int, set[int]] = field(default_factory=dict)
-    required_modules: list[QualificationModule] = field(default_factory=list)
+    required_modules: list[RequiredModule] = field(default_factory=list)
 
 
 @dataclass
@@ -106,12 +132,11 @@ def load_speakers(language_code: str) -> SpeakerFacts:
     Row attribute access cost more than the queries themselves.
     """
     speakers = _speakers(language_code)
-    facts = SpeakerFacts(mediators=list(db.session.scalars(
-        sa.select(Mediator)
+    facts = SpeakerFacts(mediators=[Speaker(*row) for row in db.session.execute(
+        sa.select(*(getattr(Mediator, c) for c in Speaker._fields))
         .where(Mediator.id.in_(speakers), Mediator.erased_at.is_(None))
-        .options(load_only(*(getattr(Mediator, c) for c in MEDIATOR_COLUMNS)))
         .order_by(Mediator.last_name, Mediator.first_name, Mediator.id)
-    )))
+    )])
     for row in db.session.execute(
         sa.select(MediatorLanguage.mediator_id, MediatorLanguage.variety, MediatorLanguage.level)
         .where(MediatorLanguage.code == language_code)
@@ -128,13 +153,11 @@ def load_speakers(language_code: str) -> SpeakerFacts:
     ):
         facts.has_windows.add(row[0])
         facts.windows.setdefault(row[1], {}).setdefault(row[0], []).append(row)
-    facts.required_modules = list(
-        db.session.scalars(
-            sa.select(QualificationModule)
-            .where(QualificationModule.required.is_(True))
-            .order_by(QualificationModule.position)
-        )
-    )
+    facts.required_modules = [RequiredModule(*row) for row in db.session.execute(
+        sa.select(QualificationModule.id, QualificationModule.code)
+        .where(QualificationModule.required.is_(True))
+        .order_by(QualificationModule.position)
+    )]
     if facts.required_modules:
         for mediator_id, module_id in db.session.execute(
             sa.select(ModuleCompletion.mediator_id, ModuleCompletion.module_id).where(
@@ -144,6 +167,12 @@ def load_speakers(language_code: str) -> SpeakerFacts:
         ):
             facts.completed_modules.setdefault(mediator_id, set()).add(module_id)
     return facts
+
+
+def speaker_facts(language_code: str, cached: bool) -> SpeakerFacts:
+    """Return the language's speaker facts, fresh or from this worker's stamped copy."""
+    return fact_cache.cached(language_code, load_speakers) if cached else load_speakers(
+        language_code)
 
 
 def time_window(req: InterpretingRequest, buffer: dt.timedelta) -> tuple[dt.datetime,
@@ -217,10 +246,12 @@ def context_for(req: InterpretingRequest, speakers: SpeakerFacts, timed: TimeFac
     return ctx
 
 
-def load_context(req: InterpretingRequest) -> tuple[list[Mediator], Context]:
-    """Load the speakers of the request's language and all facts the rules need."""
+def load_context(req: InterpretingRequest, cached: bool = False) -> tuple[list[Speaker],
+                                                                          Context]:
+    """Load the speakers of the request's language and all facts the rules need; `cached`
+    takes the speaker facts from this worker's stamped copy (`fact_cache`)."""
     buffer = dt.timedelta(minutes=current_app.config["TRAVEL_BUFFER_MINUTES"])
-    speakers = load_speakers(req.language_code)
+    speakers = speaker_facts(req.language_code, cached)
     timed = load_time_facts(req.language_code, *time_window(req, buffer))
     return speakers.mediators, context_for(req, speakers, timed, buffer)
 

@@ -79,7 +79,8 @@ def send_offers(
         if mediator_id in already:
             raise DomainError(_("%(name)s has already had an offer for this request.",
                                 name=mediator.full_name))
-        offer = Offer(mediator=mediator, expires_at=min(now + ttl, req.starts_at), created_at=now)
+        offer = Offer(mediator_id=mediator_id, expires_at=min(now + ttl, req.starts_at),
+                      created_at=now)
         req.offers.append(offer)
         offers.append(offer)
     if req.status == "submitted":

@@ -22,6 +22,7 @@ from app.extensions import db
 from app.models import Assignment, InterpretingRequest, Mediator, User
 from app.services import matching, offers, planner
 from app.services.errors import DomainError
+from app.services.matching_facts import Speaker
 from app.timeutil import from_local, now_utc
 
 OPEN = ("submitted", "offered")
@@ -29,7 +30,7 @@ OPEN = ("submitted", "offered")
 
 @dataclass
 class Option:
-    mediator: Mediator
+    mediator: Speaker
     score: int
 
 
@@ -82,7 +83,7 @@ def open_requests(monday: dt.date) -> list[InterpretingRequest]:
     ))
 
 
-def _capacity(mediators: dict[int, Mediator], monday: dt.date) -> dict[int, int]:
+def _capacity(mediators: dict[int, Speaker], monday: dt.date) -> dict[int, int]:
     """Return each mediator's remaining weekly limit (one aggregate query for all)."""
     start, end = week_bounds(monday)
     booked = dict(db.session.execute(
