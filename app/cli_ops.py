@@ -1,4 +1,5 @@
-"""Operations commands: `flask --app wsgi backup` for the embedded SQLite database.
+"""Operations commands: `flask --app wsgi backup` for the embedded SQLite database,
+`refresh-facts` after editing pool tables by hand.
 
 Why the online backup API and not `cp`: copying the file while a worker writes can catch a
 half-written page or miss the WAL; sqlite3's backup copies a consistent snapshot while the app
@@ -14,6 +15,7 @@ import click
 from flask import Flask, current_app
 
 from app.extensions import db
+from app.services import fact_cache
 from app.timeutil import now_utc
 
 
@@ -67,3 +69,10 @@ def register_ops_cli(app: Flask) -> None:
         if keep:
             for path in prune(target.parent, keep):
                 click.echo(f"Removed old backup {path.name}.")
+
+    @app.cli.command("refresh-facts")
+    def refresh_facts_command() -> None:
+        """Make every worker reload its speaker facts (after editing the database by hand)."""
+        fact_cache.touch()
+        db.session.commit()
+        click.echo("Every worker reads the speaker facts afresh on its next use.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import statistics
 import threading
 import time
 from collections.abc import Callable
@@ -162,6 +163,19 @@ def throughput(port: int, path: str, seconds: float = 3.0, threads: int = 4) -> 
     return sum(done) / seconds
 
 
+def rps_ratio(port: int, path: str, rounds: int = 3,
+              seconds: float = 2.0) -> tuple[float, list[float]]:
+    """Return the median over interleaved rounds of path rps / `/healthz` rps.
+
+    Why rounds: on a small shared machine one pair of 3-second runs varied from 0.29 to
+    0.52 for the same build; interleaving and the median keep a passing cloud or a
+    checkpoint from deciding the figure.
+    """
+    ratios = [throughput(port, path, seconds) / throughput(port, "/healthz", seconds)
+              for _ in range(rounds)]
+    return statistics.median(ratios), ratios
+
+
 def planner_metrics() -> dict[str, dict]:
     """Solve the generated week with CP-SAT and greedily; report coverage ratio and time."""
     from app.services.planner import check, greedy, solve
@@ -205,10 +219,12 @@ def run(url: str, repeat: int) -> dict:
             results[metric.name] = {**entry, **outcome, "path": path}
         feed = results.get("feed_ms", {})
         if feed.get("status") == "ok":
-            ratio = throughput(server.port, feed["path"]) / throughput(server.port, "/healthz")
+            ratio, rounds = rps_ratio(server.port, feed["path"])
             results["feed_rps_ratio"] = {"status": "ok", "value": round(ratio, 3),
                                          "target": 0.5, "unit": "ratio",
-                                         "higher_is_better": True}
+                                         "higher_is_better": True,
+                                         "note": "median of " + ", ".join(
+                                             f"{r:.3f}" for r in rounds)}
         else:
             rps = throughput(server.port, "/healthz")
             results["feed_rps_ratio"] = {"status": "not available yet", "target": 0.5,

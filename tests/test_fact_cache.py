@@ -184,3 +184,18 @@ def test_facts_are_plain_rows_that_outlive_the_session(world):
     ranked = matching.match(req, cached=True).ranked
     assert {c.mediator.full_name for c in ranked} >= {"Vorname1 Nachname1"}
     assert not isinstance(ranked[0].mediator, Mediator)
+
+
+def test_refresh_command_makes_every_worker_reload(world, runner):
+    req, first, _second = world
+    _seen(req)
+    before = _stamp()
+    db.session.execute(sa.update(Mediator).where(Mediator.id == first.id)
+                       .values(status="paused"))  # as psql would: no ORM event
+    db.session.commit()
+    assert first.id in _seen(req)[0]  # the copy does not know yet ...
+    result = runner.invoke(args=["refresh-facts"])
+    assert result.exit_code == 0, result.output
+    db.session.rollback()
+    assert _stamp() != before
+    assert first.id in _seen(req)[1]  # ... and after the command it does

@@ -264,9 +264,9 @@ def test_series_with_end_date_stops_in_the_parser(app, client, clock, make_user)
     assert db.session.scalar(sa.select(sa.func.count(Meeting.id))) == 4
 
 
-def test_poll_costs_two_queries_and_a_cached_feed_builds_nothing(
+def test_poll_costs_one_query_and_a_cached_feed_builds_nothing(
         app, client, clock, make_user, make_institution, make_mediator):
-    """A calendar poll reads the owner and one aggregate statement; an unchanged feed comes
+    """A calendar poll reads the owner and its aggregates in one statement; an unchanged feed comes
     from the per-worker cache, and any change gives a new ETag and so a rebuilt feed."""
     from tests.test_query_counts import count_queries
 
@@ -281,7 +281,7 @@ def test_poll_costs_two_queries_and_a_cached_feed_builds_nothing(
         assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
     with count_queries() as seen_hit:
         again = client.get(url)
-    assert len(seen_304) == 2 and len(seen_hit) == 2, (seen_304, seen_hit)
+    assert len(seen_304) == 1 and len(seen_hit) == 1, (seen_304, seen_hit)
     assert again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
     clock(dt.datetime(2026, 3, 2, 9, tzinfo=UTC))
     inst.name = "Kita Nachher"
@@ -301,3 +301,41 @@ def test_feed_cache_stays_within_its_byte_budget(app, client, clock, make_user):
     cache = feeds._feed_cache()
     assert cache.currsize <= 4096
     assert 0 < len(cache) < len(users)  # older feeds were evicted, the newest kept
+
+
+def test_one_poll_statement_follows_each_viewers_own_rows(
+        app, client, clock, make_user, make_mediator, make_institution):
+    """The poll's aggregates are chosen per role inside one statement: a supervision date
+    changes the member's and the coordinator's ETag, not an outsider's or a Kita's; a
+    booking changes its Kita's ETag and its mediator's."""
+    from app.services.meetings import save_group
+
+    clock(dt.datetime(2026, 1, 5, 9, tzinfo=UTC))
+    member, outsider = make_mediator(), make_mediator()
+    group = save_group(None, name="Gruppe B", supervisor_name="U. Brandt",
+                       supervisor_email="brandt@example.org", member_ids=[member.id])
+    kita = make_institution(name="Kita Sonne")
+    db.session.commit()
+    users = {"member": make_user("mediator", mediator=member),
+             "outsider": make_user("mediator", mediator=outsider),
+             "kita": make_user("institution", institution=kita),
+             "coordinator": make_user("coordinator")}
+
+    def etags() -> dict[str, str]:
+        return {name: feeds.poll(feeds.token_for(user))[1] for name, user in users.items()}
+
+    before = etags()
+    clock(dt.datetime(2026, 1, 6, 9, tzinfo=UTC))
+    msvc.create_single(kind="supervision", title="Supervision", place="MIB", agenda="",
+                       day=dt.date(2026, 2, 3), start=dt.time(17, 0), duration_minutes=90,
+                       group=group)
+    db.session.commit()
+    after_meeting = etags()
+    assert {n for n in users if after_meeting[n] != before[n]} == {"member", "coordinator"}
+    clock(dt.datetime(2026, 1, 7, 9, tzinfo=UTC))
+    make_assignment(kita, outsider, dt.datetime(2026, 2, 10, 8, tzinfo=UTC))
+    db.session.commit()
+    after_booking = etags()
+    for name in ("kita", "outsider", "coordinator"):
+        assert after_booking[name] != after_meeting[name]
+    assert "Kita Sonne" in _feed(client, users["outsider"]).get_data(as_text=True)

@@ -12,7 +12,8 @@ read fresh for every request. Booking re-checks under row locks with fresh reads
 (`matching.check_eligible`), so the cache can never double-book anyone.
 
 Writes that bypass the ORM (Core statements, psql) do not rewrite the stamp; the copies
-expire after `SPEAKER_CACHE_SECONDS` for that case.
+expire after `SPEAKER_CACHE_SECONDS` for that case, and `flask refresh-facts` rewrites the
+stamp by hand.
 """
 
 from __future__ import annotations
@@ -72,13 +73,18 @@ def _before_flush(session: Session, _context, _instances) -> None:
         session.info[_CHANGED] = True
 
 
+def touch(session: Session | None = None) -> None:
+    """Rewrite the stamp (in the session's transaction): every worker's copy is now stale."""
+    table = FactStamp.__table__
+    (session or db.session()).connection().execute(
+        sa.update(table).where(table.c.name == STAMP).values(stamp=uuid.uuid4().hex))
+
+
 def _before_commit(session: Session) -> None:
     """Rewrite the stamp as the transaction's last statement (the row lock is held briefly)."""
     session.flush()  # commit flushes after this hook; the stamp must see those changes too
     if session.info.pop(_CHANGED, False):
-        session.connection().execute(
-            sa.update(FactStamp.__table__).where(FactStamp.__table__.c.name == STAMP)
-            .values(stamp=uuid.uuid4().hex))
+        touch(session)
 
 
 def _forget(session: Session, transaction) -> None:

@@ -37,7 +37,7 @@ from app.models import (
 )
 from app.models.user import new_feed_secret
 from app.services import audit, ical
-from app.timeutil import UTC, now_utc
+from app.timeutil import UTC, UTCDateTime, now_utc
 
 PAST_DAYS = 365  # feeds carry a year of history: enough for clients, small enough to be fast
 LIVE_ASSIGNMENT = ("active", "completed")
@@ -100,7 +100,10 @@ def feed_urls(user: User) -> dict[str, str] | None:
 
 
 def _since() -> dt.datetime:
-    return now_utc() - dt.timedelta(days=PAST_DAYS)
+    """The start of the feed's window: midnight UTC a year ago (the same all day, so the
+    poll statement's text changes once a day and the database can keep its plan)."""
+    today = now_utc().date()
+    return dt.datetime.combine(today - dt.timedelta(days=PAST_DAYS), dt.time(0), tzinfo=UTC)
 
 
 def _assignment_filter(user, since=None) -> list:
@@ -111,7 +114,8 @@ def _assignment_filter(user, since=None) -> list:
     elif user.role == "institution":
         conds.append(Assignment.request_id.in_(
             sa.select(InterpretingRequest.id).where(
-                InterpretingRequest.institution_id == user.institution_id)))
+                InterpretingRequest.institution_id == user.institution_id)
+            .correlate_except(InterpretingRequest)))  # the poll's owner row, two levels up
     return conds
 
 
@@ -122,7 +126,7 @@ def _meeting_scope(user):
     if user.role != "mediator":
         return None
     groups = sa.select(SupervisionMember.group_id).where(
-        SupervisionMember.mediator_id == user.mediator_id)
+        SupervisionMember.mediator_id == user.mediator_id).correlate_except(SupervisionMember)
     return lambda model: sa.or_(model.kind == "exchange", model.group_id.in_(groups))
 
 
@@ -138,51 +142,59 @@ class FeedOwner(NamedTuple):
     updated_at: dt.datetime
 
 
-_OWNER = sa.select(
-    User.id, User.role, User.locale, User.feed_secret, User.mediator_id, User.institution_id,
-    User.updated_at,
-).where(User.id == sa.bindparam("user_id"), User.is_enabled.is_(True),
-        User.feed_secret.is_not(None))
+FEED_ROLES = ("mediator", "institution", "coordinator")
 
 
-@lru_cache(maxsize=4)
-def _etag_statement(role: str) -> sa.Select:
-    """Build (once per role) the statement reading every aggregate the feed's text depends on.
-
-    Why one cached statement with bound parameters: a calendar app polls every feed about
-    hourly and most polls end in a 304; one round trip (each part an index-only scan) and no
-    statement building per poll keep that path near a trivial endpoint's cost.
-    """
-    viewer = SimpleNamespace(role=role, mediator_id=sa.bindparam("mediator_id"),
-                             institution_id=sa.bindparam("institution_id"))
-    # names, addresses and phones shown in events live on these rows; as plain scalar
-    # subqueries each max() is one index probe on both databases (SQLite scans the whole
-    # index when the same max() sits in a FROM subquery)
-    latest = [sa.select(sa.func.max(model.updated_at)).scalar_subquery()
-              for model in (Institution, Mediator, InterpretingRequest)]
-    parts = [
-        sa.select(sa.func.count(), sa.func.max(Assignment.updated_at))
-        .where(*_assignment_filter(viewer, since=sa.bindparam("since"))),
-    ]
+def _aggregates(role: str) -> list[tuple[type, list]]:
+    """Return (model, conditions) for each row set a viewer's feed text depends on, written
+    against the polled app_user row (correlated), so one statement serves every user."""
+    viewer = SimpleNamespace(role=role, mediator_id=User.mediator_id,
+                             institution_id=User.institution_id)
+    parts: list[tuple[type, list]] = [
+        (Assignment, _assignment_filter(
+            viewer, since=sa.bindparam("since", type_=UTCDateTime, literal_execute=True)))]
     scope = _meeting_scope(viewer)
     if scope is not None:
-        parts.append(sa.select(sa.func.count(), sa.func.max(MeetingSeries.updated_at))
-                     .where(scope(MeetingSeries)))  # a few rows per group
+        parts.append((MeetingSeries, [scope(MeetingSeries)]))  # a few rows per group
     if role == "coordinator":
-        parts.append(sa.select(sa.func.count(), sa.func.max(Meeting.updated_at)))
+        parts.append((Meeting, []))
     elif scope is not None:
         # the mediator's occurrences, split so each half reads an index (an OR would scan)
-        parts.append(sa.select(sa.func.count(), sa.func.max(Meeting.updated_at))
-                     .where(Meeting.kind == "exchange"))
-        parts.append(sa.select(sa.func.count(), sa.func.max(Meeting.updated_at))
-                     .where(Meeting.group_id.in_(sa.select(SupervisionMember.group_id).where(
-                         SupervisionMember.mediator_id == viewer.mediator_id))))
-    subqueries = [part.subquery(f"p{i}") for i, part in enumerate(parts)]
-    joined = subqueries[0]
-    for sub in subqueries[1:]:
-        joined = joined.join(sub, sa.true())
-    return sa.select(*latest, *[column for sub in subqueries for column in sub.c]).select_from(
-        joined)
+        parts.append((Meeting, [Meeting.kind == "exchange"]))
+        groups = sa.select(SupervisionMember.group_id).where(
+            SupervisionMember.mediator_id == viewer.mediator_id).correlate_except(
+            SupervisionMember)
+        parts.append((Meeting, [Meeting.group_id.in_(groups)]))
+    return parts
+
+
+@lru_cache(maxsize=1)
+def _poll_statement() -> sa.Select:
+    """Build (once) the one statement a calendar poll costs: the owner row and every
+    aggregate the feed's text depends on.
+
+    Why one statement for every role: a calendar app polls each feed about hourly and most
+    polls end in a 304. Each role's aggregates sit behind `CASE WHEN role = ...`, which both
+    databases evaluate only for the matching branch; they refer to the owner row itself, so
+    the only parameters are the user id and the start of the window, and PostgreSQL can
+    keep one generic plan instead of planning every poll. Each part is an index probe; the
+    latest `updated_at` of institutions, mediators and requests (names, addresses and phones
+    shown in events) are plain scalar subqueries (SQLite scans the whole index when the same
+    max() sits in a FROM subquery).
+    """
+    latest = [sa.select(sa.func.max(model.updated_at)).scalar_subquery()
+              for model in (Institution, Mediator, InterpretingRequest)]
+    inputs = []
+    for role in FEED_ROLES:
+        for model, conditions in _aggregates(role):
+            for aggregate in (sa.func.count(), sa.func.max(model.updated_at)):
+                sub = sa.select(aggregate).select_from(model).where(*conditions)
+                inputs.append(sa.case((User.role == role, sub.scalar_subquery())))
+    return sa.select(
+        User.id, User.role, User.locale, User.feed_secret, User.mediator_id,
+        User.institution_id, User.updated_at, *latest, *inputs,
+    ).where(User.id == sa.bindparam("user_id"), User.is_enabled.is_(True),
+            User.feed_secret.is_not(None))
 
 
 def _etag(owner, inputs: list) -> tuple[str, dt.datetime]:
@@ -193,29 +205,24 @@ def _etag(owner, inputs: list) -> tuple[str, dt.datetime]:
     return etag, max(stamps).replace(microsecond=0)
 
 
-def _etag_params(owner) -> dict:
-    return {"since": _since(), "mediator_id": owner.mediator_id,
-            "institution_id": owner.institution_id}
-
-
 def poll(token: str) -> tuple[FeedOwner, str, dt.datetime] | None:
-    """Check a feed token and compute its ETag on one autocommit connection.
+    """Check a feed token and compute its ETag with one statement on an autocommit connection.
 
     Why not the ORM session: the poll path runs on every calendar refresh; without a
-    transaction (no BEGIN/ROLLBACK round trips) it costs two small queries.
+    transaction (no BEGIN/ROLLBACK round trips) it costs one small query.
     """
     parts = _user_id(token)
     if parts is None:
         return None
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        row = conn.execute(_OWNER, {"user_id": parts[0]}).first()
-        if row is None:
-            return None
-        owner = FeedOwner(*row)
-        if not _mac_matches(parts[1], owner.id, owner.feed_secret):
-            return None
-        inputs = conn.execute(_etag_statement(owner.role), _etag_params(owner)).one()
-    return (owner, *_etag(owner, list(inputs)))
+        row = conn.execute(_poll_statement(), {"user_id": parts[0], "since": _since()}).first()
+    if row is None:
+        return None
+    size = len(FeedOwner._fields)
+    owner = FeedOwner(*row[:size])
+    if not _mac_matches(parts[1], owner.id, owner.feed_secret):
+        return None
+    return (owner, *_etag(owner, list(row[size:])))
 
 
 # Whole feeds by (user id, ETag): the ETag covers every input of the text, so a hit is never

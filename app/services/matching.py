@@ -30,11 +30,10 @@ from app.services.matching_facts import (
     speaker_facts,
     time_window,
 )
-from app.services.mediators import police_certificate_due
+from app.services.mediators import years_after
 from app.timeutil import now_utc, to_local
 
 LEVEL_POINTS = {"native": 15, "C2": 12, "C1": 9, "B2": 5, "B1": 2}
-CERTIFICATE_KINDS = ("school", "kita")
 MAX_FAIRNESS = 20
 
 # the rules read the same columns from a loaded speaker row and from a Mediator (booking)
@@ -78,12 +77,12 @@ class MatchResult:
 # -- hard rules ------------------------------------------------------------------------------
 
 
-def _certificate_valid(doc, day: dt.date) -> bool:
+def _certificate_valid(doc, day: dt.date, years: int) -> bool:
     """Apply `mediators.police_certificate_valid_on` to a loaded document row."""
     return (
         doc is not None
         and not doc.has_relevant_entry
-        and doc.recorded_on <= day < police_certificate_due(doc)
+        and doc.recorded_on <= day < years_after(doc.recorded_on, years)
     )
 
 
@@ -131,10 +130,10 @@ def reason_labels() -> dict[str, str]:
 def exclusions(m: Person, ctx: Context, _=None) -> list[tuple[str, str]]:
     """Return (rule key, exact reason) for every hard rule the mediator breaks."""
     _ = _ or _Texts()
-    req = ctx.req
     found: list[tuple[str, str]] = []
     local_start, local_end = ctx.local_start, ctx.local_end
     day = local_start.date()
+    start_time, end_time = local_start.time(), local_end.time()
     if m.status != "active":
         found.append(("inactive", _("Not active (status: %(status)s)",
                                     status=_.label("mediator_status", m.status))))
@@ -149,10 +148,9 @@ def exclusions(m: Person, ctx: Context, _=None) -> list[tuple[str, str]]:
             minutes=int(ctx.buffer.total_seconds() // 60))))
     if m.id not in ctx.has_windows:
         found.append(("no_availability", _("No availability declared")))
-    elif not any(
-        w.start_time <= local_start.time() and local_end.time() <= w.end_time
-        and local_end.date() == day
-        for w in ctx.windows.get(m.id, [])
+    elif local_end.date() != day or not any(
+        w.start_time <= start_time and end_time <= w.end_time
+        for w in ctx.windows.get(m.id, ())
     ):
         found.append(("outside_availability", _("Outside the declared availability")))
     load = ctx.week_load.get(m.id, 0)
@@ -168,8 +166,8 @@ def exclusions(m: Person, ctx: Context, _=None) -> list[tuple[str, str]]:
     docs = ctx.documents.get(m.id, {})
     if "pledge" not in docs:
         found.append(("pledge", _("Confidentiality pledge missing")))
-    if req.institution.kind in CERTIFICATE_KINDS and not _certificate_valid(
-        docs.get("police_certificate"), day
+    if ctx.needs_certificate and not _certificate_valid(
+        docs.get("police_certificate"), day, ctx.certificate_years
     ):
         found.append(("certificate", _(
             "Extended police certificate missing or not valid on %(day)s", day=ctx.day_text)))

@@ -31,6 +31,7 @@ from app.services import fact_cache
 from app.timeutil import to_local
 
 FAIRNESS_DAYS = 90
+CERTIFICATE_KINDS = ("school", "kita")  # institutions where § 72a SGB VIII applies
 MAX_DURATION = dt.timedelta(minutes=480)
 CONTINUITY_PERIOD = dt.timedelta(days=365)  # "knows this institution": served it this year
 
@@ -44,6 +45,10 @@ class Context:
     local_start: dt.datetime | None = None  # the appointment in local time, computed once
     local_end: dt.datetime | None = None
     day_text: str = ""
+    # asked of every speaker, so computed once per request (ORM attribute and config reads
+    # were a third of the rule time for a thousand speakers)
+    needs_certificate: bool = False
+    certificate_years: int = 5
     languages: dict[int, list] = field(default_factory=dict)
     documents: dict[int, dict] = field(default_factory=dict)
     windows: dict[int, list] = field(default_factory=dict)
@@ -225,6 +230,8 @@ def context_for(req: InterpretingRequest, speakers: SpeakerFacts, timed: TimeFac
     day = local_start.date()
     ctx.day_text = format_date(day, "dd.MM.yyyy")
     ctx.windows = speakers.windows.get(local_start.weekday(), {})
+    ctx.needs_certificate = req.institution.kind in CERTIFICATE_KINDS
+    ctx.certificate_years = current_app.config["POLICE_CERT_VALID_YEARS"]
     ctx.absent = {mid for mid, spans in timed.absences.items()
                   if any(first <= day <= last for first, last in spans)}
     own_id = req.id or 0

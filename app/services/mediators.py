@@ -129,11 +129,15 @@ def record_police_certificate(
 
 def police_certificate_due(doc: Document) -> dt.date:
     """Return the date the certificate must be inspected again (configurable, 5 years)."""
-    years = current_app.config["POLICE_CERT_VALID_YEARS"]
+    return years_after(doc.recorded_on, current_app.config["POLICE_CERT_VALID_YEARS"])
+
+
+def years_after(day: dt.date, years: int) -> dt.date:
+    """The same calendar day `years` later (28 February for a 29 February)."""
     try:
-        return doc.recorded_on.replace(year=doc.recorded_on.year + years)
+        return day.replace(year=day.year + years)
     except ValueError:  # 29 February
-        return doc.recorded_on.replace(year=doc.recorded_on.year + years, day=28)
+        return day.replace(year=day.year + years, day=28)
 
 
 def police_certificate_valid_on(mediator: Mediator, day: dt.date) -> bool:
