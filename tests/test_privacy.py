@@ -20,7 +20,7 @@ from app.models import (
     QualificationModule,
     User,
 )
-from app.services import privacy
+from app.services import audit, privacy
 from app.services.errors import DomainError
 from tests.conftest import csrf_token
 
@@ -67,7 +67,8 @@ def test_erasure_keeps_statistics_exactly(make_user, make_mediator, make_institu
                          phone="0171 1", notes="privat", iban="DE02120300000000202051",
                          left_on=dt.date(2025, 6, 30))
     stays = make_mediator(status="active")
-    make_user("mediator", mediator=gone)
+    gone_user = make_user("mediator", mediator=gone)
+    audit.record(gone_user, "report_hours", "assignment", 1)  # their own action, by e-mail
     gone.availability.append(Availability(weekday=1, start_time=dt.time(9),
                                           end_time=dt.time(12)))
     gone.documents.append(Document(kind="pledge", recorded_on=dt.date(2020, 1, 1)))
@@ -79,6 +80,7 @@ def test_erasure_keeps_statistics_exactly(make_user, make_mediator, make_institu
     _assignment(stays, inst, dt.datetime(2025, 4, 3, 9, tzinfo=dt.UTC), 60)
     db.session.commit()
     before = _statistics()
+    gone_user_email = gone_user.email
 
     with pytest.raises(DomainError):
         privacy.erase_mediator(coordinator, stays)
@@ -96,6 +98,10 @@ def test_erasure_keeps_statistics_exactly(make_user, make_mediator, make_institu
     assert db.session.scalar(sa.select(User).where(User.mediator_id == gone.id)) is None
     assert db.session.scalar(sa.select(AuditLog.actor_id).where(AuditLog.action == "erase")
                              ) == coordinator.id
+    own = db.session.scalars(sa.select(AuditLog).where(AuditLog.action == "report_hours")).one()
+    assert own.actor_label == f"mediator #{gone.id} (erased)" and own.actor_id is None
+    labels = db.session.scalars(sa.select(AuditLog.actor_label)).all()
+    assert not any(gone_user_email in label for label in labels)
     with pytest.raises(DomainError):
         privacy.erase_mediator(coordinator, erased)
 

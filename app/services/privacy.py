@@ -117,8 +117,8 @@ def erase_mediator(actor: User | None, mediator: Mediator, *, reason: str = "req
 
     Kept: the row and its id (assignments, hours, offers and completions still point at it),
     status, gender, German level, district, cohort, dates, languages. Removed: names, contact,
-    notes, bank data, motivation, availability, absences, documents, offer decline reasons and
-    the login account.
+    notes, bank data, motivation, availability, absences, documents, offer decline reasons,
+    the login account and the e-mail address in the audit entries of their own actions.
     """
     if mediator.erased_at is not None:
         raise DomainError(_("This person has already been erased."))
@@ -138,6 +138,11 @@ def erase_mediator(actor: User | None, mediator: Mediator, *, reason: str = "req
     for offer in db.session.scalars(sa.select(Offer).where(Offer.mediator_id == mediator.id)):
         offer.decline_reason = ""  # free text written by the person
     if mediator.user is not None:
+        # the audit trail stays (who did what, when), but no longer names the person
+        db.session.execute(
+            sa.update(AuditLog).where(AuditLog.actor_id == mediator.user.id)
+            .values(actor_label=f"mediator #{mediator.id} (erased)")
+            .execution_options(synchronize_session=False))
         db.session.delete(mediator.user)
     mediator.erased_at = now_utc()
     db.session.flush()
