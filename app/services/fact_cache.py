@@ -11,9 +11,9 @@ Only what does not depend on the date is cached (`SpeakerFacts`); bookings and a
 read fresh for every request. Booking re-checks under row locks with fresh reads
 (`matching.check_eligible`), so the cache can never double-book anyone.
 
-Writes that bypass the ORM (Core statements, psql) do not rewrite the stamp; the copies
-expire after `SPEAKER_CACHE_SECONDS` for that case, and `flask refresh-facts` rewrites the
-stamp by hand.
+Writes that bypass the ORM (Core statements, psql) do not rewrite the stamp: code that
+writes these tables with Core must call `touch()` in its transaction; for psql the copies
+expire after `SPEAKER_CACHE_SECONDS`, and `flask refresh-facts` rewrites the stamp by hand.
 """
 
 from __future__ import annotations

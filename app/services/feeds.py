@@ -146,25 +146,27 @@ FEED_ROLES = ("mediator", "institution", "coordinator")
 
 
 def _aggregates(role: str) -> list[tuple]:
-    """Return (table or join, conditions) for each row set a viewer's feed text depends on,
-    written against the polled app_user row (correlated), so one statement serves every user."""
+    """Return (rows, their updated_at, conditions) for each row set a viewer's feed text
+    depends on, written against the polled app_user row (correlated), so one statement
+    serves every user."""
     viewer = SimpleNamespace(role=role, mediator_id=User.mediator_id,
                              institution_id=User.institution_id)
+    since = sa.bindparam("since", type_=UTCDateTime, literal_execute=True)
     parts: list[tuple] = [
-        (Assignment, _assignment_filter(
-            viewer, since=sa.bindparam("since", type_=UTCDateTime, literal_execute=True)))]
+        (Assignment, Assignment.updated_at, _assignment_filter(viewer, since=since))]
     scope = _meeting_scope(viewer)
-    if scope is not None:
-        parts.append((MeetingSeries, [scope(MeetingSeries)]))  # a few rows per group
+    if scope is not None:  # a few series rows per group
+        parts.append((MeetingSeries, MeetingSeries.updated_at, [scope(MeetingSeries)]))
     if role == "coordinator":
-        parts.append((Meeting, []))
+        parts.append((Meeting, Meeting.updated_at, []))
     elif scope is not None:
         # the mediator's occurrences, split so each half reads an index (an OR would scan)
-        parts.append((Meeting, [Meeting.kind == "exchange"]))
+        parts.append((Meeting, Meeting.updated_at, [Meeting.kind == "exchange"]))
         # a join, not `group_id IN (...)`: for max() over an IN list SQLite walks the whole
         # updated_at index (1.2 ms for a mediator without a group) instead of the group's rows
         parts.append((sa.join(Meeting, SupervisionMember,
                               SupervisionMember.group_id == Meeting.group_id),
+                      Meeting.updated_at,
                       [SupervisionMember.mediator_id == viewer.mediator_id]))
     return parts
 
@@ -176,9 +178,10 @@ def _poll_statement() -> sa.Select:
 
     Why one statement for every role: a calendar app polls each feed about hourly and most
     polls end in a 304. Each role's aggregates sit behind `CASE WHEN role = ...`, which both
-    databases evaluate only for the matching branch; they refer to the owner row itself, so
-    the only parameters are the user id and the start of the window, and PostgreSQL can
-    keep one generic plan instead of planning every poll. Each part is an index probe; the
+    databases evaluate only for the matching branch; they refer to the owner row itself, and
+    the window's start (the same all day) is written into the text, so the user id is the
+    only bound parameter and PostgreSQL keeps one generic plan instead of planning every
+    poll (planning took twice as long as executing). Each part is an index probe; the
     latest `updated_at` of institutions, mediators and requests (names, addresses and phones
     shown in events) are plain scalar subqueries (SQLite scans the whole index when the same
     max() sits in a FROM subquery).
@@ -187,8 +190,7 @@ def _poll_statement() -> sa.Select:
               for model in (Institution, Mediator, InterpretingRequest)]
     inputs = []
     for role in FEED_ROLES:
-        for source, conditions in _aggregates(role):
-            updated_at = (source if isinstance(source, type) else Meeting).updated_at
+        for source, updated_at, conditions in _aggregates(role):
             for aggregate in (sa.func.count(), sa.func.max(updated_at)):
                 sub = sa.select(aggregate).select_from(source).where(*conditions)
                 inputs.append(sa.case((User.role == role, sub.scalar_subquery())))
