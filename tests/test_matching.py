@@ -9,6 +9,7 @@ import pytest
 from app.extensions import db
 from app.models import Absence, Assignment, QualificationModule
 from app.services import matching
+from app.services.languages import language_name
 from tests.request_helpers import DAY, NOW, eligible, make_request
 
 
@@ -288,3 +289,32 @@ def test_match_many_answers_as_match_does_per_request(setup, make_mediator, make
     assert busy.id in dict(view(batched[requests[1].id])[0])
     assert monday.id in dict(view(batched[requests[2].id])[0])
     assert arabic.id in dict(view(batched[requests[3].id])[0])
+
+
+def test_macrolanguage_request_finds_speakers_of_its_languages(setup, make_mediator):
+    """A Kita asking for "Arabisch" (ara) is served by speakers of Levantine (apc), Standard
+    (arb) and plain "Arabisch"; Turkish speakers are not even listed."""
+    levantine = eligible(make_mediator, languages=(("apc", "Syrisch", "native"),))
+    standard = eligible(make_mediator, languages=(("arb", "", "C1"),))
+    plain = eligible(make_mediator, languages=(("ara", "", "C2"),))
+    turkish = eligible(make_mediator, languages=(("tur", "", "native"),))
+    ranked, excluded = _result(make_request(setup, language="ara", variety="Syrisch"))
+    assert set(ranked) == {levantine.id, standard.id, plain.id} and not excluded
+    assert turkish.id not in ranked
+    details = {c.key: c.detail for c in ranked[levantine.id].components}
+    assert details["variety"] == "spricht Syrisch"
+    assert details["level"] == f"Muttersprache ({language_name('apc', 'de')})"
+    assert {c.key: c.detail for c in ranked[plain.id].components}["level"] == "C2"
+    assert {c.key: c.detail for c in ranked[standard.id].components}["level"] == \
+        "C1 (Standard-Arabisch)"
+
+
+def test_single_language_request_takes_macrolanguage_speakers_not_sisters(
+        setup, make_mediator):
+    levantine = eligible(make_mediator, languages=(("apc", "", "native"),))
+    plain = eligible(make_mediator, languages=(("ara", "", "C1"),))
+    egyptian = eligible(make_mediator, languages=(("arz", "", "native"),))
+    ranked, _ = _result(make_request(setup, language="apc"))
+    assert set(ranked) == {levantine.id, plain.id}
+    assert egyptian.id not in ranked
+    assert {c.key: c.detail for c in ranked[plain.id].components}["level"] == "C1 (Arabisch)"

@@ -139,3 +139,18 @@ def test_institution_create_duplicate_and_contacts(coordinator_client):
     assert "Grundschule Mitte" in listing
     assert "Grundschule Mitte" not in client.get(
         "/coordination/institutions?kind=kita").get_data(as_text=True)
+
+
+def test_language_filter_follows_the_matching(app, make_mediator):
+    """Filtering the pool by "Arabisch" lists the Syrian-Arabic speaker too, as the matching
+    would offer them for such a request; filtering by Levantine does not list Egyptian."""
+    levantine = make_mediator(languages=(("apc", "Syrisch", "native"),))
+    egyptian = make_mediator(languages=(("arz", "", "native"),))
+    turkish = make_mediator(languages=(("tur", "", "native"),))
+
+    def found(code: str) -> set[int]:
+        return {m.id for m in db.session.scalars(svc.search_query(language=code))}
+
+    assert found("ara") == {levantine.id, egyptian.id}
+    assert found("apc") == {levantine.id}
+    assert found("tur") == {turkish.id}

@@ -18,6 +18,48 @@ COMMON_CODES = (
 )
 
 
+# ISO 639-3 macrolanguages the pool is asked for, with their individual languages. Why: a
+# Kita picks "Arabisch" (ara) while mediators name what they speak (arb, apc, ary ...); with
+# exact codes only, the request would find nobody although the pool has a dozen speakers.
+MACROLANGUAGES: dict[str, tuple[str, ...]] = {
+    "ara": ("arb", "apc", "ajp", "ary", "arz", "acm", "afb", "ayl", "apd", "aeb", "arq",
+            "ars", "acw", "acx", "ayp", "ayh", "aao", "abh", "abv", "acy", "adf", "aec",
+            "auz", "avl", "ayn", "pga", "shu", "ssh"),
+    "fas": ("pes", "prs"),
+    "kur": ("kmr", "ckb", "sdh"),
+    "zho": ("cmn", "yue", "wuu", "nan", "hak", "gan", "hsn", "cdo", "cjy", "cpx", "czh",
+            "czo", "mnp", "lzh", "cnp", "csp"),
+    "sqi": ("als", "aln", "aae", "aat"),
+    "uzb": ("uzn", "uzs"),
+    "aze": ("azj", "azb"),
+    "pus": ("pbt", "pbu", "pst"),
+    "swa": ("swh", "swc"),
+    "orm": ("gaz", "hae", "orc", "gax"),
+    "mon": ("khk", "mvf"),
+    "nep": ("npi", "dty"),
+    "rom": ("rmc", "rmf", "rml", "rmn", "rmo", "rmw", "rmy"),
+    "ful": ("fuc", "fuf", "fuh", "fui", "fuq", "fuv", "ffm", "fub", "fue", "fvr"),
+    "lav": ("lvs", "ltg"),
+    "est": ("ekk", "vro"),
+}
+_MACRO_OF = {member: macro for macro, members in MACROLANGUAGES.items() for member in members}
+
+
+def matching_codes(code: str) -> tuple[str, ...]:
+    """Return the language codes whose speakers can serve a request in `code`.
+
+    A macrolanguage is served by its own speakers and by those of each of its languages;
+    a single language by its own speakers and by those who gave only the macrolanguage
+    (someone who wrote "Arabisch" may well speak the Syrian dialect; the coordinator sees
+    the variety). Two sister languages (Egyptian for Levantine) are not matched.
+    """
+    if code in MACROLANGUAGES:
+        return (code, *MACROLANGUAGES[code])
+    if code in _MACRO_OF:
+        return (code, _MACRO_OF[code])
+    return (code,)
+
+
 @lru_cache(maxsize=8)
 def _translator(locale: str):
     if locale == "en":

@@ -12,11 +12,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from flask import current_app
-from flask_babel import format_time
+from flask_babel import format_time, get_locale
 from flask_babel import gettext as _
 
 from app.labels import label
 from app.models import InterpretingRequest, Mediator
+from app.services.languages import language_name
 from app.services.matching_facts import (
     Context,
     Speaker,
@@ -194,8 +195,11 @@ def _language_components(m: Person, ctx: Context, _: _Texts) -> list[Component]:
                                    _("speaks %(variety)s", variety=best.variety)))
         else:
             parts.append(Component("variety", _("Variety"), 0, _("other variety")))
+    level = _.label("language_level", best.level)
+    if best.code != ctx.req.language_code:  # a related language (see languages.matching_codes)
+        level = f"{level} ({language_name(best.code, str(get_locale() or 'de'))})"
     parts.append(Component("level", _("Language level"), LEVEL_POINTS.get(best.level, 0),
-                           _.label("language_level", best.level)))
+                           level))
     return parts
 
 

@@ -28,6 +28,7 @@ from app.models import (
     QualificationModule,
 )
 from app.services import fact_cache
+from app.services.languages import matching_codes
 from app.timeutil import to_local
 
 FAIRNESS_DAYS = 90
@@ -127,7 +128,8 @@ class TimeFacts:
 
 
 def _speakers(language_code: str):
-    return sa.select(MediatorLanguage.mediator_id).where(MediatorLanguage.code == language_code)
+    return sa.select(MediatorLanguage.mediator_id).where(
+        MediatorLanguage.code.in_(matching_codes(language_code)))
 
 
 def load_speakers(language_code: str) -> SpeakerFacts:
@@ -143,8 +145,9 @@ def load_speakers(language_code: str) -> SpeakerFacts:
         .order_by(Mediator.last_name, Mediator.first_name, Mediator.id)
     )])
     for row in db.session.execute(
-        sa.select(MediatorLanguage.mediator_id, MediatorLanguage.variety, MediatorLanguage.level)
-        .where(MediatorLanguage.code == language_code)
+        sa.select(MediatorLanguage.mediator_id, MediatorLanguage.variety, MediatorLanguage.level,
+                  MediatorLanguage.code)
+        .where(MediatorLanguage.code.in_(matching_codes(language_code)))
     ):
         facts.languages.setdefault(row[0], []).append(row)
     for row in db.session.execute(

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import Document, Mediator, MediatorLanguage, User
 from app.services import audit
 from app.services.errors import DomainError
-from app.services.languages import is_valid_code
+from app.services.languages import is_valid_code, matching_codes
 
 
 def search_query(
@@ -29,7 +29,8 @@ def search_query(
     if language:
         stmt = stmt.where(
             Mediator.id.in_(
-                sa.select(MediatorLanguage.mediator_id).where(MediatorLanguage.code == language)
+                sa.select(MediatorLanguage.mediator_id).where(
+                    MediatorLanguage.code.in_(matching_codes(language)))  # as the matching
             )
         )
     if text:
