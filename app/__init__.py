@@ -50,7 +50,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     login_manager.login_message_category = "info"
 
     from app import models  # noqa: F401  (register mappers)
-    from app.services import fact_cache
+    from app.services.matching import cache as fact_cache
 
     fact_cache.install()
     from app.models import User
@@ -63,7 +63,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     login_manager.login_message = _l("Please log in to see this page.")
 
-    from app.urlconv import register_converters
+    from app.web.urlconv import register_converters
 
     register_converters(app)
 
@@ -96,13 +96,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.register_blueprint(meetings_bp, url_prefix="/meetings")
 
     from app.cli import register_cli
-    from app.security import register_security
-    from app.templating import register_templating
+    from app.web.security import register_security
+    from app.web.templating import register_templating
 
     register_cli(app)
-    from app.cli import register_request_cli
-
-    register_request_cli(app)
     register_templating(app)
     register_security(app)
 

@@ -41,18 +41,19 @@ class Job:
 
 # The registry. Every job is idempotent, so coalescing missed runs loses nothing. Add jobs of
 # other areas here (e.g. offer expiry, escalation, retention purge) with a fixed id.
+_CAL = "app.services.calendar"
 JOBS: list[Job] = [
-    Job("outbox.deliver", "app.services.outbox:deliver_due", 1, 300),
-    Job("meetings.extend_series", "app.services.meetings:extend_all_series", 24 * 60, 6 * 3600),
-    Job("reminders.meetings", "app.services.reminders:send_meeting_reminders", 10, 3600),
-    Job("reminders.assignments", "app.services.reminders:send_assignment_reminders", 10, 3600),
-    Job("reminders.documents", "app.services.reminders:send_document_reminders", 60, 6 * 3600),
-    Job("reminders.open_requests_digest", "app.services.reminders:send_open_requests_digest",
+    Job("outbox.deliver", "app.services.core.outbox:deliver_due", 1, 300),
+    Job("meetings.extend_series", f"{_CAL}.meetings:extend_all_series", 24 * 60, 6 * 3600),
+    Job("reminders.meetings", f"{_CAL}.reminders:send_meeting_reminders", 10, 3600),
+    Job("reminders.assignments", f"{_CAL}.reminders:send_assignment_reminders", 10, 3600),
+    Job("reminders.documents", f"{_CAL}.reminders:send_document_reminders", 60, 6 * 3600),
+    Job("reminders.open_requests_digest", f"{_CAL}.reminders:send_open_requests_digest",
         30, 6 * 3600),
     # offer expiry, escalation of unanswered requests, unfilled marking (issue 3)
-    Job("requests.tick", "app.services.offers:tick", 5, 1800),
+    Job("requests.tick", "app.services.booking.offers:tick", 5, 1800),
     # retention: request notes, police-certificate records of leavers, stale applicants
-    Job("privacy.retention", "app.services.privacy:run_retention", 24 * 60, 12 * 3600),
+    Job("privacy.retention", "app.services.pool.privacy:run_retention", 24 * 60, 12 * 3600),
 ]
 
 

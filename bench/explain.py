@@ -33,7 +33,7 @@ def _open_requests(now: dt.datetime) -> sa.Select:
 
 
 def _mediators_by_language(_now: dt.datetime) -> sa.Select:
-    from app.services.mediators import search_query
+    from app.services.pool.mediators import search_query
 
     return search_query(language="tir").limit(20)
 

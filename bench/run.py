@@ -94,7 +94,7 @@ def feed_token(user_id: int, feed_secret: str, secret_key: str) -> str | None:
 
     from flask import Flask
 
-    from app.services import feeds
+    from app.services.calendar import feeds
 
     holder = Flask(__name__)
     holder.config["SECRET_KEY"] = secret_key
@@ -178,7 +178,7 @@ def rps_ratio(port: int, path: str, rounds: int = 3,
 
 def planner_metrics() -> dict[str, dict]:
     """Solve the generated week with CP-SAT and greedily; report coverage ratio and time."""
-    from app.services.planner import check, greedy, solve
+    from app.services.matching.solver import check, greedy, solve
     from bench.week import planning_week
 
     plan = planning_week()

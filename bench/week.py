@@ -4,7 +4,7 @@ Why in memory: the planner's input is the matching service's verdict (eligible m
 soft scores), which does not exist yet on this branch; this week applies the same kinds of
 hard rules (language, declared weekday/time window, weekly capacity) so the solver and the
 greedy baseline face a realistic, tight week. Once merged, a week from the database can be fed
-through `app.services.matching` instead.
+through `app.services.matching.ranking` instead.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from app.services.planner import PlanInput, PlanRequest
+from app.services.matching.solver import PlanInput, PlanRequest
 from bench import people
 
 UTC = dt.UTC

@@ -81,7 +81,7 @@ def _enqueue(stack: Stack, count: int) -> None:
     script = (
         "from app import create_app\n"
         "from app.extensions import db\n"
-        "from app.services.outbox import enqueue\n"
+        "from app.services.core.outbox import enqueue\n"
         "app = create_app()\n"
         "with app.app_context():\n"
         f"    for n in range({count}):\n"

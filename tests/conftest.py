@@ -20,7 +20,7 @@ from flask_migrate import upgrade
 from app import create_app
 from app.extensions import db, limiter
 from app.models import FactStamp, Institution, Mediator, MediatorLanguage, User
-from app.services import fact_cache
+from app.services.matching import cache as fact_cache
 from app.timeutil import freeze
 from config import TestingConfig
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import AuditLog, OutboxMessage, User
-from app.services.outbox import deliver_due
+from app.services.core.outbox import deliver_due
 from tests.conftest import csrf_token
 
 
@@ -78,7 +78,7 @@ def test_invite_rejects_existing_email_case_insensitively(client, make_user, log
 
 
 def test_invitation_link_expires(client, app, make_user, smtp_server):
-    from app.services import accounts
+    from app.services.core import accounts
 
     user = make_user("coordinator")
     accounts.invite(None, user)
@@ -137,7 +137,7 @@ def test_short_password_refused_in_german(client, make_user, smtp_server):
 
 
 def test_outbox_keeps_message_while_smtp_is_down(app, make_user):
-    from app.services import accounts
+    from app.services.core import accounts
 
     user = make_user("coordinator")
     accounts.invite(None, user)

@@ -12,8 +12,9 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import AllowanceRule, AllowanceStatement, AuditLog
 from app.models.allowance import ExportedStatementError
-from app.services import allowance_reports, allowances
-from app.services.errors import DomainError
+from app.services.allowances import payout as allowance_reports
+from app.services.allowances import statements as allowances
+from app.services.core.errors import DomainError
 from tests.report_data import NOW, local, make_assignment, make_request
 
 

@@ -92,7 +92,7 @@ def test_verdicts_and_table():
 
 
 def test_bench_derives_the_feed_token_the_app_accepts(app, make_user):
-    from app.services import feeds
+    from app.services.calendar import feeds
     from bench.run import feed_token
 
     user = make_user("mediator")

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Assignment, AuditLog, OutboxMessage
-from app.services import assignments as booking
-from app.services.errors import DomainError
+from app.services.booking import assignments as booking
+from app.services.core.errors import DomainError
 from tests.request_helpers import DAY, NOW, eligible, make_request
 
 

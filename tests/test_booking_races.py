@@ -15,10 +15,10 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Assignment, Offer, User
-from app.requests.helpers import commit_or_message
-from app.services import assignments as booking
-from app.services import offers
+from app.services.booking import assignments as booking
+from app.services.booking import offers
 from app.timeutil import freeze
+from app.web.transaction import commit_or_message
 from tests.request_helpers import NOW, eligible, make_request
 
 ROUNDS = 3

@@ -107,9 +107,9 @@ def test_demo_certificate_prints_on_one_page(server, browser):
     """The demo shows each pipeline stage and its mediator's certificate is one A4 page."""
     import sqlalchemy as sa
 
-    from app.demo_data import LOGINS, seed_demo
+    from app.demo.seed import LOGINS, seed_demo
     from app.models import Mediator
-    from app.services import privacy, recruiting
+    from app.services.pool import privacy, recruiting
     from app.timeutil import today_local
 
     seed_demo(db.session)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.extensions import db
 from app.models import User
-from app.services import feeds
+from app.services.calendar import feeds
 from tests.conftest import csrf_token
 
 

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 import sqlalchemy as sa
 
-from app.cli_ops import backup_sqlite, prune
+from app.cli.ops import backup_sqlite, prune
 from app.extensions import db
 from app.models import Institution
 

@@ -14,7 +14,8 @@ from app.models import (
     MediatorLanguage,
     QualificationModule,
 )
-from app.services import fact_cache, matching
+from app.services.matching import cache as fact_cache
+from app.services.matching import ranking as matching
 from tests.request_helpers import NOW, eligible, make_request
 from tests.test_query_counts import count_queries
 

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Meeting
-from app.services import feeds
-from app.services import meetings as msvc
-from app.services.invitations import assignment_changed
+from app.services.calendar import feeds
+from app.services.calendar import meetings as msvc
+from app.services.calendar.itip import assignment_changed
 from tests.helpers_calendar import make_assignment
 from tests.tokens import tamper
 
@@ -172,7 +172,7 @@ def test_tokens_rotate_revoke_unknown(app, client, make_user, runner):
 
 
 def test_supervision_only_for_members(app, client, clock, make_user, make_mediator):
-    from app.services.meetings import save_group
+    from app.services.calendar.meetings import save_group
 
     clock(dt.datetime(2026, 1, 5, 9, tzinfo=UTC))
     member, other = make_mediator(), make_mediator()
@@ -308,7 +308,7 @@ def test_one_poll_statement_follows_each_viewers_own_rows(
     """The poll's aggregates are chosen per role inside one statement: a supervision date
     changes the member's and the coordinator's ETag, not an outsider's or a Kita's; a
     booking changes its Kita's ETag and its mediator's."""
-    from app.services.meetings import save_group
+    from app.services.calendar.meetings import save_group
 
     clock(dt.datetime(2026, 1, 5, 9, tzinfo=UTC))
     member, outsider = make_mediator(), make_mediator()

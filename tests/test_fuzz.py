@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from wtforms import fields as wtf
 
 import app as app_package
-from app.demo_data import LOGINS, seed_demo
+from app.demo.seed import LOGINS, seed_demo
 from app.extensions import db
 from tests.conftest import csrf_token
 from tests.test_access_walk import _allowed_roles, _rules

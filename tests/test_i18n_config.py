@@ -21,7 +21,7 @@ def test_production_refuses_default_secret(monkeypatch):
 
 
 def test_language_names_follow_ui_locale():
-    from app.services.languages import language_name
+    from app.services.core.languages import language_name
 
     assert language_name("tir", "de") == "Tigrinja"
     assert language_name("tir", "en") == "Tigrinya"

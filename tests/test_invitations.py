@@ -7,9 +7,9 @@ import datetime as dt
 import icalendar
 
 from app.extensions import db
-from app.services import meetings as msvc
-from app.services.invitations import assignment_changed
-from app.services.outbox import deliver_due
+from app.services.calendar import meetings as msvc
+from app.services.calendar.itip import assignment_changed
+from app.services.core.outbox import deliver_due
 from tests.helpers_calendar import make_assignment
 
 UTC = dt.UTC

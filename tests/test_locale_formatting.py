@@ -11,8 +11,9 @@ from flask_babel import force_locale
 
 from app.extensions import db
 from app.models import Offer
-from app.services import feeds, meetings, offers, reminders
-from app.services.outbox import deliver_due
+from app.services.booking import offers
+from app.services.calendar import feeds, meetings, reminders
+from app.services.core.outbox import deliver_due
 from tests.request_helpers import NOW, eligible, make_request
 
 UTC = dt.UTC

@@ -8,8 +8,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Absence, Assignment, QualificationModule
-from app.services import matching
-from app.services.languages import language_name
+from app.services.core.languages import language_name
+from app.services.matching import ranking as matching
 from tests.request_helpers import DAY, NOW, eligible, make_request
 
 

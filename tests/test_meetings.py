@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Meeting, MeetingAttendance, MeetingSeries
-from app.services import meetings as msvc
-from app.services.errors import DomainError
+from app.services.calendar import meetings as msvc
+from app.services.core.errors import DomainError
 from app.timeutil import to_local
 from tests.conftest import csrf_token
 

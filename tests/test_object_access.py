@@ -12,7 +12,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from app.demo_data import LOGINS, seed_demo
+from app.demo.seed import LOGINS, seed_demo
 from app.extensions import db
 from app.models import (
     Absence,

@@ -10,9 +10,9 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import OutboxMessage
-from app.services import offers
-from app.services.errors import DomainError
-from app.services.outbox import deliver_due
+from app.services.booking import offers
+from app.services.core.errors import DomainError
+from app.services.core.outbox import deliver_due
 from tests.request_helpers import NOW, eligible, make_request
 from tests.tokens import tamper
 

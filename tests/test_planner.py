@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from app.services.planner import PlanInput, PlanRequest, check, conflicts, greedy, solve
+from app.services.matching.solver import PlanInput, PlanRequest, check, conflicts, greedy, solve
 
 UTC = dt.UTC
 MONDAY = dt.datetime(2026, 3, 2, 8, 0, tzinfo=UTC)

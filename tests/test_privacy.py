@@ -20,8 +20,9 @@ from app.models import (
     QualificationModule,
     User,
 )
-from app.services import audit, privacy
-from app.services.errors import DomainError
+from app.services.core import audit
+from app.services.core.errors import DomainError
+from app.services.pool import privacy
 from tests.conftest import csrf_token
 
 

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Cohort, Course, ModuleCompletion, QualificationModule
-from app.services import qualification as svc
-from app.services.errors import DomainError
+from app.services.core.errors import DomainError
+from app.services.pool import qualification as svc
 from tests.conftest import csrf_token
 
 

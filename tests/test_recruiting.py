@@ -14,9 +14,9 @@ from app.models import (
     OutboxMessage,
     QualificationModule,
 )
-from app.services import recruiting
-from app.services.errors import DomainError
-from app.services.outbox import deliver_due
+from app.services.core.errors import DomainError
+from app.services.core.outbox import deliver_due
+from app.services.pool import recruiting
 from tests.conftest import csrf_token
 
 GOOD = {

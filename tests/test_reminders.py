@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from app import scheduler
 from app.extensions import db
 from app.models import Document, OutboxMessage, SentReminder
-from app.services import meetings as msvc
-from app.services import reminders
-from app.services.outbox import deliver_due
+from app.services.calendar import meetings as msvc
+from app.services.calendar import reminders
+from app.services.core.outbox import deliver_due
 from tests.helpers_calendar import make_assignment
 
 UTC = dt.UTC

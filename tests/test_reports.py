@@ -7,16 +7,17 @@ import datetime as dt
 import pytest
 
 from app.labels import label
-from app.services import reports, yearly_report
-from app.services.errors import DomainError
-from app.services.languages import language_name
-from app.services.periods import (
+from app.services.core.errors import DomainError
+from app.services.core.languages import language_name
+from app.services.core.periods import (
     custom_period,
     month_bucket,
     month_period,
     quarter_period,
     year_period,
 )
+from app.services.reports import statistics as reports
+from app.services.reports import yearly as yearly_report
 from tests import report_data
 
 

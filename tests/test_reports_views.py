@@ -190,7 +190,7 @@ def test_rule_form_accepts_german_amounts(client, coordinator):
 
 
 def test_generating_warns_about_the_annual_cap(client, data, coordinator):
-    from app.services import allowances
+    from app.services.allowances import statements as allowances
 
     allowances.save_rule(2026, coordinator, annual_cap_cents=2000, warn_percent=80)
     db.session.commit()

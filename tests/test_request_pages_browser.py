@@ -9,7 +9,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from app.extensions import db
-from app.services import offers
+from app.services.booking import offers
 from tests.request_helpers import NOW, eligible, make_request
 
 CHROMIUM = "/usr/bin/chromium"

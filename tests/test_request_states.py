@@ -6,8 +6,8 @@ import pytest
 
 from app.models import Assignment, InterpretingRequest, Offer
 from app.models.request import ASSIGNMENT_STATUSES, OFFER_STATUSES, REQUEST_STATUSES
-from app.services import request_states as rs
-from app.services.errors import DomainError
+from app.services.booking import states as rs
+from app.services.core.errors import DomainError
 
 CASES = [
     (rs.REQUEST_TRANSITIONS, REQUEST_STATUSES, InterpretingRequest, rs.move_request),

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import InterpretingRequest, Offer
-from app.services import assignments as booking
-from app.services import requests as intake
+from app.services.booking import assignments as booking
+from app.services.booking import intake
 from tests.conftest import csrf_token
 from tests.request_helpers import DAY, NOW, eligible, make_request
 
@@ -190,7 +190,7 @@ def test_mediator_dashboard_accept_report_and_privacy(client, login, make_user, 
     me = make_user("mediator", mediator=m)
     other = make_user("mediator", mediator=eligible(make_mediator))
     req = make_request(inst_user.institution)
-    from app.services import offers
+    from app.services.booking import offers
 
     (offer,) = offers.send_offers(coordinator, req.id, [m.id])
     db.session.commit()

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Meeting, SentReminder
-from app.services.outbox import deliver_due
+from app.services.core.outbox import deliver_due
 from app.timeutil import now_utc
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,8 +16,8 @@ from app.models import (
     MediatorLanguage,
     User,
 )
-from app.services import self_service as svc
-from app.services.errors import DomainError
+from app.services.core.errors import DomainError
+from app.services.pool import self_service as svc
 from app.timeutil import from_local
 from tests.conftest import csrf_token
 

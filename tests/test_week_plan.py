@@ -10,9 +10,10 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Assignment, Offer, OutboxMessage
-from app.services import matching, week_plan
-from app.services.errors import DomainError
-from app.services.planner import conflicts
+from app.services.booking import week_plan
+from app.services.core.errors import DomainError
+from app.services.matching import ranking as matching
+from app.services.matching.solver import conflicts
 from tests.conftest import csrf_token
 from tests.request_helpers import DAY, NOW, eligible, make_request
 

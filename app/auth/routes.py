@@ -13,8 +13,8 @@ from app.auth import bp
 from app.auth.forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 from app.extensions import db, limiter
 from app.models import User
-from app.services import accounts
-from app.services.errors import DomainError
+from app.services.core import accounts
+from app.services.core.errors import DomainError
 from app.timeutil import now_utc
 
 

@@ -23,7 +23,7 @@ from app.auth.decorators import coordinator_required
 from app.calendar import bp
 from app.extensions import db
 from app.models import User
-from app.services import feeds
+from app.services.calendar import feeds
 
 
 @bp.route("/<token>.ics")

@@ -7,8 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from app.forms_common import FilterForm, blank_choice
 from app.labels import choices
+from app.web.forms import FilterForm, blank_choice
 
 
 class InstitutionFilterForm(FilterForm):

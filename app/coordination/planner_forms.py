@@ -9,7 +9,7 @@ from wtforms import DateField, SelectField
 from wtforms.validators import DataRequired
 from wtforms.widgets import HiddenInput
 
-from app.forms_common import FilterForm
+from app.web.forms import FilterForm
 
 
 class WeekForm(FilterForm):

@@ -9,9 +9,9 @@ from flask_login import current_user
 from app.auth.decorators import coordinator_required
 from app.coordination import bp
 from app.coordination.planner_forms import WeekForm, chosen, line_field_name, plan_form
-from app.requests.helpers import commit_or_message
-from app.services import week_plan
+from app.services.booking import week_plan
 from app.timeutil import today_local
+from app.web.transaction import commit_or_message
 
 
 def _render(week_form, week, form, status=200):

@@ -16,10 +16,11 @@ from app.coordination import bp
 from app.coordination.request_forms import AssignForm, OffersForm, ReasonForm, ReassignForm
 from app.extensions import db
 from app.models import Assignment, InterpretingRequest, Offer
-from app.requests.helpers import commit_or_message
-from app.services import assignments as booking
-from app.services import matching, offers
+from app.services.booking import assignments as booking
+from app.services.booking import offers
+from app.services.matching import ranking as matching
 from app.timeutil import now_utc
+from app.web.transaction import commit_or_message
 
 
 def _get(request_id: int) -> InterpretingRequest:

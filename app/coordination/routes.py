@@ -11,11 +11,11 @@ from app.auth.decorators import coordinator_required
 from app.coordination import bp
 from app.coordination.forms import ContactForm, InstitutionFilterForm, InstitutionForm
 from app.extensions import db
-from app.forms_common import InviteForm
 from app.models import ContactPerson, Institution
-from app.services import accounts, audit
-from app.services import institutions as svc
-from app.services.errors import DomainError
+from app.services.core import accounts, audit
+from app.services.core.errors import DomainError
+from app.services.pool import institutions as svc
+from app.web.forms import InviteForm
 
 
 def _get(institution_id: int) -> Institution:

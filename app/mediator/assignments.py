@@ -22,11 +22,11 @@ from app.auth.decorators import role_required
 from app.extensions import db
 from app.mediator import bp
 from app.models import Assignment, InterpretingRequest, Offer
-from app.requests.helpers import commit_or_message
-from app.services import assignments as booking
-from app.services import offers as offer_svc
-from app.services.errors import DomainError
+from app.services.booking import assignments as booking
+from app.services.booking import offers as offer_svc
+from app.services.core.errors import DomainError
 from app.timeutil import now_utc
+from app.web.transaction import commit_or_message
 
 mediator_required = role_required("mediator")
 

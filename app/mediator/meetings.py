@@ -11,8 +11,8 @@ from app.auth.decorators import role_required
 from app.extensions import db
 from app.mediator import bp
 from app.models import Meeting, MeetingAttendance, SupervisionMember
-from app.services import meetings as svc
-from app.services.errors import DomainError
+from app.services.calendar import meetings as svc
+from app.services.core.errors import DomainError
 from app.timeutil import now_utc
 
 

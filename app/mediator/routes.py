@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app.auth.decorators import role_required
 from app.mediator import bp
-from app.services.mediators import police_certificate_due
+from app.services.pool.mediators import police_certificate_due
 
 
 @bp.route("/profile")

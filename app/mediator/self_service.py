@@ -1,6 +1,6 @@
 """Mediator self-service views: own contact data, languages, times, absences, papers, export.
 
-Every view works on ``current_user.mediator`` through ``app.services.self_service``; ids in
+Every view works on ``current_user.mediator`` through ``app.services.pool.self_service``; ids in
 URLs are looked up inside the own lists only, so another person's id gives 404.
 """
 
@@ -22,12 +22,12 @@ from app.mediator.self_service_forms import (
     OwnLanguageForm,
     ProfileForm,
 )
-from app.services import privacy
-from app.services import self_service as svc
-from app.services.errors import DomainError, NotAllowedError
-from app.services.languages import language_choices
-from app.services.mediators import police_certificate_due, police_certificate_valid_on
-from app.services.qualification import completed_modules, missing_required_modules
+from app.services.core.errors import DomainError, NotAllowedError
+from app.services.core.languages import language_choices
+from app.services.pool import privacy
+from app.services.pool import self_service as svc
+from app.services.pool.mediators import police_certificate_due, police_certificate_valid_on
+from app.services.pool.qualification import completed_modules, missing_required_modules
 from app.timeutil import today_local
 
 mediator_only = role_required("mediator")

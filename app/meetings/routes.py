@@ -13,9 +13,9 @@ from app.extensions import db
 from app.meetings import bp
 from app.meetings.forms import GroupForm, OccurrenceForm, SeriesForm, SingleForm
 from app.models import Mediator, Meeting, SupervisionGroup, SupervisionMember
-from app.services import audit
-from app.services import meetings as svc
-from app.services.errors import DomainError
+from app.services.calendar import meetings as svc
+from app.services.core import audit
+from app.services.core.errors import DomainError
 from app.timeutil import now_utc, to_local
 
 

@@ -85,7 +85,7 @@ class FactStamp(db.Model):
 
     Why random and not a counter: a stamp written by a transaction that rolls back is never
     committed, so a copy cached under it can never pass for the current one
-    (see `app.services.fact_cache`).
+    (see `app.services.matching.cache`).
     """
 
     __tablename__ = "fact_stamp"

@@ -16,8 +16,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from app.forms_common import FilterForm, blank_choice
 from app.labels import choices
+from app.web.forms import FilterForm, blank_choice
 
 
 class MediatorFilterForm(FilterForm):

@@ -18,9 +18,9 @@ from app.labels import choices, label
 from app.models import Mediator, User
 from app.pool import bp
 from app.pool.training_forms import AuditFilterForm, EraseForm, StatusForm
-from app.services import privacy, recruiting, self_service
-from app.services.errors import DomainError
-from app.services.qualification import completed_modules
+from app.services.core.errors import DomainError
+from app.services.pool import privacy, recruiting, self_service
+from app.services.pool.qualification import completed_modules
 from app.timeutil import today_local
 
 

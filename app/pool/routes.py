@@ -10,7 +10,6 @@ from flask_login import current_user
 
 from app.auth.decorators import coordinator_required
 from app.extensions import db
-from app.forms_common import InviteForm
 from app.models import Cohort, Mediator
 from app.pool import bp
 from app.pool.forms import (
@@ -20,10 +19,11 @@ from app.pool.forms import (
     PledgeForm,
     PoliceCertificateForm,
 )
-from app.services import accounts, audit
-from app.services import mediators as svc
-from app.services.errors import DomainError
-from app.services.languages import language_choices
+from app.services.core import accounts, audit
+from app.services.core.errors import DomainError
+from app.services.core.languages import language_choices
+from app.services.pool import mediators as svc
+from app.web.forms import InviteForm
 
 
 def _get_mediator(mediator_id: int) -> Mediator:

@@ -18,8 +18,8 @@ from app.pool.training_forms import (
     ModuleForm,
     ParticipantForm,
 )
-from app.services import qualification as svc
-from app.services.errors import DomainError
+from app.services.core.errors import DomainError
+from app.services.pool import qualification as svc
 
 
 @bp.route("/modules")

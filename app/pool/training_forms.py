@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.forms_common import FilterForm
+from app.web.forms import FilterForm
 
 
 class ModuleForm(FlaskForm):

@@ -11,9 +11,9 @@ from flask_babel import gettext as _
 from app.extensions import db, limiter
 from app.recruiting import bp
 from app.recruiting.forms import ApplicationForm
-from app.services.errors import DomainError
-from app.services.languages import language_choices
-from app.services.recruiting import Application, submit_application
+from app.services.core.errors import DomainError
+from app.services.core.languages import language_choices
+from app.services.pool.recruiting import Application, submit_application
 
 
 def _apply_limit() -> str:

@@ -13,8 +13,9 @@ from app.extensions import db
 from app.models import AllowanceStatement, Mediator
 from app.reports import bp
 from app.reports.forms import ActionForm, AllowanceRuleForm, CorrectionForm, MonthForm
-from app.services import allowance_reports, allowances
-from app.services.errors import DomainError
+from app.services.allowances import payout as allowance_reports
+from app.services.allowances import statements as allowances
+from app.services.core.errors import DomainError
 from app.timeutil import today_local
 
 

@@ -19,8 +19,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from app.forms_common import FilterForm
-from app.services.periods import PERIOD_KINDS
+from app.services.core.periods import PERIOD_KINDS
+from app.web.forms import FilterForm
 
 MONEY_RE = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d{1,2})?$|^-?\d+([.,]\d{1,2})?$")
 

@@ -9,15 +9,18 @@ from flask_babel import gettext as _
 from app.auth.decorators import coordinator_required
 from app.reports import bp
 from app.reports.forms import PeriodForm
-from app.services import charts, report_export, reports, yearly_report
-from app.services.errors import DomainError
-from app.services.periods import (
+from app.services.core.errors import DomainError
+from app.services.core.periods import (
     Period,
     custom_period,
     month_period,
     quarter_period,
     year_period,
 )
+from app.services.reports import charts
+from app.services.reports import exports as report_export
+from app.services.reports import statistics as reports
+from app.services.reports import yearly as yearly_report
 from app.timeutil import today_local
 
 

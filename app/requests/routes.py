@@ -16,11 +16,11 @@ from app.labels import label
 from app.models import Assignment, InterpretingRequest
 from app.requests import bp
 from app.requests.forms import CancelForm, OutcomeForm, RequestForm
-from app.requests.helpers import commit_or_message
-from app.services import assignments as booking
-from app.services import requests as svc
-from app.services.languages import language_choices, language_name
+from app.services.booking import assignments as booking
+from app.services.booking import intake as svc
+from app.services.core.languages import language_choices, language_name
 from app.timeutil import now_utc, to_local
+from app.web.transaction import commit_or_message
 
 institution_required = role_required("institution")
 

@@ -1,7 +1,7 @@
 """fact stamp: one row per family of cached facts, rewritten by every commit that changes them
 
 Reviewed by hand. The candidates page caches each language's speaker facts per worker and
-compares this row's stamp on every use (`app.services.fact_cache`); the row must exist, so
+compares this row's stamp on every use (`app.services.matching.cache`); the row must exist, so
 it is inserted here with a random stamp.
 
 Revision ID: 0010

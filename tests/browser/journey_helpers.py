@@ -10,8 +10,8 @@ from pathlib import Path
 import icalendar
 
 from app.extensions import db
-from app.services import feeds
-from app.services.outbox import deliver_due
+from app.services.calendar import feeds
+from app.services.core.outbox import deliver_due
 from tests.request_helpers import eligible
 
 # Wednesday 2 December 2026, 09:00 in Berlin: "next Tuesday" is 8 December 2026.

@@ -1,0 +1,92 @@
+"""Read-only views on allowance statements: the annual cap check and the payout file.
+
+Why: the coordinator must see in time when a mediator approaches the tax-free cap
+(Ehrenamtspauschale) so that nobody is taxed by surprise, and the finance office needs one
+file per month with name, IBAN, amount, period and a unique payment reference.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+import sqlalchemy as sa
+from babel.numbers import format_decimal
+from flask_babel import gettext as _
+
+from app.extensions import db
+from app.models import AllowanceStatement
+from app.services.allowances.statements import rule_for
+
+
+@dataclass(frozen=True)
+class CapStatus:
+    """Year-to-date allowance for time against the year's cap; level: ok, near or over."""
+
+    fee_cents: int
+    cap_cents: int
+    level: str
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.fee_cents / self.cap_cents) if self.cap_cents else 0
+
+
+def cap_overview(year: int, up_to_month: int = 12) -> dict[int, CapStatus]:
+    """Return every mediator's cap status for the year (statements up to a month), one query."""
+    rule = rule_for(year)
+    s = AllowanceStatement
+    stmt = (
+        sa.select(s.mediator_id, sa.func.sum(s.fee_cents))
+        .where(s.year == year, s.month <= up_to_month, s.mediator_id.is_not(None))
+        .group_by(s.mediator_id)
+    )
+    result = {}
+    for mediator_id, fee in db.session.execute(stmt).all():
+        fee = int(fee or 0)
+        if fee > rule.annual_cap_cents:
+            level = "over"
+        elif fee * 100 >= rule.annual_cap_cents * rule.warn_percent:
+            level = "near"
+        else:
+            level = "ok"
+        result[mediator_id] = CapStatus(fee, rule.annual_cap_cents, level)
+    return result
+
+
+def euros(cents: int, locale: str) -> str:
+    """Format cents as a plain decimal amount for files (de: 1234,50)."""
+    return format_decimal(Decimal(cents) / 100, format="0.00", locale=locale)
+
+
+def _text(value: str) -> str:
+    """Defuse spreadsheet formulas in text cells (a name starting with = + - @)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def exported_statements(year: int, month: int) -> list[AllowanceStatement]:
+    stmt = (
+        sa.select(AllowanceStatement)
+        .where(AllowanceStatement.year == year, AllowanceStatement.month == month,
+               AllowanceStatement.exported_at.is_not(None))
+        .order_by(AllowanceStatement.payee_name, AllowanceStatement.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def payout_csv(statements: list[AllowanceStatement], locale: str = "de") -> str:
+    """Return the payout file (frozen values of exported statements) as CSV text."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";" if locale == "de" else ",", lineterminator="\r\n")
+    writer.writerow([_("Name"), _("IBAN"), _("Amount (EUR)"), _("Period"), _("Reference"),
+                     _("Allowance for time (EUR)"), _("Travel costs (EUR)"), _("Kind")])
+    kinds = {"regular": _("Statement"), "correction": _("Correction")}
+    for s in statements:
+        writer.writerow([
+            _text(s.payee_name), s.iban, euros(s.total_cents, locale), f"{s.month:02d}/{s.year}",
+            s.reference, euros(s.fee_cents, locale), euros(s.travel_cents, locale),
+            kinds.get(s.kind, s.kind),
+        ])
+    return "\ufeff" + buffer.getvalue()

@@ -1,0 +1,289 @@
+"""Compute expense allowances, keep monthly statements and export them for payout.
+
+Why: the finance office pays what the coordinator approved, once. Statements are built from
+approved assignments (the month is the local month of the appointment), frozen when they are
+exported, and anything that changes later becomes a new correction entry with the difference;
+so what was paid can always be reproduced. The tax-free cap (Ehrenamtspauschale, § 3 Nr. 26a
+EStG) applies to the allowance for time only; travel costs are reimbursed expenses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import (
+    AllowanceRule,
+    AllowanceStatement,
+    AllowanceStatementLine,
+    Assignment,
+    InterpretingRequest,
+    Mediator,
+)
+from app.services.core import audit
+from app.services.core.errors import DomainError
+from app.services.core.periods import month_period
+from app.timeutil import now_utc, to_local
+
+DEFAULT_HOURLY_CENTS = 1500
+DEFAULT_MINIMUM_CENTS = 1500
+DEFAULT_PER_KM_CENTS = 30
+DEFAULT_WARN_PERCENT = 80
+
+
+def default_cap_cents(year: int) -> int:
+    """Return the legal cap of § 3 Nr. 26a EStG for a year (in cents)."""
+    if year >= 2026:
+        return 96000
+    if year >= 2021:
+        return 84000
+    if year >= 2013:
+        return 72000
+    return 50000
+
+
+def default_rule(year: int) -> AllowanceRule:
+    return AllowanceRule(
+        year=year, hourly_rate_cents=DEFAULT_HOURLY_CENTS, minimum_cents=DEFAULT_MINIMUM_CENTS,
+        per_km_cents=DEFAULT_PER_KM_CENTS, reimburse_tickets=True,
+        annual_cap_cents=default_cap_cents(year), warn_percent=DEFAULT_WARN_PERCENT,
+    )
+
+
+def stored_years() -> list[int]:
+    return list(db.session.scalars(sa.select(AllowanceRule.year).order_by(AllowanceRule.year)))
+
+
+def rule_for(year: int) -> AllowanceRule:
+    """Return the stored rule of the year, or an unsaved default (for display)."""
+    rule = db.session.scalar(sa.select(AllowanceRule).where(AllowanceRule.year == year))
+    return rule or default_rule(year)
+
+
+def ensure_rule(year: int) -> AllowanceRule:
+    """Return the year's rule row, locked, creating it with the defaults when missing.
+
+    The row lock also serialises statement generation and export for that year.
+    """
+    stmt = sa.select(AllowanceRule).where(AllowanceRule.year == year).with_for_update()
+    rule = db.session.scalar(stmt)
+    if rule is None:
+        try:
+            with db.session.begin_nested():  # a concurrent first insert wins, we re-read it
+                rule = default_rule(year)
+                db.session.add(rule)
+                db.session.flush()
+        except sa.exc.IntegrityError:
+            rule = db.session.scalar(stmt)
+    return rule
+
+
+def save_rule(year: int, actor, **values) -> AllowanceRule:
+    """Store the allowance rule of a year (hourly rate, minimum, km rate, tickets, cap)."""
+    if not 2000 <= year <= 2100:
+        raise DomainError(_("Please choose a year between 2000 and 2100."))
+    rule = ensure_rule(year)
+    for name, value in values.items():
+        setattr(rule, name, value)
+    db.session.flush()
+    audit.record(actor, "update", "allowance_rule", rule.id, year=year, **values)
+    return rule
+
+
+def _cents(value: Decimal) -> int:
+    return int(value.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def amounts(rule: AllowanceRule, minutes: int, km: Decimal | None, ticket_cents: int | None):
+    """Return (allowance for time, travel costs) in cents for one approved assignment."""
+    fee = max(_cents(Decimal(minutes) * rule.hourly_rate_cents / 60), rule.minimum_cents)
+    travel = _cents(Decimal(km or 0) * rule.per_km_cents)
+    if rule.reimburse_tickets:
+        travel += ticket_cents or 0
+    return fee, travel
+
+
+@dataclass
+class _Item:
+    mediator_id: int | None
+    service_date: dt.date
+    minutes: int = 0
+    km: Decimal = Decimal("0")
+    ticket: int = 0
+    fee: int = 0
+    travel: int = 0
+
+
+def _approved_items(year: int, month: int, rule: AllowanceRule) -> dict[int, _Item]:
+    a, r = Assignment, InterpretingRequest
+    period = month_period(year, month)
+    stmt = (
+        sa.select(a.id, a.mediator_id, a.starts_at,
+                  sa.func.coalesce(a.reported_minutes, r.duration_minutes),
+                  a.travel_km, a.ticket_cost_cents)
+        .join(r, r.id == a.request_id)
+        .where(period.contains(a.starts_at), a.report_status == "approved",
+               a.status != "cancelled", a.mediator_no_show.is_(False))
+    )
+    items = {}
+    for aid, mediator_id, starts_at, minutes, km, ticket in db.session.execute(stmt).all():
+        fee, travel = amounts(rule, minutes, km, ticket)
+        items[aid] = _Item(mediator_id, to_local(starts_at).date(), minutes, Decimal(km or 0),
+                           ticket or 0, fee, travel)
+    return items
+
+
+def _billed_items(year: int, month: int) -> dict[int, _Item]:
+    """Sum what exported statements of the month already paid, per assignment."""
+    s, line = AllowanceStatement, AllowanceStatementLine
+    stmt = (
+        sa.select(line.assignment_id, s.mediator_id, sa.func.min(line.service_date),
+                  sa.func.sum(line.minutes), sa.func.sum(line.travel_km),
+                  sa.func.sum(line.ticket_cents), sa.func.sum(line.fee_cents),
+                  sa.func.sum(line.travel_cents))
+        .join(s, s.id == line.statement_id)
+        .where(s.year == year, s.month == month, s.exported_at.is_not(None),
+               line.assignment_id.is_not(None))
+        .group_by(line.assignment_id, s.mediator_id)
+    )
+    return {
+        aid: _Item(mid, day, int(mins), Decimal(km or 0), int(tic), int(fee), int(trav))
+        for aid, mid, day, mins, km, tic, fee, trav in db.session.execute(stmt).all()
+    }
+
+
+def _difference(now: _Item, before: _Item) -> _Item:
+    return _Item(now.mediator_id, now.service_date, now.minutes - before.minutes,
+                 now.km - before.km, now.ticket - before.ticket, now.fee - before.fee,
+                 now.travel - before.travel)
+
+
+def generate_statements(year: int, month: int, actor) -> list[AllowanceStatement]:
+    """(Re)build the month's draft statements; exported ones stay, differences become corrections.
+
+    Drafts of the month are replaced, so running this again after more approvals is safe.
+    """
+    rule = ensure_rule(year)
+    for draft in db.session.scalars(
+        sa.select(AllowanceStatement).where(AllowanceStatement.year == year,
+                                            AllowanceStatement.month == month,
+                                            AllowanceStatement.exported_at.is_(None))
+    ):
+        db.session.delete(draft)
+    db.session.flush()
+    current, billed = _approved_items(year, month, rule), _billed_items(year, month)
+    per_mediator: dict[int | None, list[tuple[int, _Item, str]]] = defaultdict(list)
+    for aid, item in current.items():
+        before = billed.pop(aid, None)
+        if before is None:
+            per_mediator[item.mediator_id].append((aid, item, ""))
+            continue
+        diff = _difference(item, before)
+        if (diff.minutes, diff.km, diff.ticket, diff.fee, diff.travel) != (0, 0, 0, 0, 0):
+            per_mediator[item.mediator_id].append((aid, diff, _("Correction of a paid entry")))
+    for aid, before in billed.items():  # paid, but no longer approved
+        if (before.minutes, before.km, before.ticket, before.fee, before.travel) == (0,) * 5:
+            continue  # already reversed earlier
+        reversal = _difference(_Item(before.mediator_id, before.service_date), before)
+        per_mediator[before.mediator_id].append((aid, reversal, _("Reversal: no longer approved")))
+    paid_before = set(db.session.scalars(
+        sa.select(AllowanceStatement.mediator_id).where(
+            AllowanceStatement.year == year, AllowanceStatement.month == month,
+            AllowanceStatement.exported_at.is_not(None))
+    ))
+    statements = []
+    for mediator_id, entries in per_mediator.items():
+        statement = AllowanceStatement(
+            mediator_id=mediator_id, year=year, month=month,
+            kind="correction" if mediator_id in paid_before else "regular",
+            created_by_id=getattr(actor, "id", None),
+        )
+        for aid, item, note in sorted(entries, key=lambda e: (e[1].service_date, e[0])):
+            statement.lines.append(AllowanceStatementLine(
+                assignment_id=aid, service_date=item.service_date, minutes=item.minutes,
+                travel_km=item.km, ticket_cents=item.ticket, fee_cents=item.fee,
+                travel_cents=item.travel, note=note))
+        _total(statement)
+        db.session.add(statement)
+        statements.append(statement)
+    db.session.flush()
+    audit.record(actor, "generate", "allowance_statement", None, year=year, month=month,
+                 count=len(statements))
+    return statements
+
+
+def _total(statement: AllowanceStatement) -> None:
+    statement.minutes = sum(line.minutes for line in statement.lines)
+    statement.fee_cents = sum(line.fee_cents for line in statement.lines)
+    statement.travel_cents = sum(line.travel_cents for line in statement.lines)
+    statement.total_cents = statement.fee_cents + statement.travel_cents
+
+
+def _refuse_if_exported(statement: AllowanceStatement) -> None:
+    if statement.exported_at is not None:
+        raise DomainError(_("This statement has been exported and can no longer be changed. "
+                            "Please add a correction instead."))
+
+
+def delete_statement(statement: AllowanceStatement, actor) -> None:
+    """Delete a draft statement; exported statements are immutable."""
+    _refuse_if_exported(statement)
+    audit.record(actor, "delete", "allowance_statement", statement.id)
+    db.session.delete(statement)
+    db.session.flush()
+
+
+def add_correction(mediator: Mediator, year: int, month: int, fee_cents: int,
+                   travel_cents: int, note: str, actor) -> AllowanceStatement:
+    """Add a manual correction entry (positive or negative) as a new statement."""
+    if fee_cents == 0 and travel_cents == 0:
+        raise DomainError(_("A correction needs an amount other than zero."))
+    statement = AllowanceStatement(mediator_id=mediator.id, year=year, month=month,
+                                   kind="correction", note=note,
+                                   created_by_id=getattr(actor, "id", None))
+    statement.lines.append(AllowanceStatementLine(
+        service_date=month_period(year, month).last_day, minutes=0, travel_km=Decimal("0"),
+        ticket_cents=0, fee_cents=fee_cents, travel_cents=travel_cents, note=note))
+    _total(statement)
+    db.session.add(statement)
+    db.session.flush()
+    audit.record(actor, "create", "allowance_statement", statement.id, kind="correction",
+                 fee_cents=fee_cents, travel_cents=travel_cents)
+    return statement
+
+
+def month_statements(year: int, month: int) -> list[AllowanceStatement]:
+    stmt = (
+        sa.select(AllowanceStatement)
+        .outerjoin(Mediator, Mediator.id == AllowanceStatement.mediator_id)
+        .where(AllowanceStatement.year == year, AllowanceStatement.month == month)
+        .options(selectinload(AllowanceStatement.mediator))
+        .order_by(Mediator.last_name, Mediator.first_name, AllowanceStatement.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def export_month(year: int, month: int, actor) -> list[AllowanceStatement]:
+    """Mark the month's unexported statements as exported (frozen) and return them."""
+    ensure_rule(year)
+    pending = [s for s in month_statements(year, month) if s.exported_at is None]
+    if not pending:
+        raise DomainError(_("There are no new statements to export for this month."))
+    moment = now_utc()
+    for statement in pending:
+        mediator = statement.mediator
+        statement.exported_at = moment
+        statement.reference = f"SKM-{year}-{month:02d}-{statement.id:06d}"
+        statement.payee_name = mediator.full_name if mediator else ""
+        statement.iban = (mediator.iban if mediator else "").replace(" ", "").upper()
+    db.session.flush()
+    audit.record(actor, "export", "allowance_statement", None, year=year, month=month,
+                 ids=[s.id for s in pending])
+    return pending

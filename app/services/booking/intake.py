@@ -1,0 +1,149 @@
+"""Take in interpreting requests from institutions (single or weekly series).
+
+Validation lives here rather than in the form so the same rules hold for every caller: future
+dates only, a sane duration, a known language, refused occasions explained, follow-ups only
+to the institution's own requests, and urgency derived from the configured lead time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from app.extensions import db
+from app.models import InterpretingRequest, User
+from app.models.request import OCCASIONS, PLACE_KINDS, PREFERRED_GENDERS
+from app.services.core import audit
+from app.services.core.errors import DomainError
+from app.services.core.languages import is_valid_code
+from app.timeutil import from_local, now_utc, today_local
+
+
+@dataclass
+class RequestData:
+    day: dt.date
+    start_time: dt.time
+    duration_minutes: int
+    language_code: str
+    occasion: str
+    place_kind: str = "institution"
+    address: str = ""
+    room: str = ""
+    variety: str = ""
+    legal_consequences: bool = False
+    family_members: int = 1
+    preferred_gender: str = "none"
+    note: str = ""
+    follow_up_of_id: int | None = None
+    weeks: int = 1
+
+
+def working_days_until(day: dt.date, today: dt.date | None = None) -> int:
+    """Count Monday-to-Friday days after today up to and including day."""
+    today = today or today_local()
+    return sum(
+        (today + dt.timedelta(days=i)).weekday() < 5 for i in range(1, (day - today).days + 1)
+    )
+
+
+def is_urgent(day: dt.date, today: dt.date | None = None) -> bool:
+    """Tell whether a date is closer than the configured minimum lead time."""
+    return working_days_until(day, today) < current_app.config["MIN_LEAD_WORKING_DAYS"]
+
+
+def check_occasion(occasion: str, legal_consequences: bool) -> None:
+    """Refuse occasions the volunteer pool does not serve, with an explanation."""
+    refused = current_app.config["REFUSED_OCCASIONS"]
+    if occasion not in OCCASIONS:
+        raise DomainError(_("Unknown occasion."))
+    if occasion in refused or (legal_consequences and "legal_consequences" in refused):
+        raise DomainError(
+            _("The volunteer mediators cannot interpret conversations with legal consequences "
+              "(e.g. court, police, asylum hearings, custody decisions). Please book a sworn "
+              "interpreter for these.")
+        )
+
+
+def follow_up_choices(institution_id: int, limit: int = 50) -> list[InterpretingRequest]:
+    """Return the institution's recent requests that a new one may continue."""
+    return list(
+        db.session.scalars(
+            sa.select(InterpretingRequest)
+            .where(InterpretingRequest.institution_id == institution_id,
+                   InterpretingRequest.status != "cancelled")
+            .order_by(InterpretingRequest.starts_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def create_requests(
+    actor: User, institution_id: int, data: RequestData
+) -> list[InterpretingRequest]:
+    """Create one request, or one per week for a recurring series sharing a series key."""
+    cfg = current_app.config
+    if not 15 <= data.duration_minutes <= 480:
+        raise DomainError(_("The duration must be between 15 minutes and 8 hours."))
+    if not 1 <= data.weeks <= cfg["MAX_RECURRING_WEEKS"]:
+        raise DomainError(_("A series can have at most %(n)s weeks.", n=cfg["MAX_RECURRING_WEEKS"]))
+    if not is_valid_code(data.language_code):
+        raise DomainError(_("Please choose a language from the list."))
+    check_occasion(data.occasion, data.legal_consequences)
+    if data.place_kind not in PLACE_KINDS or data.preferred_gender not in PREFERRED_GENDERS:
+        raise DomainError(_("Please check your entries."))
+    if data.place_kind == "address" and not data.address.strip():
+        raise DomainError(_("Please enter the address."))
+    if not 1 <= data.family_members <= 30:
+        raise DomainError(_("Please enter between 1 and 30 family members."))
+    if data.follow_up_of_id is not None:
+        earlier = db.session.get(InterpretingRequest, data.follow_up_of_id)
+        if earlier is None or earlier.institution_id != institution_id:
+            raise DomainError(_("The earlier request was not found."))
+    first = from_local(data.day, data.start_time)
+    if first <= now_utc():
+        raise DomainError(_("The appointment must be in the future."))
+    series_key = str(uuid.uuid4()) if data.weeks > 1 else None
+    created = []
+    for week in range(data.weeks):
+        day = data.day + dt.timedelta(weeks=week)
+        starts = from_local(day, data.start_time)
+        req = InterpretingRequest(
+            institution_id=institution_id,
+            created_by_id=actor.id,
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(minutes=data.duration_minutes),
+            duration_minutes=data.duration_minutes,
+            place_kind=data.place_kind,
+            address=data.address.strip() if data.place_kind == "address" else "",
+            room=data.room.strip(),
+            language_code=data.language_code.lower(),
+            variety=data.variety.strip(),
+            occasion=data.occasion,
+            family_members=data.family_members,
+            preferred_gender=data.preferred_gender,
+            note=data.note.strip(),
+            follow_up_of_id=data.follow_up_of_id,
+            series_key=series_key,
+            status="submitted",
+            urgent=is_urgent(day),
+        )
+        db.session.add(req)
+        created.append(req)
+    db.session.flush()
+    for req in created:
+        audit.record(actor, "create", "request", req.id, series_key=series_key)
+    return created
+
+
+def visible_mediator(req: InterpretingRequest) -> dict | None:
+    """Return what the institution may see of the assigned mediator: first name, opted-in phone."""
+    assignment = req.live_assignment
+    if assignment is None:
+        return None
+    m = assignment.mediator
+    return {"first_name": m.first_name, "phone": m.phone if m.share_phone else ""}

@@ -1,0 +1,233 @@
+"""Offers to mediators: send, answer (dashboard or signed e-mail link), expire, escalate.
+
+The first acceptance wins because accepting books through `assignments.book`, which locks the
+request row: a second acceptance waits for the first and then finds the request taken. The
+periodic tasks at the bottom flush but never commit; the scheduler (or `flask requests tick`)
+commits after calling them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from app.extensions import db
+from app.models import InterpretingRequest, Mediator, Offer, User
+from app.services.booking import mail as request_mail
+from app.services.booking.assignments import book, lock_request, withdraw_pending_offers
+from app.services.booking.states import move_offer, move_request
+from app.services.core import audit
+from app.services.core.errors import DomainError, NotAllowedError
+from app.services.matching import ranking as matching
+from app.timeutil import now_utc
+
+SALT = "offer-answer"
+ACTIONS = ("accept", "decline")
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def make_token(offer: Offer, action: str) -> str:
+    """Sign a link that answers exactly this offer (single use: the offer must be pending)."""
+    return _serializer().dumps([offer.id, offer.mediator_id, action])
+
+
+def read_token(token: str) -> tuple[Offer, str]:
+    """Return the offer and action of a signed link, or refuse an expired or forged one."""
+    max_age = current_app.config["OFFER_TTL_HOURS"] * 3600
+    try:
+        offer_id, mediator_id, action = _serializer().loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise DomainError(_("This link has expired.")) from exc
+    except (BadSignature, ValueError, TypeError) as exc:
+        raise DomainError(_("This link is not valid.")) from exc
+    offer = db.session.get(Offer, offer_id)
+    if offer is None or offer.mediator_id != mediator_id or action not in ACTIONS:
+        raise DomainError(_("This link is not valid."))
+    return offer, action
+
+
+def send_offers(
+    actor: User | None, request_id: int, mediator_ids: list[int], *, ttl_hours: int | None = None
+) -> list[Offer]:
+    """Offer an open request to several eligible mediators at once and e-mail them."""
+    if not mediator_ids:
+        raise DomainError(_("Please choose at least one mediator."))
+    req = lock_request(request_id)
+    if req.status not in ("submitted", "offered"):
+        raise DomainError(_("This request already has a mediator or is no longer open."))
+    now = now_utc()
+    if req.starts_at <= now:
+        raise DomainError(_("The appointment has already begun."))
+    result = matching.match(req, now)
+    eligible = {c.mediator.id: c.mediator for c in result.ranked}
+    already = set(
+        db.session.scalars(sa.select(Offer.mediator_id).where(Offer.request_id == req.id))
+    )
+    ttl = dt.timedelta(hours=ttl_hours or current_app.config["OFFER_TTL_HOURS"])
+    offers = []
+    for mediator_id in mediator_ids:
+        mediator = eligible.get(mediator_id)
+        if mediator is None:
+            m = db.session.get(Mediator, mediator_id)
+            raise DomainError(_("%(name)s cannot get an offer for this request.",
+                                name=m.full_name if m else mediator_id))
+        if mediator_id in already:
+            raise DomainError(_("%(name)s has already had an offer for this request.",
+                                name=mediator.full_name))
+        offer = Offer(mediator_id=mediator_id, expires_at=min(now + ttl, req.starts_at),
+                      created_at=now)
+        req.offers.append(offer)
+        offers.append(offer)
+    if req.status == "submitted":
+        move_request(req, "offered")
+    db.session.flush()
+    for offer in offers:
+        request_mail.offer_mail(offer, make_token(offer, "accept"), make_token(offer, "decline"))
+    audit.record(actor, "send_offers", "request", req.id, mediator_ids=mediator_ids)
+    return offers
+
+
+def _check_owner(offer: Offer, actor: User | None) -> None:
+    if actor is not None and actor.mediator_id != offer.mediator_id:
+        raise NotAllowedError(_("This offer is not for you."))
+
+
+def accept_offer(offer_id: int, actor: User | None = None):
+    """Accept an offer: the first acceptance books the mediator, later ones get a message."""
+    offer = db.session.get(Offer, offer_id)
+    if offer is None:
+        raise DomainError(_("This offer does not exist."))
+    _check_owner(offer, actor)
+    req = lock_request(offer.request_id)
+    db.session.refresh(offer)
+    taken = req.status not in ("submitted", "offered")
+    if taken and offer.status in ("pending", "withdrawn"):
+        raise DomainError(_("Sorry, another mediator has already taken this appointment. "
+                            "Thank you all the same!"))
+    if offer.status != "pending":
+        move_offer(offer, "accepted")  # raises the "already answered" message
+    if offer.expires_at <= now_utc():
+        raise DomainError(_("This offer has expired."))
+    move_offer(offer, "accepted")
+    offer.answered_at = now_utc()
+    assignment = book(actor, req.id, offer.mediator_id, offer=offer)
+    audit.record(actor, "accept_offer", "offer", offer.id, request_id=req.id)
+    return assignment
+
+
+def decline_offer(offer_id: int, reason: str = "", actor: User | None = None) -> Offer:
+    """Decline an offer; when no offer is left open, the request waits for the coordinator."""
+    offer = db.session.get(Offer, offer_id)
+    if offer is None:
+        raise DomainError(_("This offer does not exist."))
+    _check_owner(offer, actor)
+    req = lock_request(offer.request_id)
+    db.session.refresh(offer)
+    move_offer(offer, "declined")
+    offer.answered_at = now_utc()
+    offer.decline_reason = reason.strip()[:500]
+    db.session.flush()
+    _back_to_submitted_if_unanswered(req)
+    audit.record(actor, "decline_offer", "offer", offer.id, request_id=req.id)
+    return offer
+
+
+def _back_to_submitted_if_unanswered(req: InterpretingRequest) -> None:
+    pending = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Offer).where(
+            Offer.request_id == req.id, Offer.status == "pending"
+        )
+    )
+    if req.status == "offered" and not pending:
+        move_request(req, "submitted")
+
+
+# -- periodic tasks (flush, never commit) ------------------------------------------------------
+
+
+def expire_offers(now: dt.datetime) -> int:
+    """Mark pending offers past their expiry as expired."""
+    offers = db.session.scalars(
+        sa.select(Offer).where(Offer.status == "pending", Offer.expires_at <= now)
+    ).all()
+    for offer in offers:
+        move_offer(offer, "expired")
+        offer.answered_at = now
+    db.session.flush()
+    for req in {o.request for o in offers}:
+        _back_to_submitted_if_unanswered(req)
+    db.session.flush()
+    return len(offers)
+
+
+def escalate_unanswered(now: dt.datetime) -> int:
+    """Alert the coordinators about open requests older than ESCALATION_HOURS (once each).
+
+    With AUTO_OFFER_NEXT the next best candidates without an offer also get one.
+    """
+    cfg = current_app.config
+    cutoff = now - dt.timedelta(hours=cfg["ESCALATION_HOURS"])
+    requests = db.session.scalars(
+        sa.select(InterpretingRequest).where(
+            InterpretingRequest.status.in_(("submitted", "offered")),
+            InterpretingRequest.escalated_at.is_(None),
+            InterpretingRequest.created_at <= cutoff,
+            InterpretingRequest.starts_at > now,
+        ).order_by(InterpretingRequest.starts_at)
+    ).all()
+    for req in requests:
+        req.escalated_at = now
+        auto = 0
+        if cfg["AUTO_OFFER_NEXT"]:
+            offered = {o.mediator_id for o in req.offers}
+            nxt = [c.mediator.id for c in matching.match(req, now).ranked
+                   if c.mediator.id not in offered][: cfg["AUTO_OFFER_COUNT"]]
+            if nxt:
+                auto = len(send_offers(None, req.id, nxt))
+        request_mail.escalation_mail(req, auto)
+        audit.record(None, "escalate", "request", req.id, auto_offered=auto)
+    db.session.flush()
+    return len(requests)
+
+
+def mark_unfilled(now: dt.datetime) -> int:
+    """Turn open requests whose appointment has begun into `unfilled` and tell the institution."""
+    requests = db.session.scalars(
+        sa.select(InterpretingRequest).where(
+            InterpretingRequest.status.in_(("submitted", "offered")),
+            InterpretingRequest.starts_at <= now,
+        )
+    ).all()
+    for req in requests:
+        for offer in req.offers:
+            if offer.status == "pending":
+                move_offer(offer, "expired")
+                offer.answered_at = now
+        move_request(req, "unfilled")
+        request_mail.institution_notice(req, "unfilled")
+        audit.record(None, "unfilled", "request", req.id)
+    db.session.flush()
+    return len(requests)
+
+
+def tick(now: dt.datetime | None = None) -> dict[str, int]:
+    """Run all periodic request tasks in order (the scheduler calls this, then commits)."""
+    now = now or now_utc()
+    return {
+        "expired": expire_offers(now),
+        "unfilled": mark_unfilled(now),
+        "escalated": escalate_unanswered(now),
+    }
+
+
+__all__ = [
+    "accept_offer", "decline_offer", "escalate_unanswered", "expire_offers", "make_token",
+    "mark_unfilled", "read_token", "send_offers", "tick", "withdraw_pending_offers",
+]

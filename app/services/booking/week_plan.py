@@ -1,0 +1,174 @@
+"""Propose offers for a whole week ("Plan vorschlagen") and send the reviewed plan at once.
+
+Why glue and not a new rule set: the matching service alone decides who may serve a request
+(its hard rules) and how well (its score); this module only turns its answers for every open
+request of one week into the solver's `PlanInput`, adds each mediator's remaining weekly
+capacity, and reads the CP-SAT result back as lines the coordinator can review. Sending goes
+through `offers.send_offers`, which checks eligibility again at the moment of sending.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import Assignment, InterpretingRequest, Mediator, User
+from app.services.booking import offers
+from app.services.core.errors import DomainError
+from app.services.matching import ranking as matching
+from app.services.matching import solver as planner
+from app.services.matching.facts import Speaker
+from app.timeutil import from_local, now_utc
+
+OPEN = ("submitted", "offered")
+
+
+@dataclass
+class Option:
+    mediator: Speaker
+    score: int
+
+
+@dataclass
+class Line:
+    """One open request: its eligible mediators (best first) and the proposed one."""
+
+    request: InterpretingRequest
+    options: list[Option] = field(default_factory=list)
+    proposed_id: int | None = None
+    reason: str = ""  # why nobody is proposed
+
+    @property
+    def proposed(self) -> Option | None:
+        return next((o for o in self.options if o.mediator.id == self.proposed_id), None)
+
+
+@dataclass
+class WeekPlan:
+    monday: dt.date
+    lines: list[Line]
+    result: planner.PlanResult | None = None
+
+    @property
+    def covered(self) -> int:
+        return sum(1 for line in self.lines if line.proposed_id is not None)
+
+
+def monday_of(day: dt.date) -> dt.date:
+    """Return the Monday of the (local, ISO) week that holds `day`."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def week_bounds(monday: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """Return the UTC bounds of the local week starting on `monday`."""
+    return from_local(monday, dt.time(0)), from_local(monday + dt.timedelta(days=7), dt.time(0))
+
+
+def open_requests(monday: dt.date) -> list[InterpretingRequest]:
+    """Return the week's open requests that have not begun, in order of their start."""
+    start, end = week_bounds(monday)
+    start = max(start, now_utc())
+    return list(db.session.scalars(
+        sa.select(InterpretingRequest)
+        .where(InterpretingRequest.status.in_(OPEN), InterpretingRequest.starts_at >= start,
+               InterpretingRequest.starts_at < end)
+        .options(selectinload(InterpretingRequest.institution),
+                 selectinload(InterpretingRequest.offers))
+        .order_by(InterpretingRequest.starts_at, InterpretingRequest.id)
+    ))
+
+
+def _capacity(mediators: dict[int, Speaker], monday: dt.date) -> dict[int, int]:
+    """Return each mediator's remaining weekly limit (one aggregate query for all)."""
+    start, end = week_bounds(monday)
+    booked = dict(db.session.execute(
+        sa.select(Assignment.mediator_id, sa.func.count())
+        .where(Assignment.mediator_id.in_(list(mediators)), Assignment.status == "active",
+               Assignment.starts_at >= start, Assignment.starts_at < end)
+        .group_by(Assignment.mediator_id)
+    ).all()) if mediators else {}
+    return {mid: max(0, m.max_per_week - booked.get(mid, 0)) for mid, m in mediators.items()}
+
+
+def _no_candidate_reason(result: matching.MatchResult, offered: int) -> str:
+    """Explain an empty candidate list with the commonest exclusion reason."""
+    if offered and not result.excluded:
+        return _("Every eligible mediator has already had an offer.")
+    if not result.excluded and not result.ranked:
+        return _("Nobody in the pool speaks this language.")
+    rules = Counter(key for e in result.excluded for key in set(e.keys))
+    if not rules:
+        return _("Every eligible mediator has already had an offer.")
+    common, count = rules.most_common(1)[0]
+    return _("No eligible mediator (most common reason: %(reason)s – %(n)s of %(total)s).",
+             reason=matching.reason_labels()[common], n=count, total=len(result.excluded))
+
+
+def build(monday: dt.date) -> tuple[WeekPlan, planner.PlanInput]:
+    """Ask the matching service about every open request of the week; return lines and input."""
+    now = now_utc()
+    lines, mediators = [], {}
+    requests = open_requests(monday)
+    results = matching.match_many(requests, now)
+    for req in requests:
+        result = results[req.id]
+        already = {o.mediator_id for o in req.offers}
+        line = Line(req, [Option(c.mediator, c.score) for c in result.ranked
+                          if c.mediator.id not in already])
+        if not line.options:
+            line.reason = _no_candidate_reason(result, len(already))
+        mediators.update({o.mediator.id: o.mediator for o in line.options})
+        lines.append(line)
+    buffer = dt.timedelta(minutes=current_app.config["TRAVEL_BUFFER_MINUTES"])
+    plan_input = planner.PlanInput(
+        requests=[planner.PlanRequest(li.request.id, li.request.starts_at, li.request.ends_at)
+                  for li in lines],
+        eligible={li.request.id: {o.mediator.id: o.score for o in li.options} for li in lines},
+        capacity=_capacity(mediators, monday), buffer=buffer)
+    return WeekPlan(monday, lines), plan_input
+
+
+def propose(monday: dt.date) -> WeekPlan:
+    """Build the week and solve it with CP-SAT: most requests covered, then scores, fairness."""
+    week, plan_input = build(monday)
+    if not plan_input.requests:
+        return week
+    limit = current_app.config["PLANNER_TIME_LIMIT_S"]
+    week.result = planner.solve(plan_input, time_limit_s=limit)
+    for line in week.lines:
+        line.proposed_id = week.result.assignments.get(line.request.id)
+        if line.proposed_id is None and line.options:
+            line.reason = _("Every eligible mediator is needed for another request at the "
+                            "same time or has reached the weekly limit.")
+    return week
+
+
+def send(actor: User | None, monday: dt.date, choices: dict[int, int | None]) -> int:
+    """Send one offer per chosen line (all or nothing); return the number of offers sent."""
+    week, plan_input = build(monday)
+    known = {line.request.id: line for line in week.lines}
+    chosen = {rid: mid for rid, mid in choices.items() if mid is not None}
+    if not chosen:
+        raise DomainError(_("Please choose a mediator for at least one request."))
+    for rid, mid in chosen.items():
+        line = known.get(rid)
+        if line is None:
+            raise DomainError(_("A request in this plan is no longer open. Please plan again."))
+        if mid not in plan_input.eligible[rid]:
+            m = db.session.get(Mediator, mid)
+            raise DomainError(_("%(name)s cannot get an offer for this request.",
+                                name=m.full_name if m else mid))
+    if planner.check(plan_input, chosen):
+        raise DomainError(_("The plan books a mediator twice at the same time (including "
+                            "travel time) or beyond the weekly limit. Please change a line."))
+    for rid, mid in sorted(chosen.items(), key=lambda kv: known[kv[0]].request.starts_at):
+        offers.send_offers(actor, rid, [mid])
+    return len(chosen)
+

@@ -1,0 +1,159 @@
+"""iTIP invitations (REQUEST / CANCEL) for assignments, meetings and supervision sessions.
+
+The requests services call `assignment_changed` after every change to an assignment, inside
+the same transaction, so invitations and feeds can never disagree with the database. Every
+invitation goes through the outbox with a SEQUENCE above the last one that recipient got.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import icalendar
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from app.extensions import db
+from app.models import Assignment, IcsSequence, Meeting, User
+
+if TYPE_CHECKING:
+    from app.models import MeetingSeries
+
+Change = Literal["created", "updated", "cancelled"]
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    locale: str
+    viewer: str  # which text the person may see: mediator, institution, external
+
+
+def assignment_changed(assignment: Assignment, change: Change) -> None:
+    """Record a real change of an assignment and e-mail the invitation or cancellation."""
+    if change != "created":
+        assignment.sequence = (assignment.sequence or 0) + 1
+    db.session.flush()
+    from app.services.calendar import ical
+
+    recipients = []
+    mediator = assignment.mediator
+    user = mediator.user
+    email = user.email if user is not None and user.is_enabled else mediator.email
+    if email:
+        recipients.append(Recipient(email, user.locale if user else "de", "mediator"))
+    institution_users = db.session.scalars(
+        sa.select(User).where(User.institution_id == assignment.request.institution_id,
+                              User.role == "institution", User.is_enabled.is_(True))
+    )
+    recipients += [Recipient(u.email, u.locale, "institution") for u in institution_users]
+    uid = ical.assignment_uid(assignment.id)
+    method = "CANCEL" if change == "cancelled" else "REQUEST"
+    sequences = _sequences(uid, [r.email for r in recipients])
+    for rcpt in recipients:
+        seq = _next_sequence(sequences, uid, rcpt.email, assignment.sequence)
+        with force_locale(rcpt.locale):
+            event = ical.assignment_event(assignment, rcpt.viewer, sequence=seq)
+            if method == "CANCEL":
+                event["STATUS"] = "CANCELLED"
+            _send(rcpt, method, change, event)
+
+
+def meeting_changed(meeting: Meeting, change: Change) -> None:
+    """Invite to, update or cancel one occurrence (RECURRENCE-ID) or a single meeting."""
+    from app.services.calendar import ical
+
+    uid = ical.meeting_uid(meeting)
+    recipients = _meeting_recipients(meeting)
+    method = "CANCEL" if change == "cancelled" else "REQUEST"
+    sequences = _sequences(uid, [r.email for r in recipients])
+    base = (meeting.series.sequence if meeting.series is not None else 0) + meeting.sequence
+    for rcpt in recipients:
+        seq = _next_sequence(sequences, uid, rcpt.email, base)
+        with force_locale(rcpt.locale):
+            event = ical.occurrence_event(meeting, sequence=seq, cancelled=method == "CANCEL")
+            _send(rcpt, method, change, event)
+
+
+def series_changed(series: MeetingSeries, change: Change) -> None:
+    """Send the whole series (one VEVENT with RRULE) to every invitee."""
+    from app.services.calendar import ical
+
+    uid = ical.series_uid(series.id)
+    recipients = _meeting_recipients(series)
+    sequences = _sequences(uid, [r.email for r in recipients])
+    for rcpt in recipients:
+        seq = _next_sequence(sequences, uid, rcpt.email, series.sequence)
+        with force_locale(rcpt.locale):
+            _send(rcpt, "REQUEST", change, ical.series_event(series, [], sequence=seq))
+
+
+def _meeting_recipients(meeting) -> list[Recipient]:
+    from app.services.calendar.meetings import invitees
+
+    recipients = []
+    for mediator in invitees(meeting):
+        user = mediator.user
+        email = user.email if user is not None and user.is_enabled else mediator.email
+        if email:
+            recipients.append(Recipient(email, user.locale if user else "de", "mediator"))
+    group = meeting.group
+    if group is not None and group.supervisor_email:
+        recipients.append(Recipient(group.supervisor_email, "de", "external"))
+    return recipients
+
+
+def _sequences(uid: str, emails: list[str]) -> dict[str, IcsSequence]:
+    """Load the stored sequences of all recipients in one query, locked against races."""
+    if not emails:
+        return {}
+    rows = db.session.scalars(
+        sa.select(IcsSequence).where(IcsSequence.uid == uid, IcsSequence.recipient.in_(emails))
+        .with_for_update()
+    )
+    return {row.recipient: row for row in rows}
+
+
+def _next_sequence(known: dict[str, IcsSequence], uid: str, email: str, floor: int) -> int:
+    row = known.get(email)
+    if row is None:
+        row = IcsSequence(uid=uid, recipient=email, sequence=floor)
+        db.session.add(row)
+        known[email] = row
+    else:
+        row.sequence = max(row.sequence + 1, floor)
+    return row.sequence
+
+
+def _send(rcpt: Recipient, method: str, change: Change, event: icalendar.Event) -> None:
+    from app.services.calendar import ical
+    from app.services.core import outbox
+
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    event.add("organizer", f"mailto:{sender}", parameters={"CN": "MIB SKM-Pool"})
+    event.add("attendee", f"mailto:{rcpt.email}", parameters={
+        "ROLE": "REQ-PARTICIPANT", "PARTSTAT": "NEEDS-ACTION", "RSVP": "FALSE"})
+    cal = ical.new_calendar("", method=method)
+    cal.add_component(event)
+    headings = {"created": _("New appointment"), "updated": _("Changed appointment"),
+                "cancelled": _("Cancelled appointment")}
+    context = {
+        "heading": headings[change],
+        "summary": str(event.get("SUMMARY", "")),
+        "start": event.decoded("DTSTART"),
+        "end": event.decoded("DTEND"),
+        "location": str(event.get("LOCATION", "")),
+        "description": str(event.get("DESCRIPTION", "")),
+        "rrule": "RRULE" in event,
+    }
+    outbox.enqueue(
+        rcpt.email,
+        f"{context['heading']}: {context['summary']}",
+        render_template("email/invitation.txt", **context),
+        body_html=render_template("email/invitation.html", **context),
+        ics=ical.finish(cal).decode("utf-8"),
+        ics_method=method,
+    )

@@ -1,0 +1,230 @@
+"""Reminder jobs: poll what is due, claim a unique key, queue the e-mail, commit.
+
+The key (`SentReminder.key`, unique) is written in the same transaction as the outbox row, so
+a restart, a missed run or a second scheduler never sends a reminder twice; a reminder missed
+while the scheduler was down is still sent within the grace period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale, format_date, format_datetime, get_locale
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.labels import label
+from app.models import (
+    Assignment,
+    Document,
+    InterpretingRequest,
+    Mediator,
+    Meeting,
+    MeetingAttendance,
+    SentReminder,
+    User,
+)
+from app.models.request import OPEN_REQUEST_STATUSES
+from app.services.calendar import ical
+from app.services.core import outbox
+from app.services.core.languages import language_name
+from app.services.pool.mediators import police_certificate_due
+from app.timeutil import now_utc, to_local
+
+
+def _cfg(name: str, default):
+    return current_app.config.get(name, default)
+
+
+def _claim(key: str) -> bool:
+    """Insert the reminder key; False when someone (another process too) already has it."""
+    if db.session.scalar(sa.select(SentReminder.id).where(SentReminder.key == key)):
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(SentReminder(key=key))
+    except IntegrityError:
+        return False
+    return True
+
+
+def _mail(email: str, locale: str, subject: str, intro: str, lines: list[str]) -> None:
+    with force_locale(locale):
+        body = render_template("email/reminder.txt", intro=intro, lines=lines)
+    outbox.enqueue(email, subject, body)
+
+
+def _person(mediator: Mediator) -> tuple[str, str]:
+    user = mediator.user
+    if user is not None and user.is_enabled:
+        return user.email, user.locale
+    return mediator.email, "de"
+
+
+def _fmt(value: dt.datetime) -> str:
+    """Format a moment for the recipient's locale (call inside `force_locale`).
+
+    German mail reads "13.01.2026 18:00 Uhr", English mail "Jan 13, 2026, 6:00 PM".
+    """
+    if str(get_locale()) == "de":
+        return format_datetime(value, "dd.MM.yyyy HH:mm 'Uhr'")
+    return format_datetime(value, "MMM d, yyyy, h:mm a")
+
+
+def _fmt_date(value: dt.date) -> str:
+    """Format a date for the recipient's locale (call inside `force_locale`)."""
+    return format_date(value, "dd.MM.yyyy" if str(get_locale()) == "de" else "medium")
+
+
+def send_meeting_reminders() -> int:
+    """Remind invitees of meetings and supervision sessions N days before (7 and 1)."""
+    from app.services.calendar.meetings import invitees
+
+    now = now_utc()
+    grace = dt.timedelta(hours=_cfg("REMINDER_GRACE_HOURS", 12))
+    count = 0
+    for days in _cfg("MEETING_REMINDER_DAYS", (7, 1)):
+        lead = dt.timedelta(days=days)
+        meetings = db.session.scalars(
+            sa.select(Meeting).where(
+                Meeting.status == "scheduled", Meeting.starts_at > now,
+                Meeting.starts_at <= now + lead, Meeting.starts_at > now + lead - grace)
+            .order_by(Meeting.starts_at)
+        ).all()
+        for meeting in meetings:
+            declined = set(db.session.scalars(
+                sa.select(MeetingAttendance.mediator_id).where(
+                    MeetingAttendance.meeting_id == meeting.id, MeetingAttendance.rsvp == "no")))
+            stamp = f"{meeting.starts_at:%Y%m%dT%H%M}"
+            for mediator in invitees(meeting):
+                email, locale = _person(mediator)
+                key = f"meeting:{meeting.id}:{stamp}:{days}d:{mediator.id}"
+                if not email or mediator.id in declined or not _claim(key):
+                    continue
+                with force_locale(locale):
+                    title = ical.meeting_summary(meeting.kind, meeting.title)
+                    subject = _("Reminder: %(title)s on %(when)s", title=title,
+                                when=_fmt(meeting.starts_at))
+                    lines = [_("When: %(when)s", when=_fmt(meeting.starts_at))]
+                    if meeting.place:
+                        lines.append(_("Where: %(place)s", place=meeting.place))
+                    if meeting.agenda:
+                        lines.append(_("Agenda: %(agenda)s", agenda=meeting.agenda))
+                    intro = _("this is a reminder of the following meeting:")
+                _mail(email, locale, subject, intro, lines)
+                count += 1
+            db.session.commit()
+    return count
+
+
+def send_assignment_reminders() -> int:
+    """Remind the mediator of an active assignment 24 hours before it starts."""
+    now = now_utc()
+    lead = dt.timedelta(hours=_cfg("ASSIGNMENT_REMINDER_HOURS", 24))
+    grace = dt.timedelta(hours=_cfg("REMINDER_GRACE_HOURS", 12))
+    stmt = (
+        sa.select(Assignment).where(
+            Assignment.status == "active", Assignment.starts_at > now,
+            Assignment.starts_at <= now + lead, Assignment.starts_at > now + lead - grace)
+        .options(selectinload(Assignment.mediator).selectinload(Mediator.user),
+                 selectinload(Assignment.request).selectinload(InterpretingRequest.institution))
+    )
+    count = 0
+    for assignment in db.session.scalars(stmt).all():
+        email, locale = _person(assignment.mediator)
+        key = f"assignment:{assignment.id}:{assignment.starts_at:%Y%m%dT%H%M}:remind"
+        if not email or not _claim(key):
+            continue
+        with force_locale(locale):
+            event = ical.assignment_event(assignment, "mediator")
+            summary = str(event["SUMMARY"])
+            subject = _("Reminder: %(title)s on %(when)s", title=summary,
+                        when=_fmt(assignment.starts_at))
+            lines = [summary, _("When: %(when)s", when=_fmt(assignment.starts_at)),
+                     _("Where: %(place)s", place=str(event.get("LOCATION", ""))),
+                     str(event.get("DESCRIPTION", ""))]
+            intro = _("tomorrow you have this interpreting assignment:")
+        _mail(email, locale, subject, intro, lines)
+        db.session.commit()
+        count += 1
+    return count
+
+
+def send_document_reminders() -> int:
+    """Warn mediator and coordinators when a police certificate is due within 60 days."""
+    today = to_local(now_utc()).date()
+    horizon = today + dt.timedelta(days=_cfg("DOCUMENT_WARNING_DAYS", 60))
+    docs = db.session.scalars(
+        sa.select(Document).join(Mediator).where(
+            Document.kind == "police_certificate", Mediator.status.in_(("active", "in_training")))
+        .options(selectinload(Document.mediator).selectinload(Mediator.user))
+    ).all()
+    coordinators = db.session.scalars(
+        sa.select(User).where(User.role == "coordinator", User.is_enabled.is_(True))).all()
+    count = 0
+    for doc in docs:
+        due = police_certificate_due(doc)
+        if not today <= due <= horizon:
+            continue
+        mediator = doc.mediator
+        targets = [(*_person(mediator), "self")] + [(c.email, c.locale, "coord")
+                                                    for c in coordinators]
+        for email, locale, who in targets:
+            if not email or not _claim(f"document:{doc.id}:{due.isoformat()}:{email}"):
+                continue
+            with force_locale(locale):
+                kind = label("document_kind", doc.kind)
+                if who == "self":
+                    subject = _("Your %(document)s must be renewed", document=kind)
+                    intro = _("your %(document)s must be shown again by %(date)s. Please "
+                              "bring a new one to the office.", document=kind,
+                              date=_fmt_date(due))
+                    lines = []
+                else:
+                    subject = _("%(document)s due: %(name)s", document=kind,
+                                name=mediator.full_name)
+                    intro = _("this document must be inspected again soon:")
+                    lines = [mediator.full_name, _("Due on: %(date)s",
+                                                   date=_fmt_date(due))]
+            _mail(email, locale, subject, intro, lines)
+            count += 1
+        db.session.commit()
+    return count
+
+
+def send_open_requests_digest() -> int:
+    """Send each coordinator one daily list of open requests in the next 7 days."""
+    now = now_utc()
+    local = to_local(now)
+    if local.hour < _cfg("DIGEST_HOUR", 7):
+        return 0
+    requests = db.session.scalars(
+        sa.select(InterpretingRequest).where(
+            InterpretingRequest.status.in_(OPEN_REQUEST_STATUSES),
+            InterpretingRequest.starts_at > now,
+            InterpretingRequest.starts_at <= now + dt.timedelta(days=7))
+        .order_by(InterpretingRequest.starts_at)
+        .options(selectinload(InterpretingRequest.institution))
+    ).all()
+    if not requests:
+        return 0
+    count = 0
+    coordinators = db.session.scalars(
+        sa.select(User).where(User.role == "coordinator", User.is_enabled.is_(True))).all()
+    for coordinator in coordinators:
+        if not _claim(f"digest:{local.date().isoformat()}:{coordinator.id}"):
+            continue
+        with force_locale(coordinator.locale):
+            lines = [f"{_fmt(r.starts_at)} · {language_name(r.language_code, coordinator.locale)}"
+                     f" · {r.institution.name} · {label('request_status', r.status)}"
+                     for r in requests]
+            subject = _("%(count)s open requests in the next 7 days", count=len(requests))
+            intro = _("these requests in the next 7 days have no mediator yet:")
+        _mail(coordinator.email, coordinator.locale, subject, intro, lines)
+        count += 1
+    db.session.commit()
+    return count

@@ -1,0 +1,340 @@
+"""Load, in a fixed handful of queries, every fact the matching rules and scores need.
+
+Kept apart from `app.services.matching.ranking` (the rules and scores) so that module stays
+readable.
+Facts are read as plain rows, not ORM objects, and every range query is bounded on both sides,
+so each one is an index range scan whatever the length of the history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import format_date
+
+from app.extensions import db
+from app.models import (
+    Absence,
+    Assignment,
+    Availability,
+    Document,
+    InterpretingRequest,
+    Mediator,
+    MediatorLanguage,
+    ModuleCompletion,
+    QualificationModule,
+)
+from app.services.core.languages import matching_codes
+from app.services.matching import cache as fact_cache
+from app.timeutil import to_local
+
+FAIRNESS_DAYS = 90
+CERTIFICATE_KINDS = ("school", "kita")  # institutions where § 72a SGB VIII applies
+MAX_DURATION = dt.timedelta(minutes=480)
+CONTINUITY_PERIOD = dt.timedelta(days=365)  # "knows this institution": served it this year
+
+
+@dataclass
+class Context:
+    """Everything the rules need about the speakers of the request's language, loaded at once."""
+
+    req: InterpretingRequest
+    buffer: dt.timedelta
+    local_start: dt.datetime | None = None  # the appointment in local time, computed once
+    local_end: dt.datetime | None = None
+    day_text: str = ""
+    # asked of every speaker, so computed once per request (ORM attribute and config reads
+    # were a third of the rule time for a thousand speakers)
+    needs_certificate: bool = False
+    certificate_years: int = 5
+    languages: dict[int, list] = field(default_factory=dict)
+    documents: dict[int, dict] = field(default_factory=dict)
+    windows: dict[int, list] = field(default_factory=dict)
+    has_windows: set[int] = field(default_factory=set)
+    absent: set[int] = field(default_factory=set)
+    busy: dict[int, list] = field(default_factory=dict)
+    week_load: dict[int, int] = field(default_factory=dict)
+    completed_modules: dict[int, set[int]] = field(default_factory=dict)
+    required_modules: list[RequiredModule] = field(default_factory=list)
+    recent_minutes: dict[int, int] = field(default_factory=dict)
+    served_institution: set[int] = field(default_factory=set)
+    served_earlier: set[int] = field(default_factory=set)
+
+
+def _week_bounds(req: InterpretingRequest) -> tuple[dt.datetime, dt.datetime]:
+    """Return the UTC bounds of the local ISO week that holds the appointment."""
+    local = to_local(req.starts_at)
+    monday = local.date() - dt.timedelta(days=local.weekday())
+    start = dt.datetime.combine(monday, dt.time(0), tzinfo=local.tzinfo)
+    return start.astimezone(dt.UTC), (start + dt.timedelta(days=7)).astimezone(dt.UTC)
+
+
+def _minutes_between(start, end):
+    """Return an SQL expression for the minutes between two timestamp columns."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return sa.func.extract("epoch", end - start) / 60
+    return (sa.func.julianday(end) - sa.func.julianday(start)) * 1440
+
+
+class Speaker(NamedTuple):
+    """The mediator columns the rules, scores and candidate lists read, as a plain row.
+
+    Why not the ORM object: a widely spoken language has a thousand speakers, and building
+    (and later expiring) a thousand identity-mapped instances cost more than all the fact
+    queries together; a plain row is also safe to keep beyond one session.
+    """
+
+    id: int
+    first_name: str
+    last_name: str
+    status: str
+    gender: str
+    district: str
+    mobility: str
+    max_per_week: int
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class RequiredModule(NamedTuple):
+    id: int
+    code: str
+
+
+@dataclass
+class SpeakerFacts:
+    """What the rules need about one language's speakers that does not depend on the date."""
+
+    mediators: list[Speaker]
+    languages: dict[int, list] = field(default_factory=dict)
+    documents: dict[int, dict] = field(default_factory=dict)
+    windows: dict[int, dict[int, list]] = field(default_factory=dict)  # weekday -> mediator
+    has_windows: set[int] = field(default_factory=set)
+    completed_modules: dict[int, set[int]] = field(default_factory=dict)
+    required_modules: list[RequiredModule] = field(default_factory=list)
+
+
+@dataclass
+class TimeFacts:
+    """Absences and bookings of the speakers within one time window (a request or a week)."""
+
+    absences: dict[int, list[tuple[dt.date, dt.date]]] = field(default_factory=dict)
+    assignments: dict[int, list] = field(default_factory=dict)
+
+
+def _speakers(language_code: str):
+    return sa.select(MediatorLanguage.mediator_id).where(
+        MediatorLanguage.code.in_(matching_codes(language_code)))
+
+
+def load_speakers(language_code: str) -> SpeakerFacts:
+    """Load the speakers of a language and their date-independent facts (six queries).
+
+    Rows are indexed, not read by attribute: a thousand speakers bring ~10,000 fact rows, and
+    Row attribute access cost more than the queries themselves.
+    """
+    speakers = _speakers(language_code)
+    facts = SpeakerFacts(mediators=[Speaker(*row) for row in db.session.execute(
+        sa.select(*(getattr(Mediator, c) for c in Speaker._fields))
+        .where(Mediator.id.in_(speakers), Mediator.erased_at.is_(None))
+        .order_by(Mediator.last_name, Mediator.first_name, Mediator.id)
+    )])
+    for row in db.session.execute(
+        sa.select(MediatorLanguage.mediator_id, MediatorLanguage.variety, MediatorLanguage.level,
+                  MediatorLanguage.code)
+        .where(MediatorLanguage.code.in_(matching_codes(language_code)))
+    ):
+        facts.languages.setdefault(row[0], []).append(row)
+    for row in db.session.execute(
+        sa.select(Document.mediator_id, Document.kind, Document.recorded_on,
+                  Document.has_relevant_entry).where(Document.mediator_id.in_(speakers))
+    ):
+        facts.documents.setdefault(row[0], {})[row[1]] = row
+    for row in db.session.execute(
+        sa.select(Availability.mediator_id, Availability.weekday, Availability.start_time,
+                  Availability.end_time).where(Availability.mediator_id.in_(speakers))
+    ):
+        facts.has_windows.add(row[0])
+        facts.windows.setdefault(row[1], {}).setdefault(row[0], []).append(row)
+    facts.required_modules = [RequiredModule(*row) for row in db.session.execute(
+        sa.select(QualificationModule.id, QualificationModule.code)
+        .where(QualificationModule.required.is_(True))
+        .order_by(QualificationModule.position)
+    )]
+    if facts.required_modules:
+        for mediator_id, module_id in db.session.execute(
+            sa.select(ModuleCompletion.mediator_id, ModuleCompletion.module_id).where(
+                ModuleCompletion.mediator_id.in_(speakers),
+                ModuleCompletion.module_id.in_([m.id for m in facts.required_modules]),
+            )
+        ):
+            facts.completed_modules.setdefault(mediator_id, set()).add(module_id)
+    return facts
+
+
+def speaker_facts(language_code: str, cached: bool) -> SpeakerFacts:
+    """Return the language's speaker facts, fresh or from this worker's stamped copy."""
+    return fact_cache.cached(language_code, load_speakers) if cached else load_speakers(
+        language_code)
+
+
+def time_window(req: InterpretingRequest, buffer: dt.timedelta) -> tuple[dt.datetime,
+                                                                         dt.datetime]:
+    """Return the UTC span whose bookings the rules read for a request: its ISO week (weekly
+    limit) and the appointment with travel buffer and the longest possible overlap."""
+    week_start, week_end = _week_bounds(req)
+    return (min(week_start, req.starts_at - buffer - MAX_DURATION),
+            max(week_end, req.ends_at + buffer))
+
+
+def load_time_facts(language_code: str, start: dt.datetime, end: dt.datetime) -> TimeFacts:
+    """Load the speakers' absences and live bookings between `start` and `end` (two queries).
+
+    Both are bounded on both sides (no appointment is longer than 8 h), so each is an index
+    range scan however long the history.
+    """
+    speakers = _speakers(language_code)
+    facts = TimeFacts()
+    for mediator_id, first, last in db.session.execute(
+        sa.select(Absence.mediator_id, Absence.start_date, Absence.end_date).where(
+            Absence.mediator_id.in_(speakers),
+            Absence.start_date <= to_local(end).date(),
+            Absence.end_date >= to_local(start).date(),
+        )
+    ):
+        facts.absences.setdefault(mediator_id, []).append((first, last))
+    for row in db.session.execute(
+        sa.select(Assignment.mediator_id, Assignment.starts_at, Assignment.ends_at,
+                  Assignment.status, Assignment.request_id).where(
+            Assignment.mediator_id.in_(speakers),
+            Assignment.status != "cancelled",
+            Assignment.starts_at >= start,
+            Assignment.starts_at < end,
+        )
+    ):
+        facts.assignments.setdefault(row[0], []).append(row)
+    return facts
+
+
+def context_for(req: InterpretingRequest, speakers: SpeakerFacts, timed: TimeFacts,
+                buffer: dt.timedelta) -> Context:
+    """Cut one request's facts out of its language's facts and a window's bookings."""
+    ctx = Context(req=req, buffer=buffer, languages=speakers.languages,
+                  documents=speakers.documents, has_windows=speakers.has_windows,
+                  completed_modules=speakers.completed_modules,
+                  required_modules=speakers.required_modules)
+    local_start = ctx.local_start = to_local(req.starts_at)
+    ctx.local_end = to_local(req.ends_at)
+    day = local_start.date()
+    ctx.day_text = format_date(day, "dd.MM.yyyy")
+    ctx.windows = speakers.windows.get(local_start.weekday(), {})
+    ctx.needs_certificate = req.institution.kind in CERTIFICATE_KINDS
+    ctx.certificate_years = current_app.config["POLICE_CERT_VALID_YEARS"]
+    ctx.absent = {mid for mid, spans in timed.absences.items()
+                  if any(first <= day <= last for first, last in spans)}
+    own_id = req.id or 0
+    week_start, week_end = _week_bounds(req)
+    busy_from, busy_until = req.starts_at - buffer, req.ends_at + buffer
+    earliest = busy_from - MAX_DURATION
+    for mid, rows in timed.assignments.items():
+        load = 0
+        for row in rows:
+            _mid, starts, ends, status, request_id = row
+            if request_id == own_id:
+                continue
+            if status == "active" and week_start <= starts < week_end:
+                load += 1
+            if earliest < starts < busy_until and ends > busy_from:
+                ctx.busy.setdefault(mid, []).append(row)
+        if load:
+            ctx.week_load[mid] = load
+    return ctx
+
+
+def load_context(req: InterpretingRequest, cached: bool = False) -> tuple[list[Speaker],
+                                                                          Context]:
+    """Load the speakers of the request's language and all facts the rules need; `cached`
+    takes the speaker facts from this worker's stamped copy (`fact_cache`)."""
+    buffer = dt.timedelta(minutes=current_app.config["TRAVEL_BUFFER_MINUTES"])
+    speakers = speaker_facts(req.language_code, cached)
+    timed = load_time_facts(req.language_code, *time_window(req, buffer))
+    return speakers.mediators, context_for(req, speakers, timed, buffer)
+
+
+def load_recent_minutes(ids: list[int], now: dt.datetime) -> dict[int, int]:
+    """Return the minutes each mediator served in the last 90 days (fairness)."""
+    if not ids:
+        return {}
+    minutes = sa.func.sum(
+        sa.func.coalesce(
+            Assignment.reported_minutes,
+            _minutes_between(Assignment.starts_at, Assignment.ends_at),
+        )
+    )
+    return {
+        mid: round(total or 0)
+        for mid, total in db.session.execute(
+            sa.select(Assignment.mediator_id, minutes)
+            .where(
+                Assignment.mediator_id.in_(ids),
+                Assignment.status != "cancelled",
+                Assignment.starts_at >= now - dt.timedelta(days=FAIRNESS_DAYS),
+                Assignment.starts_at < now,
+            )
+            .group_by(Assignment.mediator_id)
+        )
+    }
+
+
+def load_served(ids, institution_ids: set[int], now: dt.datetime) -> dict[int, list[tuple]]:
+    """Return, per institution, (mediator, request) pairs of this year's live bookings
+    (continuity: "knows this institution"). `ids` is a list or a subquery of mediator ids."""
+    served: dict[int, list[tuple]] = {}
+    if not institution_ids:
+        return served
+    for inst_id, mediator_id, request_id in db.session.execute(
+        sa.select(InterpretingRequest.institution_id, Assignment.mediator_id,
+                  Assignment.request_id)
+        .join(InterpretingRequest, InterpretingRequest.id == Assignment.request_id)
+        .where(
+            Assignment.mediator_id.in_(ids),
+            Assignment.status != "cancelled",
+            InterpretingRequest.institution_id.in_(sorted(institution_ids)),
+            InterpretingRequest.starts_at >= now - CONTINUITY_PERIOD,
+        )
+    ):
+        served.setdefault(inst_id, []).append((mediator_id, request_id))
+    return served
+
+
+def apply_score_facts(ctx: Context, recent: dict[int, int],
+                      served: dict[int, list[tuple]]) -> None:
+    """Cut one request's score facts out of facts loaded for many (the week planner)."""
+    req = ctx.req
+    own = req.id or 0
+    ctx.recent_minutes = recent
+    ctx.served_institution = {mid for mid, rid in served.get(req.institution_id, ())
+                              if rid != own}
+    if req.follow_up_of_id:
+        ctx.served_earlier = set(
+            db.session.scalars(
+                sa.select(Assignment.mediator_id).where(
+                    Assignment.request_id == req.follow_up_of_id,
+                    Assignment.status != "cancelled",
+                )
+            )
+        )
+
+
+def load_score_facts(ctx: Context, ids: list[int], now: dt.datetime) -> None:
+    """Load what the soft scores need, for the eligible mediators only (a smaller set)."""
+    if not ids:
+        return
+    apply_score_facts(ctx, load_recent_minutes(ids, now),
+                      load_served(ids, {ctx.req.institution_id}, now))

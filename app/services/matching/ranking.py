@@ -1,0 +1,322 @@
+"""Rank the mediators for one request and say why the others are excluded.
+
+The coordinator must be able to trust the list, so every exclusion carries the exact reason
+and every score is shown as its components. It must also stay fast with thousands of
+mediators and a long history: mediators are prefiltered by language in SQL and everything else
+is batch-loaded in a fixed handful of queries (never one query per mediator).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from flask import current_app
+from flask_babel import format_time, get_locale
+from flask_babel import gettext as _
+
+from app.labels import label
+from app.models import InterpretingRequest, Mediator
+from app.services.core.languages import language_name
+from app.services.matching.facts import (
+    Context,
+    Speaker,
+    apply_score_facts,
+    context_for,
+    load_context,
+    load_recent_minutes,
+    load_score_facts,
+    load_served,
+    load_time_facts,
+    speaker_facts,
+    time_window,
+)
+from app.services.pool.mediators import years_after
+from app.timeutil import now_utc, to_local
+
+LEVEL_POINTS = {"native": 15, "C2": 12, "C1": 9, "B2": 5, "B1": 2}
+MAX_FAIRNESS = 20
+
+# the rules read the same columns from a loaded speaker row and from a Mediator (booking)
+Person = Speaker | Mediator
+
+
+@dataclass
+class Component:
+    """One part of a score, shown to the coordinator as label, points and detail."""
+
+    key: str
+    label: str
+    points: int
+    detail: str = ""
+
+
+@dataclass
+class Candidate:
+    mediator: Speaker
+    components: list[Component] = field(default_factory=list)
+    recent_minutes: int = 0
+
+    @property
+    def score(self) -> int:
+        return sum(c.points for c in self.components)
+
+
+@dataclass
+class Excluded:
+    mediator: Speaker
+    reasons: list[str]
+    keys: list[str] = field(default_factory=list)
+
+
+@dataclass
+class MatchResult:
+    ranked: list[Candidate]
+    excluded: list[Excluded]
+
+
+# -- hard rules ------------------------------------------------------------------------------
+
+
+def _certificate_valid(doc, day: dt.date, years: int) -> bool:
+    """Apply `mediators.police_certificate_valid_on` to a loaded document row."""
+    return (
+        doc is not None
+        and not doc.has_relevant_entry
+        and doc.recorded_on <= day < years_after(doc.recorded_on, years)
+    )
+
+
+def _fmt_time(value: dt.datetime) -> str:
+    return format_time(to_local(value), "HH:mm")
+
+
+class _Texts:
+    """gettext memoised for one match: the locale cannot change within a request, and a
+    widely spoken language has a thousand excluded speakers sharing a dozen messages."""
+
+    def __init__(self) -> None:
+        self.cache: dict[str, str] = {}
+
+    def __call__(self, msgid: str, **variables) -> str:
+        text = self.cache.get(msgid)
+        if text is None:
+            text = self.cache[msgid] = _(msgid)
+        return text % variables if variables else text
+
+    def label(self, kind: str, value: str) -> str:
+        key = f"{kind}\x00{value}"
+        text = self.cache.get(key)
+        if text is None:
+            text = self.cache[key] = label(kind, value)
+        return text
+
+
+# Short names of the hard rules, for the coordinator's summary of why speakers are excluded.
+def reason_labels() -> dict[str, str]:
+    return {
+        "inactive": _("Not active"),
+        "language": _("Does not speak the language"),
+        "absent": _("Absent"),
+        "overlap": _("Overlapping assignment"),
+        "no_availability": _("No availability declared"),
+        "outside_availability": _("Outside the declared availability"),
+        "weekly_limit": _("Weekly limit reached"),
+        "modules": _("Required modules missing"),
+        "pledge": _("Confidentiality pledge missing"),
+        "certificate": _("Extended police certificate missing or not valid"),
+    }
+
+
+def exclusions(m: Person, ctx: Context, _=None) -> list[tuple[str, str]]:
+    """Return (rule key, exact reason) for every hard rule the mediator breaks."""
+    _ = _ or _Texts()
+    found: list[tuple[str, str]] = []
+    local_start, local_end = ctx.local_start, ctx.local_end
+    day = local_start.date()
+    start_time, end_time = local_start.time(), local_end.time()
+    if m.status != "active":
+        found.append(("inactive", _("Not active (status: %(status)s)",
+                                    status=_.label("mediator_status", m.status))))
+    if not ctx.languages.get(m.id):
+        found.append(("language", _("Does not speak the language")))
+    if m.id in ctx.absent:
+        found.append(("absent", _("Absent on %(day)s", day=ctx.day_text)))
+    for a in ctx.busy.get(m.id, []):
+        found.append(("overlap", _(
+            "Overlapping assignment %(start)s–%(end)s (incl. %(minutes)s min travel time)",
+            start=_fmt_time(a.starts_at), end=_fmt_time(a.ends_at),
+            minutes=int(ctx.buffer.total_seconds() // 60))))
+    if m.id not in ctx.has_windows:
+        found.append(("no_availability", _("No availability declared")))
+    elif local_end.date() != day or not any(
+        w.start_time <= start_time and end_time <= w.end_time
+        for w in ctx.windows.get(m.id, ())
+    ):
+        found.append(("outside_availability", _("Outside the declared availability")))
+    load = ctx.week_load.get(m.id, 0)
+    if load >= m.max_per_week:
+        found.append(("weekly_limit", _(
+            "Weekly limit reached (%(load)s of %(limit)s in week %(week)s)",
+            load=load, limit=m.max_per_week, week=local_start.isocalendar()[1])))
+    done = ctx.completed_modules.get(m.id, set())
+    missing = [mod.code for mod in ctx.required_modules if mod.id not in done]
+    if missing:
+        found.append(("modules", _("Required modules missing: %(modules)s",
+                                   modules=", ".join(missing))))
+    docs = ctx.documents.get(m.id, {})
+    if "pledge" not in docs:
+        found.append(("pledge", _("Confidentiality pledge missing")))
+    if ctx.needs_certificate and not _certificate_valid(
+        docs.get("police_certificate"), day, ctx.certificate_years
+    ):
+        found.append(("certificate", _(
+            "Extended police certificate missing or not valid on %(day)s", day=ctx.day_text)))
+    return found
+
+
+def exclusion_reasons(m: Person, ctx: Context) -> list[str]:
+    """Return every hard rule the mediator breaks for this request (empty: a candidate)."""
+    return [text for _key, text in exclusions(m, ctx)]
+
+
+# -- soft scores ---------------------------------------------------------------------------
+
+
+def _language_components(m: Person, ctx: Context, _: _Texts) -> list[Component]:
+    langs = ctx.languages.get(m.id, [])
+    wanted = ctx.req.variety.strip().casefold()
+    exact = [x for x in langs if wanted and x.variety.strip().casefold() == wanted]
+    best = max(exact or langs, key=lambda x: LEVEL_POINTS.get(x.level, 0))
+    parts = []
+    if wanted:
+        if exact:
+            parts.append(Component("variety", _("Variety"), 20,
+                                   _("speaks %(variety)s", variety=best.variety)))
+        else:
+            parts.append(Component("variety", _("Variety"), 0, _("other variety")))
+    level = _.label("language_level", best.level)
+    if best.code != ctx.req.language_code:  # a related language (see languages.matching_codes)
+        level = f"{level} ({language_name(best.code, str(get_locale() or 'de'))})"
+    parts.append(Component("level", _("Language level"), LEVEL_POINTS.get(best.level, 0),
+                           level))
+    return parts
+
+
+def _gender_component(m: Person, ctx: Context, _: _Texts) -> Component:
+    wanted = ctx.req.preferred_gender
+    if wanted == "none":
+        return Component("gender", _("Gender preference"), 0, _("no preference"))
+    if m.gender == wanted:
+        return Component("gender", _("Gender preference"), 15, _("matches"))
+    return Component("gender", _("Gender preference"), -15, _("does not match"))
+
+
+def _continuity_component(m: Person, ctx: Context, _: _Texts) -> Component:
+    if m.id in ctx.served_earlier:
+        return Component("continuity", _("Continuity"), 25, _("served the earlier request"))
+    if m.id in ctx.served_institution:
+        return Component("continuity", _("Continuity"), 10, _("knows this institution"))
+    return Component("continuity", _("Continuity"), 0, "")
+
+
+def _fairness_component(minutes: int, most: int, _: _Texts) -> Component:
+    points = MAX_FAIRNESS if most <= 0 else round(MAX_FAIRNESS * (1 - minutes / most))
+    hours = f"{minutes / 60:.1f}".replace(".", ",")
+    return Component("fairness", _("Fairness"), points,
+                     _("%(hours)s h in the last 90 days", hours=hours))
+
+
+def _district_component(m: Person, ctx: Context, _: _Texts) -> Component:
+    district = ctx.req.institution.district
+    if district and m.district == district:
+        return Component("district", _("District / mobility"), 10, _("same district"))
+    points = {"car": 5, "public": 5, "bike": 2, "foot": 0}.get(m.mobility, 0)
+    return Component("district", _("District / mobility"), points,
+                     _.label("mobility", m.mobility))
+
+
+def score(m: Person, ctx: Context, most_minutes: int, _: _Texts | None = None) -> Candidate:
+    """Build a candidate with every soft score component."""
+    _ = _ or _Texts()
+    minutes = ctx.recent_minutes.get(m.id, 0)
+    parts = _language_components(m, ctx, _)
+    parts += [
+        _gender_component(m, ctx, _),
+        _continuity_component(m, ctx, _),
+        _fairness_component(minutes, most_minutes, _),
+        _district_component(m, ctx, _),
+    ]
+    return Candidate(mediator=m, components=parts, recent_minutes=minutes)
+
+
+def match(req: InterpretingRequest, now: dt.datetime | None = None, *,
+          cached: bool = False) -> MatchResult:
+    """Return the ranked candidates and the excluded speakers (with reasons) for a request.
+
+    `cached` (pages that only show the list) takes the speakers' date-independent facts from
+    this worker's stamped copy; writes (offers, booking) read them fresh.
+    """
+    mediators, ctx = load_context(req, cached)
+    return _match_in(mediators, ctx, now or now_utc(), _Texts())
+
+
+def match_many(requests: list[InterpretingRequest],
+               now: dt.datetime | None = None) -> dict[int, MatchResult]:
+    """Match many requests (a week's) with their facts loaded once per language.
+
+    Why: the week planner asks about every open request of a week, hundreds at state
+    scale; loading each language's speakers and the whole span's bookings once, then cutting
+    each request's facts out in Python, gives the same answers as `match` per request.
+    Speaker facts come from this worker's stamped copy (a proposal only; sending the
+    offers matches again with fresh facts).
+    """
+    now = now or now_utc()
+    buffer = dt.timedelta(minutes=current_app.config["TRAVEL_BUFFER_MINUTES"])
+    texts = _Texts()
+    results: dict[int, MatchResult] = {}
+    by_language: dict[str, list[InterpretingRequest]] = {}
+    for req in requests:
+        by_language.setdefault(req.language_code, []).append(req)
+    for code, group in by_language.items():
+        speakers = speaker_facts(code, cached=True)
+        windows = [time_window(req, buffer) for req in group]
+        timed = load_time_facts(code, min(w[0] for w in windows), max(w[1] for w in windows))
+        ids = [m.id for m in speakers.mediators]
+        recent = load_recent_minutes(ids, now)
+        served = load_served(ids, {req.institution_id for req in group}, now)
+        for req in group:
+            ctx = context_for(req, speakers, timed, buffer)
+            results[req.id] = _match_in(speakers.mediators, ctx, now, texts, (recent, served))
+    return results
+
+
+def _match_in(mediators: list[Speaker], ctx: Context, now: dt.datetime, texts: _Texts,
+              shared: tuple[dict, dict] | None = None) -> MatchResult:
+    """Split the speakers into excluded and ranked; `shared` holds score facts loaded for a
+    whole batch (recent minutes, bookings per institution), else they are loaded here."""
+    eligible: list[Speaker] = []
+    excluded: list[Excluded] = []
+    for m in mediators:
+        found = exclusions(m, ctx, texts)
+        if found:
+            excluded.append(Excluded(m, [t for _k, t in found], [k for k, _t in found]))
+        else:
+            eligible.append(m)
+    # closest to eligible first: a speaker with one broken rule is the likely override
+    excluded.sort(key=lambda e: (len(e.reasons), e.mediator.last_name, e.mediator.id))
+    ids = [m.id for m in eligible]
+    if shared is not None:
+        apply_score_facts(ctx, *shared)
+    elif ids:
+        load_score_facts(ctx, ids, now)
+    most = max((ctx.recent_minutes.get(m.id, 0) for m in eligible), default=0)
+    ranked = [score(m, ctx, most, texts) for m in eligible]
+    ranked.sort(key=lambda c: (-c.score, c.recent_minutes, c.mediator.last_name, c.mediator.id))
+    return MatchResult(ranked=ranked, excluded=excluded)
+
+
+def check_eligible(req: InterpretingRequest, mediator: Person) -> list[str]:
+    """Return the exclusion reasons of one mediator for a request (used right before booking)."""
+    _mediators, ctx = load_context(req)
+    return exclusion_reasons(mediator, ctx)

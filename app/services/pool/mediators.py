@@ -1,0 +1,151 @@
+"""Mediator records: search, languages and the documents the law lets us keep."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import Document, Mediator, MediatorLanguage, User
+from app.services.core import audit
+from app.services.core.errors import DomainError
+from app.services.core.languages import is_valid_code, matching_codes
+
+
+def search_query(
+    *, text: str = "", language: str = "", status: str = "", district: str = ""
+) -> sa.Select:
+    """Build the filtered, name-ordered mediator list query (paginated by the view)."""
+    stmt = sa.select(Mediator).where(Mediator.erased_at.is_(None))
+    stmt = stmt.options(selectinload(Mediator.languages))  # the list shows them: no N+1
+    if status:
+        stmt = stmt.where(Mediator.status == status)
+    if district:
+        stmt = stmt.where(Mediator.district == district)
+    if language:
+        stmt = stmt.where(
+            Mediator.id.in_(
+                sa.select(MediatorLanguage.mediator_id).where(
+                    MediatorLanguage.code.in_(matching_codes(language)))  # as the matching
+            )
+        )
+    if text:
+        like = f"%{text.strip().lower()}%"
+        stmt = stmt.where(
+            sa.or_(
+                sa.func.lower(Mediator.first_name).like(like),
+                sa.func.lower(Mediator.last_name).like(like),
+                sa.func.lower(Mediator.email).like(like),
+                sa.func.lower(Mediator.notes).like(like),
+            )
+        )
+    return stmt.order_by(Mediator.last_name, Mediator.first_name, Mediator.id)
+
+
+def districts() -> list[str]:
+    return list(
+        db.session.scalars(
+            sa.select(Mediator.district).where(Mediator.district != "").distinct().order_by(
+                Mediator.district
+            )
+        )
+    )
+
+
+def save_mediator(actor: User, mediator: Mediator, *, created: bool) -> Mediator:
+    if created:
+        db.session.add(mediator)
+    db.session.flush()
+    audit.record(actor, "create" if created else "update", "mediator", mediator.id)
+    return mediator
+
+
+def add_language(
+    actor: User, mediator: Mediator, code: str, variety: str, level: str, *, confirmed: bool = True
+) -> MediatorLanguage:
+    """Add a language; the same code and variety twice is refused with a message."""
+    code = code.strip().lower()
+    if not is_valid_code(code):
+        raise DomainError(_("Unknown language code."))
+    variety = variety.strip()
+    if any(lang.code == code and lang.variety == variety for lang in mediator.languages):
+        raise DomainError(_("This language is already recorded."))
+    lang = MediatorLanguage(code=code, variety=variety, level=level, confirmed=confirmed)
+    mediator.languages.append(lang)
+    db.session.flush()
+    audit.record(actor, "add_language", "mediator", mediator.id, code=code, variety=variety)
+    return lang
+
+
+def remove_language(actor: User, mediator: Mediator, language_id: int) -> None:
+    lang = next((lang for lang in mediator.languages if lang.id == language_id), None)
+    if lang is None:
+        raise DomainError(_("This language is not recorded."))
+    mediator.languages.remove(lang)
+    db.session.flush()
+    audit.record(actor, "remove_language", "mediator", mediator.id, code=lang.code)
+
+
+def record_pledge(actor: User, mediator: Mediator, signed_on: dt.date) -> Document:
+    """Record the confidentiality pledge (replaces an earlier record)."""
+    doc = mediator.document("pledge") or Document(kind="pledge")
+    doc.recorded_on = signed_on
+    if doc.id is None:
+        mediator.documents.append(doc)
+    db.session.flush()
+    audit.record(actor, "record_pledge", "mediator", mediator.id, signed_on=signed_on)
+    return doc
+
+
+def record_police_certificate(
+    actor: User,
+    mediator: Mediator,
+    *,
+    inspected_on: dt.date,
+    issued_on: dt.date,
+    has_relevant_entry: bool,
+) -> Document:
+    """Record *that* a certificate was inspected (§ 72a SGB VIII): dates and the entry flag only."""
+    max_age = current_app.config["POLICE_CERT_MAX_AGE_DAYS"]
+    if issued_on > inspected_on:
+        raise DomainError(_("The issue date cannot be after the inspection date."))
+    if (inspected_on - issued_on).days > max_age:
+        raise DomainError(
+            _("The certificate was more than three months old when it was inspected.")
+        )
+    doc = mediator.document("police_certificate") or Document(kind="police_certificate")
+    doc.recorded_on = inspected_on
+    doc.issued_on = issued_on
+    doc.has_relevant_entry = has_relevant_entry
+    if doc.id is None:
+        mediator.documents.append(doc)
+    db.session.flush()
+    audit.record(actor, "record_police_certificate", "mediator", mediator.id)
+    return doc
+
+
+def police_certificate_due(doc: Document) -> dt.date:
+    """Return the date the certificate must be inspected again (configurable, 5 years)."""
+    return years_after(doc.recorded_on, current_app.config["POLICE_CERT_VALID_YEARS"])
+
+
+def years_after(day: dt.date, years: int) -> dt.date:
+    """The same calendar day `years` later (28 February for a 29 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def police_certificate_valid_on(mediator: Mediator, day: dt.date) -> bool:
+    """A certificate counts when it was inspected, shows no relevant entry and is not due."""
+    doc = mediator.document("police_certificate")
+    return (
+        doc is not None
+        and not doc.has_relevant_entry
+        and doc.recorded_on <= day < police_certificate_due(doc)
+    )

@@ -1,0 +1,74 @@
+"""Export report tables as CSV (one table) or as an XLSX workbook (one sheet per table).
+
+Why: the office pastes the figures into the council paper and keeps them in spreadsheets.
+CSV uses the German spreadsheet conventions (semicolon, decimal comma, UTF-8 with BOM) when
+the UI is German, so Excel opens it correctly; XLSX keeps numbers as real numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from babel.numbers import format_decimal
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from app.services.core.periods import Period
+from app.services.reports.table import Table
+
+INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def _cell(value, locale: str):
+    if isinstance(value, float):
+        return format_decimal(value, locale=locale, group_separator=False)
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value  # a label typed by a user must not run as a spreadsheet formula
+    return value
+
+
+def table_csv(table: Table, locale: str = "de") -> str:
+    """Return the table as CSV text (with BOM for German Excel)."""
+    buffer = io.StringIO()
+    delimiter = ";" if locale == "de" else ","
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(table.columns)
+    for row in table.rows:
+        writer.writerow([_cell(v, locale) for v in row])
+    return "\ufeff" + buffer.getvalue()
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    base = INVALID_SHEET_CHARS.sub("-", title)[:31].strip() or "Sheet"
+    candidate, n = base, 2
+    while candidate.lower() in used:
+        suffix = f" ({n})"
+        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def workbook(tables: list[Table], period: Period, heading: str) -> bytes:
+    """Return an XLSX workbook with one sheet per table, each headed by its title and period."""
+    book = Workbook()
+    book.remove(book.active)
+    used: set[str] = set()
+    for table in tables:
+        sheet = book.create_sheet(_sheet_title(table.title, used))
+        sheet.append([table.title])
+        sheet.append([f"{heading}: {period.label}"])
+        sheet.append([])
+        sheet.append(table.columns)
+        for cell in sheet[4]:
+            cell.font = Font(bold=True)
+        sheet["A1"].font = Font(bold=True, size=13)
+        for row in table.rows:
+            sheet.append(list(row))
+        sheet.column_dimensions["A"].width = 34
+        for letter in "BCDEFGHIJ":
+            sheet.column_dimensions[letter].width = 16
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,70 @@
+"""Jinja filters and globals: local time, language names, labels."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask import Flask, request, url_for
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
+
+from app.labels import label
+from app.services.core.languages import language_name
+from app.timeutil import to_local
+from app.web.navigation import NAV_ITEMS
+
+
+def _locale() -> str:
+    return str(get_locale() or "de")
+
+
+def register_templating(app: Flask) -> None:
+    """Register the filters every template relies on."""
+
+    @app.template_filter("localdt")
+    def localdt(value: dt.datetime | None, fmt: str = "short") -> str:
+        if value is None:
+            return ""
+        if _locale() == "de" and fmt == "short":
+            # the German short form is fixed: strftime is ~20x cheaper than Babel, and list
+            # pages show a few hundred dates
+            aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)  # naive means UTC
+            return to_local(aware).strftime("%d.%m.%Y, %H:%M Uhr")
+        return format_datetime(value, fmt)
+
+    @app.template_filter("localdate")
+    def localdate(value: dt.date | dt.datetime | None, fmt: str = "medium") -> str:
+        if value is None:
+            return ""
+        if isinstance(value, dt.datetime):
+            return format_datetime(value, "dd.MM.yyyy" if _locale() == "de" else "medium")
+        return format_date(value, "dd.MM.yyyy" if _locale() == "de" and fmt == "medium" else fmt)
+
+    @app.template_filter("number")
+    def number(value) -> str:
+        """Format a number in the UI language (de: 1.234,5)."""
+        return format_decimal(value) if value is not None else ""
+
+    @app.template_filter("money")
+    def money(cents: int | None) -> str:
+        """Format integer cents as a currency amount in the UI language (de: 1.234,50 €)."""
+        return format_currency(Decimal(cents or 0) / 100, "EUR")
+
+    @app.template_filter("language")
+    def language(code: str) -> str:
+        return language_name(code, _locale())
+
+    @app.template_global("label")
+    def label_global(kind: str, value) -> str:
+        return label(kind, value)
+
+    @app.template_global("url_with")
+    def url_with(**changes) -> str:
+        """Return the current URL with some query arguments replaced (for pagination)."""
+        args = request.args.to_dict()
+        args.update(dict(changes.items()))
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+    @app.context_processor
+    def inject_locale() -> dict:
+        return {"current_locale": _locale(), "nav_items": NAV_ITEMS}
