@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 
-from flask import Flask, g, has_request_context, request, session
+from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -67,33 +67,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     register_converters(app)
 
-    from app.auth import bp as auth_bp
-    from app.coordination import bp as coordination_bp
-    from app.main import bp as main_bp
-    from app.mediator import bp as mediator_bp
-    from app.pool import bp as pool_bp
-    from app.recruiting import bp as recruiting_bp
-
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp, url_prefix="/auth")
-    app.register_blueprint(pool_bp, url_prefix="/pool")
-    app.register_blueprint(coordination_bp, url_prefix="/coordination")
-    app.register_blueprint(mediator_bp, url_prefix="/me")
-    app.register_blueprint(recruiting_bp)
-
-    from app.reports import bp as reports_bp
-
-    app.register_blueprint(reports_bp, url_prefix="/reports")
-
-    from app.requests import bp as requests_bp
-
-    app.register_blueprint(requests_bp, url_prefix="/requests")
-
-    from app.calendar import bp as calendar_bp
-    from app.meetings import bp as meetings_bp
-
-    app.register_blueprint(calendar_bp, url_prefix="/calendar")
-    app.register_blueprint(meetings_bp, url_prefix="/meetings")
+    _register_blueprints(app)
 
     from app.cli import register_cli
     from app.web.security import register_security
@@ -103,10 +77,28 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_templating(app)
     register_security(app)
 
-    @app.before_request
-    def _remember_request_start() -> None:
-        g.locale = select_locale()
-
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
     return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Mount every area's blueprint: the one list of the app's URL prefixes."""
+    from app.auth import bp as auth_bp
+    from app.calendar import bp as calendar_bp
+    from app.coordination import bp as coordination_bp
+    from app.main import bp as main_bp
+    from app.mediator import bp as mediator_bp
+    from app.meetings import bp as meetings_bp
+    from app.pool import bp as pool_bp
+    from app.recruiting import bp as recruiting_bp
+    from app.reports import bp as reports_bp
+    from app.requests import bp as requests_bp
+
+    for blueprint, prefix in (
+        (main_bp, None), (auth_bp, "/auth"), (pool_bp, "/pool"),
+        (coordination_bp, "/coordination"), (mediator_bp, "/me"), (recruiting_bp, None),
+        (reports_bp, "/reports"), (requests_bp, "/requests"), (calendar_bp, "/calendar"),
+        (meetings_bp, "/meetings"),
+    ):
+        app.register_blueprint(blueprint, url_prefix=prefix)
