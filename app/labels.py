@@ -121,6 +121,8 @@ LABELS = {
         "export": _l("data exported"),
         "erase": _l("personal data erased"),
         "purge_note": _l("request note purged"),
+        "outbox_retry": _l("e-mail queued again"),
+        "outbox_discard": _l("e-mail discarded"),
     },
     "audit_object": {
         "mediator": _l("Mediator"),
@@ -129,6 +131,7 @@ LABELS = {
         "assignment": _l("Assignment"),
         "institution": _l("Institution"),
         "contact_person": _l("Contact person"),
+        "outbox_message": _l("E-mail"),
     },
     "place_kind": {
         "institution": _l("in the institution"),

@@ -4,4 +4,9 @@ from flask import Blueprint
 
 bp = Blueprint("coordination", __name__)
 
-from app.coordination import planner_routes, requests_routes, routes  # noqa: E402,F401
+from app.coordination import (  # noqa: E402,F401
+    outbox_routes,
+    planner_routes,
+    requests_routes,
+    routes,
+)

@@ -12,7 +12,8 @@ from app.extensions import db
 from app.models.base import in_check
 from app.timeutil import UTCDateTime, now_utc
 
-OUTBOX_STATUSES = ("pending", "sent", "dead")
+# dead: given up after failures, waits for a coordinator; discarded: a coordinator gave up on it
+OUTBOX_STATUSES = ("pending", "sent", "dead", "discarded")
 
 
 class OutboxMessage(db.Model):

@@ -110,7 +110,8 @@ def payout(year: int, month: int):
 
 def _payout_response(statements, year: int, month: int) -> Response:
     text = allowance_reports.payout_csv(statements, str(get_locale() or "de"))
-    return Response(text, mimetype="text/csv; charset=utf-8", headers={
+    # Flask adds "; charset=utf-8" to text/* itself
+    return Response(text, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="skm-payout-{year}-{month:02d}.csv"'})
 
 

@@ -85,7 +85,7 @@ def table_csv(key: str):
         abort(404)
     return Response(
         report_export.table_csv(table, _locale()),
-        mimetype="text/csv; charset=utf-8",
+        mimetype="text/csv",  # Flask adds "; charset=utf-8" to text/* itself
         headers={"Content-Disposition":
                  f'attachment; filename="skm-{key}-{period.slug}.csv"'},
     )

@@ -13,6 +13,7 @@ NAV_ITEMS = {
         ("meetings.index", _l("Meetings")),
         ("reports.index", _l("Reports")),
         ("pool.audit_log", _l("Audit log")),
+        ("coordination.outbox_page", _l("E-mail outbox")),
         ("calendar.mine", _l("My calendar")),
     ],
     "mediator": [

@@ -1,13 +1,17 @@
 """HTTP security headers and the database-outage page.
 
 Feed URLs carry secret tokens, so no page may leak its URL through the Referer header.
+Nearly every page and download shows personal data (a mediator's record, exports, payout
+files, the calendar page with the secret feed URL), so no response but a static asset may be
+kept by a browser or proxy cache (`Cache-Control: no-store`); a view that needs revalidation
+instead (the iCal feed with its ETag) sets its own Cache-Control.
 """
 
 from __future__ import annotations
 
 import contextlib
 
-from flask import Flask, Response, render_template
+from flask import Flask, Response, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -34,6 +38,11 @@ FALLBACK_503 = (
 )
 
 
+def _is_static(endpoint: str | None) -> bool:
+    """Tell the app's (or a blueprint's) static files, the only responses worth caching."""
+    return endpoint is not None and endpoint.rpartition(".")[2] == "static"
+
+
 def register_security(app: Flask) -> None:
     """Add security headers to every response and answer database outages with a 503."""
 
@@ -45,6 +54,8 @@ def register_security(app: Flask) -> None:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if not _is_static(request.endpoint):
+            headers.setdefault("Cache-Control", "no-store")
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.models import AllowanceStatement
 from app.services.allowances.statements import rule_for
+from app.services.core.cells import safe_row
 
 
 @dataclass(frozen=True)
@@ -61,11 +62,6 @@ def euros(cents: int, locale: str) -> str:
     return format_decimal(Decimal(cents) / 100, format="0.00", locale=locale)
 
 
-def _text(value: str) -> str:
-    """Defuse spreadsheet formulas in text cells (a name starting with = + - @)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def exported_statements(year: int, month: int) -> list[AllowanceStatement]:
     stmt = (
         sa.select(AllowanceStatement)
@@ -80,13 +76,14 @@ def payout_csv(statements: list[AllowanceStatement], locale: str = "de") -> str:
     """Return the payout file (frozen values of exported statements) as CSV text."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if locale == "de" else ",", lineterminator="\r\n")
-    writer.writerow([_("Name"), _("IBAN"), _("Amount (EUR)"), _("Period"), _("Reference"),
-                     _("Allowance for time (EUR)"), _("Travel costs (EUR)"), _("Kind")])
+    writer.writerow(safe_row([_("Name"), _("IBAN"), _("Amount (EUR)"), _("Period"),
+                              _("Reference"), _("Allowance for time (EUR)"),
+                              _("Travel costs (EUR)"), _("Kind")]))
     kinds = {"regular": _("Statement"), "correction": _("Correction")}
     for s in statements:
-        writer.writerow([
-            _text(s.payee_name), s.iban, euros(s.total_cents, locale), f"{s.month:02d}/{s.year}",
+        writer.writerow(safe_row([  # every cell through the one sanitiser
+            s.payee_name, s.iban, euros(s.total_cents, locale), f"{s.month:02d}/{s.year}",
             s.reference, euros(s.fee_cents, locale), euros(s.travel_cents, locale),
             kinds.get(s.kind, s.kind),
-        ])
+        ]))
     return "\ufeff" + buffer.getvalue()

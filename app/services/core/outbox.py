@@ -1,19 +1,41 @@
-"""The transactional e-mail outbox: queue inside the business transaction, deliver later."""
+"""The transactional e-mail outbox: queue inside the business transaction, deliver later.
+
+A message that cannot be built or is refused is marked on its own row (attempts, error,
+backoff, finally `dead`) and never holds up the others; a coordinator retries or discards a
+dead one on the outbox page (`retry`, `discard`).
+"""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
+import re
 import smtplib
 from email.message import EmailMessage
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import OutboxMessage
+from app.models import OutboxMessage, User
+from app.services.core import audit
+from app.services.core.errors import DomainError
 from app.timeutil import now_utc
+
+# C0/C1 controls (CR, LF, TAB, NUL, ESC, ...) and the Unicode line breaks str.splitlines() knows
+_HEADER_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def header_value(text: str, max_length: int = 250) -> str:
+    """Return user text fit for one header line: every control character or line break becomes
+    a space, runs of blanks collapse, and the result is cut to the column's length.
+
+    Why here: a name typed on the public form reaches subjects (and display names); a raw CR/LF
+    would make the message unbuildable (or, worse, add headers). Every header value the outbox
+    stores passes this one function.
+    """
+    return " ".join(_HEADER_BREAKS.sub(" ", text or "").split())[:max_length]
 
 
 def enqueue(
@@ -34,8 +56,8 @@ def enqueue(
         if exists:
             return None
     msg = OutboxMessage(
-        recipient=recipient,
-        subject=subject,
+        recipient=header_value(recipient, 254),
+        subject=header_value(subject, 250),
         body_text=body_text,
         body_html=body_html,
         ics=ics,
@@ -43,6 +65,44 @@ def enqueue(
         dedupe_key=dedupe_key,
     )
     db.session.add(msg)
+    db.session.flush()
+    return msg
+
+
+def failed_messages() -> tuple[list[OutboxMessage], list[OutboxMessage]]:
+    """Return the dead messages (newest first) and those still retrying after a failure."""
+    dead = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.status == "dead")
+        .order_by(OutboxMessage.id.desc()).limit(200)).all()
+    retrying = db.session.scalars(
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.status == "pending", OutboxMessage.attempts > 0)
+        .order_by(OutboxMessage.next_attempt_at).limit(200)).all()
+    return list(dead), list(retrying)
+
+
+def _dead(message_id: int) -> OutboxMessage:
+    msg = db.session.get(OutboxMessage, message_id, with_for_update=True)
+    if msg is None or msg.status != "dead":
+        raise DomainError(_("This message is no longer waiting for a decision."))
+    return msg
+
+
+def retry(actor: User, message_id: int) -> OutboxMessage:
+    """Queue a dead message again from scratch (say, after the mail server was fixed)."""
+    msg = _dead(message_id)
+    msg.status, msg.attempts, msg.next_attempt_at = "pending", 0, now_utc()
+    audit.record(actor, "outbox_retry", "outbox_message", msg.id, error=msg.last_error)
+    db.session.flush()
+    return msg
+
+
+def discard(actor: User, message_id: int) -> OutboxMessage:
+    """Give up on a dead message for good; the row stays as a record of what was not sent."""
+    msg = _dead(message_id)
+    msg.status = "discarded"
+    audit.record(actor, "outbox_discard", "outbox_message", msg.id, recipient=msg.recipient,
+                 subject=msg.subject, error=msg.last_error)
     db.session.flush()
     return msg
 
@@ -78,43 +138,44 @@ def deliver_due(limit: int = 100) -> dict[str, int]:
     """Send due messages one by one, committing each result so a crash never resends a sent one.
 
     Each row is claimed with a row lock (SKIP LOCKED on PostgreSQL), so two senders never
-    deliver the same message.
+    deliver the same message. A failure that belongs to one message (it cannot be built, the
+    server refuses it) is recorded on that message and the run goes on with the next; only an
+    outage (no connection, a 4xx) ends the run, since the next message would fail the same way.
     """
     cfg = current_app.config
     sent = failed = 0
     smtp: smtplib.SMTP | None = None
     try:
         for _ in range(limit):
-            stmt = (
-                sa.select(OutboxMessage)
-                .where(
-                    OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now_utc()
-                )
-                .order_by(OutboxMessage.id)
-                .limit(1)
-                .with_for_update(skip_locked=True)
-            )
-            msg = db.session.scalars(stmt).first()
+            msg = db.session.scalars(_next_due()).first()
             if msg is None:
                 break
             try:
+                email = build_email(msg, cfg["MAIL_DEFAULT_SENDER"])
+            except Exception as exc:  # noqa: BLE001 - any broken row must not stop the rest
+                _record(msg, f"The message cannot be built: {_describe(exc)}", dead=True)
+                failed += 1
+                continue
+            connected = smtp is not None
+            try:
                 if smtp is None:
                     smtp = _connect(cfg)
-                smtp.send_message(build_email(msg, cfg["MAIL_DEFAULT_SENDER"]))
-            except (OSError, smtplib.SMTPException) as exc:
-                msg.attempts += 1
-                msg.last_error = str(exc)[:2000]
-                if _permanent(exc):  # the server refuses this message: give up after N tries
-                    if msg.attempts >= cfg["OUTBOX_MAX_ATTEMPTS"]:
-                        msg.status = "dead"
-                    msg.next_attempt_at = now_utc() + _backoff(msg.attempts)
-                else:  # the server is down or busy: an outage delays, it never kills a message
+                    connected = True
+                smtp.send_message(email)
+            except Exception as exc:  # noqa: BLE001 - recorded on the message, see below
+                failed += 1
+                _close(smtp)
+                smtp = None
+                if not connected or _outage(exc):  # down, busy or misconfigured: next run
+                    msg.attempts += 1
+                    msg.last_error = _describe(exc)
                     msg.next_attempt_at = now_utc() + min(
                         _backoff(msg.attempts), dt.timedelta(minutes=15))
-                db.session.commit()
-                failed += 1
-                smtp = None
-                break  # the server is unwell: try again on the next run
+                    db.session.commit()
+                    break
+                _record(msg, _describe(exc),
+                        dead=msg.attempts + 1 >= cfg["OUTBOX_MAX_ATTEMPTS"])
+                continue
             msg.status = "sent"
             msg.sent_at = now_utc()
             msg.attempts += 1
@@ -124,19 +185,58 @@ def deliver_due(limit: int = 100) -> dict[str, int]:
                 db.session.rollback()
             sent += 1
     finally:
-        if smtp is not None:
-            with contextlib.suppress(OSError, smtplib.SMTPException):
-                smtp.quit()
+        _close(smtp)
     return {"sent": sent, "failed": failed}
 
 
-def _permanent(exc: Exception) -> bool:
-    """Tell a 5xx refusal of this message from an outage (connection error, 4xx)."""
+def _next_due():
+    return (
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now_utc())
+        .order_by(OutboxMessage.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+
+
+def _record(msg: OutboxMessage, error: str, *, dead: bool) -> None:
+    """Note a failure of this one message (dead: give up until a coordinator retries it)."""
+    msg.attempts += 1
+    msg.last_error = error[:2000]
+    msg.next_attempt_at = now_utc() + _backoff(msg.attempts)
+    if dead:
+        msg.status = "dead"
+    db.session.commit()
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
+def _outage(exc: Exception) -> bool:
+    """Tell an outage (connection lost, 4xx) from a refusal of this message (5xx, bad data).
+
+    A refused recipient, a 5xx answer or an error outside SMTP (say, an address the server
+    cannot take) concerns this message only; the next one may well go through. Any failure
+    while connecting or logging in counts as an outage (see `deliver_due`).
+    """
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return False
+    if isinstance(exc, smtplib.SMTPConnectError | smtplib.SMTPServerDisconnected | OSError):
         return True
     code = getattr(exc, "smtp_code", None)
-    return isinstance(code, int) and code >= 500 and not isinstance(
-        exc, smtplib.SMTPConnectError | smtplib.SMTPServerDisconnected)
+    if isinstance(code, int):
+        return code < 500
+    return False
+
+
+def _close(smtp: smtplib.SMTP | None) -> None:
+    if smtp is None:
+        return
+    try:
+        smtp.quit()
+    except (OSError, smtplib.SMTPException):
+        smtp.close()
 
 
 def _connect(cfg) -> smtplib.SMTP:

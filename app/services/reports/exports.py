@@ -2,7 +2,8 @@
 
 Why: the office pastes the figures into the council paper and keeps them in spreadsheets.
 CSV uses the German spreadsheet conventions (semicolon, decimal comma, UTF-8 with BOM) when
-the UI is German, so Excel opens it correctly; XLSX keeps numbers as real numbers.
+the UI is German, so Excel opens it correctly; XLSX keeps numbers as real numbers. Every
+cell of both passes `app.services.core.cells.safe_cell`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from babel.numbers import format_decimal
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from app.services.core.cells import safe_cell, safe_row
 from app.services.core.periods import Period
 from app.services.reports.table import Table
 
@@ -24,9 +26,7 @@ INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 def _cell(value, locale: str):
     if isinstance(value, float):
         return format_decimal(value, locale=locale, group_separator=False)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value  # a label typed by a user must not run as a spreadsheet formula
-    return value
+    return safe_cell(value)  # a label typed by a user must not run as a spreadsheet formula
 
 
 def table_csv(table: Table, locale: str = "de") -> str:
@@ -34,7 +34,7 @@ def table_csv(table: Table, locale: str = "de") -> str:
     buffer = io.StringIO()
     delimiter = ";" if locale == "de" else ","
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(table.columns)
+    writer.writerow(safe_row(table.columns))
     for row in table.rows:
         writer.writerow([_cell(v, locale) for v in row])
     return "\ufeff" + buffer.getvalue()
@@ -57,15 +57,15 @@ def workbook(tables: list[Table], period: Period, heading: str) -> bytes:
     used: set[str] = set()
     for table in tables:
         sheet = book.create_sheet(_sheet_title(table.title, used))
-        sheet.append([table.title])
-        sheet.append([f"{heading}: {period.label}"])
+        sheet.append(safe_row([table.title]))
+        sheet.append(safe_row([f"{heading}: {period.label}"]))
         sheet.append([])
-        sheet.append(table.columns)
+        sheet.append(safe_row(table.columns))
         for cell in sheet[4]:
             cell.font = Font(bold=True)
         sheet["A1"].font = Font(bold=True, size=13)
         for row in table.rows:
-            sheet.append(list(row))
+            sheet.append(safe_row(row))
         sheet.column_dimensions["A"].width = 34
         for letter in "BCDEFGHIJ":
             sheet.column_dimensions[letter].width = 16

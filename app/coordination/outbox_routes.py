@@ -1,0 +1,44 @@
+"""Coordinator view of the e-mail outbox: messages that failed, with retry and discard.
+
+Why: a message the mail server refuses (or one that cannot be built) is set aside as `dead`
+so the others keep flowing; somebody has to see it and decide.
+"""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.decorators import coordinator_required
+from app.coordination import bp
+from app.services.core import outbox
+from app.web.transaction import commit_or_message
+
+
+@bp.route("/outbox")
+@coordinator_required
+def outbox_page(status: int = 200):
+    dead, retrying = outbox.failed_messages()
+    return render_template("coordination/outbox.html", dead=dead, retrying=retrying), status
+
+
+@bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
+@coordinator_required
+def outbox_retry(message_id: int):
+    return _decide(outbox.retry, message_id, _("The message is queued again."))
+
+
+@bp.route("/outbox/<int:message_id>/discard", methods=["POST"])
+@coordinator_required
+def outbox_discard(message_id: int):
+    return _decide(outbox.discard, message_id, _("The message was discarded."))
+
+
+def _decide(action, message_id: int, done: str):
+    _msg, error = commit_or_message(action, current_user, message_id)
+    if error is not None:
+        flash(error, "error")
+        return outbox_page(status=409)
+    flash(done, "success")
+    return redirect(url_for("coordination.outbox_page"))
