@@ -82,7 +82,7 @@ def _fmt_date(value: dt.date) -> str:
 
 def send_meeting_reminders() -> int:
     """Remind invitees of meetings and supervision sessions N days before (7 and 1)."""
-    from app.services.calendar.meetings import invitees
+    from app.services.calendar.invitees import invitees
 
     now = now_utc()
     grace = dt.timedelta(hours=_cfg("REMINDER_GRACE_HOURS", 12))
