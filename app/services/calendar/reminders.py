@@ -28,7 +28,6 @@ from app.models import (
     SentReminder,
     User,
 )
-from app.models.request import OPEN_REQUEST_STATUSES
 from app.services.calendar import ical
 from app.services.core import outbox
 from app.services.core.languages import language_name
@@ -204,7 +203,7 @@ def send_open_requests_digest() -> int:
         return 0
     requests = db.session.scalars(
         sa.select(InterpretingRequest).where(
-            InterpretingRequest.status.in_(OPEN_REQUEST_STATUSES),
+            InterpretingRequest.is_open,
             InterpretingRequest.starts_at > now,
             InterpretingRequest.starts_at <= now + dt.timedelta(days=7))
         .order_by(InterpretingRequest.starts_at)
