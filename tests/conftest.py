@@ -22,7 +22,7 @@ from app.models import FactStamp, Institution, Mediator, MediatorLanguage, User
 from app.services.matching import cache as fact_cache
 from app.timeutil import freeze
 from config import TestingConfig
-from tests.net import free_port
+from tests.net import CSRF_RE, free_port
 
 PG_URL = os.environ.get("SKM_TEST_POSTGRES_URL")
 
@@ -193,12 +193,8 @@ def login(client):
 
 def csrf_token(client, path: str) -> str:
     """Fetch a page and return the CSRF token of its first form."""
-    import re
-
     html = client.get(path).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
-        r'name="csrf_token" value="([^"]+)"', html
-    )
+    match = CSRF_RE.search(html)
     assert match, f"no CSRF token on {path}"
     return match.group(1)
 
