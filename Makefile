@@ -40,8 +40,11 @@ test-sqlite:
 test-postgres:
 	SKM_TEST_POSTGRES_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
+# ruff (style, and no `flask.request` in services/models) and the layer contracts in
+# pyproject.toml (blueprints over services over models, no import cycles): docs/architecture.md
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -6,24 +6,18 @@ the database driver as in production, and no client library's overhead should bl
 
 from __future__ import annotations
 
-import http.client
 import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from tests.net import HttpSession, free_port
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Gunicorn:
@@ -79,46 +73,12 @@ class Gunicorn:
             self.proc.kill()
 
 
-class Client:
-    """One user agent: keeps its session cookie; a new connection per request (sync workers)."""
+class Client(HttpSession):
+    """One user agent for the measurements (see tests.net.HttpSession); a failed login raises."""
 
     def __init__(self, port: int):
-        self.port = port
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, body: str | None = None,
-                headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        sent = dict(headers or {})
-        if self.cookies:
-            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        if body is not None:
-            sent["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            conn.request(method, path, body=body, headers=sent)
-            response = conn.getresponse()
-            data = response.read()
-            for name, value in response.getheaders():
-                if name.lower() == "set-cookie":
-                    key, _, rest = value.partition("=")
-                    self.cookies[key] = rest.split(";", 1)[0]
-            return response.status, {k.lower(): v for k, v in response.getheaders()}, data
-        finally:
-            conn.close()
-
-    def get(self, path: str, headers: dict[str, str] | None = None):
-        return self.request("GET", path, headers=headers)
+        super().__init__(port, timeout=60)
 
     def login(self, email: str, password: str) -> None:
-        """Log in through the real form (CSRF token included); raise when it fails."""
-        from urllib.parse import urlencode
-
-        _, _, html = self.get("/auth/login")
-        match = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', html)
-        if not match:
-            raise RuntimeError("no CSRF token on the login page")
-        form = urlencode({"email": email, "password": password,
-                          "csrf_token": match.group(1).decode()})
-        status, _, _ = self.request("POST", "/auth/login", body=form)
-        if status != 302:
-            raise RuntimeError(f"login as {email} failed ({status})")
+        if not super().login(email, password):
+            raise RuntimeError(f"login as {email} failed")

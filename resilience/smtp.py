@@ -7,7 +7,7 @@ from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
 
-from resilience.cluster import free_port
+from tests.net import free_port
 
 
 class Mailbox:

@@ -14,8 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from resilience.cluster import free_port
 from resilience.http import Client
+from tests.net import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import socket
 import threading
 import uuid
 from email import message_from_bytes, policy
@@ -23,6 +22,7 @@ from app.models import FactStamp, Institution, Mediator, MediatorLanguage, User
 from app.services.matching import cache as fact_cache
 from app.timeutil import freeze
 from config import TestingConfig
+from tests.net import CSRF_RE, free_port
 
 PG_URL = os.environ.get("SKM_TEST_POSTGRES_URL")
 
@@ -193,23 +193,13 @@ def login(client):
 
 def csrf_token(client, path: str) -> str:
     """Fetch a page and return the CSRF token of its first form."""
-    import re
-
     html = client.get(path).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
-        r'name="csrf_token" value="([^"]+)"', html
-    )
+    match = CSRF_RE.search(html)
     assert match, f"no CSRF token on {path}"
     return match.group(1)
 
 
 # --- real SMTP server ----------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class _Collector:
@@ -228,7 +218,7 @@ class _Collector:
 def smtp_server(app):
     """Run aiosmtpd on a free loopback port and point the app at it."""
     handler = _Collector()
-    port = _free_port()
+    port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     app.config["MAIL_PORT"] = port

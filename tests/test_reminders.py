@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import socket
 import threading
 
 import pytest
@@ -16,6 +15,7 @@ from app.services.calendar import meetings as msvc
 from app.services.calendar import reminders
 from app.services.core.outbox import deliver_due
 from tests.helpers_calendar import make_assignment
+from tests.net import free_port
 
 UTC = dt.UTC
 
@@ -116,12 +116,6 @@ def test_daily_digest_of_open_requests(app, clock, smtp_server, make_user, make_
     assert "Beratungsstelle Süd" in msg.get_content() and "Dari" in msg.get_content()
 
 
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_smtp_outage_delays_but_loses_nothing(app, clock, smtp_server, make_mediator):
     for _ in range(3):
         make_mediator()
@@ -129,7 +123,7 @@ def test_smtp_outage_delays_but_loses_nothing(app, clock, smtp_server, make_medi
     clock(dt.datetime(2026, 1, 6, 17, 0, tzinfo=UTC))
     assert reminders.send_meeting_reminders() == 3
     good_port = app.config["MAIL_PORT"]
-    app.config["MAIL_PORT"] = _closed_port()  # the mail server is down
+    app.config["MAIL_PORT"] = free_port()  # the mail server is down
     start = dt.datetime(2026, 1, 6, 17, 0, tzinfo=UTC)
     for step in range(2 * app.config["OUTBOX_MAX_ATTEMPTS"]):  # a long outage: 5 hours
         clock(start + dt.timedelta(minutes=20 * step))

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from app.extensions import db
 from app.services.booking import offers
+from tests.net import serve
 from tests.request_helpers import NOW, eligible, make_request
 
 CHROMIUM = "/usr/bin/chromium"
@@ -18,15 +17,8 @@ pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debi
 
 @pytest.fixture()
 def live_server(app):
-    from tests.conftest import _free_port
-
-    port = _free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    with serve(app) as url:
+        yield url
 
 
 def test_request_pages_are_accessible_at_360px(app, clock, live_server, make_user,

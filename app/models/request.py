@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Optional
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -18,7 +19,13 @@ if TYPE_CHECKING:
     from app.models.mediator import Mediator
 
 REQUEST_STATUSES = ("submitted", "offered", "assigned", "completed", "cancelled", "unfilled")
+# still to be served (matching, offers, the coordinator's queue); the one definition: use
+# `InterpretingRequest.is_open` (instances, SQL and templates) rather than listing statuses
 OPEN_REQUEST_STATUSES = ("submitted", "offered")
+# what an institution or a coordinator may still cancel (before the appointment starts)
+CANCELLABLE_REQUEST_STATUSES = (*OPEN_REQUEST_STATUSES, "assigned")
+# a mediator was booked (reports count these as served)
+BOOKED_REQUEST_STATUSES = ("assigned", "completed")
 OCCASIONS = (
     "parent_meeting",
     "registration",
@@ -100,6 +107,26 @@ class InterpretingRequest(TimestampMixin, db.Model):
     assignments: Mapped[list["Assignment"]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="Assignment.id"
     )
+
+    @hybrid_property
+    def is_open(self) -> bool:
+        """Tell whether the request still waits for a mediator (`where(...is_open)` in SQL)."""
+        return self.status in OPEN_REQUEST_STATUSES
+
+    @is_open.inplace.expression
+    @classmethod
+    def _is_open_expression(cls) -> sa.ColumnElement[bool]:
+        return cls.status.in_(OPEN_REQUEST_STATUSES)
+
+    @hybrid_property
+    def is_cancellable(self) -> bool:
+        """Tell whether the status still allows a cancellation (the caller checks the time)."""
+        return self.status in CANCELLABLE_REQUEST_STATUSES
+
+    @is_cancellable.inplace.expression
+    @classmethod
+    def _is_cancellable_expression(cls) -> sa.ColumnElement[bool]:
+        return cls.status.in_(CANCELLABLE_REQUEST_STATUSES)
 
     @property
     def live_assignment(self) -> Optional["Assignment"]:

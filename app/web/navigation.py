@@ -1,9 +1,15 @@
-"""Main navigation per role; each area adds its entries here (endpoint, label)."""
+"""Main navigation per role, in the order shown; each area adds its entries here.
+
+Each entry is (endpoint, label); the whole menu of a role is spelled in one literal, so the
+order on screen is the order below.
+"""
 
 from flask_babel import lazy_gettext as _l
 
 NAV_ITEMS = {
     "coordinator": [
+        ("coordination.requests_dashboard", _l("Requests")),
+        ("coordination.planner", _l("Plan the week")),
         ("pool.mediators", _l("Mediators")),
         ("coordination.institutions", _l("Institutions")),
         ("pool.applicants", _l("Applicants")),
@@ -17,6 +23,7 @@ NAV_ITEMS = {
         ("calendar.mine", _l("My calendar")),
     ],
     "mediator": [
+        ("mediator.offers", _l("My offers and assignments")),
         ("mediator.profile", _l("My profile")),
         ("mediator.availability", _l("My times")),
         ("mediator.qualification", _l("My training")),
@@ -26,9 +33,6 @@ NAV_ITEMS = {
     "institution": [
         ("main.index", _l("Overview")),
         ("calendar.mine", _l("My calendar")),
+        ("requests.new", _l("New request")),
     ],
 }
-NAV_ITEMS["coordinator"].insert(0, ("coordination.requests_dashboard", _l("Requests")))
-NAV_ITEMS["mediator"].insert(0, ("mediator.offers", _l("My offers and assignments")))
-NAV_ITEMS["institution"].append(("requests.new", _l("New request")))
-NAV_ITEMS["coordinator"].insert(1, ("coordination.planner", _l("Plan the week")))

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from app import create_app
 from config import TestingConfig
-from tests.conftest import _free_port
+from tests.net import free_port, serve
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -28,7 +26,7 @@ if not os.path.exists(CHROMIUM):  # CI installs it (.ci/run); locally it may be 
 @pytest.fixture(scope="session")
 def live_server(database_url, _app):
     """Serve a second app instance on the test database at a free loopback port."""
-    port = _free_port()
+    port = free_port()
 
     class LiveConfig(TestingConfig):
         SQLALCHEMY_DATABASE_URI = database_url
@@ -37,12 +35,9 @@ def live_server(database_url, _app):
         LOGIN_RATE_LIMIT = "1000 per minute"
 
     live_app = create_app(LiveConfig)
-    server = make_server("127.0.0.1", port, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     live_app.base_url = LiveConfig.BASE_URL
-    yield live_app
-    server.shutdown()
+    with serve(live_app, port):
+        yield live_app
     with live_app.app_context():
         from app.extensions import db
 

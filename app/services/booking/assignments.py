@@ -115,7 +115,7 @@ def book(
     A real time overlap is refused even with an override: nobody can be in two places.
     """
     req = lock_request(request_id)
-    if req.status not in ("submitted", "offered") or _has_live_assignment(req.id):
+    if not req.is_open or _has_live_assignment(req.id):
         raise DomainError(_("This request already has a mediator or is no longer open."))
     if req.starts_at <= now_utc():
         raise DomainError(_("The appointment has already begun."))

@@ -60,7 +60,7 @@ def send_offers(
     if not mediator_ids:
         raise DomainError(_("Please choose at least one mediator."))
     req = lock_request(request_id)
-    if req.status not in ("submitted", "offered"):
+    if not req.is_open:
         raise DomainError(_("This request already has a mediator or is no longer open."))
     now = now_utc()
     if req.starts_at <= now:
@@ -107,7 +107,7 @@ def accept_offer(offer_id: int, actor: User | None = None):
     _check_owner(offer, actor)
     req = lock_request(offer.request_id)
     db.session.refresh(offer)
-    taken = req.status not in ("submitted", "offered")
+    taken = not req.is_open
     if taken and offer.status in ("pending", "withdrawn"):
         raise DomainError(_("Sorry, another mediator has already taken this appointment. "
                             "Thank you all the same!"))
@@ -176,7 +176,7 @@ def escalate_unanswered(now: dt.datetime) -> int:
     cutoff = now - dt.timedelta(hours=cfg["ESCALATION_HOURS"])
     requests = db.session.scalars(
         sa.select(InterpretingRequest).where(
-            InterpretingRequest.status.in_(("submitted", "offered")),
+            InterpretingRequest.is_open,
             InterpretingRequest.escalated_at.is_(None),
             InterpretingRequest.created_at <= cutoff,
             InterpretingRequest.starts_at > now,
@@ -201,7 +201,7 @@ def mark_unfilled(now: dt.datetime) -> int:
     """Turn open requests whose appointment has begun into `unfilled` and tell the institution."""
     requests = db.session.scalars(
         sa.select(InterpretingRequest).where(
-            InterpretingRequest.status.in_(("submitted", "offered")),
+            InterpretingRequest.is_open,
             InterpretingRequest.starts_at <= now,
         )
     ).all()

@@ -27,8 +27,6 @@ from app.services.matching import solver as planner
 from app.services.matching.facts import Speaker
 from app.timeutil import from_local, now_utc
 
-OPEN = ("submitted", "offered")
-
 
 @dataclass
 class Option:
@@ -77,7 +75,7 @@ def open_requests(monday: dt.date) -> list[InterpretingRequest]:
     start = max(start, now_utc())
     return list(db.session.scalars(
         sa.select(InterpretingRequest)
-        .where(InterpretingRequest.status.in_(OPEN), InterpretingRequest.starts_at >= start,
+        .where(InterpretingRequest.is_open, InterpretingRequest.starts_at >= start,
                InterpretingRequest.starts_at < end)
         .options(selectinload(InterpretingRequest.institution),
                  selectinload(InterpretingRequest.offers))

@@ -288,7 +288,7 @@ def build_feed(user: User) -> bytes:
         events = []
         for a in db.session.scalars(stmt):
             events.append(ical.cached_event(
-                ("A", viewer, locale, ical.host(), *_assignment_key(a)),
+                ("A", viewer, locale, ical.host(), *assignment_key(a)),
                 lambda a=a: ical.assignment_event(a, viewer, feed=True)))
         scope = _meeting_scope(user)
         if scope is not None:
@@ -296,16 +296,20 @@ def build_feed(user: User) -> bytes:
         return ical.assemble(cal, events)
 
 
-def _assignment_key(a: Assignment) -> tuple:
-    req, inst, med = a.request, a.request.institution, a.mediator
-    return (a.id, a.sequence, a.status, a.starts_at, a.ends_at, a.updated_at,
-            req.place_kind, req.address, req.room, req.language_code, req.variety, req.occasion,
-            inst.name, inst.street, inst.postcode, inst.city, inst.phone, inst.email,
-            med.first_name, med.last_name, med.phone, med.share_phone)
+def assignment_key(a: Assignment) -> tuple:
+    """Return the values `ical.assignment_event` builds from (its declared fields)."""
+    return ical.field_values(a, ical.ASSIGNMENT_EVENT_FIELDS)
 
 
-def _meeting_key(m: Meeting | MeetingSeries) -> tuple:
-    return (m.id, m.kind, m.title, m.place, m.agenda, m.sequence, m.updated_at)
+def series_key(s: MeetingSeries, cancelled: list[Meeting]) -> tuple:
+    """Return the values `ical.series_event` builds from, cancelled occurrences included."""
+    return (*ical.field_values(s, ical.SERIES_EVENT_FIELDS),
+            tuple(ical.field_values(m, ical.SERIES_CANCELLED_FIELDS) for m in cancelled))
+
+
+def occurrence_key(m: Meeting) -> tuple:
+    """Return the values `ical.occurrence_event` builds from (its declared fields)."""
+    return ical.field_values(m, ical.OCCURRENCE_EVENT_FIELDS)
 
 
 def _meeting_events(scope, locale: str) -> list[bytes]:
@@ -330,14 +334,11 @@ def _meeting_events(scope, locale: str) -> list[bytes]:
     events = []
     for s in series_list:
         gone = cancelled.get(s.id, [])
-        key = ("S", locale, host, *_meeting_key(s), s.rrule, s.first_start_local,
-               s.duration_minutes, s.until, tuple(m.recurrence_id for m in gone))
+        key = ("S", locale, host, *series_key(s, gone))
         events.append(ical.cached_event(
             key, lambda s=s, gone=gone: ical.series_event(s, gone, feed=True)))
     for m in special:
         if m.series_id is None or (ical.is_override(m) and m.series_id in by_id):
-            series_seq = by_id[m.series_id].sequence if m.series_id else 0
-            key = ("M", locale, host, *_meeting_key(m), m.series_id, series_seq,
-                   m.recurrence_id, m.starts_at, m.ends_at)
+            key = ("M", locale, host, *occurrence_key(m))
             events.append(ical.cached_event(key, lambda m=m: ical.occurrence_event(m, feed=True)))
     return events

@@ -90,6 +90,40 @@ def _lang(code: str, variety: str) -> str:
     return f"{name} ({variety})" if variety else name
 
 
+# What each builder below reads, as attribute paths from its first argument, for every viewer
+# and branch: the feed memoises events on exactly these values (`field_values`, used by
+# `feeds`), so a field the builder reads must be listed here or feeds serve stale events.
+# tests/test_cache_keys.py runs the builders on a recording proxy and compares.
+ASSIGNMENT_EVENT_FIELDS = (
+    "id", "sequence", "status", "starts_at", "ends_at", "updated_at",
+    "request.place_kind", "request.address", "request.room", "request.language_code",
+    "request.variety", "request.occasion",
+    "request.institution.name", "request.institution.street", "request.institution.postcode",
+    "request.institution.city", "request.institution.phone", "request.institution.email",
+    "mediator.first_name", "mediator.last_name", "mediator.phone", "mediator.share_phone",
+)
+SERIES_EVENT_FIELDS = (
+    "id", "sequence", "updated_at", "kind", "title", "place", "agenda", "rrule",
+    "first_start_local", "duration_minutes", "until",
+)
+SERIES_CANCELLED_FIELDS = ("recurrence_id",)  # read from each cancelled occurrence
+OCCURRENCE_EVENT_FIELDS = (
+    "id", "series_id", "series.sequence", "sequence", "updated_at", "kind", "title", "place",
+    "agenda", "recurrence_id", "starts_at", "ends_at",
+)
+
+
+def field_values(obj, fields: tuple[str, ...]) -> tuple:
+    """Read each dotted path of `fields` from `obj` (None past a relation that is None)."""
+    values = []
+    for path in fields:
+        value = obj
+        for name in path.split("."):
+            value = None if value is None else getattr(value, name)
+        values.append(value)
+    return tuple(values)
+
+
 def assignment_event(assignment: Assignment, viewer: str, *, sequence: int | None = None,
                      feed: bool = False):
     """Return the VEVENT of an assignment with the text a `viewer` role may see."""

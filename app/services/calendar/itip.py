@@ -92,7 +92,7 @@ def series_changed(series: MeetingSeries, change: Change) -> None:
 
 
 def _meeting_recipients(meeting) -> list[Recipient]:
-    from app.services.calendar.meetings import invitees
+    from app.services.calendar.invitees import invitees
 
     recipients = []
     for mediator in invitees(meeting):

@@ -11,7 +11,6 @@ import datetime as dt
 import sqlalchemy as sa
 from dateutil.rrule import rrulestr
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import (
@@ -23,6 +22,7 @@ from app.models import (
     SupervisionMember,
 )
 from app.services.calendar import itip as invitations
+from app.services.calendar.invitees import invitees, is_invited
 from app.services.core.errors import DomainError
 from app.timeutil import UTC, from_local, local_tz, now_utc, to_local
 
@@ -164,32 +164,6 @@ def cancel_occurrence(meeting: Meeting) -> None:
     meeting.sequence += 1
     db.session.flush()
     invitations.meeting_changed(meeting, "cancelled")
-
-
-def invitees_stmt(kind: str, group_id: int | None) -> sa.Select:
-    """Select the mediators invited to a meeting: all active ones, or the group's members."""
-    stmt = sa.select(Mediator).where(Mediator.status == "active").order_by(
-        Mediator.last_name, Mediator.first_name, Mediator.id)
-    if kind == "supervision":
-        stmt = stmt.join(SupervisionMember, SupervisionMember.mediator_id == Mediator.id).where(
-            SupervisionMember.group_id == group_id)
-    return stmt.options(selectinload(Mediator.user))
-
-
-def invitees(meeting: Meeting | MeetingSeries) -> list[Mediator]:
-    return list(db.session.scalars(invitees_stmt(meeting.kind, meeting.group_id)))
-
-
-def is_invited(meeting: Meeting, mediator: Mediator) -> bool:
-    if mediator.status != "active":
-        return False
-    if meeting.kind == "exchange":
-        return True
-    return db.session.scalar(
-        sa.select(SupervisionMember.id).where(
-            SupervisionMember.group_id == meeting.group_id,
-            SupervisionMember.mediator_id == mediator.id)
-    ) is not None
 
 
 def _attendance(meeting: Meeting, mediator_id: int) -> MeetingAttendance:

@@ -28,7 +28,6 @@ from app.models import (
     SentReminder,
     User,
 )
-from app.models.request import OPEN_REQUEST_STATUSES
 from app.services.calendar import ical
 from app.services.core import outbox
 from app.services.core.languages import language_name
@@ -82,7 +81,7 @@ def _fmt_date(value: dt.date) -> str:
 
 def send_meeting_reminders() -> int:
     """Remind invitees of meetings and supervision sessions N days before (7 and 1)."""
-    from app.services.calendar.meetings import invitees
+    from app.services.calendar.invitees import invitees
 
     now = now_utc()
     grace = dt.timedelta(hours=_cfg("REMINDER_GRACE_HOURS", 12))
@@ -204,7 +203,7 @@ def send_open_requests_digest() -> int:
         return 0
     requests = db.session.scalars(
         sa.select(InterpretingRequest).where(
-            InterpretingRequest.status.in_(OPEN_REQUEST_STATUSES),
+            InterpretingRequest.is_open,
             InterpretingRequest.starts_at > now,
             InterpretingRequest.starts_at <= now + dt.timedelta(days=7))
         .order_by(InterpretingRequest.starts_at)

@@ -39,21 +39,19 @@ from app.models import (
     ModuleCompletion,
     QualificationModule,
 )
+from app.services.matching.speaker import FACT_ATTRIBUTES
 
 STAMP = "speakers"
 _CHANGED = "speaker_facts_changed"  # session.info flag: this transaction changed facts
 _CHILDREN = (MediatorLanguage, Availability, Document, ModuleCompletion, QualificationModule)
-# the Mediator attributes the speaker facts read (columns and fact collections)
-_MEDIATOR_ATTRS = ("first_name", "last_name", "status", "gender", "district", "mobility",
-                   "max_per_week", "erased_at", "languages", "availability", "documents",
-                   "completions")
 
 
 def _touches_facts(session: Session) -> bool:
     """Tell whether the session's pending changes alter any speaker fact.
 
-    A Mediator counts only for the attributes above, so a booking (which adds to
-    `mediator.assignments`) or a new note does not throw every worker's copy away.
+    A Mediator counts only for the attributes the facts are read from (`FACT_ATTRIBUTES`),
+    so a booking (which adds to `mediator.assignments`) or a new note does not throw every
+    worker's copy away.
     """
     for obj in chain(session.new, session.deleted):
         if isinstance(obj, (Mediator, *_CHILDREN)):
@@ -63,7 +61,7 @@ def _touches_facts(session: Session) -> bool:
             return True
         if isinstance(obj, Mediator):
             attrs = sa.inspect(obj).attrs
-            if any(attrs[name].history.has_changes() for name in _MEDIATOR_ATTRS):
+            if any(attrs[name].history.has_changes() for name in FACT_ATTRIBUTES):
                 return True
     return False
 

@@ -30,6 +30,7 @@ from app.models import (
 )
 from app.services.core.languages import matching_codes
 from app.services.matching import cache as fact_cache
+from app.services.matching.speaker import Speaker
 from app.timeutil import to_local
 
 FAIRNESS_DAYS = 90
@@ -78,28 +79,6 @@ def _minutes_between(start, end):
     if db.session.get_bind().dialect.name == "postgresql":
         return sa.func.extract("epoch", end - start) / 60
     return (sa.func.julianday(end) - sa.func.julianday(start)) * 1440
-
-
-class Speaker(NamedTuple):
-    """The mediator columns the rules, scores and candidate lists read, as a plain row.
-
-    Why not the ORM object: a widely spoken language has a thousand speakers, and building
-    (and later expiring) a thousand identity-mapped instances cost more than all the fact
-    queries together; a plain row is also safe to keep beyond one session.
-    """
-
-    id: int
-    first_name: str
-    last_name: str
-    status: str
-    gender: str
-    district: str
-    mobility: str
-    max_per_week: int
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
 
 
 class RequiredModule(NamedTuple):

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.labels import label
 from app.models import Assignment, Institution, InterpretingRequest
-from app.models.request import REQUEST_STATUSES
+from app.models.request import BOOKED_REQUEST_STATUSES, REQUEST_STATUSES
 from app.services.core.languages import language_name
 from app.services.core.periods import Period, month_bucket
 from app.services.reports.pool_figures import active_by_language, cohorts, meeting_attendance
@@ -47,7 +47,7 @@ def _outcome_case():
     return sa.case(
         (r.status == "cancelled", "cancelled"),
         (r.status == "unfilled", "unfilled"),
-        (r.status.in_(("submitted", "offered")), "open"),
+        (r.is_open, "open"),
         (r.outcome == "no_show", "no_show"),
         else_="fulfilled",
     )
@@ -228,7 +228,7 @@ def _work_source(period: Period):
         .join(r, r.id == a.request_id)
         .where(a.status == "completed", period.contains(a.starts_at),
                a.mediator_no_show.is_(False), period.contains(r.starts_at),
-               r.status.in_(("assigned", "completed")))
+               r.status.in_(BOOKED_REQUEST_STATUSES))
         .subquery()
     )
 

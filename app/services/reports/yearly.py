@@ -13,17 +13,16 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import InterpretingRequest, Mediator, MediatorLanguage
+from app.models.request import BOOKED_REQUEST_STATUSES
 from app.services.core.periods import Period
 from app.services.reports.table import Table
-
-BOOKED = ("assigned", "completed")
 
 
 def _institutions_served(period: Period) -> int:
     """Count the distinct institutions with a booked request (one query)."""
     r = InterpretingRequest
     stmt = sa.select(sa.func.count(sa.distinct(r.institution_id))).where(
-        period.contains(r.starts_at), r.status.in_(BOOKED))
+        period.contains(r.starts_at), r.status.in_(BOOKED_REQUEST_STATUSES))
     return db.session.scalar(stmt) or 0
 
 
