@@ -14,6 +14,7 @@ from app.coordination import bp
 from app.coordination.request_forms import AssignForm, OffersForm, ReasonForm, ReassignForm
 from app.extensions import db
 from app.models import Assignment, InterpretingRequest
+from app.models.request import OPEN_REQUEST_STATUSES
 from app.services.booking import assignments as booking
 from app.services.booking import dashboard, offers
 from app.services.matching import ranking as matching
@@ -74,7 +75,7 @@ def _excluded_view(result: matching.MatchResult) -> tuple[list, list[tuple[str, 
 def request_detail(request_id: int, status: int = 200):
     req = _get(request_id)
     result = (matching.match(req, cached=True)
-              if req.status in ("submitted", "offered", "assigned") else None)
+              if req.status in (*OPEN_REQUEST_STATUSES, "assigned") else None)
     offered = {o.mediator_id for o in req.offers}
     reassign_form = ReassignForm()
     shown, summary = _excluded_view(result) if result is not None else ([], [])

@@ -12,6 +12,7 @@ from app.auth.decorators import role_required
 from app.extensions import db
 from app.labels import label
 from app.models import InterpretingRequest
+from app.models.request import OPEN_REQUEST_STATUSES
 from app.requests import bp
 from app.requests.forms import CancelForm, OutcomeForm, RequestForm
 from app.services.booking import assignments as booking
@@ -96,7 +97,7 @@ def detail(request_id: int, cancel_form=None, outcome_form=None):
     return render_template(
         "requests/detail.html", req=req, mediator=svc.visible_mediator(req), now=now,
         cancel_form=cancel_form or CancelForm(), outcome_form=outcome_form or OutcomeForm(),
-        can_cancel=req.status in ("submitted", "offered", "assigned") and req.starts_at > now,
+        can_cancel=req.status in (*OPEN_REQUEST_STATUSES, "assigned") and req.starts_at > now,
         can_confirm=req.status == "assigned" and req.starts_at <= now,
     )
 
