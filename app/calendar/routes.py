@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import qrcode
 import qrcode.image.svg
-import sqlalchemy as sa
 from flask import (
     abort,
     current_app,
-    flash,
     make_response,
     redirect,
     render_template,
@@ -23,7 +21,8 @@ from app.auth.decorators import coordinator_required
 from app.calendar import bp
 from app.extensions import db
 from app.models import User
-from app.services.calendar import feeds
+from app.services.calendar import feed_admin, feeds
+from app.web.transaction import commit_or_message
 
 
 @bp.route("/<token>.ics")
@@ -70,18 +69,16 @@ def mine():
 @bp.route("/rotate", methods=["POST"])
 @login_required
 def rotate():
-    feeds.rotate(current_user)
-    db.session.commit()
-    flash(_("Your new calendar link is ready. The old link no longer works."), "success")
+    commit_or_message(feeds.rotate, current_user).flash(
+        _("Your new calendar link is ready. The old link no longer works."))
     return redirect(url_for("calendar.mine"))
 
 
 @bp.route("/feeds")
 @coordinator_required
 def manage():
-    stmt = (sa.select(User).where(User.feed_secret.is_not(None), User.is_enabled.is_(True))
-            .order_by(User.role, User.email))
-    page = db.paginate(stmt, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    page = db.paginate(feed_admin.holders_query(),
+                       per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
     return render_template("calendar/manage.html", page=page)
 
 
@@ -91,7 +88,6 @@ def revoke(user_id: int):
     user = db.session.get(User, user_id)
     if user is None:
         abort(404)
-    feeds.revoke(user, current_user)
-    db.session.commit()
-    flash(_("The calendar link of %(email)s is switched off.", email=user.email), "success")
+    commit_or_message(feeds.revoke, user, current_user).flash(
+        _("The calendar link of %(email)s is switched off.", email=user.email))
     return redirect(url_for("calendar.manage"))

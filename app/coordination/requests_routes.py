@@ -5,19 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from app.auth.decorators import coordinator_required
 from app.coordination import bp
 from app.coordination.request_forms import AssignForm, OffersForm, ReasonForm, ReassignForm
 from app.extensions import db
-from app.models import Assignment, InterpretingRequest, Offer
+from app.models import Assignment, InterpretingRequest
+from app.models.request import OPEN_REQUEST_STATUSES
 from app.services.booking import assignments as booking
-from app.services.booking import offers
+from app.services.booking import dashboard, offers
 from app.services.matching import ranking as matching
 from app.timeutil import now_utc
 from app.web.transaction import commit_or_message
@@ -30,65 +29,20 @@ def _get(request_id: int) -> InterpretingRequest:
     return req
 
 
-def _counts() -> dict[str, int]:
-    by_status = dict(
-        db.session.execute(
-            sa.select(InterpretingRequest.status, sa.func.count())
-            .where(InterpretingRequest.status.in_(("submitted", "offered", "unfilled")))
-            .group_by(InterpretingRequest.status)
-        ).all()
-    )
-    awaiting = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Offer).where(Offer.status == "pending")
-    )
-    return {
-        "submitted": by_status.get("submitted", 0),
-        "offered": by_status.get("offered", 0),
-        "awaiting": awaiting or 0,
-        "unfilled": by_status.get("unfilled", 0),
-    }
-
-
 @bp.route("/requests")
 @coordinator_required
 def requests_dashboard():
     now = now_utc()
     # most urgent first, a page at a time: a state-wide pool has thousands of open requests
     open_requests = db.paginate(
-        sa.select(InterpretingRequest)
-        .where(InterpretingRequest.status.in_(("submitted", "offered")))
-        .options(selectinload(InterpretingRequest.institution),
-                 selectinload(InterpretingRequest.offers))
-        .order_by(InterpretingRequest.starts_at, InterpretingRequest.id),
+        dashboard.open_requests_query(),
         per_page=current_app.config["DASHBOARD_PER_PAGE"], error_out=False,
     )
-    unfilled = db.session.scalars(
-        sa.select(InterpretingRequest)
-        .where(InterpretingRequest.status == "unfilled")
-        .options(selectinload(InterpretingRequest.institution))
-        .order_by(InterpretingRequest.starts_at.desc()).limit(20)
-    ).all()
-    reports = db.session.scalars(
-        sa.select(Assignment).where(Assignment.report_status == "reported")
-        .options(selectinload(Assignment.mediator), selectinload(Assignment.request))
-        .order_by(Assignment.starts_at).limit(50)
-    ).all()
-    no_shows = db.session.scalars(
-        sa.select(Assignment).where(Assignment.mediator_no_show.is_(True))
-        .options(selectinload(Assignment.mediator), selectinload(Assignment.request))
-        .order_by(Assignment.starts_at.desc()).limit(20)
-    ).all()
-    assigned = db.session.scalars(
-        sa.select(InterpretingRequest)
-        .where(InterpretingRequest.status == "assigned", InterpretingRequest.starts_at > now)
-        .options(selectinload(InterpretingRequest.institution),
-                 selectinload(InterpretingRequest.assignments).selectinload(Assignment.mediator))
-        .order_by(InterpretingRequest.starts_at).limit(50)
-    ).all()
+    lists = dashboard.coordinator_dashboard(now)
     return render_template(
         "coordination/requests.html", requests=open_requests.items, page=open_requests,
-        unfilled=unfilled, assigned=assigned,
-        reports=reports, no_shows=no_shows, counts=_counts(), now=now,
+        unfilled=lists.unfilled, assigned=lists.assigned,
+        reports=lists.reports, no_shows=lists.no_shows, counts=lists.counts, now=now,
         soon=now + dt.timedelta(hours=24),
     )
 
@@ -121,7 +75,7 @@ def _excluded_view(result: matching.MatchResult) -> tuple[list, list[tuple[str, 
 def request_detail(request_id: int, status: int = 200):
     req = _get(request_id)
     result = (matching.match(req, cached=True)
-              if req.status in ("submitted", "offered", "assigned") else None)
+              if req.status in (*OPEN_REQUEST_STATUSES, "assigned") else None)
     offered = {o.mediator_id for o in req.offers}
     reassign_form = ReassignForm()
     shown, summary = _excluded_view(result) if result is not None else ([], [])
@@ -222,6 +176,6 @@ def approve_report(assignment_id: int):
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None:
         abort(404)
-    _a, error = commit_or_message(booking.approve_report, current_user, assignment)
-    flash(error or _("The report was approved."), "error" if error else "success")
+    commit_or_message(booking.approve_report, current_user, assignment).flash(
+        _("The report was approved."))
     return redirect(url_for("coordination.requests_dashboard"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,10 +11,9 @@ from app.coordination import bp
 from app.coordination.forms import ContactForm, InstitutionFilterForm, InstitutionForm
 from app.extensions import db
 from app.models import ContactPerson, Institution
-from app.services.core import accounts, audit
-from app.services.core.errors import DomainError
 from app.services.pool import institutions as svc
 from app.web.forms import InviteForm
+from app.web.transaction import commit_or_message
 
 
 def _get(institution_id: int) -> Institution:
@@ -36,12 +34,6 @@ def institutions():
     return render_template("coordination/institutions.html", form=form, page=page)
 
 
-def _name_taken(name: str, own_id: int | None) -> bool:
-    stmt = sa.select(Institution.id).where(sa.func.lower(Institution.name) == name.lower())
-    found = db.session.scalar(stmt)
-    return found is not None and found != own_id
-
-
 @bp.route("/institutions/new", methods=["GET", "POST"])
 @bp.route("/institutions/<int:institution_id>/edit", methods=["GET", "POST"])
 @coordinator_required
@@ -49,19 +41,13 @@ def edit_institution(institution_id: int | None = None):
     institution = _get(institution_id) if institution_id else None
     form = InstitutionForm(obj=institution)
     if form.validate_on_submit():
-        if _name_taken(form.name.data, institution_id):
-            form.name.errors = [_("An institution with this name already exists.")]
-        else:
-            created = institution is None
-            institution = institution or Institution()
-            form.populate_obj(institution)
-            db.session.add(institution)
-            db.session.flush()
-            audit.record(current_user, "create" if created else "update", "institution",
-                         institution.id)
-            db.session.commit()
+        values = {name: getattr(form, name).data for name in svc.INSTITUTION_FIELDS}
+        outcome = commit_or_message(svc.save_institution, current_user, institution, values)
+        if outcome.ok:
             flash(_("Institution saved."), "success")
-            return redirect(url_for("coordination.institution", institution_id=institution.id))
+            return redirect(url_for("coordination.institution",
+                                    institution_id=outcome.result.id))
+        form.name.errors = [outcome.error]
     status = 400 if form.errors else 200
     return render_template(
         "coordination/institution_form.html", form=form, institution=institution
@@ -87,13 +73,9 @@ def add_contact(institution_id: int):
     form = ContactForm()
     if not form.validate_on_submit():
         return institution(institution_id, contact_form=form)
-    contact = ContactPerson()
-    form.populate_obj(contact)
-    institution_obj.contacts.append(contact)
-    db.session.flush()
-    audit.record(current_user, "create", "contact_person", contact.id)
-    db.session.commit()
-    flash(_("Contact person added."), "success")
+    values = {name: getattr(form, name).data for name in svc.CONTACT_FIELDS}
+    commit_or_message(svc.add_contact, current_user, institution_obj, values).flash(
+        _("Contact person added."))
     return redirect(url_for("coordination.institution", institution_id=institution_id))
 
 
@@ -104,10 +86,8 @@ def delete_contact(institution_id: int, contact_id: int):
     contact = db.session.get(ContactPerson, contact_id)
     if contact is None or contact.institution_id != institution_id:
         abort(404)
-    db.session.delete(contact)
-    audit.record(current_user, "delete", "contact_person", contact_id)
-    db.session.commit()
-    flash(_("Contact person removed."), "success")
+    commit_or_message(svc.delete_contact, current_user, contact).flash(
+        _("Contact person removed."))
     return redirect(url_for("coordination.institution", institution_id=institution_id))
 
 
@@ -118,15 +98,10 @@ def invite_user(institution_id: int):
     form = InviteForm()
     if not form.validate_on_submit():
         return institution(institution_id, invite_form=form)
-    try:
-        user = accounts.create_user(
-            form.email.data, "institution", name=form.name.data, institution=institution_obj,
-            locale=form.locale.data,
-        )
-    except DomainError as exc:
-        form.email.errors = [str(exc)]
+    outcome = commit_or_message(svc.invite_user, current_user, institution_obj,
+                                form.email.data, name=form.name.data, locale=form.locale.data)
+    if not outcome.ok:
+        form.email.errors = [outcome.error]
         return institution(institution_id, invite_form=form)
-    accounts.invite(current_user, user)
-    db.session.commit()
-    flash(_("Invitation sent to %(email)s.", email=user.email), "success")
+    flash(_("Invitation sent to %(email)s.", email=outcome.result.email), "success")
     return redirect(url_for("coordination.institution", institution_id=institution_id))

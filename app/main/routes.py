@@ -8,8 +8,10 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from app.auth.routes import _safe_next
-from app.extensions import db
 from app.main import bp
+from app.services.core import accounts
+from app.web import transaction
+from app.web.transaction import commit_or_message
 
 
 @bp.route("/")
@@ -33,8 +35,7 @@ def set_language(code: str):
         abort(404)
     session["locale"] = code
     if current_user.is_authenticated:
-        current_user.locale = code
-        db.session.commit()
+        commit_or_message(accounts.set_locale, current_user, code).flash()
     return redirect(_safe_next(request.form.get("next")) or url_for("main.index"))
 
 
@@ -81,7 +82,7 @@ def too_many(_e):
 
 @bp.app_errorhandler(500)
 def server_error(_e):
-    db.session.rollback()
+    transaction.rollback()
     return _error(
         500,
         _("Something went wrong"),

@@ -8,24 +8,24 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy.orm import selectinload
 from wtforms import DecimalField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.auth.decorators import role_required
 from app.extensions import db
 from app.mediator import bp
-from app.models import Assignment, InterpretingRequest, Offer
+from app.models import Assignment, Offer
 from app.services.booking import assignments as booking
+from app.services.booking import dashboard
 from app.services.booking import offers as offer_svc
 from app.services.core.errors import DomainError
 from app.timeutil import now_utc
+from app.web.money import MoneyField
 from app.web.transaction import commit_or_message
 
 mediator_required = role_required("mediator")
@@ -44,33 +44,18 @@ class ReportForm(FlaskForm):
                            validators=[InputRequired(), NumberRange(min=0, max=960)])
     travel_km = DecimalField(_l("Kilometres by car or bike"), places=1,
                              validators=[Optional(), NumberRange(min=0, max=9999)])
-    ticket_cost = DecimalField(_l("Ticket cost in euros"), places=2,
-                               validators=[Optional(), NumberRange(min=0, max=999)])
+    ticket_cost = MoneyField(_l("Ticket cost in euros"), max_cents=999_00,
+                             validators=[Optional()])
 
 
 @bp.route("/offers")
 @mediator_required
 def offers():
     """Show my open offers, upcoming and past assignments."""
-    mid, now = current_user.mediator_id, now_utc()
-    pending = db.session.scalars(
-        sa.select(Offer).where(Offer.mediator_id == mid, Offer.status == "pending",
-                               Offer.expires_at > now)
-        .options(selectinload(Offer.request).selectinload(InterpretingRequest.institution))
-        .order_by(Offer.expires_at)
-    ).all()
-    mine = (sa.select(Assignment).where(Assignment.mediator_id == mid)
-            .options(selectinload(Assignment.request)
-                     .selectinload(InterpretingRequest.institution)))
-    upcoming = db.session.scalars(
-        mine.where(Assignment.status == "active", Assignment.starts_at > now)
-        .order_by(Assignment.starts_at)
-    ).all()
-    past = db.session.scalars(
-        mine.where(Assignment.status != "cancelled", Assignment.starts_at <= now)
-        .order_by(Assignment.starts_at.desc()).limit(30)
-    ).all()
-    return render_template("mediator/offers.html", pending=pending, upcoming=upcoming, past=past,
+    now = now_utc()
+    lists = dashboard.mediator_offers(current_user.mediator_id, now)
+    return render_template("mediator/offers.html", pending=lists.pending,
+                           upcoming=lists.upcoming, past=lists.past,
                            decline_form=DeclineForm(), now=now)
 
 
@@ -147,12 +132,10 @@ def assignment(assignment_id: int):
     a = _mine(assignment_id)
     form = ReportForm(obj=None)
     if form.validate_on_submit():
-        cents = (int((form.ticket_cost.data * 100).to_integral_value())
-                 if form.ticket_cost.data is not None else None)
         km = Decimal(form.travel_km.data) if form.travel_km.data is not None else None
         _r, error = commit_or_message(booking.report_hours, current_user, a,
                                       minutes=form.minutes.data, travel_km=km,
-                                      ticket_cost_cents=cents)
+                                      ticket_cost_cents=form.ticket_cost.cents)
         if error is None:
             flash(_("Thank you! Your report was sent."), "success")
             return redirect(url_for("mediator.assignment", assignment_id=a.id))

@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.decorators import role_required
-from app.extensions import db
 from app.mediator import bp
 from app.mediator.self_service_forms import (
     AbsenceForm,
@@ -22,13 +21,14 @@ from app.mediator.self_service_forms import (
     OwnLanguageForm,
     ProfileForm,
 )
-from app.services.core.errors import DomainError, NotAllowedError
+from app.services.core.errors import NotAllowedError
 from app.services.core.languages import language_choices
 from app.services.pool import privacy
 from app.services.pool import self_service as svc
 from app.services.pool.mediators import police_certificate_due, police_certificate_valid_on
 from app.services.pool.qualification import completed_modules, missing_required_modules
 from app.timeutil import today_local
+from app.web.transaction import commit_or_message
 
 mediator_only = role_required("mediator")
 
@@ -52,11 +52,13 @@ def edit_profile():
                   + svc.SETTINGS_FIELDS}
         values["phone"] = values["phone"] or ""
         values["district"] = values["district"] or ""
-        svc.update_profile(current_user, values, locale=form.locale.data)
-        db.session.commit()
-        session["locale"] = form.locale.data  # the explicit choice wins over older toggles
-        flash(_("Your data has been saved."), "success")
-        return redirect(url_for("mediator.profile"))
+        outcome = commit_or_message(svc.update_profile, current_user, values,
+                                    locale=form.locale.data)
+        if outcome.ok:
+            session["locale"] = form.locale.data  # the explicit choice wins over older toggles
+            flash(_("Your data has been saved."), "success")
+            return redirect(url_for("mediator.profile"))
+        form.form_errors.append(outcome.error)
     status = 400 if form.errors else 200
     return render_template("mediator/edit_profile.html", form=form), status
 
@@ -74,14 +76,11 @@ def languages():
     form = OwnLanguageForm()
     form.code.choices = language_choices(str(get_locale()))
     if form.validate_on_submit():
-        try:
-            svc.request_language(current_user, form.code.data, form.variety.data or "",
-                                 form.level.data)
-        except DomainError as exc:
-            db.session.rollback()
-            form.code.errors = [str(exc)]
+        outcome = commit_or_message(svc.request_language, current_user, form.code.data,
+                                    form.variety.data or "", form.level.data)
+        if not outcome.ok:
+            form.code.errors = [outcome.error]
             return _languages_page(form, 400)
-        db.session.commit()
         flash(_("Thank you. The office will check the new language soon."), "success")
         return redirect(url_for("mediator.languages"))
     return _languages_page(form, 400 if form.errors else 200)
@@ -90,11 +89,8 @@ def languages():
 @bp.route("/languages/<int:language_id>/delete", methods=["POST"])
 @mediator_only
 def remove_language(language_id: int):
-    try:
-        svc.remove_language(current_user, language_id)
-    except DomainError:
+    if not commit_or_message(svc.remove_language, current_user, language_id).ok:
         abort(404)
-    db.session.commit()
     flash(_("Language removed."), "success")
     return redirect(url_for("mediator.languages"))
 
@@ -105,15 +101,12 @@ def availability():
     mediator = _me()
     form = AvailabilityForm()
     if form.validate_on_submit():
-        try:
-            svc.add_availability(current_user, form.weekday.data, form.start.data, form.end.data)
-        except DomainError as exc:
-            db.session.rollback()
-            form.end.errors = [str(exc)]
-        else:
-            db.session.commit()
+        outcome = commit_or_message(svc.add_availability, current_user, form.weekday.data,
+                                    form.start.data, form.end.data)
+        if outcome.ok:
             flash(_("Time added."), "success")
             return redirect(url_for("mediator.availability"))
+        form.end.errors = [outcome.error]
     status = 400 if form.errors else 200
     return render_template("mediator/availability.html", mediator=mediator, form=form), status
 
@@ -121,11 +114,8 @@ def availability():
 @bp.route("/availability/<int:availability_id>/delete", methods=["POST"])
 @mediator_only
 def remove_availability(availability_id: int):
-    try:
-        svc.remove_availability(current_user, availability_id)
-    except DomainError:
+    if not commit_or_message(svc.remove_availability, current_user, availability_id).ok:
         abort(404)
-    db.session.commit()
     flash(_("Time removed."), "success")
     return redirect(url_for("mediator.availability"))
 
@@ -135,15 +125,12 @@ def remove_availability(availability_id: int):
 def absences():
     form = AbsenceForm()
     if form.validate_on_submit():
-        try:
-            svc.add_absence(current_user, form.start.data, form.end.data, form.reason.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            form.end.errors = [str(exc)]
-        else:
-            db.session.commit()
+        outcome = commit_or_message(svc.add_absence, current_user, form.start.data,
+                                    form.end.data, form.reason.data or "")
+        if outcome.ok:
             flash(_("Absence added."), "success")
             return redirect(url_for("mediator.absences"))
+        form.end.errors = [outcome.error]
     mediator = _me()
     today = today_local()
     upcoming = [a for a in mediator.absences if a.end_date >= today]
@@ -154,11 +141,8 @@ def absences():
 @bp.route("/absences/<int:absence_id>/delete", methods=["POST"])
 @mediator_only
 def remove_absence(absence_id: int):
-    try:
-        svc.remove_absence(current_user, absence_id)
-    except DomainError:
+    if not commit_or_message(svc.remove_absence, current_user, absence_id).ok:
         abort(404)
-    db.session.commit()
     flash(_("Absence removed."), "success")
     return redirect(url_for("mediator.absences"))
 
@@ -191,7 +175,9 @@ def certificate():
 @mediator_only
 def export():
     """Give the mediator all data held about them as JSON (Art. 15 GDPR)."""
-    data = privacy.export_mediator(current_user, _me())
-    db.session.commit()
+    data, error = commit_or_message(privacy.export_mediator, current_user, _me())
+    if error:
+        flash(error, "error")
+        return redirect(url_for("mediator.profile"))
     return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json",
                     headers={"Content-Disposition": 'attachment; filename="my-data.json"'})

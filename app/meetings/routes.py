@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from app.auth.decorators import coordinator_required
 from app.extensions import db
 from app.meetings import bp
 from app.meetings.forms import GroupForm, OccurrenceForm, SeriesForm, SingleForm
-from app.models import Mediator, Meeting, SupervisionGroup, SupervisionMember
+from app.models import Meeting, SupervisionGroup
+from app.services.calendar import meeting_admin as admin
 from app.services.calendar import meetings as svc
-from app.services.core import audit
-from app.services.core.errors import DomainError
 from app.timeutil import now_utc, to_local
+from app.web.transaction import commit_or_message
 
 
 def _group_choices(form) -> None:
-    groups = db.session.scalars(sa.select(SupervisionGroup).order_by(SupervisionGroup.name))
-    form.group_id.choices = [(0, _("– none –"))] + [(g.id, g.name) for g in groups]
+    form.group_id.choices = [(0, _("– none –"))] + [(g.id, g.name) for g in admin.groups()]
 
 
 def _group(form) -> SupervisionGroup | None:
@@ -32,27 +29,19 @@ def _group(form) -> SupervisionGroup | None:
 @coordinator_required
 def index():
     show = request.args.get("show", "upcoming")
-    stmt = sa.select(Meeting).options(selectinload(Meeting.group))
-    if show == "past":
-        stmt = stmt.where(Meeting.starts_at < now_utc()).order_by(Meeting.starts_at.desc())
-    else:
-        stmt = stmt.where(Meeting.starts_at >= now_utc()).order_by(Meeting.starts_at)
-    page = db.paginate(stmt, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    page = db.paginate(admin.meetings_query(show, now_utc()),
+                       per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
     return render_template("meetings/index.html", page=page, show=show)
 
 
 def _create(form, template: str, create):
     _group_choices(form)
     if form.validate_on_submit():
-        try:
-            created = create(form)
-        except DomainError as exc:
-            form.form_errors.append(str(exc))
-        else:
-            audit.record(current_user, "create", type(created).__name__.lower(), created.id)
-            db.session.commit()
+        outcome = commit_or_message(create, form)
+        if outcome.ok:
             flash(_("Meeting saved. The invitations are on their way."), "success")
             return redirect(url_for("meetings.index"))
+        form.form_errors.append(outcome.error)
     status = 400 if form.errors or form.form_errors else 200
     return render_template(template, form=form), status
 
@@ -61,8 +50,8 @@ def _create(form, template: str, create):
 @coordinator_required
 def new_series():
     def create(form):
-        return svc.create_series(
-            kind=form.kind.data, title=form.title.data, place=form.place.data or "",
+        return admin.create_series(
+            current_user, kind=form.kind.data, title=form.title.data, place=form.place.data or "",
             agenda=form.agenda.data or "", first_day=form.first_day.data, start=form.start.data,
             duration_minutes=form.duration_minutes.data, pattern=form.pattern.data,
             interval=form.interval.data, until=form.until.data, group=_group(form))
@@ -74,8 +63,8 @@ def new_series():
 @coordinator_required
 def new_single():
     def create(form):
-        return svc.create_single(
-            kind=form.kind.data, title=form.title.data, place=form.place.data or "",
+        return admin.create_single(
+            current_user, kind=form.kind.data, title=form.title.data, place=form.place.data or "",
             agenda=form.agenda.data or "", day=form.day.data, start=form.start.data,
             duration_minutes=form.duration_minutes.data, group=_group(form))
 
@@ -116,17 +105,14 @@ def edit(meeting_id: int):
     form = OccurrenceForm()
     if not form.validate_on_submit():
         return _detail(meeting, form, 400)
-    try:
-        changed = svc.update_occurrence(
-            meeting, day=form.day.data, start=form.start.data,
-            duration_minutes=form.duration_minutes.data, place=form.place.data or "",
-            agenda=form.agenda.data or "")
-    except DomainError as exc:
-        form.form_errors.append(str(exc))
+    changed, error = commit_or_message(
+        admin.update_occurrence, current_user, meeting, day=form.day.data,
+        start=form.start.data, duration_minutes=form.duration_minutes.data,
+        place=form.place.data or "", agenda=form.agenda.data or "")
+    if error:
+        form.form_errors.append(error)
         return _detail(meeting, form, 400)
     if changed:
-        audit.record(current_user, "update", "meeting", meeting.id)
-        db.session.commit()
         flash(_("Meeting changed. The invitees get an updated invitation."), "success")
     else:
         flash(_("Nothing was changed."), "info")
@@ -137,14 +123,9 @@ def edit(meeting_id: int):
 @coordinator_required
 def cancel(meeting_id: int):
     meeting = _get(meeting_id)
-    try:
-        svc.cancel_occurrence(meeting)
-    except DomainError as exc:
-        flash(str(exc), "error")
+    if not commit_or_message(admin.cancel_occurrence, current_user, meeting).flash(
+            _("Meeting cancelled. The invitees are informed.")):
         return _detail(meeting, status=409)
-    audit.record(current_user, "cancel", "meeting", meeting.id)
-    db.session.commit()
-    flash(_("Meeting cancelled. The invitees are informed."), "success")
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
 
 
@@ -153,13 +134,9 @@ def cancel(meeting_id: int):
 def attendance(meeting_id: int):
     meeting = _get(meeting_id)
     present = {int(v) for v in request.form.getlist("present") if v.isdigit()}
-    try:
-        svc.record_attendance(meeting, present)
-    except DomainError as exc:
-        flash(str(exc), "error")
+    if not commit_or_message(svc.record_attendance, meeting, present).flash(
+            _("Attendance saved.")):
         return _detail(meeting, status=409)
-    db.session.commit()
-    flash(_("Attendance saved."), "success")
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
 
 
@@ -173,11 +150,7 @@ def rates():
 @bp.route("/groups")
 @coordinator_required
 def groups():
-    rows = db.session.scalars(
-        sa.select(SupervisionGroup).order_by(SupervisionGroup.name)
-        .options(selectinload(SupervisionGroup.members).selectinload(SupervisionMember.mediator))
-    ).all()
-    return render_template("meetings/groups.html", groups=rows)
+    return render_template("meetings/groups.html", groups=admin.groups(with_members=True))
 
 
 @bp.route("/groups/new", methods=["GET", "POST"])
@@ -188,24 +161,18 @@ def edit_group(group_id: int | None = None):
     if group_id and group is None:
         abort(404)
     form = GroupForm(obj=group)
-    mediators = db.session.scalars(
-        sa.select(Mediator).where(Mediator.status.in_(("active", "in_training", "paused")))
-        .order_by(Mediator.last_name, Mediator.first_name))
-    form.members.choices = [(m.id, m.full_name) for m in mediators]
+    form.members.choices = [(m.id, m.full_name) for m in admin.group_candidates()]
     if request.method == "GET" and group is not None:
         form.members.data = [m.mediator_id for m in group.members]
     if form.validate_on_submit():
-        try:
-            group = svc.save_group(
-                group, name=form.name.data, supervisor_name=form.supervisor_name.data,
-                supervisor_email=form.supervisor_email.data or "",
-                member_ids=form.members.data or [])
-        except DomainError as exc:
-            form.name.errors = [str(exc)]
-        else:
-            audit.record(current_user, "update", "supervision_group", group.id)
-            db.session.commit()
+        outcome = commit_or_message(
+            admin.save_group, current_user, group, name=form.name.data,
+            supervisor_name=form.supervisor_name.data,
+            supervisor_email=form.supervisor_email.data or "",
+            member_ids=form.members.data or [])
+        if outcome.ok:
             flash(_("Supervision group saved."), "success")
             return redirect(url_for("meetings.groups"))
+        form.name.errors = [outcome.error]
     status = 400 if form.errors else 200
     return render_template("meetings/group_form.html", form=form, group=group), status

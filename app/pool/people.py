@@ -18,10 +18,10 @@ from app.labels import choices, label
 from app.models import Mediator, User
 from app.pool import bp
 from app.pool.training_forms import AuditFilterForm, EraseForm, StatusForm
-from app.services.core.errors import DomainError
 from app.services.pool import privacy, recruiting, self_service
 from app.services.pool.qualification import completed_modules
 from app.timeutil import today_local
+from app.web.transaction import commit_or_message
 
 
 def _get_mediator(mediator_id: int) -> Mediator:
@@ -59,13 +59,9 @@ def change_status(mediator_id: int):
     if not form.validate_on_submit():
         flash(_("This change of status is not possible."), "error")
         return _applicants_page(400)
-    try:
-        recruiting.change_status(current_user, mediator, form.status.data)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    if not commit_or_message(recruiting.change_status, current_user, mediator,
+                             form.status.data).flash():
         return _applicants_page(409)
-    db.session.commit()
     flash(_("Status of %(name)s changed to %(status)s.", name=mediator.full_name,
             status=label("mediator_status", mediator.status)), "success")
     return redirect(url_for("pool.applicants"))
@@ -86,14 +82,11 @@ def _language_changes_page(status: int = 200):
           methods=["POST"])
 @coordinator_required
 def decide_language(language_id: int, decision: str):
-    try:
-        self_service.decide_language(current_user, language_id, confirm=decision == "confirm")
-    except DomainError as exc:
-        flash(str(exc), "error")
+    outcome = commit_or_message(self_service.decide_language, current_user, language_id,
+                                confirm=decision == "confirm")
+    if not outcome.flash(_("Language confirmed.") if decision == "confirm"
+                         else _("Language rejected.")):
         return _language_changes_page(409)
-    db.session.commit()
-    flash(_("Language confirmed.") if decision == "confirm" else _("Language rejected."),
-          "success")
     return redirect(url_for("pool.language_changes"))
 
 
@@ -126,8 +119,11 @@ def _json_download(data: dict, filename: str) -> Response:
 @bp.route("/mediators/<int:mediator_id>/export.json")
 @coordinator_required
 def export_mediator(mediator_id: int):
-    data = privacy.export_mediator(current_user, _get_mediator(mediator_id))
-    db.session.commit()
+    data, error = commit_or_message(privacy.export_mediator, current_user,
+                                    _get_mediator(mediator_id))
+    if error:
+        flash(error, "error")
+        return redirect(url_for("pool.mediator", mediator_id=mediator_id))
     return _json_download(data, f"skm-pool-mediator-{mediator_id}.json")
 
 
@@ -137,8 +133,10 @@ def export_user(user_id: int):
     user = db.session.get(User, user_id)
     if user is None:
         abort(404)
-    data = privacy.export_user(current_user, user)
-    db.session.commit()
+    data, error = commit_or_message(privacy.export_user, current_user, user)
+    if error:
+        flash(error, "error")
+        return redirect(url_for("main.index"))
     return _json_download(data, f"skm-pool-user-{user_id}.json")
 
 
@@ -148,13 +146,10 @@ def erase_mediator(mediator_id: int):
     mediator = _get_mediator(mediator_id)
     form = EraseForm()
     if form.validate_on_submit():
-        try:
-            privacy.erase_mediator(current_user, mediator)
-        except DomainError as exc:
-            db.session.rollback()
-            form.confirm.errors = [str(exc)]
+        outcome = commit_or_message(privacy.erase_mediator, current_user, mediator)
+        if not outcome.ok:
+            form.confirm.errors = [outcome.error]
             return render_template("pool/erase.html", form=form, mediator=mediator), 409
-        db.session.commit()
         flash(_("The personal data was erased; the statistics are kept."), "success")
         return redirect(url_for("pool.mediators"))
     status = 400 if form.errors else 200

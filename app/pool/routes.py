@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -10,7 +9,7 @@ from flask_login import current_user
 
 from app.auth.decorators import coordinator_required
 from app.extensions import db
-from app.models import Cohort, Mediator
+from app.models import Mediator
 from app.pool import bp
 from app.pool.forms import (
     LanguageForm,
@@ -19,11 +18,11 @@ from app.pool.forms import (
     PledgeForm,
     PoliceCertificateForm,
 )
-from app.services.core import accounts, audit
-from app.services.core.errors import DomainError
 from app.services.core.languages import language_choices
 from app.services.pool import mediators as svc
+from app.services.pool import qualification
 from app.web.forms import InviteForm
+from app.web.transaction import commit_or_message
 
 
 def _get_mediator(mediator_id: int) -> Mediator:
@@ -34,8 +33,7 @@ def _get_mediator(mediator_id: int) -> Mediator:
 
 
 def _cohort_choices() -> list[tuple[int, str]]:
-    cohorts = db.session.scalars(sa.select(Cohort).order_by(Cohort.year))
-    return [(0, "–")] + [(c.id, str(c.year)) for c in cohorts]
+    return [(0, "–")] + [(c.id, str(c.year)) for c in qualification.cohorts()]
 
 
 @bp.route("/mediators")
@@ -63,10 +61,10 @@ def new_mediator():
     if form.validate_on_submit():
         mediator = Mediator()
         _fill(form, mediator)
-        svc.save_mediator(current_user, mediator, created=True)
-        db.session.commit()
-        flash(_("Mediator saved."), "success")
-        return redirect(url_for("pool.mediator", mediator_id=mediator.id))
+        outcome = commit_or_message(svc.save_mediator, current_user, mediator, created=True)
+        if outcome.flash(_("Mediator saved.")):
+            return redirect(url_for("pool.mediator", mediator_id=mediator.id))
+        return render_template("pool/mediator_form.html", form=form, mediator=None), 409
     return render_template("pool/mediator_form.html", form=form, mediator=None)
 
 
@@ -86,10 +84,10 @@ def edit_mediator(mediator_id: int):
         form.cohort_id.data = mediator.cohort_id or 0
     if form.validate_on_submit():
         _fill(form, mediator)
-        svc.save_mediator(current_user, mediator, created=False)
-        db.session.commit()
-        flash(_("Mediator saved."), "success")
-        return redirect(url_for("pool.mediator", mediator_id=mediator.id))
+        outcome = commit_or_message(svc.save_mediator, current_user, mediator, created=False)
+        if outcome.flash(_("Mediator saved.")):
+            return redirect(url_for("pool.mediator", mediator_id=mediator.id))
+        return render_template("pool/mediator_form.html", form=form, mediator=mediator), 409
     return render_template("pool/mediator_form.html", form=form, mediator=mediator)
 
 
@@ -129,13 +127,11 @@ def add_language(mediator_id: int):
     form.code.choices = language_choices(str(get_locale()))
     if not form.validate_on_submit():
         return _detail(mediator, lang_form=form)
-    try:
-        svc.add_language(current_user, mediator, form.code.data, form.variety.data or "",
-                         form.level.data)
-    except DomainError as exc:
-        form.code.errors = [str(exc)]
+    outcome = commit_or_message(svc.add_language, current_user, mediator, form.code.data,
+                                form.variety.data or "", form.level.data)
+    if not outcome.ok:
+        form.code.errors = [outcome.error]
         return _detail(mediator, lang_form=form)
-    db.session.commit()
     flash(_("Language added."), "success")
     return redirect(url_for("pool.mediator", mediator_id=mediator.id))
 
@@ -144,13 +140,8 @@ def add_language(mediator_id: int):
 @coordinator_required
 def remove_language(mediator_id: int, language_id: int):
     mediator = _get_mediator(mediator_id)
-    try:
-        svc.remove_language(current_user, mediator, language_id)
-    except DomainError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("pool.mediator", mediator_id=mediator.id))
-    db.session.commit()
-    flash(_("Language removed."), "success")
+    commit_or_message(svc.remove_language, current_user, mediator, language_id).flash(
+        _("Language removed."))
     return redirect(url_for("pool.mediator", mediator_id=mediator.id))
 
 
@@ -161,9 +152,8 @@ def record_pledge(mediator_id: int):
     form = PledgeForm()
     if not form.validate_on_submit():
         return _detail(mediator, pledge_form=form)
-    svc.record_pledge(current_user, mediator, form.signed_on.data)
-    db.session.commit()
-    flash(_("Confidentiality pledge recorded."), "success")
+    commit_or_message(svc.record_pledge, current_user, mediator, form.signed_on.data).flash(
+        _("Confidentiality pledge recorded."))
     return redirect(url_for("pool.mediator", mediator_id=mediator.id))
 
 
@@ -174,18 +164,17 @@ def record_police_certificate(mediator_id: int):
     form = PoliceCertificateForm()
     if not form.validate_on_submit():
         return _detail(mediator, police_form=form)
-    try:
-        svc.record_police_certificate(
-            current_user,
-            mediator,
-            inspected_on=form.inspected_on.data,
-            issued_on=form.issued_on.data,
-            has_relevant_entry=form.has_relevant_entry.data,
-        )
-    except DomainError as exc:
-        form.issued_on.errors = [str(exc)]
+    outcome = commit_or_message(
+        svc.record_police_certificate,
+        current_user,
+        mediator,
+        inspected_on=form.inspected_on.data,
+        issued_on=form.issued_on.data,
+        has_relevant_entry=form.has_relevant_entry.data,
+    )
+    if not outcome.ok:
+        form.issued_on.errors = [outcome.error]
         return _detail(mediator, police_form=form)
-    db.session.commit()
     flash(_("Inspection of the police certificate recorded."), "success")
     return redirect(url_for("pool.mediator", mediator_id=mediator.id))
 
@@ -200,16 +189,10 @@ def invite_mediator(mediator_id: int):
     if mediator.user is not None:
         flash(_("This mediator already has an account."), "error")
         return redirect(url_for("pool.mediator", mediator_id=mediator.id))
-    try:
-        user = accounts.create_user(
-            form.email.data, "mediator", name=form.name.data, mediator=mediator,
-            locale=form.locale.data,
-        )
-    except DomainError as exc:
-        form.email.errors = [str(exc)]
+    outcome = commit_or_message(svc.invite, current_user, mediator, form.email.data,
+                                name=form.name.data, locale=form.locale.data)
+    if not outcome.ok:
+        form.email.errors = [outcome.error]
         return _detail(mediator, invite_form=form)
-    accounts.invite(current_user, user)
-    audit.record(current_user, "create", "user", user.id, role="mediator")
-    db.session.commit()
-    flash(_("Invitation sent to %(email)s.", email=user.email), "success")
+    flash(_("Invitation sent to %(email)s.", email=outcome.result.email), "success")
     return redirect(url_for("pool.mediator", mediator_id=mediator.id))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,8 +17,8 @@ from app.pool.training_forms import (
     ModuleForm,
     ParticipantForm,
 )
-from app.services.core.errors import DomainError
 from app.services.pool import qualification as svc
+from app.web.transaction import commit_or_message
 
 
 @bp.route("/modules")
@@ -39,13 +38,10 @@ def edit_module(module_id: int | None):
     if form.validate_on_submit():
         target = module or QualificationModule()
         form.populate_obj(target)
-        try:
-            svc.save_module(target, created=module is None)
-        except DomainError as exc:
-            db.session.rollback()
-            form.code.errors = [str(exc)]
+        outcome = commit_or_message(svc.save_module, target, created=module is None)
+        if not outcome.ok:
+            form.code.errors = [outcome.error]
             return render_template("pool/module_form.html", form=form, module=module), 400
-        db.session.commit()
         flash(_("Module saved."), "success")
         return redirect(url_for("pool.modules"))
     status = 400 if form.errors else 200
@@ -75,13 +71,10 @@ def edit_course(course_id: int | None):
     if form.validate_on_submit():
         target = course or Course()
         form.populate_obj(target)
-        try:
-            svc.save_course(target, created=course is None)
-        except DomainError as exc:
-            db.session.rollback()
-            form.capacity.errors = [str(exc)]
+        outcome = commit_or_message(svc.save_course, target, created=course is None)
+        if not outcome.ok:
+            form.capacity.errors = [outcome.error]
             return render_template("pool/course_form.html", form=form, course=course), 400
-        db.session.commit()
         flash(_("Course saved."), "success")
         return redirect(url_for("pool.course", course_id=target.id))
     status = 400 if form.errors else 200
@@ -96,15 +89,9 @@ def _get_course(course_id: int) -> Course:
 
 
 def _course_page(course: Course, *, participant_form=None, status: int = 200):
-    registered = {p.mediator_id for p in course.participants}
     participant_form = participant_form or ParticipantForm()
-    candidates = db.session.scalars(
-        sa.select(Mediator).where(
-            Mediator.erased_at.is_(None),
-            Mediator.status.in_(("applicant", "in_training", "active", "paused")))
-        .order_by(Mediator.last_name, Mediator.first_name))
     participant_form.mediator_id.choices = [
-        (m.id, f"{m.last_name}, {m.first_name}") for m in candidates if m.id not in registered]
+        (m.id, f"{m.last_name}, {m.first_name}") for m in svc.course_candidates(course)]
     participants = sorted(course.participants,
                           key=lambda p: (p.mediator.last_name, p.mediator.first_name))
     return render_template("pool/course.html", course=course, participants=participants,
@@ -128,13 +115,10 @@ def add_participant(course_id: int):
     if not form.validate_on_submit() or mediator is None or mediator.erased_at is not None:
         form.mediator_id.errors = [_("Please choose a person.")]
         return _course_page(course, participant_form=form, status=400)
-    try:
-        svc.add_participant(current_user, course.id, mediator)
-    except DomainError as exc:
-        db.session.rollback()
-        form.mediator_id.errors = [str(exc)]
+    outcome = commit_or_message(svc.add_participant, current_user, course.id, mediator)
+    if not outcome.ok:
+        form.mediator_id.errors = [outcome.error]
         return _course_page(_get_course(course_id), participant_form=form, status=409)
-    db.session.commit()
     flash(_("Participant registered."), "success")
     return redirect(url_for("pool.course", course_id=course.id))
 
@@ -144,13 +128,9 @@ def add_participant(course_id: int):
 @coordinator_required
 def remove_participant(course_id: int, participant_id: int):
     course = _get_course(course_id)
-    try:
-        svc.remove_participant(current_user, course, participant_id)
-    except DomainError as exc:
-        flash(str(exc), "error")
+    if not commit_or_message(svc.remove_participant, current_user, course,
+                             participant_id).flash(_("Participant removed.")):
         return _course_page(course, status=404)
-    db.session.commit()
-    flash(_("Participant removed."), "success")
     return redirect(url_for("pool.course", course_id=course.id))
 
 
@@ -163,8 +143,11 @@ def record_attendance(course_id: int):
     if not form.validate_on_submit():
         flash(_("The attendance could not be saved."), "error")
         return _course_page(course, status=400)
-    created = svc.record_attendance(current_user, course, set(form.attended.data or []))
-    db.session.commit()
+    created, error = commit_or_message(svc.record_attendance, current_user, course,
+                                       set(form.attended.data or []))
+    if error:
+        flash(error, "error")
+        return _course_page(course, status=409)
     flash(_("Attendance saved; %(count)s module completions recorded.", count=created),
           "success")
     return redirect(url_for("pool.course", course_id=course.id))
@@ -175,15 +158,12 @@ def record_attendance(course_id: int):
 def cohorts():
     form = CohortForm()
     if form.validate_on_submit():
-        try:
-            svc.save_cohort(Cohort(year=form.year.data, name=form.name.data or ""), created=True)
-        except DomainError as exc:
-            db.session.rollback()
-            form.year.errors = [str(exc)]
-        else:
-            db.session.commit()
+        outcome = commit_or_message(
+            svc.save_cohort, Cohort(year=form.year.data, name=form.name.data or ""), created=True)
+        if outcome.ok:
             flash(_("Cohort saved."), "success")
             return redirect(url_for("pool.cohorts"))
+        form.year.errors = [outcome.error]
     status = 400 if form.errors else 200
     return render_template("pool/cohorts.html", figures=svc.cohort_figures(), form=form), status
 

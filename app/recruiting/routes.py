@@ -8,12 +8,12 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.recruiting import bp
 from app.recruiting.forms import ApplicationForm
-from app.services.core.errors import DomainError
 from app.services.core.languages import language_choices
 from app.services.pool.recruiting import Application, submit_application
+from app.web.transaction import commit_or_message
 
 
 def _apply_limit() -> str:
@@ -42,13 +42,10 @@ def apply():
     for row in form.languages:
         row.form.code.choices = lang_choices
     if form.validate_on_submit():
-        try:
-            submit_application(_to_application(form))
-        except DomainError as exc:
-            db.session.rollback()
-            form.first_name.errors = list(form.first_name.errors) + [str(exc)]
+        outcome = commit_or_message(submit_application, _to_application(form))
+        if not outcome.ok:
+            form.first_name.errors = list(form.first_name.errors) + [outcome.error]
             return render_template("recruiting/apply.html", form=form), 400
-        db.session.commit()
         flash(_("Thank you! Your application has been sent."), "success")
         return redirect(url_for("recruiting.thanks"))
     status = 400 if form.errors else 200

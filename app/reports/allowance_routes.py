@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -13,10 +12,11 @@ from app.extensions import db
 from app.models import AllowanceStatement, Mediator
 from app.reports import bp
 from app.reports.forms import ActionForm, AllowanceRuleForm, CorrectionForm, MonthForm
+from app.services.allowances import month as month_svc
 from app.services.allowances import payout as allowance_reports
 from app.services.allowances import statements as allowances
-from app.services.core.errors import DomainError
 from app.timeutil import today_local
+from app.web.transaction import commit_or_message
 
 
 def _year_month() -> tuple[int, int]:
@@ -33,7 +33,7 @@ def _month_page(year: int, month: int, correction_form=None, status: int = 200):
     statements = allowances.month_statements(year, month)
     caps = allowance_reports.cap_overview(year, month)
     correction_form = correction_form or CorrectionForm()
-    correction_form.mediator_id.choices = _mediator_choices()
+    correction_form.mediator_id.choices = month_svc.correction_choices()
     return render_template(
         "reports/allowances.html", form=form, year=year, month=month, statements=statements,
         caps=caps, rule=allowances.rule_for(year), action_form=ActionForm(),
@@ -41,15 +41,6 @@ def _month_page(year: int, month: int, correction_form=None, status: int = 200):
         has_drafts=any(s.exported_at is None for s in statements),
         has_exported=any(s.exported_at is not None for s in statements),
     ), status
-
-
-def _mediator_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        sa.select(Mediator.id, Mediator.last_name, Mediator.first_name)
-        .where(Mediator.erased_at.is_(None))
-        .order_by(Mediator.last_name, Mediator.first_name)
-    ).all()
-    return [(mid, f"{last}, {first}") for mid, last, first in rows]
 
 
 def _check_month(year: int, month: int) -> None:
@@ -70,16 +61,14 @@ def generate(year: int, month: int):
     _check_month(year, month)
     if not ActionForm().validate_on_submit():
         abort(400)
-    statements = allowances.generate_statements(year, month, current_user)
-    db.session.commit()
-    flash(_("%(count)s statements prepared.", count=len(statements)), "success")
-    caps = allowance_reports.cap_overview(year, month)
-    close = sorted({s.mediator.full_name for s in statements
-                    if s.mediator and caps.get(s.mediator_id, None)
-                    and caps[s.mediator_id].level != "ok"})
-    if close:
+    generated, error = commit_or_message(month_svc.generate, year, month, current_user)
+    if error:
+        flash(error, "error")
+        return _month_page(year, month, status=409)
+    flash(_("%(count)s statements prepared.", count=len(generated.statements)), "success")
+    if generated.near_cap:
         flash(_("Close to or above the tax-free annual cap: %(names)s. Please check before "
-                "paying out.", names=", ".join(close)), "error")
+                "paying out.", names=", ".join(generated.near_cap)), "error")
     return redirect(url_for("reports.allowance_month", year=year, month=month))
 
 
@@ -90,13 +79,10 @@ def export(year: int, month: int):
     _check_month(year, month)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        statements = allowances.export_month(year, month, current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+    statements, error = commit_or_message(allowances.export_month, year, month, current_user)
+    if error:
+        flash(error, "error")
         return _month_page(year, month, status=409)
-    db.session.commit()
     return _payout_response(statements, year, month)
 
 
@@ -120,18 +106,16 @@ def _payout_response(statements, year: int, month: int) -> Response:
 def add_correction(year: int, month: int):
     _check_month(year, month)
     form = CorrectionForm()
-    form.mediator_id.choices = _mediator_choices()
+    form.mediator_id.choices = month_svc.correction_choices()
     if not form.validate_on_submit():
         return _month_page(year, month, correction_form=form, status=400)
     mediator = db.session.get(Mediator, form.mediator_id.data)
-    try:
-        allowances.add_correction(mediator, year, month, form.fee.cents or 0,
-                                  form.travel.cents or 0, form.note.data, current_user)
-    except DomainError as error:
-        db.session.rollback()
-        form.fee.errors = [*form.fee.errors, str(error)]
+    outcome = commit_or_message(allowances.add_correction, mediator, year, month,
+                                form.fee.cents or 0, form.travel.cents or 0, form.note.data,
+                                current_user)
+    if not outcome.ok:
+        form.fee.errors = [*form.fee.errors, outcome.error]
         return _month_page(year, month, correction_form=form, status=400)
-    db.session.commit()
     flash(_("Correction added."), "success")
     return redirect(url_for("reports.allowance_month", year=year, month=month))
 
@@ -157,15 +141,10 @@ def delete_statement(statement_id: int):
     year, month = item.year, item.month
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        allowances.delete_statement(item, current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+    if not commit_or_message(allowances.delete_statement, item, current_user).flash(
+            _("Draft statement deleted.")):
         return render_template("reports/statement.html", statement=_statement(statement_id),
                                action_form=ActionForm()), 409
-    db.session.commit()
-    flash(_("Draft statement deleted."), "success")
     return redirect(url_for("reports.allowance_month", year=year, month=month))
 
 
@@ -187,9 +166,8 @@ def edit_rule(year: int):
     if request.method == "GET":
         form.fill(allowances.rule_for(year))
     elif form.validate_on_submit():
-        allowances.save_rule(year, current_user, **form.values())
-        db.session.commit()
-        flash(_("Allowance rule for %(year)s saved.", year=year), "success")
-        return redirect(url_for("reports.rules"))
+        outcome = commit_or_message(allowances.save_rule, year, current_user, **form.values())
+        if outcome.flash(_("Allowance rule for %(year)s saved.", year=year)):
+            return redirect(url_for("reports.rules"))
     return render_template("reports/rule_form.html", form=form, year=year), (
         400 if form.errors else 200)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-from decimal import Decimal, InvalidOperation
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
@@ -21,8 +19,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from app.services.core.periods import PERIOD_KINDS
 from app.web.forms import FilterForm
-
-MONEY_RE = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d{1,2})?$|^-?\d+([.,]\d{1,2})?$")
+from app.web.money import MoneyField, cents_text
 
 
 def month_choices() -> list[tuple[int, str]]:
@@ -53,40 +50,6 @@ class PeriodForm(FilterForm):
     def validate_start(self, field) -> None:
         if self.kind.data == "custom" and (field.data is None or self.end.data is None):
             raise ValidationError(_l("Please enter both dates for a custom range."))
-
-
-class MoneyField(StringField):
-    """An amount in euros typed the German or English way (15,50 / 1.234,50 / 15.50) → cents."""
-
-    cents: int | None = None
-
-    def __init__(self, *args, allow_negative: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.allow_negative = allow_negative
-
-    def process_formdata(self, valuelist) -> None:
-        super().process_formdata(valuelist)
-        self.cents = None
-        text = (self.data or "").strip().replace(" ", "").replace("€", "")
-        if not text:
-            return
-        if not MONEY_RE.match(text):
-            raise ValueError(_l("Please enter an amount such as 15,50."))
-        if "," in text:
-            text = text.replace(".", "").replace(",", ".")
-        try:
-            self.cents = int((Decimal(text) * 100).to_integral_value())
-        except InvalidOperation as exc:
-            raise ValueError(_l("Please enter an amount such as 15,50.")) from exc
-        if self.cents < 0 and not self.allow_negative:
-            self.cents = None
-            raise ValueError(_l("The amount must not be negative."))
-
-
-def cents_text(cents: int) -> str:
-    """Show cents in a form field the German way (15,50)."""
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100},{abs(cents) % 100:02d}"
 
 
 class AllowanceRuleForm(FlaskForm):

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from app.auth.decorators import role_required
 from app.extensions import db
 from app.labels import label
-from app.models import Assignment, InterpretingRequest
+from app.models import InterpretingRequest
+from app.models.request import OPEN_REQUEST_STATUSES
 from app.requests import bp
 from app.requests.forms import CancelForm, OutcomeForm, RequestForm
 from app.services.booking import assignments as booking
+from app.services.booking import dashboard
 from app.services.booking import intake as svc
 from app.services.core.languages import language_choices, language_name
 from app.timeutil import now_utc, to_local
@@ -36,12 +36,7 @@ def _own(request_id: int) -> InterpretingRequest:
 @bp.route("/")
 @institution_required
 def index():
-    stmt = (
-        sa.select(InterpretingRequest)
-        .where(InterpretingRequest.institution_id == current_user.institution_id)
-        .options(selectinload(InterpretingRequest.assignments).selectinload(Assignment.mediator))
-        .order_by(InterpretingRequest.starts_at.desc(), InterpretingRequest.id.desc())
-    )
+    stmt = dashboard.institution_requests_query(current_user.institution_id)
     page = db.paginate(stmt, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
     return render_template("requests/index.html", page=page, visible=svc.visible_mediator,
                            now=now_utc())
@@ -102,7 +97,7 @@ def detail(request_id: int, cancel_form=None, outcome_form=None):
     return render_template(
         "requests/detail.html", req=req, mediator=svc.visible_mediator(req), now=now,
         cancel_form=cancel_form or CancelForm(), outcome_form=outcome_form or OutcomeForm(),
-        can_cancel=req.status in ("submitted", "offered", "assigned") and req.starts_at > now,
+        can_cancel=req.status in (*OPEN_REQUEST_STATUSES, "assigned") and req.starts_at > now,
         can_confirm=req.status == "assigned" and req.starts_at <= now,
     )
 

@@ -113,3 +113,8 @@ def set_password_from_token(token: str, purpose: str, password: str) -> User:
     audit.record(user, f"password_{purpose}", "user", user.id)
     db.session.flush()
     return user
+
+
+def set_locale(user: User, code: str) -> None:
+    """Remember the user's UI language (it also picks the language of their e-mails)."""
+    user.locale = code

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Document, Mediator, MediatorLanguage, User
-from app.services.core import audit
+from app.services.core import accounts, audit
 from app.services.core.errors import DomainError
 from app.services.core.languages import is_valid_code, matching_codes
 
@@ -62,6 +62,16 @@ def save_mediator(actor: User, mediator: Mediator, *, created: bool) -> Mediator
     db.session.flush()
     audit.record(actor, "create" if created else "update", "mediator", mediator.id)
     return mediator
+
+
+def invite(actor: User, mediator: Mediator, email: str, *, name: str, locale: str) -> User:
+    """Create the mediator's account and queue the invitation (refused if one exists)."""
+    if mediator.user is not None:
+        raise DomainError(_("This mediator already has an account."))
+    user = accounts.create_user(email, "mediator", name=name, mediator=mediator, locale=locale)
+    accounts.invite(actor, user)
+    audit.record(actor, "create", "user", user.id, role="mediator")
+    return user
 
 
 def add_language(

@@ -30,6 +30,24 @@ def modules() -> list[QualificationModule]:
                                                 QualificationModule.id)))
 
 
+def cohorts() -> list[Cohort]:
+    """Return the cohorts by year (for choosing one)."""
+    return list(db.session.scalars(sa.select(Cohort).order_by(Cohort.year)))
+
+
+COURSE_CANDIDATE_STATUSES = ("applicant", "in_training", "active", "paused")
+
+
+def course_candidates(course: Course) -> list[Mediator]:
+    """Return the people who can still be registered for the course, by name."""
+    registered = {p.mediator_id for p in course.participants}
+    rows = db.session.scalars(
+        sa.select(Mediator).where(Mediator.erased_at.is_(None),
+                                  Mediator.status.in_(COURSE_CANDIDATE_STATUSES))
+        .order_by(Mediator.last_name, Mediator.first_name))
+    return [m for m in rows if m.id not in registered]
+
+
 def required_module_ids() -> set[int]:
     """Return the ids of the modules required for assignments (the configurable set)."""
     return set(db.session.scalars(

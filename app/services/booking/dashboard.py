@@ -1,0 +1,129 @@
+"""Read what the coordinator's request dashboard and a mediator's offer page list.
+
+Why here and not in the views: each list is a rule of the office (what counts as open, which
+reports wait for approval, how many rows a glance needs), and views run no query of their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import Assignment, InterpretingRequest, Offer
+from app.models.request import OPEN_REQUEST_STATUSES
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """The coordinator's lists beside the paged open requests."""
+
+    unfilled: list[InterpretingRequest]
+    reports: list[Assignment]
+    no_shows: list[Assignment]
+    assigned: list[InterpretingRequest]
+    counts: dict[str, int]
+
+
+def open_requests_query() -> sa.Select:
+    """Return the open requests, most urgent first (paged by the caller: there are many)."""
+    return (
+        sa.select(InterpretingRequest)
+        .where(InterpretingRequest.status.in_(OPEN_REQUEST_STATUSES))
+        .options(selectinload(InterpretingRequest.institution),
+                 selectinload(InterpretingRequest.offers))
+        .order_by(InterpretingRequest.starts_at, InterpretingRequest.id)
+    )
+
+
+def counts() -> dict[str, int]:
+    """Count the requests per open status, the unfilled ones and the pending offers."""
+    by_status = dict(
+        db.session.execute(
+            sa.select(InterpretingRequest.status, sa.func.count())
+            .where(InterpretingRequest.status.in_((*OPEN_REQUEST_STATUSES, "unfilled")))
+            .group_by(InterpretingRequest.status)
+        ).all()
+    )
+    awaiting = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Offer).where(Offer.status == "pending")
+    )
+    return {
+        "submitted": by_status.get("submitted", 0),
+        "offered": by_status.get("offered", 0),
+        "awaiting": awaiting or 0,
+        "unfilled": by_status.get("unfilled", 0),
+    }
+
+
+def coordinator_dashboard(now: dt.datetime) -> Dashboard:
+    """Return the short lists of the dashboard: unfilled, reports, no-shows, coming up."""
+    unfilled = db.session.scalars(
+        sa.select(InterpretingRequest)
+        .where(InterpretingRequest.status == "unfilled")
+        .options(selectinload(InterpretingRequest.institution))
+        .order_by(InterpretingRequest.starts_at.desc()).limit(20)
+    ).all()
+    reports = db.session.scalars(
+        sa.select(Assignment).where(Assignment.report_status == "reported")
+        .options(selectinload(Assignment.mediator), selectinload(Assignment.request))
+        .order_by(Assignment.starts_at).limit(50)
+    ).all()
+    no_shows = db.session.scalars(
+        sa.select(Assignment).where(Assignment.mediator_no_show.is_(True))
+        .options(selectinload(Assignment.mediator), selectinload(Assignment.request))
+        .order_by(Assignment.starts_at.desc()).limit(20)
+    ).all()
+    assigned = db.session.scalars(
+        sa.select(InterpretingRequest)
+        .where(InterpretingRequest.status == "assigned", InterpretingRequest.starts_at > now)
+        .options(selectinload(InterpretingRequest.institution),
+                 selectinload(InterpretingRequest.assignments).selectinload(Assignment.mediator))
+        .order_by(InterpretingRequest.starts_at).limit(50)
+    ).all()
+    return Dashboard(unfilled=list(unfilled), reports=list(reports), no_shows=list(no_shows),
+                     assigned=list(assigned), counts=counts())
+
+
+@dataclass(frozen=True)
+class MediatorOffers:
+    """A mediator's open offers, upcoming and recent assignments."""
+
+    pending: list[Offer]
+    upcoming: list[Assignment]
+    past: list[Assignment]
+
+
+def mediator_offers(mediator_id: int, now: dt.datetime, past_limit: int = 30) -> MediatorOffers:
+    """Return what the mediator's start page lists; only this mediator's rows."""
+    pending = db.session.scalars(
+        sa.select(Offer).where(Offer.mediator_id == mediator_id, Offer.status == "pending",
+                               Offer.expires_at > now)
+        .options(selectinload(Offer.request).selectinload(InterpretingRequest.institution))
+        .order_by(Offer.expires_at)
+    ).all()
+    mine = (sa.select(Assignment).where(Assignment.mediator_id == mediator_id)
+            .options(selectinload(Assignment.request)
+                     .selectinload(InterpretingRequest.institution)))
+    upcoming = db.session.scalars(
+        mine.where(Assignment.status == "active", Assignment.starts_at > now)
+        .order_by(Assignment.starts_at)
+    ).all()
+    past = db.session.scalars(
+        mine.where(Assignment.status != "cancelled", Assignment.starts_at <= now)
+        .order_by(Assignment.starts_at.desc()).limit(past_limit)
+    ).all()
+    return MediatorOffers(pending=list(pending), upcoming=list(upcoming), past=list(past))
+
+
+def institution_requests_query(institution_id: int) -> sa.Select:
+    """Return an institution's own requests, newest first (paged by the caller)."""
+    return (
+        sa.select(InterpretingRequest)
+        .where(InterpretingRequest.institution_id == institution_id)
+        .options(selectinload(InterpretingRequest.assignments).selectinload(Assignment.mediator))
+        .order_by(InterpretingRequest.starts_at.desc(), InterpretingRequest.id.desc())
+    )

@@ -1,0 +1,72 @@
+"""The work the views used to do themselves, now in services: institution save, the request
+dashboard, the allowance cap warning."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import AuditLog, Institution
+from app.models.request import OPEN_REQUEST_STATUSES
+from app.services.allowances import month
+from app.services.allowances import statements as allowances
+from app.services.booking import dashboard
+from app.services.core.errors import DomainError
+from app.services.pool import institutions
+from tests import report_data
+from tests.request_helpers import NOW, make_request
+
+
+def _values(**over):
+    values = {"name": "Kita Regenbogen", "kind": "kita", "street": None, "postcode": "55218",
+              "city": "Rheinstadt", "district": "Nord", "phone": None, "email": None,
+              "notes": None}
+    values.update(over)
+    return values
+
+
+def test_save_institution_checks_the_name_fills_and_audits(app, make_user):
+    actor = make_user("coordinator")
+    created = institutions.save_institution(actor, None, _values())
+    assert created.id and created.street == "" and created.district == "Nord"
+    same = institutions.save_institution(actor, created, _values(name="KITA Regenbogen"))
+    assert same is created and created.name == "KITA Regenbogen"  # its own name is no clash
+    with pytest.raises(DomainError, match="already exists|gibt es bereits"):
+        institutions.save_institution(actor, None, _values(name="kita regenbogen"))
+    actions = db.session.scalars(
+        sa.select(AuditLog.action).where(AuditLog.object_type == "institution",
+                                         AuditLog.object_id == created.id)
+        .order_by(AuditLog.id)).all()
+    assert actions == ["create", "update"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Institution)) == 1
+
+
+def test_dashboard_lists_follow_the_model_vocabulary(app, clock, make_institution):
+    clock(NOW)
+    inst = make_institution()
+    for status in (*OPEN_REQUEST_STATUSES, "unfilled", "cancelled", "completed"):
+        make_request(inst, status=status)
+    make_request(inst, status="submitted", time=dt.time(11))
+    db.session.flush()
+    open_rows = db.session.scalars(dashboard.open_requests_query()).all()
+    assert sorted(r.status for r in open_rows) == ["offered", "submitted", "submitted"]
+    assert [r.starts_at for r in open_rows] == sorted(r.starts_at for r in open_rows)
+    lists = dashboard.coordinator_dashboard(NOW)
+    assert [r.status for r in lists.unfilled] == ["unfilled"]
+    assert lists.counts == {"submitted": 2, "offered": 1, "awaiting": 0, "unfilled": 1}
+
+
+def test_generating_a_month_names_only_its_people_near_the_cap(app, clock, make_institution,
+                                                               make_mediator, make_user):
+    clock(report_data.NOW)
+    report_data.build(make_institution, make_mediator)
+    coordinator = make_user("coordinator")
+    allowances.save_rule(2026, coordinator, annual_cap_cents=2000, warn_percent=80)
+    generated = month.generate(2026, 2, coordinator)
+    assert generated.statements
+    assert generated.near_cap == ["Almaz Tesfay"]
+    allowances.save_rule(2026, coordinator, annual_cap_cents=10_000_000, warn_percent=80)
+    assert month.near_cap_names(generated.statements, 2026, 2) == []
