@@ -12,7 +12,8 @@ from app.extensions import db
 from app.models import AuditLog, OutboxMessage
 from app.services.core import outbox
 from app.services.core.outbox import deliver_due
-from tests.conftest import _Collector, _free_port, csrf_token
+from tests.conftest import _Collector, csrf_token
+from tests.net import free_port
 from tests.test_recruiting import GOOD
 
 
@@ -54,7 +55,7 @@ class _Refusing(_Collector):
 @pytest.fixture()
 def refusing_server(app):
     handler = _Refusing()
-    port = _free_port()
+    port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     app.config["MAIL_PORT"] = port
