@@ -29,7 +29,9 @@ class ProfileForm(FlaskForm):
     max_per_week = IntegerField(_l("Maximum assignments per week"),
                                 validators=[DataRequired(message=_l("Please enter a number.")),
                                             NumberRange(min=0, max=40)])
-    notify_by_email = BooleanField(_l("Send me e-mails about offers and assignments"))
+    notify_by_email = BooleanField(_l(
+        "Send me e-mails about offers, assignments, meetings and reminders (cancellations "
+        "always come)"))
     locale = SelectField(_l("Language of the website"),
                          choices=[("de", "Deutsch"), ("en", "English")])
     submit = SubmitField(_l("Save"))

@@ -7,29 +7,21 @@ invitation goes through the outbox with a SEQUENCE above the last one that recip
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 import icalendar
 import sqlalchemy as sa
 from flask import current_app, render_template
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.extensions import db
-from app.models import Assignment, IcsSequence, Meeting, User
+from app.models import Assignment, IcsSequence, Meeting
+from app.services.core.recipients import Kind, Recipient, queue, recipients, speaking
 
 if TYPE_CHECKING:
     from app.models import MeetingSeries
 
 Change = Literal["created", "updated", "cancelled"]
-
-
-@dataclass(frozen=True)
-class Recipient:
-    email: str
-    locale: str
-    viewer: str  # which text the person may see: mediator, institution, external
 
 
 def assignment_changed(assignment: Assignment, change: Change) -> None:
@@ -39,24 +31,15 @@ def assignment_changed(assignment: Assignment, change: Change) -> None:
     db.session.flush()
     from app.services.calendar import ical
 
-    recipients = []
-    mediator = assignment.mediator
-    user = mediator.user
-    email = user.email if user is not None and user.is_enabled else mediator.email
-    if email:
-        recipients.append(Recipient(email, user.locale if user else "de", "mediator"))
-    institution_users = db.session.scalars(
-        sa.select(User).where(User.institution_id == assignment.request.institution_id,
-                              User.role == "institution", User.is_enabled.is_(True))
-    )
-    recipients += [Recipient(u.email, u.locale, "institution") for u in institution_users]
-    uid = ical.assignment_uid(assignment.id)
     method = "CANCEL" if change == "cancelled" else "REQUEST"
-    sequences = _sequences(uid, [r.email for r in recipients])
-    for rcpt in recipients:
+    kind = Kind.ASSIGNMENT_CANCELLATION if method == "CANCEL" else Kind.ASSIGNMENT_INVITATION
+    to = recipients(kind, assignment)
+    uid = ical.assignment_uid(assignment.id)
+    sequences = _sequences(uid, [r.email for r in to])
+    for rcpt in to:
         seq = _next_sequence(sequences, uid, rcpt.email, assignment.sequence)
-        with force_locale(rcpt.locale):
-            event = ical.assignment_event(assignment, rcpt.viewer, sequence=seq)
+        with speaking(rcpt):
+            event = ical.assignment_event(assignment, rcpt.role, sequence=seq)
             if method == "CANCEL":
                 event["STATUS"] = "CANCELLED"
             _send(rcpt, method, change, event)
@@ -67,13 +50,13 @@ def meeting_changed(meeting: Meeting, change: Change) -> None:
     from app.services.calendar import ical
 
     uid = ical.meeting_uid(meeting)
-    recipients = _meeting_recipients(meeting)
     method = "CANCEL" if change == "cancelled" else "REQUEST"
-    sequences = _sequences(uid, [r.email for r in recipients])
+    to = _meeting_recipients(meeting, method)
+    sequences = _sequences(uid, [r.email for r in to])
     base = (meeting.series.sequence if meeting.series is not None else 0) + meeting.sequence
-    for rcpt in recipients:
+    for rcpt in to:
         seq = _next_sequence(sequences, uid, rcpt.email, base)
-        with force_locale(rcpt.locale):
+        with speaking(rcpt):
             event = ical.occurrence_event(meeting, sequence=seq, cancelled=method == "CANCEL")
             _send(rcpt, method, change, event)
 
@@ -83,27 +66,20 @@ def series_changed(series: MeetingSeries, change: Change) -> None:
     from app.services.calendar import ical
 
     uid = ical.series_uid(series.id)
-    recipients = _meeting_recipients(series)
-    sequences = _sequences(uid, [r.email for r in recipients])
-    for rcpt in recipients:
+    to = _meeting_recipients(series, "REQUEST")
+    sequences = _sequences(uid, [r.email for r in to])
+    for rcpt in to:
         seq = _next_sequence(sequences, uid, rcpt.email, series.sequence)
-        with force_locale(rcpt.locale):
+        with speaking(rcpt):
             _send(rcpt, "REQUEST", change, ical.series_event(series, [], sequence=seq))
 
 
-def _meeting_recipients(meeting) -> list[Recipient]:
+def _meeting_recipients(meeting: Meeting | MeetingSeries, method: str) -> list[Recipient]:
+    """Ask the policy about the invitees this meeting has (the calendar domain says who)."""
     from app.services.calendar.invitees import invitees
 
-    recipients = []
-    for mediator in invitees(meeting):
-        user = mediator.user
-        email = user.email if user is not None and user.is_enabled else mediator.email
-        if email:
-            recipients.append(Recipient(email, user.locale if user else "de", "mediator"))
-    group = meeting.group
-    if group is not None and group.supervisor_email:
-        recipients.append(Recipient(group.supervisor_email, "de", "external"))
-    return recipients
+    kind = Kind.MEETING_CANCELLATION if method == "CANCEL" else Kind.MEETING_INVITATION
+    return recipients(kind, meeting, invitees=invitees(meeting))
 
 
 def _sequences(uid: str, emails: list[str]) -> dict[str, IcsSequence]:
@@ -130,7 +106,6 @@ def _next_sequence(known: dict[str, IcsSequence], uid: str, email: str, floor: i
 
 def _send(rcpt: Recipient, method: str, change: Change, event: icalendar.Event) -> None:
     from app.services.calendar import ical
-    from app.services.core import outbox
 
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     event.add("organizer", f"mailto:{sender}", parameters={"CN": "MIB SKM-Pool"})
@@ -149,8 +124,8 @@ def _send(rcpt: Recipient, method: str, change: Change, event: icalendar.Event) 
         "description": str(event.get("DESCRIPTION", "")),
         "rrule": "RRULE" in event,
     }
-    outbox.enqueue(
-        rcpt.email,
+    queue(
+        rcpt,
         f"{context['heading']}: {context['summary']}",
         render_template("email/invitation.txt", **context),
         body_html=render_template("email/invitation.html", **context),

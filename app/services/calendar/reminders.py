@@ -11,7 +11,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask import current_app, render_template
-from flask_babel import force_locale, format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -26,11 +26,10 @@ from app.models import (
     Meeting,
     MeetingAttendance,
     SentReminder,
-    User,
 )
 from app.services.calendar import ical
-from app.services.core import outbox
 from app.services.core.languages import language_name
+from app.services.core.recipients import Kind, Recipient, queue, recipients, speaking
 from app.services.pool.mediators import police_certificate_due
 from app.timeutil import now_utc, to_local
 
@@ -51,17 +50,10 @@ def _claim(key: str) -> bool:
     return True
 
 
-def _mail(email: str, locale: str, subject: str, intro: str, lines: list[str]) -> None:
-    with force_locale(locale):
+def _mail(rcpt: Recipient, subject: str, intro: str, lines: list[str]) -> None:
+    with speaking(rcpt):
         body = render_template("email/reminder.txt", intro=intro, lines=lines)
-    outbox.enqueue(email, subject, body)
-
-
-def _person(mediator: Mediator) -> tuple[str, str]:
-    user = mediator.user
-    if user is not None and user.is_enabled:
-        return user.email, user.locale
-    return mediator.email, "de"
+    queue(rcpt, subject, body)
 
 
 def _fmt(value: dt.datetime) -> str:
@@ -99,12 +91,12 @@ def send_meeting_reminders() -> int:
                 sa.select(MeetingAttendance.mediator_id).where(
                     MeetingAttendance.meeting_id == meeting.id, MeetingAttendance.rsvp == "no")))
             stamp = f"{meeting.starts_at:%Y%m%dT%H%M}"
-            for mediator in invitees(meeting):
-                email, locale = _person(mediator)
-                key = f"meeting:{meeting.id}:{stamp}:{days}d:{mediator.id}"
-                if not email or mediator.id in declined or not _claim(key):
+            attending = [m for m in invitees(meeting) if m.id not in declined]
+            for rcpt in recipients(Kind.MEETING_REMINDER, meeting, invitees=attending):
+                key = f"meeting:{meeting.id}:{stamp}:{days}d:{rcpt.mediator_id}"
+                if not _claim(key):
                     continue
-                with force_locale(locale):
+                with speaking(rcpt):
                     title = ical.meeting_summary(meeting.kind, meeting.title)
                     subject = _("Reminder: %(title)s on %(when)s", title=title,
                                 when=_fmt(meeting.starts_at))
@@ -114,7 +106,7 @@ def send_meeting_reminders() -> int:
                     if meeting.agenda:
                         lines.append(_("Agenda: %(agenda)s", agenda=meeting.agenda))
                     intro = _("this is a reminder of the following meeting:")
-                _mail(email, locale, subject, intro, lines)
+                _mail(rcpt, subject, intro, lines)
                 count += 1
             db.session.commit()
     return count
@@ -134,11 +126,12 @@ def send_assignment_reminders() -> int:
     )
     count = 0
     for assignment in db.session.scalars(stmt).all():
-        email, locale = _person(assignment.mediator)
+        to = recipients(Kind.ASSIGNMENT_REMINDER, assignment)
         key = f"assignment:{assignment.id}:{assignment.starts_at:%Y%m%dT%H%M}:remind"
-        if not email or not _claim(key):
+        if not to or not _claim(key):
             continue
-        with force_locale(locale):
+        (rcpt,) = to
+        with speaking(rcpt):
             event = ical.assignment_event(assignment, "mediator")
             summary = str(event["SUMMARY"])
             subject = _("Reminder: %(title)s on %(when)s", title=summary,
@@ -147,7 +140,7 @@ def send_assignment_reminders() -> int:
                      _("Where: %(place)s", place=str(event.get("LOCATION", ""))),
                      str(event.get("DESCRIPTION", ""))]
             intro = _("tomorrow you have this interpreting assignment:")
-        _mail(email, locale, subject, intro, lines)
+        _mail(rcpt, subject, intro, lines)
         db.session.commit()
         count += 1
     return count
@@ -162,22 +155,18 @@ def send_document_reminders() -> int:
             Document.kind == "police_certificate", Mediator.status.in_(("active", "in_training")))
         .options(selectinload(Document.mediator).selectinload(Mediator.user))
     ).all()
-    coordinators = db.session.scalars(
-        sa.select(User).where(User.role == "coordinator", User.is_enabled.is_(True))).all()
     count = 0
     for doc in docs:
         due = police_certificate_due(doc)
         if not today <= due <= horizon:
             continue
         mediator = doc.mediator
-        targets = [(*_person(mediator), "self")] + [(c.email, c.locale, "coord")
-                                                    for c in coordinators]
-        for email, locale, who in targets:
-            if not email or not _claim(f"document:{doc.id}:{due.isoformat()}:{email}"):
+        for rcpt in recipients(Kind.DOCUMENT_DUE, doc):
+            if not _claim(f"document:{doc.id}:{due.isoformat()}:{rcpt.email}"):
                 continue
-            with force_locale(locale):
+            with speaking(rcpt):
                 kind = label("document_kind", doc.kind)
-                if who == "self":
+                if rcpt.role == "mediator":
                     subject = _("Your %(document)s must be renewed", document=kind)
                     intro = _("your %(document)s must be shown again by %(date)s. Please "
                               "bring a new one to the office.", document=kind,
@@ -189,7 +178,7 @@ def send_document_reminders() -> int:
                     intro = _("this document must be inspected again soon:")
                     lines = [mediator.full_name, _("Due on: %(date)s",
                                                    date=_fmt_date(due))]
-            _mail(email, locale, subject, intro, lines)
+            _mail(rcpt, subject, intro, lines)
             count += 1
         db.session.commit()
     return count
@@ -212,18 +201,17 @@ def send_open_requests_digest() -> int:
     if not requests:
         return 0
     count = 0
-    coordinators = db.session.scalars(
-        sa.select(User).where(User.role == "coordinator", User.is_enabled.is_(True))).all()
-    for coordinator in coordinators:
-        if not _claim(f"digest:{local.date().isoformat()}:{coordinator.id}"):
+    for rcpt in recipients(Kind.OPEN_REQUESTS_DIGEST):
+        if not _claim(f"digest:{local.date().isoformat()}:{rcpt.user_id}"):
             continue
-        with force_locale(coordinator.locale):
-            lines = [f"{_fmt(r.starts_at)} · {language_name(r.language_code, coordinator.locale)}"
+        with speaking(rcpt):
+            locale = str(get_locale())
+            lines = [f"{_fmt(r.starts_at)} · {language_name(r.language_code, locale)}"
                      f" · {r.institution.name} · {label('request_status', r.status)}"
                      for r in requests]
             subject = _("%(count)s open requests in the next 7 days", count=len(requests))
             intro = _("these requests in the next 7 days have no mediator yet:")
-        _mail(coordinator.email, coordinator.locale, subject, intro, lines)
+        _mail(rcpt, subject, intro, lines)
         count += 1
     db.session.commit()
     return count

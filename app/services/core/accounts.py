@@ -6,14 +6,14 @@ import hashlib
 
 import sqlalchemy as sa
 from flask import current_app, render_template, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.extensions import db
 from app.models import Institution, Mediator, User
-from app.services.core import audit, outbox
+from app.services.core import audit
 from app.services.core.errors import DomainError
+from app.services.core.recipients import Kind, queue, recipients, speaking
 
 SALTS = {"invite": "skm-invite", "reset": "skm-reset"}
 
@@ -85,13 +85,15 @@ def _send_link_mail(user: User, purpose: str) -> None:
     token = make_token(user, purpose)
     endpoint = "auth.accept_invite" if purpose == "invite" else "auth.reset_password"
     link = current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, token=token)
-    with force_locale(user.locale or "de"):
-        if purpose == "invite":
-            subject = _("Your access to SKM-Pool")
-        else:
-            subject = _("Reset your SKM-Pool password")
-        body = render_template(f"email/{purpose}.txt", user=user, link=link)
-    outbox.enqueue(user.email, subject, body)
+    kind = Kind.ACCOUNT_INVITE if purpose == "invite" else Kind.PASSWORD_RESET
+    for rcpt in recipients(kind, user):
+        with speaking(rcpt):
+            if purpose == "invite":
+                subject = _("Your access to SKM-Pool")
+            else:
+                subject = _("Reset your SKM-Pool password")
+            body = render_template(f"email/{purpose}.txt", user=user, link=link)
+        queue(rcpt, subject, body)
 
 
 def invite(actor: User, user: User) -> None:
@@ -103,8 +105,8 @@ def invite(actor: User, user: User) -> None:
 def request_reset(email: str) -> None:
     """Queue a reset link if the account exists; silent otherwise (no account enumeration)."""
     user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
-    if user is not None and user.is_enabled:
-        _send_link_mail(user, "reset")
+    if user is not None:
+        _send_link_mail(user, "reset")  # the policy sends no reset to a disabled account
 
 
 def set_password_from_token(token: str, purpose: str, password: str) -> User:

@@ -7,15 +7,16 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import current_app, render_template, url_for
-from flask_babel import force_locale, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Availability, Mediator, MediatorLanguage, User
-from app.services.core import audit, outbox
+from app.services.core import audit
 from app.services.core.errors import DomainError
 from app.services.core.languages import is_valid_code
+from app.services.core.recipients import Kind, queue, recipients, speaking
 from app.services.pool.mediators import police_certificate_valid_on
 from app.services.pool.qualification import missing_required_modules
 from app.timeutil import now_utc, today_local
@@ -76,15 +77,13 @@ def submit_application(app_data: Application) -> Mediator:
 def _notify_coordinators(mediator: Mediator) -> None:
     link = current_app.config["BASE_URL"].rstrip("/") + url_for(
         "pool.mediator", mediator_id=mediator.id, _external=False)
-    coordinators = db.session.scalars(sa.select(User).where(
-        User.role == "coordinator", User.is_enabled.is_(True)))
-    for user in coordinators:
-        with force_locale(user.locale or "de"):
-            outbox.enqueue(
-                user.email,
+    for rcpt in recipients(Kind.NEW_APPLICATION):
+        with speaking(rcpt):
+            queue(
+                rcpt,
                 _("New application: %(name)s", name=mediator.full_name),
                 render_template("email/new_application.txt", mediator=mediator, link=link),
-                dedupe_key=f"application-{mediator.id}-{user.id}",
+                dedupe_key=f"application-{mediator.id}-{rcpt.user_id}",
             )
 
 
