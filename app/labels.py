@@ -121,6 +121,10 @@ LABELS = {
         "export": _l("data exported"),
         "erase": _l("personal data erased"),
         "purge_note": _l("request note purged"),
+        "end_sessions": _l("all sessions ended"),
+        "password_change": _l("password changed"),
+        "password_reset": _l("password reset by link"),
+        "password_invite": _l("password set from invitation"),
     },
     "audit_object": {
         "mediator": _l("Mediator"),
