@@ -9,6 +9,7 @@ and the account's own e-mail and name, which it treats as known to an attacker.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
 
 from flask import current_app
@@ -17,6 +18,9 @@ from zxcvbn import zxcvbn
 
 from app.services.core.errors import DomainError
 
+# zxcvbn keeps the user inputs of the current call in a module global: one call at a time,
+# or a threaded server could score one account's password against another account's words
+_ZXCVBN_LOCK = threading.Lock()
 MAX_LENGTH = 200  # longer input only costs hashing time; nobody types more
 SCORED_LENGTH = 72  # zxcvbn refuses longer input; the first 72 characters decide
 
@@ -93,8 +97,9 @@ def problems(password: str, user_inputs: Iterable[str] = ()) -> list[str]:
         return [_("At least %(count)d characters.", count=min_length)]
     if len(password) > MAX_LENGTH:
         return [_("At most %(count)d characters.", count=MAX_LENGTH)]
-    result = zxcvbn(password[:SCORED_LENGTH],
-                    user_inputs=[*GERMAN_WORDS, *(w for w in user_inputs if w)])
+    with _ZXCVBN_LOCK:
+        result = zxcvbn(password[:SCORED_LENGTH],
+                        user_inputs=[*GERMAN_WORDS, *(w for w in user_inputs if w)])
     if result["score"] >= current_app.config["PASSWORD_MIN_SCORE"]:
         return []
     messages = [_("This password is too easy to guess.")]
