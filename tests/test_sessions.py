@@ -177,3 +177,17 @@ def test_disabled_user_loses_an_open_session(app, client, make_user):
     user.is_enabled = False
     db.session.commit()
     assert client.get(PAGE).status_code == 302
+
+
+def test_session_ids_without_a_version_or_garbled_are_logged_out(app, client, make_user):
+    """Sessions from before migration 0012 carry a bare user id: they must log in again."""
+    user = make_user("coordinator")
+    for stale in (str(user.id), f"{user.id}.x", f"{user.id}.{user.session_version + 5}",
+                  "9" * 40 + ".1", ".1"):
+        with client.session_transaction() as sess:
+            sess["_user_id"] = stale
+            sess["_fresh"] = True
+        assert client.get(PAGE).status_code == 302, stale
+    with client.session_transaction() as sess:
+        sess["_user_id"] = user.get_id()
+    assert client.get(PAGE).status_code == 200
