@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -40,7 +41,11 @@ class Config:
     LANGUAGES = ("de", "en")
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
 
+    # memory:// counts per worker process; with several workers use redis://host:6379/n
+    # (docs/security.md). A Redis outage falls back to per-worker counting, not to a 500.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "skm")
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
 
@@ -62,6 +67,13 @@ class Config:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = dt.timedelta(days=int(os.environ.get("REMEMBER_DAYS", "30")))
+    # reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (0 = none)
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    PASSWORD_MIN_LENGTH = 10
+    PASSWORD_MIN_SCORE = 3  # zxcvbn score 0-4; 3 = about 10^8 guesses or more
     WTF_CSRF_TIME_LIMIT = None
 
     # interpreting requests, matching and offers (issue 3)

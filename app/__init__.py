@@ -36,6 +36,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         instance_relative_config=True,
     )
     app.config.from_object(config_class)
+    _trust_proxies(app)
     if issubclass(config_class, ProductionConfig) and app.config["SECRET_KEY"] == DEFAULT_SECRET:
         raise RuntimeError("SECRET_KEY must be set in production")
     os.makedirs(app.instance_path, exist_ok=True)
@@ -57,7 +58,19 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+        """Load the user of a session or remember cookie only while its version is current.
+
+        The id is `<user id>.<session version>` (`User.get_id`); logout, a new password or
+        the coordinator raise the version, which ends every copy of the old cookies. Ids
+        without a version (sessions from before migration 0012) log in once more.
+        """
+        uid, dot, version = str(user_id).partition(".")
+        if not dot or not uid.isdigit() or not version.isdigit() or len(uid) > 18:
+            return None
+        user = db.session.get(User, int(uid))
+        if user is None or not user.is_enabled or user.session_version != int(version):
+            return None
+        return user
 
     from flask_babel import lazy_gettext as _l
 
@@ -80,6 +93,20 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-For/-Proto from exactly TRUSTED_PROXIES reverse proxies.
+
+    Behind a proxy every request comes from the proxy's address, so the login limit would
+    count all visitors together; without a proxy the header is the client's own invention
+    and must be ignored (the default, 0).
+    """
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -123,6 +123,10 @@ LABELS = {
         "purge_note": _l("request note purged"),
         "outbox_retry": _l("e-mail queued again"),
         "outbox_discard": _l("e-mail discarded"),
+        "end_sessions": _l("all sessions ended"),
+        "password_change": _l("password changed"),
+        "password_reset": _l("password reset by link"),
+        "password_invite": _l("password set from invitation"),
     },
     "audit_object": {
         "mediator": _l("Mediator"),

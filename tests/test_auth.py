@@ -63,9 +63,9 @@ def test_disabled_user_cannot_log_in(client, make_user, login):
 
 def test_next_parameter_cannot_redirect_elsewhere(client, make_user):
     user = make_user("coordinator")
-    token = csrf_token(client, "/auth/login")
     for target in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
-        client.post("/auth/logout", data={"csrf_token": token})
+        client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/auth/forgot")})
+        token = csrf_token(client, "/auth/login")  # the login starts a new session each time
         response = client.post(f"/auth/login?next={target}", data={
             "email": user.email, "password": "correct-horse-battery", "csrf_token": token})
         assert response.status_code == 302

@@ -1,21 +1,24 @@
-"""Authentication views."""
+"""Authentication views: login, logout, password links and changes, ending sessions."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp
-from app.auth.forms import ForgotPasswordForm, LoginForm, SetPasswordForm
+from app.auth.decorators import coordinator_required
+from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from app.extensions import db, limiter
 from app.models import User
 from app.services.core import accounts
 from app.services.core.errors import DomainError
-from app.timeutil import now_utc
+from app.web.transaction import commit_or_message
+
+SESSION_KEYS_KEPT_AT_LOGIN = ("locale",)  # everything else, the CSRF secret too, starts anew
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -32,6 +35,14 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _start_session(user: User, remember: bool) -> None:
+    """Log in on a fresh session: a CSRF token planted before the login stops working."""
+    kept = {key: session[key] for key in SESSION_KEYS_KEPT_AT_LOGIN if key in session}
+    session.clear()
+    session.update(kept)
+    login_user(user, remember=remember)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
@@ -43,15 +54,21 @@ def login():
         if user is None or not user.is_enabled or not user.check_password(form.password.data):
             flash(_("E-mail or password is wrong."), "error")
             return render_template("auth/login.html", form=form), 200
-        login_user(user, remember=form.remember.data)
-        user.last_login_at = now_utc()
-        db.session.commit()
+        _start_session(user, remember=form.remember.data)
+        commit_or_message(accounts.record_login, user)  # a lost stamp does not block it
         return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    """Log out everywhere: copies of this session's cookies stop working too."""
+    if current_user.is_authenticated:
+        user = db.session.get(User, current_user.id)
+        error = commit_or_message(accounts.end_sessions, user)[1]
+        if error:
+            flash(error, "error")
+            return redirect(url_for("main.index"))
     logout_user()
     flash(_("You have been logged out."), "info")
     return redirect(url_for("auth.login"))
@@ -62,8 +79,10 @@ def logout():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        accounts.request_reset(form.email.data)
-        db.session.commit()
+        error = commit_or_message(accounts.request_reset, form.email.data)[1]
+        if error:
+            flash(error, "error")
+            return render_template("auth/forgot.html", form=form), 409
         flash(_("If an account exists for this address, we have sent a link."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form)
@@ -75,10 +94,14 @@ def _password_page(token: str, purpose: str, title: str):
     except DomainError as exc:
         flash(str(exc), "error")
         return redirect(url_for("auth.login"))
-    form = SetPasswordForm()
+    form = SetPasswordForm(account_words=accounts.password_words(user))
     if form.validate_on_submit():
-        accounts.set_password_from_token(token, purpose, form.password.data)
-        db.session.commit()
+        error = commit_or_message(accounts.set_password_from_token, token, purpose,
+                                  form.password.data)[1]
+        if error:
+            form.password.errors = [error]
+            return render_template("auth/set_password.html", form=form, title=title,
+                                   user=user), 400
         flash(_("Your password has been saved. Please log in."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/set_password.html", form=form, title=title, user=user)
@@ -92,3 +115,54 @@ def accept_invite(token: str):
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     return _password_page(token, "reset", _("Choose a new password"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change the own password; this session goes on, every other one ends."""
+    user = db.session.get(User, current_user.id)
+    form = ChangePasswordForm(account_words=accounts.password_words(user))
+    status = 200
+    if form.validate_on_submit():
+        error = commit_or_message(accounts.change_password, user, form.current.data,
+                                  form.password.data)[1]
+        if error is None:
+            remember = current_app.config.get("REMEMBER_COOKIE_NAME",
+                                              "remember_token") in request.cookies
+            _start_session(user, remember=remember)
+            flash(_("Your password has been changed. You were logged out everywhere else."),
+                  "success")
+            return redirect(url_for("main.index"))
+        form.current.errors = [error]
+        status = 400
+    elif form.errors:
+        status = 400
+    return render_template("auth/change_password.html", form=form, user=user), status
+
+
+def _account_page(user: User) -> str:
+    """Return the coordinator's page that shows this account."""
+    if user.mediator_id is not None:
+        return url_for("pool.mediator", mediator_id=user.mediator_id)
+    if user.institution_id is not None:
+        return url_for("coordination.institution", institution_id=user.institution_id)
+    return url_for("main.index")
+
+
+@bp.route("/users/<int:user_id>/end-sessions", methods=["POST"])
+@coordinator_required
+def end_sessions(user_id: int):
+    """End every session and remember cookie of one user (e.g. a volunteer who left)."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    error = commit_or_message(accounts.end_sessions, user, current_user)[1]
+    if error:
+        flash(error, "error")
+    else:
+        flash(_("All sessions of %(email)s have been ended.", email=user.email), "success")
+    if user.id == current_user.id:  # ended their own sessions, this one included
+        logout_user()
+        return redirect(url_for("auth.login"))
+    return redirect(_account_page(user))

@@ -55,6 +55,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     )
     feed_secret: Mapped[Optional[str]] = mapped_column(sa.String(64), default=new_feed_secret)
     last_login_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    # part of the Flask-Login id in the session and the remember cookie: raising it ends
+    # every session and remember cookie of this user (logout, password change, coordinator)
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # part of every invitation/reset link: raising it kills the links issued before
+    link_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     institution: Mapped[Optional["Institution"]] = relationship(back_populates="users")
     mediator: Mapped[Optional["Mediator"]] = relationship(back_populates="user")
@@ -64,7 +69,17 @@ class User(UserMixin, TimestampMixin, db.Model):
         return value.strip().lower()
 
     def set_password(self, password: str) -> None:
+        """Store the new hash and end every session opened with the old password."""
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """Make every session cookie and remember cookie issued so far invalid."""
+        self.session_version = (self.session_version or 1) + 1
+
+    def get_id(self) -> str:
+        """Name user and session version, so a stale cookie no longer loads the user."""
+        return f"{self.id}.{self.session_version or 1}"
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)

@@ -1,4 +1,9 @@
-"""Accounts: invitations and password resets through signed, expiring, single-use links."""
+"""Accounts: invitations and password resets through signed, expiring, single-use links.
+
+A link names the user and a fingerprint of the password hash and the user's link counter:
+setting a password kills every link, and issuing a new link kills the older ones. Setting a
+password ends the user's sessions (`User.set_password`); the strength rule is `passwords`.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +16,10 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.extensions import db
 from app.models import Institution, Mediator, User
-from app.services.core import audit
+from app.services.core import audit, passwords
 from app.services.core.errors import DomainError
 from app.services.core.recipients import Kind, queue, recipients, speaking
+from app.timeutil import now_utc
 
 SALTS = {"invite": "skm-invite", "reset": "skm-reset"}
 
@@ -23,8 +29,15 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
 
 
 def _fingerprint(user: User) -> str:
-    """Change whenever the password changes, so a used link cannot be used again."""
-    return hashlib.sha256((user.password_hash or "unset").encode()).hexdigest()[:16]
+    """Change with the password and with every newer link, so older links stop working.
+
+    Without a link issued since migration 0012 (`link_version` 0) the old formula stands, so
+    invitations sent before the upgrade keep working.
+    """
+    base = user.password_hash or "unset"
+    if user.link_version:
+        base = f"{base}:{user.link_version}"
+    return hashlib.sha256(base.encode()).hexdigest()[:16]
 
 
 def make_token(user: User, purpose: str) -> str:
@@ -75,6 +88,7 @@ def create_user(
         locale=locale,
     )
     if password:
+        passwords.check(password, passwords.account_words(email, name))
         user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -82,6 +96,8 @@ def create_user(
 
 
 def _send_link_mail(user: User, purpose: str) -> None:
+    user.link_version = (user.link_version or 0) + 1  # the links sent before stop working
+    db.session.flush()
     token = make_token(user, purpose)
     endpoint = "auth.accept_invite" if purpose == "invite" else "auth.reset_password"
     link = current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, token=token)
@@ -109,8 +125,15 @@ def request_reset(email: str) -> None:
         _send_link_mail(user, "reset")  # the policy sends no reset to a disabled account
 
 
+def password_words(user: User) -> list[str]:
+    """Return the account's own words, which a good password must not lean on."""
+    return passwords.account_words(user.email, user.name)
+
+
 def set_password_from_token(token: str, purpose: str, password: str) -> User:
+    """Set the password through a link; this ends every session the user had."""
     user = user_from_token(token, purpose)
+    passwords.check(password, password_words(user))
     user.set_password(password)
     audit.record(user, f"password_{purpose}", "user", user.id)
     db.session.flush()
@@ -120,3 +143,28 @@ def set_password_from_token(token: str, purpose: str, password: str) -> User:
 def set_locale(user: User, code: str) -> None:
     """Remember the user's UI language (it also picks the language of their e-mails)."""
     user.locale = code
+
+
+def change_password(user: User, current: str, new: str) -> User:
+    """Change a logged-in user's password; their other sessions end with it."""
+    if not user.check_password(current):
+        raise DomainError(_("The current password is not correct."))
+    passwords.check(new, password_words(user))
+    user.set_password(new)
+    audit.record(user, "password_change", "user", user.id)
+    db.session.flush()
+    return user
+
+
+def record_login(user: User) -> None:
+    """Note the time of a successful login (shown to coordinators)."""
+    user.last_login_at = now_utc()
+    db.session.flush()
+
+
+def end_sessions(user: User, actor: User | None = None) -> None:
+    """End every session and remember cookie of a user; audited when someone else does it."""
+    user.end_sessions()
+    if actor is not None:
+        audit.record(actor, "end_sessions", "user", user.id, email=user.email)
+    db.session.flush()
