@@ -17,7 +17,8 @@ import pytest
 from app import create_app
 from app.extensions import limiter
 from config import TestingConfig
-from tests.conftest import _free_port, csrf_token
+from tests.conftest import csrf_token
+from tests.net import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -96,7 +97,7 @@ def _gunicorns(app, tmp_path, count: int, **settings):
     env = dict(os.environ, FLASK_CONFIG="production", SECRET_KEY="shared-limit-secret",
                DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
                LOGIN_RATE_LIMIT="5 per minute", **settings)
-    ports = [_free_port() for _ in range(count)]
+    ports = [free_port() for _ in range(count)]
     logs = [tmp_path / f"gunicorn-{port}.log" for port in ports]
     procs = []
     for port, log in zip(ports, logs, strict=True):
