@@ -86,3 +86,14 @@ test-resilience: install
 # checked (e.g. without access to the vulnerability service), so a skip never passes as clean.
 audit: install
 	$(VENV)/bin/pip-audit -r requirements.txt --no-deps --disable-pip --strict --progress-spinner off
+
+# KERN UX (docs/ui.md): the one pin of the vendored @kern-ux/native; the tests compare it with
+# static/vendor/kern/VERSION and the served stylesheet's checksum.
+KERN_VERSION ?= 2.7.2
+
+.PHONY: kern-refresh
+
+kern-refresh:
+	tmp=$$(mktemp -d) && trap 'rm -rf $$tmp' EXIT && \
+	  (cd $$tmp && npm pack --silent @kern-ux/native@$(KERN_VERSION) >/dev/null) && \
+	  $(PY) tools/kern_vendor.py $$tmp/kern-ux-native-$(KERN_VERSION).tgz

@@ -92,6 +92,45 @@ class Config:
     # week planner (issue 8): CP-SAT time limit for "Plan vorschlagen"
     PLANNER_TIME_LIMIT_S = float(os.environ.get("PLANNER_TIME_LIMIT_S", "5"))
 
+    # town identity (docs/ui.md): header, footer, imprint, privacy and accessibility pages;
+    # the defaults describe a fictitious town so a fresh install shows nothing real
+    TOWN_NAME = os.environ.get("TOWN_NAME", "Musterstadt")
+    OFFICE_NAME = os.environ.get("OFFICE_NAME", "Amt für Migration und Integration")
+    OFFICE_EMAIL = os.environ.get("OFFICE_EMAIL", "integration@musterstadt.example")
+    OFFICE_PHONE = os.environ.get("OFFICE_PHONE", "+49 1234 567-0")
+    OFFICE_ADDRESS = os.environ.get("OFFICE_ADDRESS", "Rathausplatz 1, 12345 Musterstadt")
+    # a file under static/ (SVG or PNG); shown beside the town name, decorative (alt="")
+    LOGO_FILE = os.environ.get("LOGO_FILE", "img/town-logo.svg")
+    IMPRINT_REPRESENTATIVE = os.environ.get(
+        "IMPRINT_REPRESENTATIVE", "Die Bürgermeisterin der Stadt Musterstadt, Erika Mustermann"
+    )
+    IMPRINT_CONTENT_RESPONSIBLE = os.environ.get(
+        "IMPRINT_CONTENT_RESPONSIBLE", "Max Mustermann, Amt für Migration und Integration"
+    )
+    IMPRINT_SUPERVISORY_AUTHORITY = os.environ.get(
+        "IMPRINT_SUPERVISORY_AUTHORITY", "Kommunalaufsicht des Landkreises Musterland"
+    )
+    IMPRINT_VAT_ID = os.environ.get("IMPRINT_VAT_ID", "")
+    PRIVACY_CONTACT = os.environ.get(
+        "PRIVACY_CONTACT",
+        "Behördliche Datenschutzbeauftragte der Stadt Musterstadt, Rathausplatz 1, "
+        "12345 Musterstadt, datenschutz@musterstadt.example",
+    )
+    PRIVACY_AUTHORITY = os.environ.get(
+        "PRIVACY_AUTHORITY", "Landesbeauftragte für den Datenschutz Musterland"
+    )
+    # BITV 2.0 § 7: the statement names the arbitration body (Schlichtungsstelle)
+    ARBITRATION_BODY_NAME = os.environ.get(
+        "ARBITRATION_BODY_NAME", "Schlichtungsstelle nach dem Behindertengleichstellungsgesetz"
+    )
+    ARBITRATION_BODY_URL = os.environ.get(
+        "ARBITRATION_BODY_URL", "https://www.schlichtungsstelle-bgg.de"
+    )
+    ACCESSIBILITY_REVIEWED_ON = os.environ.get("ACCESSIBILITY_REVIEWED_ON", "2026-12-01")
+    ACCESSIBILITY_FEEDBACK_RATE_LIMIT = os.environ.get(
+        "ACCESSIBILITY_FEEDBACK_RATE_LIMIT", "5 per hour"
+    )
+
 
 class DevelopmentConfig(Config):
     DEBUG = True

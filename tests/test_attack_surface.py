@@ -68,7 +68,7 @@ def test_audit_filter_ignores_odd_values_with_a_message_not_a_crash(app, client,
                   "object_type=nonsense&object_id=1"):
         response = client.get(f"/pool/audit?{query}")
         assert response.status_code == 200, query  # the filter is ignored, the error shown
-        assert 'class="error"' in response.get_data(as_text=True), query
+        assert 'class="kern-error"' in response.get_data(as_text=True), query
     assert client.get("/pool/audit").status_code == 200
     assert client.get("/pool/audit?object_type=&object_id=1").status_code == 200
 

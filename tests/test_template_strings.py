@@ -7,7 +7,9 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # Words that are the same in every language: product names, codes, language names in
 # their own language (for the language switch), units.
 ALLOWED = {"SKM-Pool", "Deutsch", "English", "SKM", "MIB", "iCal", "webcal", "QR", "CSV",
-           "XLSX", "PDF", "km", "EUR", "€", "Google"}
+           "XLSX", "PDF", "km", "EUR", "€", "Google",
+           # the name of the German plain-language standard, linked as is (lang="de")
+           "Leichte", "Sprache"}
 EXEMPT = "{# i18n: german-only document #}"
 JINJA = re.compile(r"{%.*?%}|{{.*?}}|{#.*?#}", re.S)
 TAG = re.compile(r"<[^>]*>", re.S)

@@ -13,6 +13,14 @@ from app.services.core.languages import language_name
 from app.timeutil import to_local
 from app.web.navigation import NAV_ITEMS
 
+# the settings a town replaces (config.py, docs/ui.md); templates read them as town.<lowercase>
+TOWN_SETTINGS = (
+    "TOWN_NAME", "OFFICE_NAME", "OFFICE_EMAIL", "OFFICE_PHONE", "OFFICE_ADDRESS", "LOGO_FILE",
+    "IMPRINT_REPRESENTATIVE", "IMPRINT_CONTENT_RESPONSIBLE", "IMPRINT_SUPERVISORY_AUTHORITY",
+    "IMPRINT_VAT_ID", "PRIVACY_CONTACT", "PRIVACY_AUTHORITY", "ARBITRATION_BODY_NAME",
+    "ARBITRATION_BODY_URL",
+)
+
 
 def _locale() -> str:
     return str(get_locale() or "de")
@@ -68,3 +76,8 @@ def register_templating(app: Flask) -> None:
     @app.context_processor
     def inject_locale() -> dict:
         return {"current_locale": _locale(), "nav_items": NAV_ITEMS}
+
+    @app.context_processor
+    def inject_town() -> dict:
+        """Give every page the town's identity (header, footer, legal pages) from the config."""
+        return {"town": {key.lower(): app.config.get(key, "") for key in TOWN_SETTINGS}}

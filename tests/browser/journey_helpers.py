@@ -130,3 +130,10 @@ def check_page(page, name: str) -> None:
     width = page.viewport_size["width"]
     scroll = page.evaluate("document.documentElement.scrollWidth")
     assert scroll <= width, f"{name}: the page is {scroll}px wide at {width}px"
+
+
+def open_menu(page) -> None:
+    """Open the header menu where it is folded (phones); wide screens always show it."""
+    toggle = page.locator("summary.site-menu__toggle")
+    if toggle.is_visible() and page.locator("details.site-menu[open]").count() == 0:
+        toggle.click()

@@ -4,6 +4,7 @@ import re
 
 from app.extensions import db
 from tests.browser.conftest import check_accessibility
+from tests.browser.journey_helpers import open_menu
 
 
 def _login(page, email, password):
@@ -23,7 +24,9 @@ def test_coordinator_filters_mediators_by_tigrinya(page, make_user, make_mediato
     check_accessibility(page, "login")
     _login(page, "koordination@example.org", "correct-horse-battery")
     page.wait_for_url(re.compile(r"/coordination/requests"))
-    page.get_by_role("navigation").get_by_role("link", name="Sprachmittler/innen").click()
+    open_menu(page)
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
+        "link", name="Sprachmittler/innen").click()
     page.wait_for_url(re.compile(r"/pool/mediators"))
     check_accessibility(page, "mediator list")
     page.get_by_label("Sprache").select_option("tir")

@@ -1,0 +1,128 @@
+"""Crawl every GET page each role can reach on the demo data, at 360 px and 1280 px.
+
+Every page must link the KERN stylesheet, have no axe-core violation of any impact and never
+scroll sideways. Pages are found by following links from the role's start page plus every
+argument-free GET route of the role's areas; one URL per route pattern (ids folded), which
+keeps a database run near a minute. SKM_SCREENSHOTS=1 also saves the docs/ui.md pictures.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import deque
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from app.demo.seed import LOGINS, seed_demo
+from app.extensions import db
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+WIDTHS = (360, 1280)
+# (role, areas it crawls): the role's areas as in tests/test_access_walk.py, the coordinator's
+# split in two so both xdist workers share the work; the public pages are crawled anonymously
+CRAWLS = {
+    "coordinator-pool": ("coordinator", ("/pool/", "/meetings/")),
+    "coordinator-office": ("coordinator", ("/coordination/", "/reports/", "/calendar/")),
+    "institution": ("institution", ("/requests/", "/calendar/")),
+    "mediator": ("mediator", ("/me/", "/calendar/")),
+    "anonymous": ("anonymous", ("/auth/", "/apply", "/privacy", "/barrierefreiheit",
+                                "/leichte-sprache", "/impressum", "/datenschutz")),
+}
+PUBLIC = ("/auth/login", "/auth/forgot", "/apply", "/privacy", "/barrierefreiheit",
+          "/leichte-sprache", "/impressum", "/datenschutz")
+# downloads and machine endpoints, not pages
+NOT_PAGES = re.compile(r"\.(ics|xlsx|csv|pdf|json|svg|png)$|/export|/workbook|/download|"
+                       r"/healthz|/static/|/language/|^/calendar/[^/]+\.ics")
+SHOTS = {  # (role, route pattern, width) -> file name under docs/screenshots/
+    ("coordinator", "/coordination/requests", 1280): "ui-coordinator-start",
+    ("coordinator", "/coordination/requests/N", 1280): "ui-candidate-list",
+    ("institution", "/requests/", 360): "ui-institution-start",
+    ("institution", "/requests/new", 360): "ui-request-form-phone",
+    ("mediator", "/me/offers", 360): "ui-mediator-start",
+    ("anonymous", "/leichte-sprache", 360): "ui-leichte-sprache",
+}
+OVERFLOW = """() => Array.from(document.querySelectorAll('body *')).filter(e =>
+  e.getBoundingClientRect().right > innerWidth + 1 && !Array.from(e.children).some(c =>
+  c.getBoundingClientRect().right > innerWidth + 1)).slice(0, 3).map(e =>
+  e.tagName + '.' + (e.className || e.id))"""
+
+
+def _pattern(path: str) -> str:
+    return re.sub(r"/\d+(?=/|$)", "/N", path)
+
+
+def _seeds(app, areas: tuple[str, ...]) -> list[str]:
+    paths = [r.rule for r in app.url_map.iter_rules()
+             if "GET" in r.methods and not r.arguments and r.rule.startswith(areas)]
+    return sorted(paths) + [p for p in PUBLIC if p.startswith(areas)]
+
+
+def _login(page, role: str) -> str:
+    if role == "anonymous":
+        return "/auth/login"
+    email, password = next((e, p) for r, e, p in LOGINS if r == role)
+    page.goto("/auth/login")
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.get_by_role("main").get_by_role("button", name="Anmelden").click()
+    page.wait_for_load_state()
+    return urlsplit(page.url).path
+
+
+def _check(page, axe, url: str, width: int) -> list:
+    page.set_viewport_size({"width": width, "height": 740})
+    page.goto(url)
+    problems = []
+    sheets = page.eval_on_selector_all("link[rel=stylesheet]", "ls => ls.map(l => l.href)")
+    if not any(s.endswith("/static/vendor/kern/kern.min.css") for s in sheets):
+        problems.append((url, width, "no KERN stylesheet"))
+    if page.evaluate("document.documentElement.scrollWidth > innerWidth"):
+        problems.append((url, width, "scrolls sideways", page.evaluate(OVERFLOW)))
+    for v in axe.run(page).response["violations"]:
+        problems.append((url, width, v["id"], v["impact"], [n["target"] for n in v["nodes"]][:2]))
+    return problems
+
+
+@pytest.mark.parametrize("crawl", sorted(CRAWLS))
+def test_every_page_of_each_role_is_kern_accessible_and_fits(crawl, app, browser, live_server):
+    from axe_playwright_python.sync_playwright import Axe
+
+    role, areas = CRAWLS[crawl]
+    seed_demo(db.session)
+    db.session.commit()
+    context = browser.new_context(locale="de-DE", base_url=live_server.base_url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    axe = Axe()
+    start = _login(page, role)
+    queue, seen, problems, visited = deque([start, *_seeds(live_server, areas)]), set(), [], []
+    while queue:
+        path = queue.popleft()
+        key = _pattern(urlsplit(path).path)
+        if key in seen or NOT_PAGES.search(key) or not key.startswith(areas):
+            continue
+        seen.add(key)
+        response = context.request.get(path, max_redirects=0)
+        if response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
+            if response.status >= 500:
+                problems.append((path, response.status))
+            continue
+        visited.append(key)
+        for width in WIDTHS:
+            problems += _check(page, axe, path, width)
+            shot = SHOTS.get((role, key, width))
+            if shot and os.environ.get("SKM_SCREENSHOTS") == "1":
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SCREENSHOTS / f"{shot}.png"), full_page=width == 360)
+        for href in page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)"):
+            target = urlsplit(urljoin(live_server.base_url + "/", href))
+            if target.netloc == urlsplit(live_server.base_url).netloc and target.path != "/":
+                queue.append(target.path + (f"?{target.query}" if target.query else ""))
+    context.close()
+    floor = {"coordinator-pool": 15, "coordinator-office": 10, "institution": 3, "mediator": 10,
+             "anonymous": 8}[crawl]
+    assert len(visited) >= floor, visited
+    assert problems == [], problems
