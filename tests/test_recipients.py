@@ -217,5 +217,6 @@ def test_every_module_that_queues_mail_goes_through_the_policy():
     assert senders == [
         "app/services/booking/mail.py", "app/services/calendar/itip.py",
         "app/services/calendar/reminders.py", "app/services/core/accounts.py",
+        "app/services/core/feedback.py",
         "app/services/pool/recruiting.py",
     ]

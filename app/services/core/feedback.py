@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from app.services.core.errors import DomainError
-from app.services.core.outbox import enqueue
+from app.services.core.recipients import Kind, queue, recipients
 
 SUBJECT = "Rückmeldung zur Barrierefreiheit (SKM-Pool)"
 
@@ -34,4 +34,5 @@ def send_accessibility_feedback(
             "Nach § 12b BGG ist innerhalb eines Monats zu antworten.",
         ]
     )
-    return enqueue(office_email, SUBJECT, body)
+    for rcpt in recipients(Kind.ACCESSIBILITY_FEEDBACK, office_email):
+        queue(rcpt, SUBJECT, body)

@@ -70,6 +70,7 @@ class Kind(StrEnum):
     OPEN_REQUESTS_DIGEST = "open_requests_digest"
     ACCOUNT_INVITE = "account_invite"
     PASSWORD_RESET = "password_reset"  # noqa: S105 (a message kind, not a secret)
+    ACCESSIBILITY_FEEDBACK = "accessibility_feedback"  # BITV feedback form -> the office
 
 
 # the kinds a mediator's opt-out suppresses; every other kind is must-have for mediators
@@ -101,8 +102,8 @@ def recipients(kind: Kind | str, subject=None, *,
     `subject` is what the message is about: an `Offer` (offer kinds), an `Assignment`
     (assignment kinds), a `Meeting`/`MeetingSeries` with the `invitees` the calendar domain
     invited (meeting kinds; for reminders those who did not decline), a `Document`, an
-    `InterpretingRequest` (institution notice), a `User` (account kinds); nothing for the
-    coordinators' kinds.
+    `InterpretingRequest` (institution notice), a `User` (account kinds), the office's address
+    (accessibility feedback, always German); nothing for the coordinators' kinds.
     """
     kind = Kind(kind)
     found: list[Recipient | None]
@@ -122,6 +123,8 @@ def recipients(kind: Kind | str, subject=None, *,
         found = list(_institution(subject.institution))
     elif kind in _COORDINATOR_KINDS:
         found = list(_coordinators())
+    elif kind == Kind.ACCESSIBILITY_FEEDBACK:  # subject: the office address from configuration
+        found = [Recipient(subject, DEFAULT_LOCALE, "", "external")] if subject else []
     elif kind == Kind.ACCOUNT_INVITE or subject.is_enabled:
         found = [_account(subject)]
     else:  # a password reset for a disabled account
