@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from app.auth.routes import _safe_next
 from app.extensions import db
 from app.main import bp
+from app.web.redirects import safe_next
 
 
 @bp.route("/")
@@ -35,7 +35,7 @@ def set_language(code: str):
     if current_user.is_authenticated:
         current_user.locale = code
         db.session.commit()
-    return redirect(_safe_next(request.form.get("next")) or url_for("main.index"))
+    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
 
 
 @bp.route("/healthz")

@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     SelectField,
     StringField,
@@ -20,7 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.services.core.periods import PERIOD_KINDS
-from app.web.forms import FilterForm
+from app.web.forms import FilterForm, RecordDateField
 
 MONEY_RE = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d{1,2})?$|^-?\d+([.,]\d{1,2})?$")
 
@@ -43,8 +42,8 @@ class PeriodForm(FilterForm):
                         default=1)
     quarter = SelectField(_l("Quarter"), coerce=int, choices=[(q, f"Q{q}") for q in (1, 2, 3, 4)],
                           default=1)
-    start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("To (inclusive)"), validators=[Optional()])
+    start = RecordDateField(_l("From"), validators=[Optional()])
+    end = RecordDateField(_l("To (inclusive)"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
