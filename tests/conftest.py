@@ -24,6 +24,7 @@ from app.services.matching import cache as fact_cache
 from app.timeutil import freeze
 from config import TestingConfig
 
+pytest_plugins = ("tests.fuzz_report",)  # the fuzz summary line per role and database
 PG_URL = os.environ.get("SKM_TEST_POSTGRES_URL")
 
 

@@ -163,3 +163,32 @@ def test_safe_next_refuses_control_characters_and_other_hosts():
     for bad in ("/a\r\nb", "/a\x00", "//evil.example", "https://evil.example/", "/\\evil",
                 "javascript:alert(1)", "", None, "relative", "/" + "a" * 3000):
         assert safe_next(bad) is None, bad
+
+
+def test_odd_ids_in_the_meeting_attendance_list_are_ignored(app, client, clock, make_user,
+                                                            make_mediator, login):
+    from app.services.calendar import meetings as msvc
+
+    clock(NOW)
+    login(make_user("coordinator"))
+    mediator = make_mediator()
+    meeting = msvc.create_single(kind="exchange", title="Austausch", place="", agenda="",
+                                 day=DAY, start=dt.time(18), duration_minutes=60)
+    db.session.commit()
+    token = csrf_token(client, f"/meetings/{meeting.id}")
+    for odd in ("\u00b2", "99999999999999999999999", "2147483648"):
+        response = client.post(f"/meetings/{meeting.id}/attendance", data={
+            "csrf_token": token, "present": [str(mediator.id), odd]})
+        assert response.status_code in (302, 409), odd
+
+
+def test_a_second_group_with_a_non_ascii_name_gets_a_message_not_a_503(app, client, make_user,
+                                                                       login):
+    """SQLite's lower() folds only ASCII: the duplicate check missed "Ñandú" and hit the index."""
+    login(make_user("coordinator"))
+    token = csrf_token(client, "/meetings/groups/new")
+    data = {"csrf_token": token, "name": "Gruppe Ñandú", "supervisor_name": "Frau Ö"}
+    assert client.post("/meetings/groups/new", data=data).status_code == 302
+    again = client.post("/meetings/groups/new", data=data)
+    assert again.status_code == 400
+    assert "Eine Gruppe mit diesem Namen gibt es schon" in again.get_data(as_text=True)

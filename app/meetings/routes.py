@@ -17,6 +17,7 @@ from app.services.calendar import meetings as svc
 from app.services.core import audit
 from app.services.core.errors import DomainError
 from app.timeutil import now_utc, to_local
+from app.web.input import ids_from
 
 
 def _group_choices(form) -> None:
@@ -152,7 +153,7 @@ def cancel(meeting_id: int):
 @coordinator_required
 def attendance(meeting_id: int):
     meeting = _get(meeting_id)
-    present = {int(v) for v in request.form.getlist("present") if v.isdigit()}
+    present = ids_from(request.form.getlist("present"))
     try:
         svc.record_attendance(meeting, present)
     except DomainError as exc:

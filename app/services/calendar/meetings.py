@@ -267,7 +267,8 @@ def save_group(
 ) -> SupervisionGroup:
     """Create or update a supervision group and replace its members."""
     taken = db.session.scalar(
-        sa.select(SupervisionGroup.id).where(sa.func.lower(SupervisionGroup.name) == name.lower())
+        sa.select(SupervisionGroup.id).where(
+            sa.func.lower(SupervisionGroup.name) == sa.func.lower(name))
     )
     if taken is not None and (group is None or taken != group.id):
         raise DomainError(_("A group with this name already exists."))
