@@ -4,9 +4,9 @@ Why here and not in each form: a NUL byte in a search box reached PostgreSQL (wh
 so the page failed), and not every parameter goes through a form (`page`, `show`, `next`, the
 RSVP answer). The request class below drops control characters (NUL, ESC, C1, the bidi
 overrides) from every name and value of `request.args` and `request.form` before any view or
-form sees them; tabs and line breaks stay, because text areas need them. Single-line form fields
-fold line breaks in their own filter (app/web/forms.py); redirect targets refuse them
-(app/web/redirects.py).
+form sees them; tabs and line breaks stay, because text areas need them (a browser never sends
+one in a single-line field). Redirect targets refuse line breaks (app/web/redirects.py); values
+that reach a header or a file name have their own sanitiser there.
 """
 
 from __future__ import annotations

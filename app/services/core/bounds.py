@@ -29,17 +29,11 @@ DEFAULT_APPOINTMENT_YEARS = 2
 # overrides and isolates (U+202A-U+202E, U+2066-U+2069) that disguise text ("gpj.exe").
 # LRM/RLM (U+200E/U+200F) stay: they are legitimate in Arabic and Hebrew text.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_LINE_BREAKS = re.compile(r"[\r\n\t]+")
 
 
 def strip_controls(text: str) -> str:
     """Drop control and bidi-override characters; keep tabs and line breaks (text areas)."""
     return _CONTROL.sub("", text)
-
-
-def single_line(text: str) -> str:
-    """Drop controls and fold line breaks and tabs to one space (names, headers, file names)."""
-    return _LINE_BREAKS.sub(" ", strip_controls(text))
 
 
 def fits_int32(value: int) -> bool:
