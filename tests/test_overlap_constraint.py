@@ -100,3 +100,64 @@ def test_the_migration_created_the_constraint_with_btree_gist(app):
     assert "EXCLUDE USING gist" in rows[0] and "status" in rows[0] and "&&" in rows[0]
     assert db.session.scalar(sa.text(
         "SELECT count(*) FROM pg_extension WHERE extname = 'btree_gist'")) == 1
+
+
+@pytest.fixture()
+def scratch_url():
+    """An empty PostgreSQL database of its own (the migration runs step by step in it)."""
+    import uuid
+
+    import psycopg
+
+    from tests.conftest import _admin_url
+
+    name = f"skm_overlap_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(_admin_url(PG_URL), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield f"{PG_URL.rpartition('/')[0]}/{name}"
+    with psycopg.connect(_admin_url(PG_URL), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_the_migration_stops_on_rows_that_already_overlap(scratch_url):
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.models import Institution, Mediator
+    from config import TestingConfig
+
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = scratch_url
+
+    scratch = create_app(Config)
+    with scratch.app_context():
+        try:
+            upgrade(revision="0010")
+            institution = Institution(name="Kita", kind="kita")
+            mediator = Mediator(first_name="A", last_name="B", gender="female", status="active")
+            db.session.add_all([institution, mediator])
+            db.session.flush()
+            ids = []
+            for _ in range(2):
+                req = make_request(institution, status="assigned")
+                db.session.execute(sa.insert(Assignment), [{
+                    "request_id": req.id, "mediator_id": mediator.id, "status": "active",
+                    "starts_at": req.starts_at, "ends_at": req.ends_at}])
+                ids.append(req.id)
+            db.session.commit()
+            # flask-migrate logs "assignments overlap ... (assignment ids 1/2); cancel one of
+            # each pair" and exits (alembic's logging setup replaces pytest's log capture)
+            with pytest.raises(SystemExit):
+                upgrade()
+            db.session.rollback()
+            assert db.session.scalar(sa.text("SELECT version_num FROM alembic_version")) == "0010"
+            db.session.execute(sa.update(Assignment).where(Assignment.request_id == ids[0])
+                               .values(status="cancelled"))
+            db.session.commit()
+            upgrade()  # resolved: the constraint is added
+            assert db.session.scalar(sa.text(
+                "SELECT count(*) FROM pg_constraint WHERE conname = :n"),
+                {"n": OVERLAP_CONSTRAINT}) == 1
+        finally:
+            db.session.remove()
+            db.engine.dispose()
