@@ -91,6 +91,9 @@ class Config:
     )
     # week planner (issue 8): CP-SAT time limit for "Plan vorschlagen"
     PLANNER_TIME_LIMIT_S = float(os.environ.get("PLANNER_TIME_LIMIT_S", "5"))
+    # dates of appointments, meetings, absences and planner weeks: today ± this many years
+    # (app/services/core/bounds.py); birth-like dates are always 1900-2100
+    APPOINTMENT_WINDOW_YEARS = int(os.environ.get("APPOINTMENT_WINDOW_YEARS", "2"))
 
     # town identity (docs/ui.md): header, footer, imprint, privacy and accessibility pages;
     # the defaults describe a fictitious town so a fresh install shows nothing real

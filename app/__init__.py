@@ -76,8 +76,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     login_manager.login_message = _l("Please log in to see this page.")
 
+    from app.web.input import register_input
     from app.web.urlconv import register_converters
 
+    register_input(app)
     register_converters(app)
 
     _register_blueprints(app)

@@ -24,6 +24,7 @@ from app.timeutil import freeze
 from config import TestingConfig
 from tests.net import CSRF_RE, free_port
 
+pytest_plugins = ("tests.fuzz_report",)  # the fuzz summary line per role and database
 PG_URL = os.environ.get("SKM_TEST_POSTGRES_URL")
 
 

@@ -28,21 +28,36 @@ from app.extensions import db
 from tests.conftest import csrf_token
 from tests.test_access_walk import _allowed_roles, _rules
 
-EXAMPLES = int(os.environ.get("SKM_FUZZ_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("SKM_FUZZ_EXAMPLES", "8"))
 # Routes whose side effect would end the fuzzing session itself.
 SKIP = {"/auth/logout"}
 
+CONTROL = ["\x00", "\r\n", "\r", "\n", "\t", "\x1b[31m", "\x7f", "\x85", "\u202e", "\u2066",
+           "\u200b", "\ufeff", "\u2028"]
+EXTREME_DATES = ["0001-01-01", "9999-12-31", "9999-12-27", "1899-12-31", "1900-01-01",
+                 "2100-12-31", "2101-01-01", "1970-01-01", "2024-02-29", "2026-02-30",
+                 "0000-00-00", "10000-01-01", "-0001-01-01", "2026-13-01", "2026-1-1"]
+HUGE_INTS = ["2147483647", "2147483648", "-2147483649", "9223372036854775807",
+             "9223372036854775808", "-9223372036854775809", "9" * 60, "1" + "0" * 30,
+             "9" * 5000, "0x10", "1_000", "\u0661\u0662", "\u00b2", "1e309", "NaN", "-inf"]
 ADVERSARIAL = st.sampled_from([
-    "", " ", "0", "-1", "1.5", "2147483648", "9223372036854775808", "9" * 60, "1e309", "NaN",
-    "-inf", "2026-02-30", "0000-00-00", "0001-01-01", "9999-12-31", "24:00", "23:59:60",
-    "<script>alert(1)</script>", "' OR 1=1 --", "\x00", "a\x00b", "%00", "../../etc/passwd",
-    "//evil.example/", "https://evil.example/", "javascript:alert(1)", "ü" * 3000, "🙂" * 50,
-    "\u202e\u200b", "None", "[]", "{}", "\r\nSet-Cookie: x=1",
+    "", " ", "0", "-1", "1.5", *HUGE_INTS, *EXTREME_DATES, "24:00", "23:59:60", "00:00",
+    "<script>alert(1)</script>", "' OR 1=1 --", "%00", "../../etc/passwd",
+    "//evil.example/", "https://evil.example/", "javascript:alert(1)", "/\\evil.example",
+    "ü" * 3000, "🙂" * 50, "x" * 100_000, "None", "[]", "{}", "\r\nSet-Cookie: x=1",
+    "/ok\r\nLocation: //evil.example", "=HYPERLINK(\"http://evil\")", *CONTROL,
 ])
-TEXT = st.one_of(ADVERSARIAL, st.text(max_size=200))
+# random text with control characters spliced in, so no field gets only "clean" text
+SPLICED = st.tuples(st.text(max_size=40), st.sampled_from(CONTROL), st.text(max_size=40)).map(
+    "".join)
+TEXT = st.one_of(ADVERSARIAL, SPLICED, st.text(max_size=200))
 NUMBER = st.one_of(st.integers(-(2**70), 2**70).map(str), st.floats().map(str), ADVERSARIAL)
-DATE = st.one_of(st.dates().map(lambda d: d.isoformat()), ADVERSARIAL)
+DATE = st.one_of(st.sampled_from(EXTREME_DATES),
+                 st.dates().map(lambda d: d.isoformat()), ADVERSARIAL)
 TIME = st.one_of(st.times().map(lambda t: t.strftime("%H:%M")), ADVERSARIAL)
+# parameters views read without a form (request.args / request.form directly)
+LOOSE_PARAMETERS = ("page", "year", "month", "show", "next", "answer", "present", "q",
+                    "excluded", "day", "week", "kind", "start", "end")
 
 
 def _form_classes() -> list[type[FlaskForm]]:
@@ -98,8 +113,8 @@ def field_strategies(app) -> dict[str, list[st.SearchStrategy]]:
                         field.name != "next":
                     continue
                 by_name.setdefault(field.name, []).append(_strategy(field))
-    for extra in ("page", "year", "month", "show", "next", "answer", "present", "q"):
-        by_name.setdefault(extra, []).append(TEXT)
+    for extra in LOOSE_PARAMETERS:
+        by_name.setdefault(extra, []).append(st.one_of(TEXT, NUMBER, DATE))
     return by_name
 
 
@@ -142,10 +157,12 @@ def _path_strategy(rule, ids) -> st.SearchStrategy:
             elif name == "month":
                 real = [1, 12]
             strategies.append(st.one_of(st.sampled_from(real), st.sampled_from(
-                [0, 2**31, 2**63, 10**30])).map(str))
+                [0, 2**31 - 1, 2**31, 2**63, 10**30])).map(str))
         else:
-            strategies.append(st.one_of(st.text(alphabet="abcdefXYZ0123456789-_.", max_size=80),
-                                        st.just("x")))
+            strategies.append(st.one_of(
+                st.text(alphabet="abcdefXYZ0123456789-_.", max_size=80), st.just("x"),
+                st.sampled_from(["%00", "a%0d%0ab", "%E2%80%AE", "9" * 30 + ".x", "x" * 3000,
+                                 "2147483648.abc", "%C2%B2.abc", "..", "%2e%2e"])))
     return st.tuples(*strategies).map("".join)
 
 
@@ -218,7 +235,8 @@ def _fuzzer(check, method, paths, forms):
 
 
 @pytest.mark.parametrize("role", ["anonymous", "coordinator", "institution", "mediator"])
-def test_fuzzed_forms_and_query_parameters_never_cause_a_server_error(role, app, client):
+def test_fuzzed_forms_and_query_parameters_never_cause_a_server_error(role, app, client,
+                                                                       record_property):
     seed_demo(db.session)
     db.session.commit()
     if role != "anonymous":
@@ -232,8 +250,10 @@ def test_fuzzed_forms_and_query_parameters_never_cause_a_server_error(role, app,
         for name in fields - set(by_name):
             by_name[name] = [TEXT]
     failures: list[tuple] = []
+    sent = {"GET": 0, "POST": 0}
 
     def check(method, path, data):
+        sent[method] += 1
         try:
             if method == "GET":
                 response = client.get(path + ("?" + urlencode(data, doseq=True) if data else ""))
@@ -256,6 +276,9 @@ def test_fuzzed_forms_and_query_parameters_never_cause_a_server_error(role, app,
 
             _fuzzer(check, method, _path_strategy(rule, ids), _form_strategy(
                 names, by_name, _own_fields(rule, actions)))()
+    # tests/fuzz_report.py prints one summary line per role and database from this
+    record_property("fuzz_requests", {"role": role, "database": db.engine.dialect.name,
+                                      "routes": fuzzed, **sent})
     assert fuzzed >= 5
     assert failures == [], "\n".join(map(repr, failures[:40]))
 

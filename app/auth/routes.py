@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -16,19 +14,10 @@ from app.extensions import db, limiter
 from app.models import User
 from app.services.core import accounts
 from app.services.core.errors import DomainError
+from app.web.redirects import safe_next as _safe_next
 from app.web.transaction import commit_or_message
 
 SESSION_KEYS_KEPT_AT_LOGIN = ("locale",)  # everything else, the CSRF secret too, starts anew
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Accept only local paths as redirect targets (no open redirect)."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 def _login_limit() -> str:

@@ -5,19 +5,19 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
+from wtforms import SelectField
 from wtforms.validators import DataRequired
 from wtforms.widgets import HiddenInput
 
-from app.web.forms import FilterForm
+from app.web.forms import AppointmentDateField, FilterForm
 
 
 class WeekForm(FilterForm):
-    day = DateField(_l("Week (any day in it)"), validators=[DataRequired()])
+    day = AppointmentDateField(_l("Week (any day in it)"), validators=[DataRequired()])
 
 
 class PlanFormBase(FlaskForm):
-    week = DateField(widget=HiddenInput(), validators=[DataRequired()])
+    week = AppointmentDateField(widget=HiddenInput(), validators=[DataRequired()])
 
 
 def line_field_name(request_id: int) -> str:

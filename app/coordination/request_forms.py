@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+
+from app.web.forms import BoundedIntegerField, bounded_int
 
 
 class AssignForm(FlaskForm):
     """Assign one mediator; an excluded one needs a stated override reason."""
 
-    mediator_id = IntegerField(validators=[DataRequired()])
+    mediator_id = BoundedIntegerField(validators=[DataRequired()])
     override_reason = StringField(_l("Reason for the override"),
                                   validators=[Optional(), Length(max=500)])
 
 
 class OffersForm(FlaskForm):
-    mediator_ids = SelectMultipleField(_l("Send offers to"), coerce=int, validate_choice=False,
-                                       validators=[DataRequired()])
+    mediator_ids = SelectMultipleField(_l("Send offers to"), coerce=bounded_int,
+                                       validate_choice=False, validators=[DataRequired()])
 
 
 class ReasonForm(FlaskForm):
@@ -26,7 +28,7 @@ class ReasonForm(FlaskForm):
 
 
 class ReassignForm(FlaskForm):
-    mediator_id = SelectField(_l("New mediator"), coerce=int, validate_choice=False,
+    mediator_id = SelectField(_l("New mediator"), coerce=bounded_int, validate_choice=False,
                               validators=[DataRequired()])
     reason = StringField(_l("Reason for the change"), validators=[DataRequired(), Length(max=500)])
     override_reason = StringField(_l("Reason for the override (only for excluded mediators)"),

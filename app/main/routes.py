@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from app.auth.routes import _safe_next
 from app.main import bp
 from app.services.core import accounts
 from app.web import transaction
+from app.web.redirects import safe_next
 from app.web.transaction import commit_or_message
 
 
@@ -36,7 +36,7 @@ def set_language(code: str):
     session["locale"] = code
     if current_user.is_authenticated:
         commit_or_message(accounts.set_locale, current_user, code).flash()
-    return redirect(_safe_next(request.form.get("next")) or url_for("main.index"))
+    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
 
 
 @bp.route("/healthz")

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     IntegerField,
     SelectField,
@@ -18,6 +17,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from app.labels import choices
 from app.pool.forms import LanguageForm
+from app.web.forms import AppointmentDateField
 
 
 class ProfileForm(FlaskForm):
@@ -49,8 +49,8 @@ class AvailabilityForm(FlaskForm):
 
 
 class AbsenceForm(FlaskForm):
-    start = DateField(_l("First day"), validators=[DataRequired()])
-    end = DateField(_l("Last day"), validators=[DataRequired()])
+    start = AppointmentDateField(_l("First day"), validators=[DataRequired()])
+    end = AppointmentDateField(_l("Last day"), validators=[DataRequired()])
     reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Add absence"))
 

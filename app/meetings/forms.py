@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     EmailField,
     IntegerField,
     SelectField,
@@ -15,6 +14,8 @@ from wtforms import (
     TimeField,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+from app.web.forms import AppointmentDateField
 
 KIND_CHOICES = [("exchange", _l("Exchange meeting")), ("supervision", _l("Supervision session"))]
 
@@ -31,22 +32,22 @@ class _MeetingBase(FlaskForm):
 
 
 class SeriesForm(_MeetingBase):
-    first_day = DateField(_l("First date"), validators=[DataRequired()])
+    first_day = AppointmentDateField(_l("First date"), validators=[DataRequired()])
     pattern = SelectField(_l("Repeats"), choices=[
         ("monthly", _l("monthly on the same weekday (e.g. second Tuesday)")),
         ("weekly", _l("weekly on the same weekday")),
     ])
     interval = IntegerField(_l("Every … months / weeks"), default=2,
                             validators=[DataRequired(), NumberRange(1, 12)])
-    until = DateField(_l("Last date (optional)"), validators=[Optional()])
+    until = AppointmentDateField(_l("Last date (optional)"), validators=[Optional()])
 
 
 class SingleForm(_MeetingBase):
-    day = DateField(_l("Date"), validators=[DataRequired()])
+    day = AppointmentDateField(_l("Date"), validators=[DataRequired()])
 
 
 class OccurrenceForm(FlaskForm):
-    day = DateField(_l("Date"), validators=[DataRequired()])
+    day = AppointmentDateField(_l("Date"), validators=[DataRequired()])
     start = TimeField(_l("Start time"), validators=[DataRequired()])
     duration_minutes = IntegerField(_l("Duration (minutes)"),
                                     validators=[DataRequired(), NumberRange(15, 600)])

@@ -14,6 +14,7 @@ from app.models import Meeting, SupervisionGroup
 from app.services.calendar import meeting_admin as admin
 from app.services.calendar import meetings as svc
 from app.timeutil import now_utc, to_local
+from app.web.input import ids_from
 from app.web.transaction import commit_or_message
 
 
@@ -133,7 +134,7 @@ def cancel(meeting_id: int):
 @coordinator_required
 def attendance(meeting_id: int):
     meeting = _get(meeting_id)
-    present = {int(v) for v in request.form.getlist("present") if v.isdigit()}
+    present = ids_from(request.form.getlist("present"))
     if not commit_or_message(svc.record_attendance, meeting, present).flash(
             _("Attendance saved.")):
         return _detail(meeting, status=409)

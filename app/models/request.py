@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Optional
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -41,6 +42,7 @@ OUTCOMES = ("took_place", "no_show")
 OFFER_STATUSES = ("pending", "accepted", "declined", "withdrawn", "expired")
 ASSIGNMENT_STATUSES = ("active", "cancelled", "completed")
 REPORT_STATUSES = ("none", "reported", "approved")
+OVERLAP_CONSTRAINT = "ex_assignment_mediator_overlap"
 
 
 class InterpretingRequest(TimestampMixin, db.Model):
@@ -192,6 +194,15 @@ class Assignment(TimestampMixin, db.Model):
         # req.assignments and selectinload by request: the partial unique index above cannot
         # serve them (it leaves out cancelled rows)
         sa.Index("ix_assignment_request_id", "request_id"),
+        # the last line of defence behind booking's row locks and overlap check: no mediator
+        # holds two overlapping active assignments, whatever code path writes them.
+        # PostgreSQL only (btree_gist, migration 0013); half-open ranges, as the service's check
+        postgresql.ExcludeConstraint(
+            ("mediator_id", "="),
+            (sa.func.tstzrange(sa.literal_column("starts_at"), sa.literal_column("ends_at"),
+                               sa.literal_column("'[)'")), "&&"),
+            name=OVERLAP_CONSTRAINT, using="gist", where=sa.text("status = 'active'"),
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     IntegerField,
     SelectField,
@@ -17,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from app.labels import choices
-from app.web.forms import FilterForm, blank_choice
+from app.web.forms import FilterForm, RecordDateField, blank_choice
 
 
 class MediatorFilterForm(FilterForm):
@@ -43,7 +42,7 @@ class MediatorForm(FlaskForm):
     german_level = SelectField(_l("German level"), choices=choices("german_level"))
     status = SelectField(_l("Status"), choices=choices("mediator_status"))
     cohort_id = SelectField(_l("Cohort"), coerce=int, choices=[])
-    joined_on = DateField(_l("Joined on"), validators=[Optional()])
+    joined_on = RecordDateField(_l("Joined on"), validators=[Optional()])
     max_per_week = IntegerField(
         _l("Maximum assignments per week"), default=3, validators=[NumberRange(min=0, max=40)]
     )
@@ -59,12 +58,12 @@ class LanguageForm(FlaskForm):
 
 
 class PledgeForm(FlaskForm):
-    signed_on = DateField(_l("Signed on"), validators=[DataRequired()])
+    signed_on = RecordDateField(_l("Signed on"), validators=[DataRequired()])
     submit = SubmitField(_l("Record pledge"))
 
 
 class PoliceCertificateForm(FlaskForm):
-    inspected_on = DateField(_l("Inspected on"), validators=[DataRequired()])
-    issued_on = DateField(_l("Issue date of the certificate"), validators=[DataRequired()])
+    inspected_on = RecordDateField(_l("Inspected on"), validators=[DataRequired()])
+    issued_on = RecordDateField(_l("Issue date of the certificate"), validators=[DataRequired()])
     has_relevant_entry = BooleanField(_l("Contains a relevant entry"))
     submit = SubmitField(_l("Record inspection"))

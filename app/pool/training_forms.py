@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -16,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.web.forms import FilterForm
+from app.web.forms import FilterForm, RecordDateField, bounded_int
 
 
 class ModuleForm(FlaskForm):
@@ -32,7 +31,7 @@ class ModuleForm(FlaskForm):
 
 class CourseForm(FlaskForm):
     module_id = SelectField(_l("Module"), coerce=int, choices=[])
-    held_on = DateField(_l("Date"), validators=[DataRequired()])
+    held_on = RecordDateField(_l("Date"), validators=[DataRequired()])
     trainer = StringField(_l("Trainer"), validators=[Optional(), Length(max=120)])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
     capacity = IntegerField(_l("Capacity"), default=16,
@@ -41,7 +40,7 @@ class CourseForm(FlaskForm):
 
 
 class ParticipantForm(FlaskForm):
-    mediator_id = SelectField(_l("Person"), coerce=int, choices=[])
+    mediator_id = SelectField(_l("Person"), coerce=bounded_int, choices=[])
     submit = SubmitField(_l("Register"))
 
 

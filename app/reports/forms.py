@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     SelectField,
     StringField,
@@ -18,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.services.core.periods import PERIOD_KINDS
-from app.web.forms import FilterForm
+from app.web.forms import FilterForm, RecordDateField
 from app.web.money import MoneyField, cents_text
 
 
@@ -40,8 +39,8 @@ class PeriodForm(FilterForm):
                         default=1)
     quarter = SelectField(_l("Quarter"), coerce=int, choices=[(q, f"Q{q}") for q in (1, 2, 3, 4)],
                           default=1)
-    start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("To (inclusive)"), validators=[Optional()])
+    start = RecordDateField(_l("From"), validators=[Optional()])
+    end = RecordDateField(_l("To (inclusive)"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     RadioField,
     SelectField,
@@ -17,10 +16,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.labels import choices
+from app.web.forms import AppointmentDateField
 
 
 class RequestForm(FlaskForm):
-    day = DateField(_l("Date"), validators=[DataRequired()])
+    day = AppointmentDateField(_l("Date"), validators=[DataRequired()])
     start_time = TimeField(_l("Start time"), validators=[DataRequired()])
     duration_minutes = IntegerField(
         _l("Expected duration (minutes)"), default=60,

@@ -1,13 +1,23 @@
-"""Form helpers shared by several blueprints."""
+"""Form helpers shared by several blueprints, and the bounded field types every form uses.
+
+Why the field types: a date or an integer a user types must fit the calendar arithmetic and the
+database before a service sees it. `AppointmentDateField` (appointments, meetings, absences,
+planner weeks: today ± APPOINTMENT_WINDOW_YEARS), `RecordDateField` (birth-like dates:
+1900-2100), `BoundedIntegerField` and `bounded_int` (as a SelectField's coerce) refuse values
+outside with a message; the bounds themselves live in app/services/core/bounds.py, which the
+services ask too. Control characters are already gone when a form sees its data
+(app/web/input.py).
+"""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from app.labels import choices
+from app.services.core import bounds
 
 
 class FilterForm(FlaskForm):
@@ -15,6 +25,49 @@ class FilterForm(FlaskForm):
 
     class Meta:
         csrf = False
+
+
+class _BoundedDateField(DateField):
+    def window(self):
+        raise NotImplementedError
+
+    def pre_validate(self, form) -> None:
+        if self.data is not None:
+            first, last = self.window()
+            if not first <= self.data <= last:
+                raise ValidationError(bounds.outside_message(first, last))
+
+
+class AppointmentDateField(_BoundedDateField):
+    """A date of something that happens: within the configured window around today."""
+
+    def window(self):
+        return bounds.appointment_window()
+
+
+class RecordDateField(_BoundedDateField):
+    """A birth-like date (pledge, certificate, joining, report range): 1900-2100."""
+
+    def window(self):
+        return bounds.record_window()
+
+
+class BoundedIntegerField(IntegerField):
+    """An integer that fits the database's INTEGER column (an id, a count), else an error."""
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and not bounds.fits_int32(self.data):
+            self.data = None
+            raise ValueError(_l("This number is too large."))
+
+
+def bounded_int(value) -> int:
+    """Coerce a choice to an INTEGER id; a ValueError makes WTForms report an invalid choice."""
+    number = value if isinstance(value, int) else int(value)
+    if not bounds.fits_int32(number):
+        raise ValueError("out of range")
+    return number
 
 
 class InviteForm(FlaskForm):

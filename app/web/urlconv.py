@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-INT32_MAX = 2**31 - 1  # ids are INTEGER columns on PostgreSQL
+from app.services.core.bounds import INT32_MAX  # ids are INTEGER columns on PostgreSQL
 
 
 class BoundedIntConverter(IntegerConverter):

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.models import InterpretingRequest, User
 from app.models.request import OCCASIONS, PLACE_KINDS, PREFERRED_GENDERS
-from app.services.core import audit
+from app.services.core import audit, bounds
 from app.services.core.errors import DomainError
 from app.services.core.languages import is_valid_code
 from app.timeutil import from_local, now_utc, today_local
@@ -104,6 +104,8 @@ def create_requests(
         earlier = db.session.get(InterpretingRequest, data.follow_up_of_id)
         if earlier is None or earlier.institution_id != institution_id:
             raise DomainError(_("The earlier request was not found."))
+    bounds.check_appointment_day(data.day)
+    bounds.check_appointment_day(data.day + dt.timedelta(weeks=data.weeks - 1))
     first = from_local(data.day, data.start_time)
     if first <= now_utc():
         raise DomainError(_("The appointment must be in the future."))

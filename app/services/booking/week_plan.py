@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import Assignment, InterpretingRequest, Mediator, User
 from app.services.booking import offers
+from app.services.core import bounds
 from app.services.core.errors import DomainError
 from app.services.matching import ranking as matching
 from app.services.matching import solver as planner
@@ -111,6 +112,7 @@ def _no_candidate_reason(result: matching.MatchResult, offered: int) -> str:
 
 def build(monday: dt.date) -> tuple[WeekPlan, planner.PlanInput]:
     """Ask the matching service about every open request of the week; return lines and input."""
+    bounds.check_appointment_week(monday)
     now = now_utc()
     lines, mediators = [], {}
     requests = open_requests(monday)

@@ -38,6 +38,7 @@ from app.models import (
 from app.models.user import new_feed_secret
 from app.services.calendar import ical
 from app.services.core import audit
+from app.services.core.bounds import parse_id
 from app.timeutil import UTC, UTCDateTime, now_utc
 
 PAST_DAYS = 365  # feeds carry a year of history: enough for clients, small enough to be fast
@@ -60,9 +61,10 @@ def token_for(user: User) -> str | None:
 def _user_id(token: str) -> tuple[int, str] | None:
     """Split a token into the user id and the MAC, or None when it cannot be one."""
     user_part, _sep, mac = token.partition(".")
-    if not user_part.isdigit() or not mac or len(token) > 80:
+    user_id = parse_id(user_part)  # ASCII digits within INTEGER: beyond it no user exists
+    if user_id is None or not mac or len(token) > 80:
         return None
-    return int(user_part), mac
+    return user_id, mac
 
 
 def _mac_matches(mac: str, user_id: int, secret: str) -> bool:

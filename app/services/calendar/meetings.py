@@ -23,6 +23,7 @@ from app.models import (
 )
 from app.services.calendar import itip as invitations
 from app.services.calendar.invitees import invitees, is_invited
+from app.services.core import bounds
 from app.services.core.errors import DomainError
 from app.timeutil import UTC, from_local, local_tz, now_utc, to_local
 
@@ -97,6 +98,8 @@ def create_series(
 ) -> MeetingSeries:
     """Create a series, its occurrences and send one invitation per invitee."""
     _check_group(kind, group)
+    for day in (first_day, until) if until else (first_day,):
+        bounds.check_appointment_day(day)
     if from_local(first_day, start) <= now_utc():
         raise DomainError(_("The first meeting must be in the future."))
     if until is not None and until < first_day:
@@ -120,6 +123,7 @@ def create_single(
 ) -> Meeting:
     """Create a one-off meeting and invite its invitees."""
     _check_group(kind, group)
+    bounds.check_appointment_day(day)
     starts_at = from_local(day, start)
     if starts_at <= now_utc():
         raise DomainError(_("The meeting must be in the future."))
@@ -140,6 +144,7 @@ def update_occurrence(
     """Move or re-agenda one occurrence; the rest of the series stays untouched."""
     if meeting.status == "cancelled":
         raise DomainError(_("A cancelled meeting cannot be changed."))
+    bounds.check_appointment_day(day)
     starts_at = from_local(day, start)
     ends_at = starts_at + dt.timedelta(minutes=duration_minutes)
     if starts_at != meeting.starts_at and starts_at <= now_utc():
@@ -236,7 +241,8 @@ def save_group(
 ) -> SupervisionGroup:
     """Create or update a supervision group and replace its members."""
     taken = db.session.scalar(
-        sa.select(SupervisionGroup.id).where(sa.func.lower(SupervisionGroup.name) == name.lower())
+        sa.select(SupervisionGroup.id).where(
+            sa.func.lower(SupervisionGroup.name) == sa.func.lower(name))
     )
     if taken is not None and (group is None or taken != group.id):
         raise DomainError(_("A group with this name already exists."))

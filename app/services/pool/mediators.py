@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Document, Mediator, MediatorLanguage, User
-from app.services.core import accounts, audit
+from app.services.core import accounts, audit, bounds
 from app.services.core.errors import DomainError
 from app.services.core.languages import is_valid_code, matching_codes
 
@@ -102,6 +102,7 @@ def remove_language(actor: User, mediator: Mediator, language_id: int) -> None:
 
 def record_pledge(actor: User, mediator: Mediator, signed_on: dt.date) -> Document:
     """Record the confidentiality pledge (replaces an earlier record)."""
+    bounds.check_record_day(signed_on)
     doc = mediator.document("pledge") or Document(kind="pledge")
     doc.recorded_on = signed_on
     if doc.id is None:
@@ -120,6 +121,8 @@ def record_police_certificate(
     has_relevant_entry: bool,
 ) -> Document:
     """Record *that* a certificate was inspected (§ 72a SGB VIII): dates and the entry flag only."""
+    bounds.check_record_day(inspected_on)
+    bounds.check_record_day(issued_on)
     max_age = current_app.config["POLICE_CERT_MAX_AGE_DAYS"]
     if issued_on > inspected_on:
         raise DomainError(_("The issue date cannot be after the inspection date."))

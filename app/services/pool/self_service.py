@@ -14,7 +14,7 @@ from sqlalchemy.orm import contains_eager
 
 from app.extensions import db
 from app.models import Absence, Assignment, Availability, Mediator, MediatorLanguage, User
-from app.services.core import audit
+from app.services.core import audit, bounds
 from app.services.core.errors import DomainError, NotAllowedError
 from app.services.pool import mediators as mediator_svc
 from app.timeutil import from_local, today_local
@@ -98,6 +98,8 @@ def remove_availability(actor: User, availability_id: int) -> None:
 def add_absence(actor: User, start: dt.date, end: dt.date, reason: str = "") -> Absence:
     """Record an absence (holiday); the end may not be before the start or in the past."""
     mediator = own_mediator(actor)
+    bounds.check_appointment_day(start)
+    bounds.check_appointment_day(end)
     if end < start:
         raise DomainError(_("The end must not be before the start."))
     if end < today_local():
