@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.labels import choices
 
@@ -26,3 +26,12 @@ class InviteForm(FlaskForm):
 
 def blank_choice(kind: str, blank_label) -> list:
     return [("", blank_label), *choices(kind)]
+
+
+class LanguageForm(FlaskForm):
+    """Add a language: the coordinator on the record, the mediator under "My languages"."""
+
+    code = SelectField(_l("Language"), choices=[], validators=[DataRequired()])
+    variety = StringField(_l("Variety / dialect"), validators=[Optional(), Length(max=80)])
+    level = SelectField(_l("Level"), choices=choices("language_level"))
+    submit = SubmitField(_l("Add language"))
