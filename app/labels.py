@@ -61,6 +61,16 @@ LABELS = {
         5: _l("Saturday"),
         6: _l("Sunday"),
     },
+    # short weekday names for lists of times ("Mo 14–18, Mi 9–12")
+    "weekday_short": {
+        0: _l("Mon"),
+        1: _l("Tue"),
+        2: _l("Wed"),
+        3: _l("Thu"),
+        4: _l("Fri"),
+        5: _l("Sat"),
+        6: _l("Sun"),
+    },
     "request_status": {
         "submitted": _l("Submitted"),
         "offered": _l("Offered"),
@@ -89,6 +99,10 @@ LABELS = {
         "declined": _l("declined"),
         "withdrawn": _l("withdrawn"),
         "expired": _l("expired"),
+    },
+    "offer_channel": {
+        "email": _l("by e-mail"),
+        "phone": _l("asked by phone"),
     },
     "assignment_status": {
         "active": _l("active"),
@@ -195,3 +209,4 @@ def choices(kind: str) -> list[tuple[str, str]]:
     """Return (value, lazy label) pairs for a WTForms SelectField."""
     return [(k, v) for k, v in LABELS[kind].items()]
 LABELS["flag"]["uncovered"] = _l("not covered")
+LABELS["flag"]["offers_out"] = _l("offers out")

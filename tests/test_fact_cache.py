@@ -96,7 +96,7 @@ def _require_module(_m: Mediator) -> None:
     (_pause, "Nicht aktiv (Status: Pausiert)"),
     (_drop_language, None),
     (_drop_pledge, "Schweigepflichterklärung fehlt"),
-    (_drop_availability, "Außerhalb der angegebenen Verfügbarkeit"),
+    (_drop_availability, "Verfügbarkeit: Fr 8–18 (Termin liegt außerhalb)"),
     (_erase, None),
     (_require_module, "Pflichtmodule fehlen: NEU"),
 ])

@@ -61,7 +61,7 @@ def test_absent_that_day(setup, make_mediator):
     m.absences.append(Absence(start_date=DAY - dt.timedelta(days=1), end_date=DAY))
     db.session.flush()
     _, excluded = _result(make_request(setup))
-    assert excluded[m.id] == ["Abwesend am 03.12.2026"]
+    assert excluded[m.id] == ["Abwesend 02.12.2026–03.12.2026"]  # the absence, not the day
 
 
 def test_absence_on_other_day_does_not_count(setup, make_mediator):
@@ -75,10 +75,11 @@ def test_absence_on_other_day_does_not_count(setup, make_mediator):
 def test_overlap_including_travel_buffer(setup, make_mediator, make_institution):
     m = eligible(make_mediator)
     # other appointment 11:20-12:20 local: no real overlap with 10:00-11:00, but within 30 min
-    _book(m, dt.datetime.combine(DAY, dt.time(11, 20)), inst=make_institution())
+    other = _book(m, dt.datetime.combine(DAY, dt.time(11, 20)), inst=make_institution())
     _, excluded = _result(make_request(setup))
     assert excluded[m.id] == [
-        "Überschneidung mit Einsatz 11:20–12:20 Uhr (inkl. 30 Min. Fahrzeit)"
+        f"Überschneidung mit Einsatz (Anfrage {other.request_id}) am 03.12. 11:20–12:20 Uhr "
+        "(inkl. 30 Min. Fahrzeit)"
     ]
 
 
@@ -105,8 +106,8 @@ def test_outside_availability(setup, make_mediator):
     late = eligible(make_mediator, start=dt.time(10, 30), end=dt.time(18))
     other_day = eligible(make_mediator, weekday=2)
     _, excluded = _result(make_request(setup))
-    assert excluded[late.id] == ["Außerhalb der angegebenen Verfügbarkeit"]
-    assert excluded[other_day.id] == ["Außerhalb der angegebenen Verfügbarkeit"]
+    assert excluded[late.id] == ["Verfügbarkeit: Do 10:30–18 (Termin liegt außerhalb)"]
+    assert excluded[other_day.id] == ["Verfügbarkeit: Mi 8–18 (Termin liegt außerhalb)"]
 
 
 def test_weekly_limit(setup, make_mediator, make_institution):
@@ -152,7 +153,7 @@ def test_police_certificate_for_school_and_kita(app, clock, make_institution, ma
     m.documents.remove(m.document("police_certificate"))
     db.session.flush()
     _, excluded = _result(make_request(make_institution(kind=kind)))
-    reason = "Erweitertes Führungszeugnis fehlt oder ist am 03.12.2026 nicht gültig"
+    reason = "Erweitertes Führungszeugnis fehlt (nötig für den 03.12.2026)"
     assert (excluded.get(m.id) == [reason]) is excluded_expected
 
 
@@ -163,7 +164,7 @@ def test_police_certificate_expired_on_the_day(setup, make_mediator):
     db.session.flush()
     _, excluded = _result(make_request(setup))
     assert excluded[m.id] == [
-        "Erweitertes Führungszeugnis fehlt oder ist am 03.12.2026 nicht gültig"
+        "Erweitertes Führungszeugnis (eingesehen am 01.12.2021) abgelaufen am 01.12.2026"
     ]
 
 

@@ -14,6 +14,11 @@ from app.timeutil import today_local
 from app.web.transaction import commit_or_message
 
 
+def _replan() -> list[int]:
+    """Read the requests the coordinator asked to plan again (bad values are ignored)."""
+    return [rid for rid in request.args.getlist("replan", type=int) if 0 < rid < 2**31]
+
+
 def _render(week_form, week, form, status=200):
     return render_template("coordination/planner.html", week_form=week_form, week=week,
                            form=form, field_name=line_field_name), status
@@ -29,7 +34,7 @@ def planner():
         return _render(week_form, None, None)
     if not week_form.validate():
         return _render(week_form, None, None, 400)
-    week = week_plan.propose(week_plan.monday_of(week_form.day.data))
+    week = week_plan.propose(week_plan.monday_of(week_form.day.data), _replan())
     form = plan_form(week.lines, formdata=None, week=week.monday)
     return _render(week_form, week, form)
 
@@ -43,13 +48,13 @@ def planner_send():
         flash(_("Please choose the week again."), "error")
         return redirect(url_for("coordination.planner"))
     monday = week_plan.monday_of(probe.week.data)
-    week, _input = week_plan.build(monday)
+    week, _input = week_plan.build(monday, _replan())
     form = plan_form(week.lines)
     week_form = WeekForm(formdata=None, day=monday)
     if not form.validate_on_submit():
         return _render(week_form, week, form, 400)
     sent, error = commit_or_message(week_plan.send, current_user, monday,
-                                    chosen(form, week.lines))
+                                    chosen(form, week.lines), _replan())
     if error:
         flash(error, "error")
         return _render(week_form, week, form, 409)

@@ -20,7 +20,11 @@ class AssignForm(FlaskForm):
 
 class OffersForm(FlaskForm):
     mediator_ids = SelectMultipleField(_l("Send offers to"), coerce=bounded_int,
-                                       validate_choice=False, validators=[DataRequired()])
+                                       validate_choice=False,
+                                       validators=[DataRequired()])
+    # the two submit buttons: e-mail the offers, or record offers made on the phone
+    channel = SelectField(choices=[("email", _l("by e-mail")), ("phone", _l("asked by phone"))],
+                          default="email")
 
 
 class ReasonForm(FlaskForm):

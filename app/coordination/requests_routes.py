@@ -13,6 +13,7 @@ from app.auth.decorators import coordinator_required
 from app.coordination import bp
 from app.coordination.request_forms import AssignForm, OffersForm, ReasonForm, ReassignForm
 from app.extensions import db
+from app.mediator.self_service_forms import AnswerForm
 from app.models import Assignment, InterpretingRequest
 from app.models.request import OPEN_REQUEST_STATUSES
 from app.services.booking import assignments as booking
@@ -88,6 +89,7 @@ def request_detail(request_id: int, status: int = 200):
         "coordination/request.html", req=req, result=result, offered=offered,
         excluded_shown=shown, excluded_summary=summary,
         assign_form=AssignForm(), offers_form=OffersForm(), reason_form=ReasonForm(),
+        answer_form=AnswerForm(),
         reassign_form=reassign_form, now=now_utc(),
     ), status
 
@@ -123,7 +125,10 @@ def send_offers(request_id: int):
         flash(_("Please choose at least one mediator."), "error")
         return request_detail(request_id, status=400)
     sent, error = commit_or_message(offers.send_offers, current_user, request_id,
-                                    form.mediator_ids.data)
+                                    form.mediator_ids.data, channel=form.channel.data)
+    if form.channel.data == "phone":
+        return _done(error, _("%(n)s offers made by phone were recorded; record the answers "
+                              "below.", n=len(sent or [])), request_id)
     return _done(error, _("%(n)s offers were sent.", n=len(sent or [])), request_id)
 
 

@@ -16,8 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from app.labels import choices
-from app.pool.forms import LanguageForm
-from app.web.forms import AppointmentDateField
+from app.web.forms import AppointmentDateField, LanguageForm
 
 
 class ProfileForm(FlaskForm):
@@ -57,3 +56,16 @@ class AbsenceForm(FlaskForm):
 
 # The mediator adds a language with the same fields the coordinator uses.
 OwnLanguageForm = LanguageForm
+
+
+class OnBehalfProfileForm(ProfileForm):
+    """The same form for the coordinator acting for a volunteer: the contact address may be
+    empty (a volunteer without e-mail), and the website language only applies to an account."""
+
+    email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
+
+
+class AnswerForm(FlaskForm):
+    """The answer a volunteer gave on the phone, recorded by the coordinator."""
+
+    reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=500)])

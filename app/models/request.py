@@ -40,6 +40,9 @@ PLACE_KINDS = ("institution", "address")
 PREFERRED_GENDERS = ("none", "female", "male")
 OUTCOMES = ("took_place", "no_show")
 OFFER_STATUSES = ("pending", "accepted", "declined", "withdrawn", "expired")
+# how the mediator was asked: a mail with answer links, or the coordinator phoned them and
+# records the answer (a volunteer without an account or without an address)
+OFFER_CHANNELS = ("email", "phone")
 ASSIGNMENT_STATUSES = ("active", "cancelled", "completed")
 REPORT_STATUSES = ("none", "reported", "approved")
 OVERLAP_CONSTRAINT = "ex_assignment_mediator_overlap"
@@ -140,6 +143,7 @@ class Offer(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("request_id", "mediator_id"),
         in_check("status", OFFER_STATUSES, "status"),
+        in_check("channel", OFFER_CHANNELS, "channel"),
         sa.Index("ix_offer_mediator_status", "mediator_id", "status"),
         sa.Index("ix_offer_status_expires_at", "status", "expires_at"),
     )
@@ -154,6 +158,7 @@ class Offer(db.Model):
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     answered_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
     decline_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    channel: Mapped[str] = mapped_column(sa.String(10), default="email", server_default="email")
 
     request: Mapped[InterpretingRequest] = relationship(back_populates="offers")
     mediator: Mapped["Mediator"] = relationship()

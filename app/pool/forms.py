@@ -16,7 +16,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from app.labels import choices
-from app.web.forms import FilterForm, RecordDateField, blank_choice
+from app.web.forms import FilterForm, LanguageForm, RecordDateField, blank_choice
+
+__all__ = ["LanguageForm"]  # shared with the mediator's own pages (app.web.forms)
 
 
 class MediatorFilterForm(FilterForm):
@@ -48,13 +50,6 @@ class MediatorForm(FlaskForm):
     )
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
     submit = SubmitField(_l("Save"))
-
-
-class LanguageForm(FlaskForm):
-    code = SelectField(_l("Language"), choices=[], validators=[DataRequired()])
-    variety = StringField(_l("Variety / dialect"), validators=[Optional(), Length(max=80)])
-    level = SelectField(_l("Level"), choices=choices("language_level"))
-    submit = SubmitField(_l("Add language"))
 
 
 class PledgeForm(FlaskForm):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from app.labels import choices
 from app.services.core import bounds
@@ -79,3 +79,12 @@ class InviteForm(FlaskForm):
 
 def blank_choice(kind: str, blank_label) -> list:
     return [("", blank_label), *choices(kind)]
+
+
+class LanguageForm(FlaskForm):
+    """Add a language: the coordinator on the record, the mediator under "My languages"."""
+
+    code = SelectField(_l("Language"), choices=[], validators=[DataRequired()])
+    variety = StringField(_l("Variety / dialect"), validators=[Optional(), Length(max=80)])
+    level = SelectField(_l("Level"), choices=choices("language_level"))
+    submit = SubmitField(_l("Add language"))

@@ -17,6 +17,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.extensions import db
 from app.models import InterpretingRequest, Mediator, Offer, User
+from app.models.request import OFFER_CHANNELS
 from app.services.booking import mail as request_mail
 from app.services.booking.assignments import book, lock_request, withdraw_pending_offers
 from app.services.booking.states import move_offer, move_request
@@ -54,9 +55,17 @@ def read_token(token: str) -> tuple[Offer, str]:
 
 
 def send_offers(
-    actor: User | None, request_id: int, mediator_ids: list[int], *, ttl_hours: int | None = None
+    actor: User | None, request_id: int, mediator_ids: list[int], *, ttl_hours: int | None = None,
+    channel: str = "email",
 ) -> list[Offer]:
-    """Offer an open request to several eligible mediators at once and e-mail them."""
+    """Offer an open request to several eligible mediators at once and e-mail them.
+
+    `channel="phone"` records offers the coordinator made on the phone (a volunteer without
+    an account or address): the recipient policy sends no mail for them, and the coordinator
+    records the answer with `accept_offer`/`decline_offer` acting for the mediator.
+    """
+    if channel not in OFFER_CHANNELS:
+        raise DomainError(_("Please choose how the mediator was asked."))
     if not mediator_ids:
         raise DomainError(_("Please choose at least one mediator."))
     req = lock_request(request_id)
@@ -82,7 +91,7 @@ def send_offers(
             raise DomainError(_("%(name)s has already had an offer for this request.",
                                 name=mediator.full_name))
         offer = Offer(mediator_id=mediator_id, expires_at=min(now + ttl, req.starts_at),
-                      created_at=now)
+                      created_at=now, channel=channel)
         req.offers.append(offer)
         offers.append(offer)
     if req.status == "submitted":
@@ -90,17 +99,25 @@ def send_offers(
     db.session.flush()
     for offer in offers:
         request_mail.offer_mail(offer, make_token(offer, "accept"), make_token(offer, "decline"))
-    audit.record(actor, "send_offers", "request", req.id, mediator_ids=mediator_ids)
+    audit.record(actor, "send_offers", "request", req.id, mediator_ids=mediator_ids,
+                 channel=channel)
     return offers
 
 
 def _check_owner(offer: Offer, actor: User | None) -> None:
-    if actor is not None and actor.mediator_id != offer.mediator_id:
+    """Let the mediator answer their own offer, and a coordinator answer for them (phone)."""
+    if actor is None or actor.role == "coordinator":
+        return
+    if actor.mediator_id != offer.mediator_id:
         raise NotAllowedError(_("This offer is not for you."))
 
 
 def accept_offer(offer_id: int, actor: User | None = None):
-    """Accept an offer: the first acceptance books the mediator, later ones get a message."""
+    """Accept an offer: the first acceptance books the mediator, later ones get a message.
+
+    A coordinator recording a phoned-in answer comes through here too, so the answer takes
+    the same request and mediator locks as an acceptance from the e-mail link.
+    """
     offer = db.session.get(Offer, offer_id)
     if offer is None:
         raise DomainError(_("This offer does not exist."))

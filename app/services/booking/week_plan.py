@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -19,7 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Assignment, InterpretingRequest, Mediator, User
+from app.models import Assignment, InterpretingRequest, Mediator, Offer, User
 from app.services.booking import offers
 from app.services.core import bounds
 from app.services.core.errors import DomainError
@@ -37,12 +38,21 @@ class Option:
 
 @dataclass
 class Line:
-    """One open request: its eligible mediators (best first) and the proposed one."""
+    """One open request: its eligible mediators (best first) and the proposed one.
+
+    A request with offers still awaiting an answer is "offers out" (`pending`): nobody is
+    proposed for it unless the coordinator asks to plan it again (`replan`)."""
 
     request: InterpretingRequest
     options: list[Option] = field(default_factory=list)
     proposed_id: int | None = None
     reason: str = ""  # why nobody is proposed
+    pending: list[Offer] = field(default_factory=list)
+    replan: bool = False
+
+    @property
+    def offers_out(self) -> bool:
+        return bool(self.pending) and not self.replan
 
     @property
     def proposed(self) -> Option | None:
@@ -58,6 +68,15 @@ class WeekPlan:
     @property
     def covered(self) -> int:
         return sum(1 for line in self.lines if line.proposed_id is not None)
+
+    @property
+    def planned(self) -> int:
+        """The lines the planner plans (those with offers out wait for their answers)."""
+        return sum(1 for line in self.lines if not line.offers_out)
+
+    @property
+    def replan_ids(self) -> list[int]:
+        return [line.request.id for line in self.lines if line.replan]
 
 
 def monday_of(day: dt.date) -> dt.date:
@@ -79,7 +98,7 @@ def open_requests(monday: dt.date) -> list[InterpretingRequest]:
         .where(InterpretingRequest.is_open, InterpretingRequest.starts_at >= start,
                InterpretingRequest.starts_at < end)
         .options(selectinload(InterpretingRequest.institution),
-                 selectinload(InterpretingRequest.offers))
+                 selectinload(InterpretingRequest.offers).selectinload(Offer.mediator))
         .order_by(InterpretingRequest.starts_at, InterpretingRequest.id)
     ))
 
@@ -110,23 +129,52 @@ def _no_candidate_reason(result: matching.MatchResult, offered: int) -> str:
              reason=matching.reason_labels()[common], n=count, total=len(result.excluded))
 
 
-def build(monday: dt.date) -> tuple[WeekPlan, planner.PlanInput]:
-    """Ask the matching service about every open request of the week; return lines and input."""
+def _pending(req: InterpretingRequest, now: dt.datetime) -> list[Offer]:
+    return sorted((o for o in req.offers if o.status == "pending" and o.expires_at > now),
+                  key=lambda o: (o.created_at, o.id))
+
+
+def _held_elsewhere(requests: list[InterpretingRequest], pending: dict[int, list[Offer]],
+                    buffer: dt.timedelta) -> dict[int, set[int]]:
+    """Return, per request, the mediators holding a pending offer for another request at an
+    overlapping time (travel buffer included): proposing them could book them twice."""
+    slots = {r.id: planner.PlanRequest(r.id, r.starts_at, r.ends_at) for r in requests}
+    held: dict[int, set[int]] = {r.id: set() for r in requests}
+    for other_id, offers_out in pending.items():
+        for req in requests:
+            if req.id != other_id and planner.conflicts(slots[req.id], slots[other_id], buffer):
+                held[req.id].update(o.mediator_id for o in offers_out)
+    return held
+
+
+def build(monday: dt.date, replan: Iterable[int] = ()) -> tuple[WeekPlan, planner.PlanInput]:
+    """Ask the matching service about every open request of the week; return lines and input.
+
+    Requests with offers awaiting an answer are left out of the plan unless their id is in
+    `replan`, and nobody holding such an offer is proposed for an overlapping request.
+    """
     bounds.check_appointment_week(monday)
     now = now_utc()
+    replan = set(replan)
+    buffer = dt.timedelta(minutes=current_app.config["TRAVEL_BUFFER_MINUTES"])
     lines, mediators = [], {}
     requests = open_requests(monday)
-    results = matching.match_many(requests, now)
+    pending = {req.id: offers_out for req in requests if (offers_out := _pending(req, now))}
+    held = _held_elsewhere(requests, pending, buffer)
+    results = matching.match_many(
+        [r for r in requests if r.id not in pending or r.id in replan], now)
     for req in requests:
-        result = results[req.id]
-        already = {o.mediator_id for o in req.offers}
-        line = Line(req, [Option(c.mediator, c.score) for c in result.ranked
-                          if c.mediator.id not in already])
-        if not line.options:
-            line.reason = _no_candidate_reason(result, len(already))
-        mediators.update({o.mediator.id: o.mediator for o in line.options})
+        line = Line(req, pending=pending.get(req.id, []), replan=req.id in replan)
         lines.append(line)
-    buffer = dt.timedelta(minutes=current_app.config["TRAVEL_BUFFER_MINUTES"])
+        if line.offers_out:
+            continue
+        result = results[req.id]
+        skip = {o.mediator_id for o in req.offers} | held[req.id]
+        line.options = [Option(c.mediator, c.score) for c in result.ranked
+                        if c.mediator.id not in skip]
+        if not line.options:
+            line.reason = _no_candidate_reason(result, len(skip))
+        mediators.update({o.mediator.id: o.mediator for o in line.options})
     plan_input = planner.PlanInput(
         requests=[planner.PlanRequest(li.request.id, li.request.starts_at, li.request.ends_at)
                   for li in lines],
@@ -135,9 +183,9 @@ def build(monday: dt.date) -> tuple[WeekPlan, planner.PlanInput]:
     return WeekPlan(monday, lines), plan_input
 
 
-def propose(monday: dt.date) -> WeekPlan:
+def propose(monday: dt.date, replan: Iterable[int] = ()) -> WeekPlan:
     """Build the week and solve it with CP-SAT: most requests covered, then scores, fairness."""
-    week, plan_input = build(monday)
+    week, plan_input = build(monday, replan)
     if not plan_input.requests:
         return week
     limit = current_app.config["PLANNER_TIME_LIMIT_S"]
@@ -150,9 +198,10 @@ def propose(monday: dt.date) -> WeekPlan:
     return week
 
 
-def send(actor: User | None, monday: dt.date, choices: dict[int, int | None]) -> int:
+def send(actor: User | None, monday: dt.date, choices: dict[int, int | None],
+         replan: Iterable[int] = ()) -> int:
     """Send one offer per chosen line (all or nothing); return the number of offers sent."""
-    week, plan_input = build(monday)
+    week, plan_input = build(monday, replan)
     known = {line.request.id: line for line in week.lines}
     chosen = {rid: mid for rid, mid in choices.items() if mid is not None}
     if not chosen:

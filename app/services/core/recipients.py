@@ -15,6 +15,10 @@ Addresses
     account      the account itself (invitation, password reset; a reset never goes to a
                  disabled account, so a disabled person cannot get back in).
 
+    An offer the coordinator made by phone (`Offer.channel == "phone"`) is not e-mailed: the
+    person has already heard it, and the answer is recorded by the coordinator. A person
+    with no address at all (no account, no contact address) simply gets no mail of any kind.
+
 Language
     The profile locale of the person's account when it is one the app speaks (de, en), also
     when the account is disabled (the language belongs to the person, not to the login);
@@ -107,7 +111,9 @@ def recipients(kind: Kind | str, subject=None, *,
     """
     kind = Kind(kind)
     found: list[Recipient | None]
-    if kind in (Kind.OFFER, Kind.OFFER_WITHDRAWN):
+    if kind == Kind.OFFER and subject.channel == "phone":
+        found = []  # the coordinator asked on the phone and records the answer
+    elif kind in (Kind.OFFER, Kind.OFFER_WITHDRAWN):
         found = [_mediator(subject.mediator, kind)]
     elif kind in (Kind.ASSIGNMENT_INVITATION, Kind.ASSIGNMENT_CANCELLATION):
         found = [_mediator(subject.mediator, kind), *_institution(subject.request.institution)]

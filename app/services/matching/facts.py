@@ -56,7 +56,8 @@ class Context:
     documents: dict[int, dict] = field(default_factory=dict)
     windows: dict[int, list] = field(default_factory=dict)
     has_windows: set[int] = field(default_factory=set)
-    absent: set[int] = field(default_factory=set)
+    week_windows: dict[int, list] = field(default_factory=dict)  # every window, for the reason
+    absent: dict[int, tuple[dt.date, dt.date]] = field(default_factory=dict)  # the absence
     busy: dict[int, list] = field(default_factory=dict)
     week_load: dict[int, int] = field(default_factory=dict)
     completed_modules: dict[int, set[int]] = field(default_factory=dict)
@@ -95,6 +96,8 @@ class SpeakerFacts:
     documents: dict[int, dict] = field(default_factory=dict)
     windows: dict[int, dict[int, list]] = field(default_factory=dict)  # weekday -> mediator
     has_windows: set[int] = field(default_factory=set)
+    # mediator -> all windows, by weekday and start: the exclusion reason names them
+    week_windows: dict[int, list] = field(default_factory=dict)
     completed_modules: dict[int, set[int]] = field(default_factory=dict)
     required_modules: list[RequiredModule] = field(default_factory=list)
 
@@ -141,6 +144,9 @@ def load_speakers(language_code: str) -> SpeakerFacts:
     ):
         facts.has_windows.add(row[0])
         facts.windows.setdefault(row[1], {}).setdefault(row[0], []).append(row)
+        facts.week_windows.setdefault(row[0], []).append(row)
+    for rows in facts.week_windows.values():
+        rows.sort(key=lambda r: (r[1], r[2]))
     facts.required_modules = [RequiredModule(*row) for row in db.session.execute(
         sa.select(QualificationModule.id, QualificationModule.code)
         .where(QualificationModule.required.is_(True))
@@ -206,6 +212,7 @@ def context_for(req: InterpretingRequest, speakers: SpeakerFacts, timed: TimeFac
     """Cut one request's facts out of its language's facts and a window's bookings."""
     ctx = Context(req=req, buffer=buffer, languages=speakers.languages,
                   documents=speakers.documents, has_windows=speakers.has_windows,
+                  week_windows=speakers.week_windows,
                   completed_modules=speakers.completed_modules,
                   required_modules=speakers.required_modules)
     local_start = ctx.local_start = to_local(req.starts_at)
@@ -215,8 +222,10 @@ def context_for(req: InterpretingRequest, speakers: SpeakerFacts, timed: TimeFac
     ctx.windows = speakers.windows.get(local_start.weekday(), {})
     ctx.needs_certificate = req.institution.kind in CERTIFICATE_KINDS
     ctx.certificate_years = current_app.config["POLICE_CERT_VALID_YEARS"]
-    ctx.absent = {mid for mid, spans in timed.absences.items()
-                  if any(first <= day <= last for first, last in spans)}
+    for mid, spans in timed.absences.items():
+        span = next(((first, last) for first, last in spans if first <= day <= last), None)
+        if span is not None:
+            ctx.absent[mid] = span
     own_id = req.id or 0
     week_start, week_end = _week_bounds(req)
     busy_from, busy_until = req.starts_at - buffer, req.ends_at + buffer

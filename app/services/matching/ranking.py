@@ -12,10 +12,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from flask import current_app
-from flask_babel import format_time, get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
-from app.labels import label
 from app.models import InterpretingRequest, Mediator
 from app.services.core.languages import language_name
 from app.services.matching.facts import (
@@ -30,6 +29,14 @@ from app.services.matching.facts import (
     load_time_facts,
     speaker_facts,
     time_window,
+)
+from app.services.matching.reasons import (
+    Texts as _Texts,
+)
+from app.services.matching.reasons import (
+    certificate_reason,
+    fmt_time,
+    windows_text,
 )
 from app.services.pool.mediators import years_after
 from app.timeutil import now_utc, to_local
@@ -87,31 +94,6 @@ def _certificate_valid(doc, day: dt.date, years: int) -> bool:
     )
 
 
-def _fmt_time(value: dt.datetime) -> str:
-    return format_time(to_local(value), "HH:mm")
-
-
-class _Texts:
-    """gettext memoised for one match: the locale cannot change within a request, and a
-    widely spoken language has a thousand excluded speakers sharing a dozen messages."""
-
-    def __init__(self) -> None:
-        self.cache: dict[str, str] = {}
-
-    def __call__(self, msgid: str, **variables) -> str:
-        text = self.cache.get(msgid)
-        if text is None:
-            text = self.cache[msgid] = _(msgid)
-        return text % variables if variables else text
-
-    def label(self, kind: str, value: str) -> str:
-        key = f"{kind}\x00{value}"
-        text = self.cache.get(key)
-        if text is None:
-            text = self.cache[key] = label(kind, value)
-        return text
-
-
 # Short names of the hard rules, for the coordinator's summary of why speakers are excluded.
 def reason_labels() -> dict[str, str]:
     return {
@@ -129,7 +111,11 @@ def reason_labels() -> dict[str, str]:
 
 
 def exclusions(m: Person, ctx: Context, _=None) -> list[tuple[str, str]]:
-    """Return (rule key, exact reason) for every hard rule the mediator breaks."""
+    """Return (rule key, exact reason) for every hard rule the mediator breaks.
+
+    Each reason names the facts (the declared windows, the absence, the other booking, the
+    document and its expiry), so the coordinator can act on the phone without a second page.
+    """
     _ = _ or _Texts()
     found: list[tuple[str, str]] = []
     local_start, local_end = ctx.local_start, ctx.local_end
@@ -140,12 +126,19 @@ def exclusions(m: Person, ctx: Context, _=None) -> list[tuple[str, str]]:
                                     status=_.label("mediator_status", m.status))))
     if not ctx.languages.get(m.id):
         found.append(("language", _("Does not speak the language")))
-    if m.id in ctx.absent:
-        found.append(("absent", _("Absent on %(day)s", day=ctx.day_text)))
+    absence = ctx.absent.get(m.id)
+    if absence is not None:
+        first, last = absence
+        found.append(("absent", _("Absent on %(day)s", day=ctx.day_text) if first == last
+                      else _("Absent %(first)s–%(last)s",
+                             first=format_date(first, "dd.MM.yyyy"),
+                             last=format_date(last, "dd.MM.yyyy"))))
     for a in ctx.busy.get(m.id, []):
         found.append(("overlap", _(
-            "Overlapping assignment %(start)s–%(end)s (incl. %(minutes)s min travel time)",
-            start=_fmt_time(a.starts_at), end=_fmt_time(a.ends_at),
+            "Overlapping assignment (request %(request)s) on %(day)s %(start)s–%(end)s "
+            "(incl. %(minutes)s min travel time)",
+            request=a.request_id, day=format_date(to_local(a.starts_at).date(), "dd.MM."),
+            start=fmt_time(a.starts_at), end=fmt_time(a.ends_at),
             minutes=int(ctx.buffer.total_seconds() // 60))))
     if m.id not in ctx.has_windows:
         found.append(("no_availability", _("No availability declared")))
@@ -153,7 +146,9 @@ def exclusions(m: Person, ctx: Context, _=None) -> list[tuple[str, str]]:
         w.start_time <= start_time and end_time <= w.end_time
         for w in ctx.windows.get(m.id, ())
     ):
-        found.append(("outside_availability", _("Outside the declared availability")))
+        found.append(("outside_availability", _(
+            "Availability: %(windows)s (the appointment is outside)",
+            windows=windows_text(ctx.week_windows.get(m.id, ()), _))))
     load = ctx.week_load.get(m.id, 0)
     if load >= m.max_per_week:
         found.append(("weekly_limit", _(
@@ -170,8 +165,8 @@ def exclusions(m: Person, ctx: Context, _=None) -> list[tuple[str, str]]:
     if ctx.needs_certificate and not _certificate_valid(
         docs.get("police_certificate"), day, ctx.certificate_years
     ):
-        found.append(("certificate", _(
-            "Extended police certificate missing or not valid on %(day)s", day=ctx.day_text)))
+        found.append(("certificate", certificate_reason(docs.get("police_certificate"), day,
+                                                         ctx, _)))
     return found
 
 

@@ -1,7 +1,9 @@
 """Volunteer self-service: a mediator changes their own data; languages need confirmation.
 
 Every function takes the acting user and works on ``actor.mediator`` only, so no id from a
-URL or a form can ever reach another person's rows.
+URL or a form can ever reach another person's rows. A coordinator acting for a volunteer
+(no account, or one who phones in) passes the person as ``mediator=``: the same rules apply,
+a language needs no confirmation, and the audit entry names the coordinator as the actor.
 """
 
 from __future__ import annotations
@@ -31,9 +33,33 @@ def own_mediator(actor: User) -> Mediator:
     return mediator
 
 
-def update_profile(actor: User, values: dict, *, locale: str | None = None) -> list[str]:
-    """Change contact data and preferences; return the changed field names (for the audit)."""
-    mediator = own_mediator(actor)
+def target(actor: User, mediator: Mediator | None = None) -> Mediator:
+    """Return the person a change is for: the actor's own record, or (coordinators only) the
+    given one; an erased record is refused either way."""
+    if mediator is None:
+        return own_mediator(actor)
+    if actor.role != "coordinator":
+        raise NotAllowedError(_("Only the office can change another person's data."))
+    if mediator.erased_at is not None:
+        raise NotAllowedError(_("This person's data has been erased."))
+    return mediator
+
+
+def _audit(actor: User, mediator: Mediator, action: str, **details) -> None:
+    if actor.mediator_id != mediator.id:
+        details["on_behalf"] = True
+    audit.record(actor, action, "mediator", mediator.id, **details)
+
+
+def update_profile(actor: User, values: dict, *, locale: str | None = None,
+                   mediator: Mediator | None = None) -> list[str]:
+    """Change contact data and preferences; return the changed field names (for the audit).
+
+    The locale belongs to the person's account (acting for someone without one, it is
+    ignored)."""
+    on_behalf = mediator is not None
+    mediator = target(actor, mediator)
+    account = mediator.user if on_behalf else actor
     changed = []
     for name in CONTACT_FIELDS + SETTINGS_FIELDS:
         if name in values and getattr(mediator, name) != values[name]:
@@ -41,24 +67,27 @@ def update_profile(actor: User, values: dict, *, locale: str | None = None) -> l
             changed.append(name)
     if "email" in changed:
         mediator.email = (mediator.email or "").strip().lower()
-    if locale in ("de", "en") and actor.locale != locale:
-        actor.locale = locale
+    if account is not None and locale in ("de", "en") and account.locale != locale:
+        account.locale = locale
         changed.append("locale")
     db.session.flush()
     if changed:
-        audit.record(actor, "self_update", "mediator", mediator.id, fields=changed)
+        _audit(actor, mediator, "update_on_behalf" if on_behalf else "self_update",
+               fields=changed)
     return changed
 
 
-def request_language(actor: User, code: str, variety: str, level: str) -> MediatorLanguage:
-    """Add a language as a pending change the coordinator confirms before it is matched."""
-    mediator = own_mediator(actor)
-    return mediator_svc.add_language(actor, mediator, code, variety, level, confirmed=False)
+def request_language(actor: User, code: str, variety: str, level: str, *,
+                     mediator: Mediator | None = None) -> MediatorLanguage:
+    """Add a language: pending until the coordinator confirms it, unless they add it."""
+    on_behalf = mediator is not None
+    mediator = target(actor, mediator)
+    return mediator_svc.add_language(actor, mediator, code, variety, level, confirmed=on_behalf)
 
 
-def remove_language(actor: User, language_id: int) -> None:
+def remove_language(actor: User, language_id: int, *, mediator: Mediator | None = None) -> None:
     """Remove one of the own languages; it only narrows matching, so it needs no confirmation."""
-    mediator = own_mediator(actor)
+    mediator = target(actor, mediator)
     mediator_svc.remove_language(actor, mediator, language_id)
 
 
@@ -66,9 +95,10 @@ def _overlaps(a_start: dt.time, a_end: dt.time, b_start: dt.time, b_end: dt.time
     return a_start < b_end and b_start < a_end
 
 
-def add_availability(actor: User, weekday: int, start: dt.time, end: dt.time) -> Availability:
+def add_availability(actor: User, weekday: int, start: dt.time, end: dt.time, *,
+                     mediator: Mediator | None = None) -> Availability:
     """Add a weekly window; the end must be after the start and windows may not overlap."""
-    mediator = own_mediator(actor)
+    mediator = target(actor, mediator)
     if not 0 <= weekday <= 6:
         raise DomainError(_("Please choose a weekday."))
     if end <= start:
@@ -79,25 +109,26 @@ def add_availability(actor: User, weekday: int, start: dt.time, end: dt.time) ->
     window = Availability(weekday=weekday, start_time=start, end_time=end)
     mediator.availability.append(window)
     db.session.flush()
-    audit.record(actor, "add_availability", "mediator", mediator.id, weekday=weekday,
-                 start=start, end=end)
+    _audit(actor, mediator, "add_availability", weekday=weekday, start=start, end=end)
     return window
 
 
-def remove_availability(actor: User, availability_id: int) -> None:
+def remove_availability(actor: User, availability_id: int, *,
+                        mediator: Mediator | None = None) -> None:
     """Delete one of the own windows (another person's id is simply not found)."""
-    mediator = own_mediator(actor)
+    mediator = target(actor, mediator)
     window = next((a for a in mediator.availability if a.id == availability_id), None)
     if window is None:
         raise NotAllowedError(_("This time is not in your list."))
     mediator.availability.remove(window)
     db.session.flush()
-    audit.record(actor, "remove_availability", "mediator", mediator.id, id=availability_id)
+    _audit(actor, mediator, "remove_availability", id=availability_id)
 
 
-def add_absence(actor: User, start: dt.date, end: dt.date, reason: str = "") -> Absence:
+def add_absence(actor: User, start: dt.date, end: dt.date, reason: str = "", *,
+                mediator: Mediator | None = None) -> Absence:
     """Record an absence (holiday); the end may not be before the start or in the past."""
-    mediator = own_mediator(actor)
+    mediator = target(actor, mediator)
     bounds.check_appointment_day(start)
     bounds.check_appointment_day(end)
     if end < start:
@@ -107,19 +138,19 @@ def add_absence(actor: User, start: dt.date, end: dt.date, reason: str = "") -> 
     absence = Absence(start_date=start, end_date=end, reason=reason.strip())
     mediator.absences.append(absence)
     db.session.flush()
-    audit.record(actor, "add_absence", "mediator", mediator.id, start=start, end=end)
+    _audit(actor, mediator, "add_absence", start=start, end=end)
     return absence
 
 
-def remove_absence(actor: User, absence_id: int) -> None:
+def remove_absence(actor: User, absence_id: int, *, mediator: Mediator | None = None) -> None:
     """Delete one of the own absences."""
-    mediator = own_mediator(actor)
+    mediator = target(actor, mediator)
     absence = next((a for a in mediator.absences if a.id == absence_id), None)
     if absence is None:
         raise NotAllowedError(_("This absence is not in your list."))
     mediator.absences.remove(absence)
     db.session.flush()
-    audit.record(actor, "remove_absence", "mediator", mediator.id, id=absence_id)
+    _audit(actor, mediator, "remove_absence", id=absence_id)
 
 
 def hours_this_year(mediator: Mediator, year: int | None = None) -> float:

@@ -1,0 +1,164 @@
+"""Coordinator acting for a volunteer: times, absences, contact data, answers to offers.
+
+Why: a volunteer without an account, or one who phones in, can otherwise never change
+"Meine Zeiten" and so never becomes eligible. These views call the very self-service
+functions the mediator uses (`app.services.pool.self_service`) with the person as
+`mediator=`; the coordinator is the actor in every audit entry. Phoned-in answers to offers
+go through `offers.accept_offer`/`decline_offer`, with the same locks as an e-mail answer.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.decorators import coordinator_required
+from app.extensions import db
+from app.mediator.self_service_forms import (
+    AbsenceForm,
+    AnswerForm,
+    AvailabilityForm,
+    OnBehalfProfileForm,
+)
+from app.models import Mediator, Offer
+from app.pool import bp
+from app.services.booking import dashboard
+from app.services.booking import offers as offer_svc
+from app.services.pool import self_service as svc
+from app.timeutil import now_utc, today_local
+from app.web.transaction import commit_or_message
+
+
+def _get_mediator(mediator_id: int) -> Mediator:
+    mediator = db.session.get(Mediator, mediator_id)
+    if mediator is None or mediator.erased_at is not None:
+        abort(404)
+    return mediator
+
+
+def _times_page(mediator: Mediator, availability_form=None, absence_form=None):
+    today = today_local()
+    status = 400 if (availability_form or absence_form) else 200
+    return render_template(
+        "pool/on_behalf_times.html", mediator=mediator,
+        availability_form=availability_form or AvailabilityForm(prefix="availability"),
+        absence_form=absence_form or AbsenceForm(prefix="absence"),
+        absences=[a for a in mediator.absences if a.end_date >= today]), status
+
+
+@bp.route("/mediators/<int:mediator_id>/times")
+@coordinator_required
+def on_behalf_times(mediator_id: int):
+    """Show the person's weekly times and absences with forms to change them."""
+    return _times_page(_get_mediator(mediator_id))
+
+
+def _back_to_times(mediator: Mediator, message: str):
+    flash(message, "success")
+    return redirect(url_for("pool.on_behalf_times", mediator_id=mediator.id))
+
+
+@bp.route("/mediators/<int:mediator_id>/times/availability", methods=["POST"])
+@coordinator_required
+def on_behalf_add_availability(mediator_id: int):
+    mediator = _get_mediator(mediator_id)
+    form = AvailabilityForm(prefix="availability")
+    if not form.validate_on_submit():
+        return _times_page(mediator, availability_form=form)
+    outcome = commit_or_message(svc.add_availability, current_user, form.weekday.data,
+                                form.start.data, form.end.data, mediator=mediator)
+    if not outcome.ok:
+        form.end.errors = [outcome.error]
+        return _times_page(mediator, availability_form=form)
+    return _back_to_times(mediator, _("Time added."))
+
+
+@bp.route("/mediators/<int:mediator_id>/times/availability/<int:availability_id>/delete",
+          methods=["POST"])
+@coordinator_required
+def on_behalf_remove_availability(mediator_id: int, availability_id: int):
+    mediator = _get_mediator(mediator_id)
+    if not commit_or_message(svc.remove_availability, current_user, availability_id,
+                             mediator=mediator).ok:
+        abort(404)
+    return _back_to_times(mediator, _("Time removed."))
+
+
+@bp.route("/mediators/<int:mediator_id>/times/absences", methods=["POST"])
+@coordinator_required
+def on_behalf_add_absence(mediator_id: int):
+    mediator = _get_mediator(mediator_id)
+    form = AbsenceForm(prefix="absence")
+    if not form.validate_on_submit():
+        return _times_page(mediator, absence_form=form)
+    outcome = commit_or_message(svc.add_absence, current_user, form.start.data, form.end.data,
+                                form.reason.data or "", mediator=mediator)
+    if not outcome.ok:
+        form.end.errors = [outcome.error]
+        return _times_page(mediator, absence_form=form)
+    return _back_to_times(mediator, _("Absence added."))
+
+
+@bp.route("/mediators/<int:mediator_id>/times/absences/<int:absence_id>/delete",
+          methods=["POST"])
+@coordinator_required
+def on_behalf_remove_absence(mediator_id: int, absence_id: int):
+    mediator = _get_mediator(mediator_id)
+    if not commit_or_message(svc.remove_absence, current_user, absence_id,
+                             mediator=mediator).ok:
+        abort(404)
+    return _back_to_times(mediator, _("Absence removed."))
+
+
+@bp.route("/mediators/<int:mediator_id>/settings", methods=["GET", "POST"])
+@coordinator_required
+def on_behalf_profile(mediator_id: int):
+    """Change contact data, weekly limit and notification settings as the person would."""
+    mediator = _get_mediator(mediator_id)
+    form = OnBehalfProfileForm(obj=mediator)
+    if not form.is_submitted() and mediator.user is not None:
+        form.locale.data = mediator.user.locale
+    if form.validate_on_submit():
+        values = {name: getattr(form, name).data for name in svc.CONTACT_FIELDS
+                  + svc.SETTINGS_FIELDS}
+        for name in ("email", "phone", "district"):
+            values[name] = values[name] or ""
+        outcome = commit_or_message(svc.update_profile, current_user, values,
+                                    locale=form.locale.data, mediator=mediator)
+        if outcome.flash(_("The data has been saved.")):
+            return redirect(url_for("pool.mediator", mediator_id=mediator.id))
+        form.form_errors.append(outcome.error)
+    status = 400 if form.errors else 200
+    return render_template("pool/on_behalf_profile.html", form=form, mediator=mediator), status
+
+
+@bp.route("/mediators/<int:mediator_id>/offers")
+@coordinator_required
+def on_behalf_offers(mediator_id: int):
+    """List the person's open offers, to record the answer they gave on the phone."""
+    mediator = _get_mediator(mediator_id)
+    lists = dashboard.mediator_offers(mediator.id, now_utc(), past_limit=0)
+    return render_template("pool/on_behalf_offers.html", mediator=mediator,
+                           pending=lists.pending, form=AnswerForm())
+
+
+@bp.route("/offers/<int:offer_id>/<any(accept, decline):answer>", methods=["POST"])
+@coordinator_required
+def record_answer(offer_id: int, answer: str):
+    """Record a phoned-in answer: an acceptance books the person like an e-mail answer."""
+    offer = db.session.get(Offer, offer_id)
+    if offer is None:
+        abort(404)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if answer == "accept":
+        outcome = commit_or_message(offer_svc.accept_offer, offer_id, current_user)
+        success = _("The acceptance was recorded and the mediator is booked.")
+    else:
+        outcome = commit_or_message(offer_svc.decline_offer, offer_id, form.reason.data or "",
+                                    current_user)
+        success = _("The refusal was recorded.")
+    outcome.flash(success=success)
+    return redirect(url_for("coordination.request_detail", request_id=offer.request_id))
