@@ -46,7 +46,7 @@ def languages_cell(mediator: Mediator, locale: str = "de") -> str:
     """Return 'Arabisch (Syrisch) C2; Kurmanji B2' as the import reads it back."""
     parts = []
     for lang in mediator.languages:
-        name = language_name(lang.code, locale)
+        name = language_name(lang.code, locale).split(";")[0]  # "Paschtu; Afghanisch"
         variety = f" ({lang.variety})" if lang.variety else ""
         level = LEVEL_DE.get(lang.level, lang.level) if locale == "de" else lang.level
         parts.append(f"{name}{variety} {level}")

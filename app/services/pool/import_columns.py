@@ -232,9 +232,11 @@ def language_index() -> dict[str, str]:
         names = {lang.name, language_name(code, "de")}
         for name in names:
             for part in re.split(r"[;,]", name):
-                key = fold(part)
-                if key and (key not in index or code in common):
-                    index[key] = code
+                # "Neugriechisch (ab 1453)" is also found as "Neugriechisch": the cell's
+                # parentheses hold the variety
+                for key in {fold(part), fold(re.sub(r"\s*\(.*?\)", "", part))}:
+                    if key and (key not in index or code in common):
+                        index[key] = code
         index.setdefault(code, code)
         alpha_2 = getattr(lang, "alpha_2", None)
         if alpha_2:
