@@ -11,6 +11,8 @@ import re
 import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from app.extensions import db
 from app.models import AuditLog, ContactPerson, Institution, Mediator, OutboxMessage, User
@@ -74,9 +76,11 @@ def coordinator(client, make_user, login, app, tmp_path):
 
 def upload(client, data: bytes, name: str, kind: str = "mediators"):
     token = csrf_token(client, "/pool/import")
-    return client.post("/pool/import", data={"csrf_token": token, "kind": kind,
-                                             "file": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data")
+    # encoded in memory: the test client's own temporary file for large bodies stays open
+    boundary, body = encode_multipart({"csrf_token": token, "kind": kind,
+                                       "file": FileStorage(io.BytesIO(data), name)})
+    return client.post("/pool/import", data=body,
+                       content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def confirm(client, mode: str = "valid"):
@@ -187,6 +191,14 @@ def test_languages_in_columns_and_english_headings(client, coordinator):
         ("ara", "Syrisch", "C2"), ("ckb", "", "B2")]
 
 
+def test_a_row_with_last_name_and_gender_only_is_enough(client, coordinator):
+    upload(client, csv_bytes([["Haile", "m"]], ["Nachname", "Geschlecht"]), "min.csv")
+    assert confirm(client, "all").status_code == 302
+    only = db.session.scalar(sa.select(Mediator))
+    assert (only.first_name, only.last_name, only.gender, only.status) == ("", "Haile", "male",
+                                                                          "active")
+
+
 def test_match_by_name_and_phone_without_email(client, coordinator, make_mediator):
     known = make_mediator(first_name="Leyla", last_name="Özdemir", email="", phone="0151/222",
                           languages=())
@@ -213,6 +225,12 @@ def test_wrong_files_get_a_message_not_an_error_page(client, coordinator):
     assert response.status_code == 400
     assert "höchstens 10000 können auf einmal importiert werden" in response.get_data(
         as_text=True)
+    response = upload(client, b"x" * (10 * 2**20 + 1), "huge.csv")
+    assert response.status_code == 413
+    assert "Die Datei ist größer als 10 MB." in response.get_data(as_text=True)
+    response = upload(client, b"x" * (12 * 2**20), "huger.csv")
+    assert response.status_code == 413
+    assert "Datei zu groß" in response.get_data(as_text=True)
     # confirming without a preview (or with a forged session) writes nothing
     assert confirm(client).status_code == 302
     assert count(Mediator) == 0

@@ -18,7 +18,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.auth.decorators import coordinator_required
 from app.pool import bp
@@ -48,27 +47,21 @@ def _plan(data: bytes, fmt: str, kind: str) -> importing.Plan:
 @bp.route("/import", methods=["GET", "POST"])
 @coordinator_required
 def import_upload():
-    # the limit applies before the multipart body is parsed; larger uploads get a message
-    request.max_content_length = import_files.MAX_BYTES + 64 * 1024
-    try:
-        form = ImportUploadForm()
-        submitted = form.validate_on_submit()
-    except RequestEntityTooLarge:
-        form = ImportUploadForm(formdata=None)
-        form.file.errors = [_("The file is larger than %(mb)d MB.",
-                              mb=import_files.MAX_BYTES // 2**20)]
-        return render_template("pool/import.html", form=form), 413
-    if not submitted:
+    # MAX_CONTENT_LENGTH (config) refuses far larger bodies with a 413 page before any view
+    form = ImportUploadForm()
+    if not form.validate_on_submit():
         return render_template("pool/import.html", form=form), 400 if form.errors else 200
     upload = form.file.data
     filename = Path(upload.filename or "").name[:120]
+    data = b""
     try:
         fmt = import_files.format_of(filename)
         data = upload.read(import_files.MAX_BYTES + 1)
         plan = _plan(data, fmt, form.kind.data)
     except DomainError as exc:
         form.file.errors = [str(exc)]
-        return render_template("pool/import.html", form=form), 400
+        return render_template("pool/import.html", form=form), (
+            413 if len(data) > import_files.MAX_BYTES else 400)
     old = session.get(SESSION_KEY) or {}
     if old.get("token"):
         import_files.discard(_folder(), old["token"])

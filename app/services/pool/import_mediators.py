@@ -279,11 +279,10 @@ def apply(rows: list[RowPlan]) -> list[Mediator]:
     for plan in rows:
         if plan.action not in ("create", "update"):
             continue
-        mediator = plan.target
+        mediator, values = plan.target, plan.values
         if mediator is None:
-            mediator = Mediator(status=IMPORT_DEFAULT_STATUS)
+            mediator = Mediator(status=IMPORT_DEFAULT_STATUS, first_name=values["first_name"])
             db.session.add(mediator)
-        values = plan.values
         for key in plan.changes:
             if key in SCALARS:
                 setattr(mediator, key, values[key])
