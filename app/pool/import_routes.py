@@ -99,29 +99,29 @@ def import_confirm():
             "unchanged, %(errors)d rows with errors not imported.", created=counts["create"],
             updated=counts["update"], unchanged=counts["unchanged"], errors=counts["error"]),
           "success")
-    return redirect(url_for("pool.import_done", audit_id=outcome.result["audit_id"]))
+    return redirect(url_for("pool.import_done", import_id=outcome.result["audit_id"]))
 
 
-def _entry(audit_id: int):
-    entry = importing.import_entry(audit_id)
+def _entry(import_id: int):
+    entry = importing.import_entry(import_id)
     if entry is None:
         abort(404)
     return entry
 
 
-@bp.route("/import/<int:audit_id>")
+@bp.route("/import/<int:import_id>")
 @coordinator_required
-def import_done(audit_id: int):
-    entry = _entry(audit_id)
+def import_done(import_id: int):
+    entry = _entry(import_id)
     return render_template("pool/import_done.html", entry=entry,
                            details=importing.details(entry),
                            uninvited=importing.uninvited(entry), form=InviteAllForm())
 
 
-@bp.route("/import/<int:audit_id>/invite", methods=["POST"])
+@bp.route("/import/<int:import_id>/invite", methods=["POST"])
 @coordinator_required
-def import_invite_all(audit_id: int):
-    entry = _entry(audit_id)
+def import_invite_all(import_id: int):
+    entry = _entry(import_id)
     form = InviteAllForm()
     if not form.validate_on_submit():
         abort(400)
@@ -134,7 +134,7 @@ def import_invite_all(audit_id: int):
         if skipped:
             flash(_("Not invited (the e-mail address already has an account): %(names)s",
                     names=", ".join(skipped)), "error")
-    return redirect(url_for("pool.import_done", audit_id=entry.id))
+    return redirect(url_for("pool.import_done", import_id=entry.id))
 
 
 @bp.route("/import/template-<kind>.<fmt>")
@@ -164,6 +164,8 @@ def export_mediators(fmt: str):
                                      status=form.status.data or "",
                                      district=form.district.data or "")
     outcome = commit_or_message(exporting.export, current_user, "mediators", fmt, stmt)
+    if not outcome.flash():
+        return redirect(url_for("pool.mediators"))
     return _download(outcome.result, XLSX if fmt == "xlsx" else "text/csv",
                      f"sprachmittler.{fmt}")
 
@@ -174,5 +176,7 @@ def export_institutions(fmt: str):
     if fmt not in ("xlsx", "csv"):
         abort(404)
     outcome = commit_or_message(exporting.export, current_user, "institutions", fmt)
+    if not outcome.flash():
+        return redirect(url_for("coordination.institutions"))
     return _download(outcome.result, XLSX if fmt == "xlsx" else "text/csv",
                      f"einrichtungen.{fmt}")

@@ -257,16 +257,21 @@ def find_language(name: str) -> str | None:
     return language_index().get(fold(name))
 
 
-def suggest_language(name: str) -> list[str]:
-    """Return up to three known language names close to a misspelt one."""
+@lru_cache(maxsize=2048)
+def suggest_language(name: str) -> tuple[str, ...]:
+    """Return up to three known language names close to a misspelt one.
+
+    Memoised, and the full list is only searched among names of about the same length:
+    a file with thousands of misspellings must not take minutes.
+    """
     key = fold(name)
     if AMBIGUOUS_LANGUAGES.get(key):
-        return [language_name(code, "de") for code in AMBIGUOUS_LANGUAGES[key]]
+        return tuple(language_name(code, "de") for code in AMBIGUOUS_LANGUAGES[key])
     close = difflib.get_close_matches(key, _common_names(), n=3, cutoff=0.75)
     if not close:
-        names = [n for n in language_index() if len(n) > 3]
+        names = [n for n in language_index() if len(n) > 3 and abs(len(n) - len(key)) <= 2]
         close = difflib.get_close_matches(key, names, n=3, cutoff=0.8)
-    return [n[:1].upper() + n[1:] for n in close]
+    return tuple(n[:1].upper() + n[1:] for n in close)
 
 
 _LANGUAGE_ITEM = re.compile(

@@ -68,6 +68,7 @@ class MediatorPlanner:
                 self.modules.setdefault(cols.fold(name), module)
         self.cohort_years = {c.id: c.year for c in db.session.scalars(sa.select(Cohort))}
         self.seen: dict[object, int] = {}
+        self.suggestions_left = 500  # near-miss searches per file (each takes milliseconds)
         self.groups = sorted({k.split(":")[1] for k in keys.values() if k.startswith("lang:")},
                              key=int)
 
@@ -150,7 +151,8 @@ class MediatorPlanner:
             code = cols.find_language(name)
             if code is None:
                 problem = _("“%(value)s” is not a known language", value=name)
-                near = cols.suggest_language(name)
+                self.suggestions_left -= 1
+                near = cols.suggest_language(name[:80]) if self.suggestions_left > 0 else ()
                 if near:
                     problem += _(" – did you mean %(names)s?", names=" / ".join(
                         f"„{n}“" for n in near))
