@@ -290,6 +290,8 @@ def test_export_escapes_formulas_and_lists_languages(client, coordinator, make_m
     make_mediator(first_name="Ana", last_name="Other", status="paused", languages=())
     make_institution(name="@SUM(A1)")
     db.session.commit()
+    page = client.get("/pool/mediators?status=active&fmt=x").get_data(as_text=True)
+    assert "/pool/mediators/export.xlsx?status=active" in page  # the list's link keeps filters
     response = client.get("/pool/mediators/export.xlsx?status=active")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.data)).active
