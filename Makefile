@@ -60,7 +60,7 @@ clean:
 BENCH_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/skm_bench
 BENCH_SQLITE ?= sqlite:///$(CURDIR)/instance/skm_bench.sqlite
 
-.PHONY: bench bench-data bench-run bench-sqlite
+.PHONY: bench bench-data bench-run bench-sqlite bench-import
 
 bench: bench-data bench-run
 
@@ -69,6 +69,10 @@ bench-data: install
 
 bench-run: install
 	$(PY) -m bench.run --url $(BENCH_URL)
+
+# the import_5000_s metric alone (bench-run measures it too, on $(BENCH_URL)_import)
+bench-import: install
+	$(PY) -m bench.import_bench --url $(BENCH_URL)
 
 bench-sqlite: install
 	mkdir -p instance

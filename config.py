@@ -65,6 +65,9 @@ class Config:
     POLICE_CERT_DELETE_MONTHS = 3  # § 72a (5) SGB VIII: delete at the latest 3 months after leaving
     APPLY_RATE_LIMIT = os.environ.get("APPLY_RATE_LIMIT", "5 per hour")
 
+    # the largest request body (the list import takes files up to 10 MB, app/pool/import_routes)
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(11 * 1024 * 1024)))
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

@@ -133,6 +133,7 @@ LABELS = {
         "uncomplete_module": _l("module completion withdrawn"),
         "change_status": _l("status changed"),
         "export": _l("data exported"),
+        "import": _l("list imported"),
         "erase": _l("personal data erased"),
         "purge_note": _l("request note purged"),
         "outbox_retry": _l("e-mail queued again"),

@@ -198,6 +198,17 @@ def planner_metrics() -> dict[str, dict]:
     }
 
 
+def import_metric(url: str) -> dict:
+    """Time importing 5,000 mediators (preview + commit) on `<db>_import` (bench.import_bench)."""
+    from bench.import_bench import TARGET_S, measure
+
+    try:
+        return measure(url)
+    except Exception as exc:  # report, do not lose the other metrics of a long run
+        return {"status": "error", "target": TARGET_S, "unit": "s", "higher_is_better": False,
+                "note": f"{type(exc).__name__}: {exc}"[:200]}
+
+
 def run(url: str, repeat: int) -> dict:
     """Start gunicorn on `url`, measure every metric, stop it and return the results."""
     server = Gunicorn(url, workers=2)
@@ -235,6 +246,7 @@ def run(url: str, repeat: int) -> dict:
     finally:
         server.stop()
     results.update(planner_metrics())
+    results["import_5000_s"] = import_metric(url)
     for entry in results.values():
         value = entry.get("value", entry.get("p95"))
         entry["verdict"] = verdict(value if entry["status"] == "ok" else None,

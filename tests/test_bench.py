@@ -114,3 +114,11 @@ def test_context_gives_every_metric_a_real_path(tmp_path):
     assert paths["candidates_ms"] == f"/coordination/requests/{ctx['open_request_id']}"
     assert paths["dashboard_ms"] == "/coordination/requests"
     assert paths["report_year_ms"].startswith("/reports/?kind=year&year=")
+
+
+def test_import_bench_imports_every_row_and_a_second_run_changes_nothing(tmp_path):
+    from bench.import_bench import measure
+
+    entry = measure(f"sqlite:///{tmp_path / 'bench.sqlite'}", rows=60)
+    assert entry["status"] == "ok" and entry["target"] == 60.0
+    assert entry["note"].startswith("60 rows")

@@ -73,6 +73,13 @@ def not_found(_e):
     return _error(404, _("Page not found"), _("This page does not exist (any more)."))
 
 
+@bp.app_errorhandler(413)
+def too_large(_e):
+    return _error(413, _("File too large"),
+                  _("The upload is larger than the server accepts. Please send a smaller "
+                    "file."))
+
+
 @bp.app_errorhandler(429)
 def too_many(_e):
     return _error(

@@ -1,0 +1,31 @@
+"""Forms of the list import: the upload and the confirmation."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import RadioField, SelectField, SubmitField
+
+
+class ImportUploadForm(FlaskForm):
+    kind = SelectField(_l("List"), choices=[
+        ("mediators", _l("Mediators")),
+        ("institutions", _l("Institutions and contact persons"))])
+    file = FileField(_l("File (XLSX, ODS or CSV)"), validators=[FileRequired()])
+    submit = SubmitField(_l("Show preview"))
+
+
+class ImportConfirmForm(FlaskForm):
+    mode = RadioField(
+        _l("If some rows have errors"),
+        choices=[("valid", _l("import all valid rows")),
+                 ("all", _l("import nothing until every row is correct"))],
+        default="valid")
+    submit = SubmitField(_l("Import now"))
+
+
+class InviteAllForm(FlaskForm):
+    locale = SelectField(_l("Language of the invitations"),
+                         choices=[("de", "Deutsch"), ("en", "English")])
+    submit = SubmitField(_l("Invite all"))

@@ -1,0 +1,331 @@
+"""Recognise the columns and cell values of an imported mediator or institution list.
+
+Why a module of its own: the office's spreadsheets were typed by hand over years, in German
+or English, with "w"/"weiblich"/"female" and "Tigrinja"/"Tigrinya"/"tir" side by side. One
+place maps every heading and every coded value, so the preview, the commit and the template
+agree on what a column means.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pycountry
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from app.labels import LABELS
+from app.services.core.languages import COMMON_CODES, language_name
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    heading_de: str  # the template's heading (the office works in German)
+    aliases: tuple[str, ...] = ()  # further headings recognised (English and usual variants)
+
+
+MEDIATOR_COLUMNS = (
+    Column("first_name", "Vorname", ("first name", "firstname", "given name")),
+    Column("last_name", "Nachname", ("last name", "lastname", "surname", "family name")),
+    Column("name", "Name", ("full name", "vollständiger name")),
+    Column("email", "E-Mail", ("email", "e-mail address", "e-mail-adresse", "mail")),
+    Column("phone", "Telefon", ("phone", "telefonnummer", "handy", "mobile", "tel")),
+    Column("gender", "Geschlecht", ("gender", "sex")),
+    Column("district", "Stadtteil", ("district", "bezirk", "ortsteil")),
+    Column("mobility", "Mobilität", ("mobility", "verkehrsmittel")),
+    Column("german_level", "Deutschniveau", ("german level", "deutsch", "german")),
+    Column("status", "Status", ()),
+    Column("cohort", "Schulungsjahrgang", ("cohort", "jahrgang")),
+    Column("joined_on", "Eintrittsdatum", ("joined", "joined on", "joined date", "eintritt",
+                                           "dabei seit")),
+    Column("languages", "Sprachen", ("languages", "sprache", "language")),
+    Column("modules", "Abgeschlossene Module", ("completed modules", "module", "modules")),
+    Column("pledge_on", "Verpflichtungserklärung", ("pledge", "pledge date", "pledge signed",
+                                                    "schweigepflicht")),
+    Column("police_inspected_on", "Führungszeugnis eingesehen am",
+           ("certificate inspected", "certificate inspection date", "führungszeugnis eingesehen",
+            "fz eingesehen")),
+    Column("police_issued_on", "Führungszeugnis ausgestellt am",
+           ("certificate issued", "certificate issue date", "führungszeugnis ausgestellt",
+            "fz ausgestellt")),
+    Column("police_entry", "Eintrag im Führungszeugnis", ("relevant entry", "certificate entry",
+                                                         "entry flag", "fz eintrag")),
+)
+
+INSTITUTION_COLUMNS = (
+    Column("name", "Einrichtung", ("institution", "name", "einrichtungsname")),
+    Column("kind", "Art", ("kind", "type", "typ")),
+    Column("street", "Straße", ("street", "strasse", "adresse", "address")),
+    Column("postcode", "PLZ", ("postcode", "postleitzahl", "zip", "postal code")),
+    Column("city", "Ort", ("city", "stadt", "town")),
+    Column("district", "Stadtteil", ("district", "bezirk", "ortsteil")),
+    Column("phone", "Telefon", ("phone", "tel")),
+    Column("email", "E-Mail", ("email", "mail")),
+    Column("notes", "Notizen", ("notes", "bemerkungen")),
+    Column("contact_name", "Ansprechperson", ("contact", "contact person", "kontaktperson",
+                                              "ansprechpartner", "ansprechpartnerin")),
+    Column("contact_function", "Funktion", ("function", "role", "position")),
+    Column("contact_phone", "Telefon Ansprechperson", ("contact phone",
+                                                       "telefon kontaktperson")),
+    Column("contact_email", "E-Mail Ansprechperson", ("contact email", "contact e-mail",
+                                                      "e-mail kontaktperson")),
+)
+
+COLUMNS = {"mediators": MEDIATOR_COLUMNS, "institutions": INSTITUTION_COLUMNS}
+# "Sprache 2", "Niveau 2", "Variante 2" (or "Language 2", "Level 2", "Variety 2"): one
+# language per group of columns instead of all in one cell
+_NUMBERED = re.compile(r"^(sprache|language|niveau|level|variante|variety|dialekt|dialect)"
+                       r"\s*(\d{1,2})$")
+_NUMBERED_PART = {"sprache": "language", "language": "language", "niveau": "level",
+                  "level": "level", "variante": "variety", "variety": "variety",
+                  "dialekt": "variety", "dialect": "variety"}
+
+
+def fold(text: str) -> str:
+    """Return text for comparison: case-folded, accents kept, spaces and dashes squeezed."""
+    text = unicodedata.normalize("NFC", str(text)).casefold().strip()
+    return re.sub(r"[\s_\-]+", " ", text)
+
+
+def match_heading(kind: str, heading: str) -> str | None:
+    """Return the column key a heading means ("lang:2:level" for numbered groups), or None."""
+    wanted = fold(heading).replace("*", "").strip()
+    if not wanted:
+        return None
+    for column in COLUMNS[kind]:
+        if wanted in (fold(column.heading_de), column.key.replace("_", " "),
+                      *(fold(a) for a in column.aliases)):
+            return column.key
+    numbered = _NUMBERED.match(wanted) if kind == "mediators" else None
+    if numbered:
+        return f"lang:{int(numbered.group(2))}:{_NUMBERED_PART[numbered.group(1)]}"
+    return None
+
+
+def heading_of(kind: str, key: str) -> str:
+    return next(c.heading_de for c in COLUMNS[kind] if c.key == key)
+
+
+# --- coded values ---------------------------------------------------------------------------
+
+_EXTRA_VALUES = {
+    "gender": {"w": "female", "f": "female", "weiblich": "female", "frau": "female",
+               "m": "male", "männlich": "male", "mann": "male", "d": "diverse",
+               "divers": "diverse", "x": "diverse"},
+    "mobility": {"fuß": "foot", "zu fuss": "foot", "rad": "bike", "bike": "bike",
+                 "öpnv": "public", "bus": "public", "bahn": "public", "öffentlich": "public",
+                 "pkw": "car", "auto": "car"},
+    "mediator_status": {"bewerber": "applicant", "bewerberin": "applicant",
+                        "in qualifizierung": "in_training", "in schulung": "in_training",
+                        "aktiv": "active", "pausiert": "paused", "ruhend": "paused",
+                        "ausgeschieden": "retired", "abgelehnt": "rejected",
+                        "zurückgezogen": "withdrawn"},
+    "institution_kind": {"kita": "kita", "kindergarten": "kita", "kindertagesstätte": "kita",
+                         "schule": "school", "beratung": "counselling",
+                         "beratungsstelle": "counselling", "sonstige": "other",
+                         "sonstiges": "other", "andere": "other"},
+    "level": {"muttersprache": "native", "muttersprachlich": "native", "native": "native",
+              "erstsprache": "native", "l1": "native"},
+}
+
+
+@lru_cache(maxsize=16)
+def value_map(label_kind: str) -> dict[str, str]:
+    """Return every accepted spelling (code, German and English label, usual short forms)."""
+    mapping: dict[str, str] = {}
+    for locale in ("en", "de"):
+        with force_locale(locale):
+            for code, label in LABELS[label_kind].items():
+                mapping[fold(str(label))] = code
+    for code in LABELS[label_kind]:
+        mapping[fold(str(code))] = code
+    mapping.update(_EXTRA_VALUES.get(label_kind, {}))
+    if label_kind in ("language_level", "german_level"):
+        mapping.update(_EXTRA_VALUES["level"])
+    return mapping
+
+
+def coded(label_kind: str, raw: str) -> str | None:
+    return value_map(label_kind).get(fold(raw))
+
+
+TRUE_WORDS = frozenset({"ja", "j", "yes", "y", "x", "1", "wahr", "true", "eintrag"})
+FALSE_WORDS = frozenset({"nein", "n", "no", "0", "falsch", "false", "kein eintrag", "keiner",
+                         "-", "–"})
+
+
+def parse_flag(raw) -> bool | None:
+    """Return True/False for yes/no words (German and English), None when unreadable."""
+    if isinstance(raw, bool):
+        return raw
+    word = fold(str(raw))
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return None
+
+
+_DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y", "%d/%m/%Y", "%Y/%m/%d")
+MIN_DATE, MAX_DATE = dt.date(1950, 1, 1), dt.date(2099, 12, 31)
+
+
+def parse_date(raw) -> dt.date | None:
+    """Return a date from a spreadsheet date or German/ISO text; None when unreadable.
+
+    Dates outside 1950-2099 count as unreadable (a typo such as 2205 must not be stored).
+    """
+    if isinstance(raw, dt.datetime):
+        day = raw.date()
+    elif isinstance(raw, dt.date):
+        day = raw
+    else:
+        text = str(raw).strip().split(" ")[0]
+        day = None
+        for fmt in _DATE_FORMATS:
+            try:
+                day = dt.datetime.strptime(text, fmt).date()
+                break
+            except ValueError:
+                continue
+    if day is None or not MIN_DATE <= day <= MAX_DATE:
+        return None
+    return day
+
+
+# --- languages ------------------------------------------------------------------------------
+
+# names the office uses that ISO 639-3 spells differently
+LANGUAGE_ALIASES = {
+    "kurmanji": "kmr", "kurmancî": "kmr", "sorani": "ckb", "farsi": "pes", "dari": "prs",
+    "paschto": "pus", "pashto": "pus", "paschtu": "pus", "tigrinisch": "tir",
+    "badini": "kmr", "syrisch arabisch": "apc", "levantinisch": "apc",
+}
+
+# names that stand for several languages: the coordinator picks one (a suggestion each)
+AMBIGUOUS_LANGUAGES = {
+    "aramäisch": ("aii", "tru", "amw", "cld"), "aramaic": ("aii", "tru", "amw", "cld"),
+}
+
+
+@lru_cache(maxsize=1)
+def language_index() -> dict[str, str]:
+    """Return {folded name or code: ISO 639-3 code} over German and English names.
+
+    Built once per process from pycountry's data, living languages only (nobody interprets
+    "Official Aramaic (700-300 BCE)": a "Aramäisch" in a list means a neo-Aramaic language
+    and needs the coordinator's choice); where two languages share a name, the one the pool
+    is asked for most (COMMON_CODES) wins.
+    """
+    index: dict[str, str] = {}
+    common = set(COMMON_CODES)
+    for lang in pycountry.languages:
+        code = lang.alpha_3
+        if getattr(lang, "type", "L") != "L":
+            continue
+        names = {lang.name, language_name(code, "de")}
+        for name in names:
+            for part in re.split(r"[;,]", name):
+                # "Neugriechisch (ab 1453)" is also found as "Neugriechisch": the cell's
+                # parentheses hold the variety
+                for key in {fold(part), fold(re.sub(r"\s*\(.*?\)", "", part))}:
+                    if key and (key not in index or code in common):
+                        index[key] = code
+        index.setdefault(code, code)
+        alpha_2 = getattr(lang, "alpha_2", None)
+        if alpha_2:
+            index.setdefault(alpha_2.lower(), code)
+    index.update(LANGUAGE_ALIASES)
+    for name in AMBIGUOUS_LANGUAGES:
+        index.pop(name, None)
+    return index
+
+
+@lru_cache(maxsize=1)
+def _common_names() -> list[str]:
+    index = language_index()
+    return [name for name, code in index.items() if code in set(COMMON_CODES) and len(name) > 3]
+
+
+def find_language(name: str) -> str | None:
+    return language_index().get(fold(name))
+
+
+@lru_cache(maxsize=2048)
+def suggest_language(name: str) -> tuple[str, ...]:
+    """Return up to three known language names close to a misspelt one.
+
+    Memoised, and the full list is only searched among names of about the same length:
+    a file with thousands of misspellings must not take minutes.
+    """
+    key = fold(name)
+    if AMBIGUOUS_LANGUAGES.get(key):
+        return tuple(language_name(code, "de") for code in AMBIGUOUS_LANGUAGES[key])
+    close = difflib.get_close_matches(key, _common_names(), n=3, cutoff=0.75)
+    if not close:
+        names = [n for n in language_index() if len(n) > 3 and abs(len(n) - len(key)) <= 2]
+        close = difflib.get_close_matches(key, names, n=3, cutoff=0.8)
+    return tuple(n[:1].upper() + n[1:] for n in close)
+
+
+_LANGUAGE_ITEM = re.compile(
+    r"^(?P<name>[^()]+?)\s*(?:\((?P<variety>[^)]*)\))?\s*(?P<level>[ABC][12]|"
+    r"muttersprache|muttersprachlich|native|erstsprache|l1)?\.?$", re.IGNORECASE)
+
+
+def split_languages(cell: str) -> list[tuple[str, str, str]]:
+    """Split 'Arabisch (Syrisch) C2; Kurmanji B2' into (name, variety, level) triples.
+
+    The level may be missing (then it is ""); items are separated by ";" or a line break,
+    and by "," when no item holds a parenthesis with a comma.
+    """
+    parts = re.split(r"[;\n]", cell)
+    if len(parts) == 1 and "," in cell and "(" not in cell:
+        parts = cell.split(",")
+    items = []
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        found = _LANGUAGE_ITEM.match(part)
+        if found is None:
+            items.append((part, "", ""))
+        else:
+            items.append((found.group("name").strip(), (found.group("variety") or "").strip(),
+                          (found.group("level") or "").strip()))
+    return items
+
+
+# --- one row's plan -------------------------------------------------------------------------
+
+@dataclass
+class RowPlan:
+    """What one spreadsheet row will do: create, update, nothing ("unchanged") or fail."""
+
+    row: int
+    label: str
+    action: str = "create"
+    changes: list[str] = field(default_factory=list)  # headings of the changed columns
+    errors: list[str] = field(default_factory=list)
+    target: object | None = None
+    values: dict = field(default_factory=dict)
+
+
+def cell_error(row: int, heading: str, problem: str) -> str:
+    return _("Row %(row)d, column “%(column)s”: %(problem)s", row=row, column=heading,
+             problem=problem)
+
+
+
+def text(value) -> str:
+    """Return a cell as text: integral numbers without ".0" (phone numbers, years)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()

@@ -1,0 +1,333 @@
+"""Plan and write one imported mediator row (the mediator list of `importing`).
+
+Why one planner object per file: it holds everything a row is compared with (existing people
+by e-mail and by name + phone, modules, cohorts, the rows already seen in this file), loaded
+once, so a row costs no query.
+"""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import (
+    Cohort,
+    Document,
+    Mediator,
+    MediatorLanguage,
+    ModuleCompletion,
+    QualificationModule,
+)
+from app.models.mediator import LANGUAGE_LEVELS
+from app.services.pool import import_columns as cols
+from app.services.pool.import_columns import RowPlan, cell_error, text
+from app.timeutil import today_local
+
+SCALARS = {"first_name": 80, "last_name": 80, "email": 254, "phone": 50, "district": 100,
+           "gender": 10, "mobility": 10, "german_level": 6, "status": 20, "joined_on": 0}
+CODED = {"gender": "gender", "mobility": "mobility", "german_level": "german_level",
+         "status": "mediator_status"}
+DATES = ("joined_on", "pledge_on", "police_inspected_on", "police_issued_on")
+IMPORT_DEFAULT_STATUS = "active"  # the office's list is the pool in service
+
+
+def digits(phone: str) -> str:
+    return re.sub(r"\D", "", phone or "")
+
+
+def person_key(first: str, last: str, phone: str) -> tuple[str, str, str]:
+    return cols.fold(first), cols.fold(last), digits(phone)
+
+
+def all_mediators() -> list[Mediator]:
+    """Load every mediator with what an import compares, in four queries."""
+    stmt = sa.select(Mediator).where(Mediator.erased_at.is_(None)).options(
+        selectinload(Mediator.languages), selectinload(Mediator.documents),
+        selectinload(Mediator.completions))
+    return list(db.session.scalars(stmt))
+
+
+class MediatorPlanner:
+    def __init__(self, headings: list[str], keys: dict[int, str], police_max_age_days: int):
+        self.headings, self.keys, self.max_age = headings, keys, police_max_age_days
+        self.heading = {key: headings[i] for i, key in keys.items()}
+        self.by_email: dict[str, Mediator] = {}
+        self.by_person: dict[tuple, Mediator] = {}
+        for m in all_mediators():
+            if m.email:
+                self.by_email.setdefault(m.email.lower(), m)
+            self.by_person.setdefault(person_key(m.first_name, m.last_name, m.phone), m)
+        self.modules: dict[str, QualificationModule] = {}
+        for module in db.session.scalars(sa.select(QualificationModule)):
+            for name in (module.code, module.title_de, module.title_en):
+                self.modules.setdefault(cols.fold(name), module)
+        self.cohort_years = {c.id: c.year for c in db.session.scalars(sa.select(Cohort))}
+        self.seen: dict[object, int] = {}
+        self.suggestions_left = 500  # near-miss searches per file (each takes milliseconds)
+        self.groups = sorted({k.split(":")[1] for k in keys.values() if k.startswith("lang:")},
+                             key=int)
+
+    # -- parsing ------------------------------------------------------------------------------
+
+    def row(self, number: int, raw: list) -> RowPlan:
+        cells = {key: raw[i] if i < len(raw) else None for i, key in self.keys.items()}
+        plan = RowPlan(row=number, label="")
+        values: dict = {}
+        err = lambda key, problem: plan.errors.append(  # noqa: E731
+            cell_error(number, self.heading.get(key, key), problem))
+        first, last = text(cells.get("first_name")), text(cells.get("last_name"))
+        if not last and text(cells.get("name")):
+            first, last = split_name(text(cells.get("name")))
+        plan.label = f"{first} {last}".strip() or _("(no name)")
+        if not last:
+            err("last_name" if "last_name" in self.heading else "name",
+                _("this field is required"))
+        values["first_name"], values["last_name"] = first, last
+        for key in ("email", "phone", "district", *CODED, *DATES):
+            raw_value = cells.get(key)
+            value = text(raw_value)
+            if not value:
+                continue
+            if key in CODED:
+                code = cols.coded(CODED[key], value)
+                if code is None:
+                    allowed = ", ".join(sorted(set(cols.LABELS[CODED[key]])))
+                    err(key, _("“%(value)s” is not a known value (allowed: %(allowed)s)",
+                               value=value, allowed=allowed))
+                    continue
+                value = code
+            elif key in DATES:
+                value = cols.parse_date(raw_value)
+                if value is None:
+                    err(key, _("“%(value)s” is not a date (please write DD.MM.YYYY)",
+                               value=text(raw_value)))
+                    continue
+            elif key == "email":
+                try:
+                    value = validate_email(value, check_deliverability=False).normalized.lower()
+                except EmailNotValidError:
+                    err(key, _("“%(value)s” is not a valid e-mail address", value=value))
+                    continue
+            values[key] = value
+        for key, limit in SCALARS.items():
+            if limit and isinstance(values.get(key), str) and len(values[key]) > limit:
+                err(key, _("too long (at most %(max)d characters)", max=limit))
+        self._cohort(cells, values, err)
+        self._languages(cells, values, err)
+        self._modules(cells, values, err)
+        self._police(cells, values, err)
+        plan.values = values
+        self._match(plan, values)
+        if plan.errors:
+            plan.action = "error"
+        return plan
+
+    def _cohort(self, cells, values, err) -> None:
+        value = text(cells.get("cohort"))
+        if value:
+            year = re.search(r"\b(19[5-9]\d|20\d\d)\b", value)
+            if year is None:
+                err("cohort", _("“%(value)s” is not a year", value=value))
+            else:
+                values["cohort"] = int(year.group(1))
+
+    def _languages(self, cells, values, err) -> None:
+        items: list[tuple[str, str, str, str]] = []  # key, name, variety, level
+        for name, variety, level in cols.split_languages(text(cells.get("languages"))):
+            items.append(("languages", name, variety, level))
+        for group in self.groups:
+            name = text(cells.get(f"lang:{group}:language"))
+            if name:
+                items.append((f"lang:{group}:language", name,
+                              text(cells.get(f"lang:{group}:variety")),
+                              text(cells.get(f"lang:{group}:level"))))
+        found: dict[tuple[str, str], str] = {}
+        for key, name, variety, level in items:
+            code = cols.find_language(name)
+            if code is None:
+                problem = _("“%(value)s” is not a known language", value=name)
+                self.suggestions_left -= 1
+                near = cols.suggest_language(name[:80]) if self.suggestions_left > 0 else ()
+                if near:
+                    problem += _(" – did you mean %(names)s?", names=" / ".join(
+                        f"„{n}“" for n in near))
+                err(key, problem)
+                continue
+            level_code = cols.coded("language_level", level) if level else "native"
+            if level_code not in LANGUAGE_LEVELS:
+                err(key, _("“%(value)s”: the level must be one of %(allowed)s", value=level,
+                           allowed=", ".join(LANGUAGE_LEVELS)))
+                continue
+            if len(variety) > 80:
+                err(key, _("too long (at most %(max)d characters)", max=80))
+                continue
+            found[(code, variety)] = level_code
+        if found:
+            values["languages"] = found
+
+    def _modules(self, cells, values, err) -> None:
+        wanted = {}
+        for item in re.split(r"[;\n]", text(cells.get("modules"))):
+            item = item.strip()
+            if not item:
+                continue
+            dated = re.match(r"^(.*?)\s*\(([^)]*)\)$", item)
+            name, day = (dated.group(1), cols.parse_date(dated.group(2))) if dated else (item,
+                                                                                       None)
+            module = self.modules.get(cols.fold(name))
+            if module is None:
+                err("modules", _("“%(value)s” is not a known module", value=name))
+                continue
+            wanted[module.id] = day
+        if wanted:
+            values["modules"] = wanted
+
+    def _police(self, cells, values, err) -> None:
+        inspected, issued = values.pop("police_inspected_on", None), values.pop(
+            "police_issued_on", None)
+        if inspected is None and issued is None:
+            return
+        if inspected is None or issued is None:
+            err("police_inspected_on" if inspected is None else "police_issued_on",
+                _("both dates of the police certificate are needed"))
+            return
+        if issued > inspected:
+            err("police_issued_on", _("The issue date cannot be after the inspection date."))
+            return
+        if (inspected - issued).days > self.max_age:
+            err("police_issued_on",
+                _("The certificate was more than three months old when it was inspected."))
+            return
+        flag = False
+        if text(cells.get("police_entry")):
+            flag = cols.parse_flag(text(cells.get("police_entry")))
+            if flag is None:
+                err("police_entry", _("“%(value)s” is neither yes nor no",
+                                      value=text(cells.get("police_entry"))))
+                return
+        values["police"] = (inspected, issued, flag)
+
+    # -- matching -----------------------------------------------------------------------------
+
+    def _match(self, plan: RowPlan, values: dict) -> None:
+        email = values.get("email", "")
+        key = person_key(values["first_name"], values["last_name"], values.get("phone", ""))
+        own = email or key
+        if own in self.seen:
+            plan.errors.append(cell_error(plan.row, self.heading.get(
+                "email" if email else "last_name", ""), _("the same person as in row %(other)d",
+                                                          other=self.seen[own])))
+            return
+        self.seen[own] = plan.row
+        target = self.by_email.get(email) if email else None
+        if target is None:
+            candidate = self.by_person.get(key)
+            if candidate is not None and (not email or not candidate.email):
+                target = candidate
+        if target is None:
+            if "gender" not in values:
+                plan.errors.append(cell_error(plan.row, self.heading.get("gender", "Geschlecht"),
+                                              _("this field is required")))
+            plan.changes = [k for k in values if values[k]]
+            return
+        plan.target = target
+        plan.changes = self._changes(target, values)
+        plan.action = "update" if plan.changes else "unchanged"
+
+    def _changes(self, m: Mediator, values: dict) -> list[str]:
+        changed = [k for k in SCALARS if k in values and values[k] and getattr(m, k) != values[k]]
+        if "cohort" in values and self.cohort_years.get(m.cohort_id) != values["cohort"]:
+            changed.append("cohort")
+        if "languages" in values:
+            have = {(lang.code, lang.variety): lang.level for lang in m.languages}
+            if any(have.get(k) != level for k, level in values["languages"].items()):
+                changed.append("languages")
+        if "modules" in values:
+            done = {c.module_id for c in m.completions}
+            if set(values["modules"]) - done:
+                changed.append("modules")
+        pledge = m.document("pledge")
+        if "pledge_on" in values and (pledge is None or pledge.recorded_on != values["pledge_on"]):
+            changed.append("pledge_on")
+        police = m.document("police_certificate")
+        if "police" in values and (police is None or (
+                police.recorded_on, police.issued_on, police.has_relevant_entry)
+                != values["police"]):
+            changed.append("police")
+        return changed
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """Split "Nachname, Vorname" or "Vorname Nachname" into (first, last)."""
+    if "," in name:
+        last, first = (p.strip() for p in name.split(",", 1))
+        return first, last
+    first, _sep, last = name.rpartition(" ")
+    return first.strip(), last.strip()
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+
+def apply(rows: list[RowPlan]) -> list[Mediator]:
+    """Create or update the mediators of the valid rows; return them (flushed by the caller)."""
+    cohorts = {c.year: c for c in db.session.scalars(sa.select(Cohort))}
+    written = []
+    for plan in rows:
+        if plan.action not in ("create", "update"):
+            continue
+        mediator, values = plan.target, plan.values
+        if mediator is None:
+            mediator = Mediator(status=IMPORT_DEFAULT_STATUS, first_name=values["first_name"])
+            db.session.add(mediator)
+        for key in plan.changes:
+            if key in SCALARS:
+                setattr(mediator, key, values[key])
+            elif key == "cohort":
+                year = values["cohort"]
+                if year not in cohorts:
+                    cohorts[year] = Cohort(year=year)
+                    db.session.add(cohorts[year])
+                mediator.cohort = cohorts[year]
+            elif key == "languages":
+                _write_languages(mediator, values["languages"])
+            elif key == "modules":
+                done = {c.module_id for c in mediator.completions}
+                for module_id, day in values["modules"].items():
+                    if module_id not in done:
+                        mediator.completions.append(ModuleCompletion(
+                            module_id=module_id,
+                            completed_on=day or values.get("joined_on") or _today()))
+            elif key == "pledge_on":
+                doc = mediator.document("pledge") or Document(kind="pledge")
+                doc.recorded_on = values["pledge_on"]
+                if doc not in mediator.documents:
+                    mediator.documents.append(doc)
+            elif key == "police":
+                doc = mediator.document("police_certificate") or Document(
+                    kind="police_certificate")
+                doc.recorded_on, doc.issued_on, doc.has_relevant_entry = values["police"]
+                if doc not in mediator.documents:
+                    mediator.documents.append(doc)
+        written.append(mediator)
+    return written
+
+
+def _write_languages(mediator: Mediator, wanted: dict[tuple[str, str], str]) -> None:
+    have = {(lang.code, lang.variety): lang for lang in mediator.languages}
+    for (code, variety), level in wanted.items():
+        lang = have.get((code, variety))
+        if lang is None:
+            mediator.languages.append(MediatorLanguage(code=code, variety=variety, level=level,
+                                                       confirmed=True))
+        elif lang.level != level:
+            lang.level = level
+
+
+def _today():
+    return today_local()
