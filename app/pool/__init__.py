@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("pool", __name__)
 
-from app.pool import people, routes, training  # noqa: E402,F401
+from app.pool import bank_routes, people, routes, training  # noqa: E402,F401
