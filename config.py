@@ -54,6 +54,10 @@ class Config:
     POLICE_CERT_VALID_YEARS = int(os.environ.get("POLICE_CERT_VALID_YEARS", "5"))
     POLICE_CERT_MAX_AGE_DAYS = 92  # certificate at most 3 months old when inspected
     ITEMS_PER_PAGE = 20
+    # the town's account the allowances are paid from (debtor of the SEPA transfer file)
+    SEPA_DEBTOR_NAME = os.environ.get("SEPA_DEBTOR_NAME", "")
+    SEPA_DEBTOR_IBAN = os.environ.get("SEPA_DEBTOR_IBAN", "")
+    SEPA_DEBTOR_BIC = os.environ.get("SEPA_DEBTOR_BIC", "")
     DASHBOARD_PER_PAGE = 50  # open requests per page of the coordinator's dashboard
     # per-worker memory for whole calendar feeds, keyed by owner and ETag (app/services/feeds)
     FEED_CACHE_BYTES = int(os.environ.get("FEED_CACHE_BYTES", str(16 * 1024 * 1024)))
@@ -140,6 +144,10 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = True
+    # an example account (a well-known test IBAN) so the demo can write a transfer file
+    SEPA_DEBTOR_NAME = Config.SEPA_DEBTOR_NAME or "Stadtkasse Musterstadt"
+    SEPA_DEBTOR_IBAN = Config.SEPA_DEBTOR_IBAN or "DE89370400440532013000"
+    SEPA_DEBTOR_BIC = Config.SEPA_DEBTOR_BIC or "COBADEFFXXX"
 
 
 class TestingConfig(Config):
@@ -150,6 +158,9 @@ class TestingConfig(Config):
     BASE_URL = "http://skm.test"
     MAIL_PORT = 0  # tests point this at their own aiosmtpd server
     LOGIN_RATE_LIMIT = "5 per minute"
+    SEPA_DEBTOR_NAME = "Stadtkasse Musterstadt"
+    SEPA_DEBTOR_IBAN = "DE89370400440532013000"
+    SEPA_DEBTOR_BIC = "COBADEFFXXX"
 
 
 class ProductionConfig(Config):

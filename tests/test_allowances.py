@@ -25,7 +25,7 @@ def march(app, clock, make_institution, make_mediator, make_user):
     coordinator = make_user("coordinator")
     kita = make_institution()
     m1 = make_mediator(first_name="Almaz", last_name="Tesfay", iban="de02 1203 0000 0000 2020 51")
-    m2 = make_mediator(first_name="Farid", last_name="Ahmadi")
+    m2 = make_mediator(first_name="Farid", last_name="Ahmadi", iban="DE89370400440532013000")
 
     def work(mediator, when, **values):
         req = make_request(kita, when, "tir", "completed", "took_place")
@@ -108,7 +108,7 @@ def test_export_freezes_statements_and_writes_the_payout_file(march):
     ref = next(s.reference for s in exported if s.mediator_id == m1.id)
     assert body["Almaz Tesfay"] == ["Almaz Tesfay", "DE02120300000000202051", "44,00", "03/2026",
                                     ref, "37,50", "6,50", "Abrechnung"]
-    assert body["Farid Ahmadi"][1:4] == ["", "15,00", "03/2026"]
+    assert body["Farid Ahmadi"][1:4] == ["DE89370400440532013000", "15,00", "03/2026"]
     assert ref == f"SKM-2026-03-{next(s.id for s in exported if s.mediator_id == m1.id):06d}"
     with pytest.raises(DomainError):  # nothing new to export
         allowances.export_month(2026, 3, march["coordinator"])

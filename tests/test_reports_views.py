@@ -137,15 +137,25 @@ def test_allowance_flow_through_the_pages(client, data, coordinator):
     assert response.status_code == 302
     html = client.get(page).get_data(as_text=True)
     assert "Almaz Tesfay" in html and "25,50\u00a0€" in html  # 1,5 h × 15 € + 10 km × 0,30 €
-    response = client.post("/reports/allowances/2026/2/export", data={"csrf_token": token})
+    confirm = client.get("/reports/allowances/2026/2/export").get_data(as_text=True)
+    assert "1 Abrechnung, Summe 25,50\u00a0€" in confirm
+    form = dict(re.findall(r'name="(csrf_token|count|total_cents)"[^>]*value="([^"]*)"',
+                           confirm))
+    assert (form["count"], form["total_cents"]) == ("1", "2550")
+    response = client.post("/reports/allowances/2026/2/export", data=form)
+    assert response.status_code == 302
+    statement = db.session.scalar(sa.select(AllowanceStatement))
+    html = client.get(page).get_data(as_text=True)
+    run_csv = f"/reports/allowances/2026/2/runs/{statement.export_batch}.csv"
+    assert run_csv in html and "Coordinator 1" in html  # who exported, with the files
+    response = client.get(run_csv)
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")),
                            delimiter=";"))
     assert rows[1][:4] == ["Almaz Tesfay", "DE02120300000000202051", "25,50", "02/2026"]
-    again = client.post("/reports/allowances/2026/2/export", data={"csrf_token": token})
+    again = client.post("/reports/allowances/2026/2/export", data=form)
     assert again.status_code == 409
     assert "keine neuen Abrechnungen" in again.get_data(as_text=True)
-    statement = db.session.scalar(sa.select(AllowanceStatement))
     response = client.post(f"/reports/allowances/statements/{statement.id}/delete",
                            data={"csrf_token": token})
     assert response.status_code == 409

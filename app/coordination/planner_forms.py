@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, ValidationError
 from wtforms.widgets import HiddenInput
 
 from app.web.forms import AppointmentDateField, FilterForm
@@ -14,6 +14,11 @@ from app.web.forms import AppointmentDateField, FilterForm
 
 class WeekForm(FilterForm):
     day = AppointmentDateField(_l("Week (any day in it)"), validators=[DataRequired()])
+
+    def validate_day(self, field) -> None:
+        """Bound the day: the week's Monday of year 1 is before the first date there is."""
+        if field.data and not 2000 <= field.data.year <= 2100:
+            raise ValidationError(_("Please choose a year between 2000 and 2100."))
 
 
 class PlanFormBase(FlaskForm):

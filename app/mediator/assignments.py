@@ -6,14 +6,12 @@ offer, expires, and is useless once that offer is answered.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, IntegerField, StringField, TextAreaField
+from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.auth.decorators import role_required
@@ -25,7 +23,7 @@ from app.services.booking import dashboard
 from app.services.booking import offers as offer_svc
 from app.services.core.errors import DomainError
 from app.timeutil import now_utc
-from app.web.money import MoneyField
+from app.web.money import DecimalTextField, MoneyField
 from app.web.transaction import commit_or_message
 
 mediator_required = role_required("mediator")
@@ -42,8 +40,8 @@ class CancelForm(FlaskForm):
 class ReportForm(FlaskForm):
     minutes = IntegerField(_l("How long did it take (minutes)?"),
                            validators=[InputRequired(), NumberRange(min=0, max=960)])
-    travel_km = DecimalField(_l("Kilometres by car or bike"), places=1,
-                             validators=[Optional(), NumberRange(min=0, max=9999)])
+    travel_km = DecimalTextField(_l("Kilometres by car or bike"), places=1, maximum=9999,
+                                 validators=[Optional()])
     ticket_cost = MoneyField(_l("Ticket cost in euros"), max_cents=999_00,
                              validators=[Optional()])
 
@@ -125,23 +123,30 @@ def _mine(assignment_id: int) -> Assignment:
     return assignment
 
 
+def _report_form(a: Assignment) -> ReportForm:
+    """Return the report form holding what is stored, so a page opened again shows it.
+
+    A field the browser did not send at all keeps the stored value; one sent empty was
+    cleared by the mediator and clears it.
+    """
+    return ReportForm(data={"minutes": a.reported_minutes or a.request.duration_minutes,
+                            "travel_km": a.travel_km, "ticket_cost": a.ticket_cost_cents})
+
+
 @bp.route("/assignments/<int:assignment_id>", methods=["GET", "POST"])
 @mediator_required
 def assignment(assignment_id: int):
     """Show one assignment with the report form (after) or the cancel form (before)."""
     a = _mine(assignment_id)
-    form = ReportForm(obj=None)
+    form = _report_form(a)
     if form.validate_on_submit():
-        km = Decimal(form.travel_km.data) if form.travel_km.data is not None else None
         _r, error = commit_or_message(booking.report_hours, current_user, a,
-                                      minutes=form.minutes.data, travel_km=km,
+                                      minutes=form.minutes.data, travel_km=form.travel_km.number,
                                       ticket_cost_cents=form.ticket_cost.cents)
         if error is None:
             flash(_("Thank you! Your report was sent."), "success")
             return redirect(url_for("mediator.assignment", assignment_id=a.id))
         form.minutes.errors = [error]
-    elif not form.is_submitted():
-        form.minutes.data = a.reported_minutes or a.request.duration_minutes
     status = 400 if form.errors else 200
     return render_template("mediator/assignment.html", a=a, req=a.request, form=form,
                            cancel_form=CancelForm(), now=now_utc()), status
@@ -161,5 +166,5 @@ def cancel(assignment_id: int):
                 flash(_("This is a late cancellation (less than 24 hours before)."), "warning")
             return redirect(url_for("mediator.offers"))
         form.reason.errors = [error]
-    return render_template("mediator/assignment.html", a=a, req=a.request, form=ReportForm(),
-                           cancel_form=form, now=now_utc()), 400
+    return render_template("mediator/assignment.html", a=a, req=a.request,
+                           form=_report_form(a), cancel_form=form, now=now_utc()), 400

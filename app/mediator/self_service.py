@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, flash, redirect, render_template, session, url_for
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -23,11 +23,12 @@ from app.mediator.self_service_forms import (
 )
 from app.services.core.errors import NotAllowedError
 from app.services.core.languages import language_choices
-from app.services.pool import privacy
+from app.services.pool import bank, privacy
 from app.services.pool import self_service as svc
 from app.services.pool.mediators import police_certificate_due, police_certificate_valid_on
 from app.services.pool.qualification import completed_modules, missing_required_modules
 from app.timeutil import today_local
+from app.web.forms import BankDetailsForm
 from app.web.transaction import commit_or_message
 
 mediator_only = role_required("mediator")
@@ -68,6 +69,29 @@ def _languages_page(form: OwnLanguageForm | None = None, status: int = 200):
     form = form or OwnLanguageForm()
     form.code.choices = language_choices(str(get_locale()))
     return render_template("mediator/languages.html", mediator=mediator, form=form), status
+
+
+@bp.route("/bank", methods=["GET", "POST"])
+@mediator_only
+def bank_details():
+    """Let the mediator enter the account the allowance goes to (shown masked afterwards)."""
+    mediator = _me()
+    form = BankDetailsForm()
+    if request.method == "GET":
+        form.account_holder.data = mediator.account_holder or mediator.full_name
+        form.bic.data = mediator.bic
+    if form.validate_on_submit():
+        outcome = commit_or_message(bank.update_own, current_user,
+                                    holder=form.account_holder.data or "",
+                                    iban=form.iban.data or "", bic=form.bic.data or "",
+                                    delete=bool(form.remove.data))
+        if outcome.flash(_("Your bank details have been saved.")):
+            return redirect(url_for("mediator.profile"))
+        form.iban.errors = [outcome.error]
+    return render_template(
+        "pool/bank.html", mediator=mediator, form=form, full_iban=None,
+        masked=bank.mask(mediator.iban), action=url_for("mediator.bank_details"), reveal=None,
+        back=url_for("mediator.profile")), 400 if form.errors else 200
 
 
 @bp.route("/languages", methods=["GET", "POST"])

@@ -16,6 +16,7 @@ from app.timeutil import UTCDateTime, now_utc
 
 if TYPE_CHECKING:
     from app.models.mediator import Mediator
+    from app.models.user import User
 
 STATEMENT_KINDS = ("regular", "correction")
 
@@ -71,11 +72,18 @@ class AllowanceStatement(db.Model):
         sa.ForeignKey("app_user.id", ondelete="SET NULL")
     )
     exported_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    exported_by_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("app_user.id", ondelete="SET NULL")
+    )
+    # one export run: the SEPA message id, shared by the statements frozen together
+    export_batch: Mapped[str] = mapped_column(sa.String(35), default="", index=True)
     reference: Mapped[str] = mapped_column(sa.String(40), default="")
     payee_name: Mapped[str] = mapped_column(sa.String(170), default="")
     iban: Mapped[str] = mapped_column(sa.String(34), default="")
+    bic: Mapped[str] = mapped_column(sa.String(11), default="")
 
     mediator: Mapped[Optional["Mediator"]] = relationship()
+    exported_by: Mapped[Optional["User"]] = relationship(foreign_keys=[exported_by_id])
     lines: Mapped[list["AllowanceStatementLine"]] = relationship(
         back_populates="statement", cascade="all, delete-orphan",
         order_by="AllowanceStatementLine.service_date",

@@ -63,7 +63,11 @@ class Mediator(TimestampMixin, db.Model):
     max_per_week: Mapped[int] = mapped_column(default=3)
     notify_by_email: Mapped[bool] = mapped_column(default=True)
     notes: Mapped[str] = mapped_column(sa.Text, default="")
+    # bank details for the payout: shown to coordinators only, validated in
+    # app/services/pool/bank.py (IBAN kept compact and upper-case)
+    account_holder: Mapped[str] = mapped_column(sa.String(70), default="")
     iban: Mapped[str] = mapped_column(sa.String(34), default="")
+    bic: Mapped[str] = mapped_column(sa.String(11), default="")
     motivation: Mapped[str] = mapped_column(sa.Text, default="")
     consent_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
     erased_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)

@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("pool", __name__)
 
-from app.pool import import_routes, on_behalf_routes, people, routes, training  # noqa: E402,F401
+from app.pool import (  # noqa: E402,F401
+    bank_routes,
+    import_routes,
+    on_behalf_routes,
+    people,
+    routes,
+    training,
+)

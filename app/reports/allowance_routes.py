@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -11,12 +13,22 @@ from app.auth.decorators import coordinator_required
 from app.extensions import db
 from app.models import AllowanceStatement, Mediator
 from app.reports import bp
-from app.reports.forms import ActionForm, AllowanceRuleForm, CorrectionForm, MonthForm
+from app.reports.forms import (
+    ActionForm,
+    AllowanceRuleForm,
+    CorrectionForm,
+    ExportConfirmForm,
+    MonthForm,
+)
 from app.services.allowances import month as month_svc
 from app.services.allowances import payout as allowance_reports
+from app.services.allowances import sepa
 from app.services.allowances import statements as allowances
+from app.services.core.errors import DomainError
 from app.timeutil import today_local
 from app.web.transaction import commit_or_message
+
+BATCH_RE = re.compile(r"SKM-\d{4}-\d{2}-E\d{6,10}")
 
 
 def _year_month() -> tuple[int, int]:
@@ -34,12 +46,15 @@ def _month_page(year: int, month: int, correction_form=None, status: int = 200):
     caps = allowance_reports.cap_overview(year, month)
     correction_form = correction_form or CorrectionForm()
     correction_form.mediator_id.choices = month_svc.correction_choices()
+    plan = allowances.export_plan(year, month)
     return render_template(
         "reports/allowances.html", form=form, year=year, month=month, statements=statements,
         caps=caps, rule=allowances.rule_for(year), action_form=ActionForm(),
         correction_form=correction_form,
         has_drafts=any(s.exported_at is None for s in statements),
         has_exported=any(s.exported_at is not None for s in statements),
+        without_iban={s.id for s in plan.without_iban},
+        runs=allowance_reports.export_runs(year, month),
     ), status
 
 
@@ -72,18 +87,31 @@ def generate(year: int, month: int):
     return redirect(url_for("reports.allowance_month", year=year, month=month))
 
 
-@bp.route("/allowances/<int:year>/<int:month>/export", methods=["POST"])
+@bp.route("/allowances/<int:year>/<int:month>/export", methods=["GET", "POST"])
 @coordinator_required
 def export(year: int, month: int):
-    """Freeze the month's new statements and download them as the payout file."""
+    """Ask before freezing (count, sum, who is left out); freeze on the confirmed POST."""
     _check_month(year, month)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    statements, error = commit_or_message(allowances.export_month, year, month, current_user)
-    if error:
-        flash(error, "error")
-        return _month_page(year, month, status=409)
-    return _payout_response(statements, year, month)
+    form = ExportConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        outcome = commit_or_message(allowances.export_month, year, month, current_user,
+                                    confirmed=(form.count.data, form.total_cents.data))
+        if not outcome.ok:
+            flash(outcome.error, "error")
+            return _confirm_page(year, month, status=409)
+        flash(_("%(count)s statements exported and frozen. Download the files below.",
+                count=len(outcome.result)), "success")
+        return redirect(url_for("reports.allowance_month", year=year, month=month))
+    return _confirm_page(year, month)
+
+
+def _confirm_page(year: int, month: int, status: int = 200):
+    plan = allowances.export_plan(year, month)
+    form = ExportConfirmForm(formdata=None, count=plan.count, total_cents=plan.total_cents)
+    return render_template("reports/export_confirm.html", year=year, month=month, plan=plan,
+                           form=form), status
 
 
 @bp.route("/allowances/<int:year>/<int:month>/payout.csv")
@@ -94,11 +122,45 @@ def payout(year: int, month: int):
     return _payout_response(allowance_reports.exported_statements(year, month), year, month)
 
 
-def _payout_response(statements, year: int, month: int) -> Response:
+def _run(year: int, month: int, batch: str):
+    """Return the statements of one export run; the id is ours or the page does not exist."""
+    if not BATCH_RE.fullmatch(batch):
+        abort(404)
+    statements = allowance_reports.exported_statements(year, month, batch)
+    if not statements:
+        abort(404)
+    return statements
+
+
+@bp.route("/allowances/<int:year>/<int:month>/runs/<batch>.csv")
+@coordinator_required
+def run_csv(year: int, month: int, batch: str):
+    """Download the payout CSV of one export run."""
+    _check_month(year, month)
+    return _payout_response(_run(year, month, batch), year, month, suffix=f"-{batch}")
+
+
+@bp.route("/allowances/<int:year>/<int:month>/runs/<batch>.xml")
+@coordinator_required
+def run_sepa(year: int, month: int, batch: str):
+    """Download the SEPA credit transfer file (pain.001) of one export run."""
+    _check_month(year, month)
+    statements = _run(year, month, batch)
+    try:
+        xml = sepa.sepa_xml(statements, batch)
+    except DomainError as exc:
+        flash(str(exc), "error")
+        return _month_page(year, month, status=409)
+    return Response(xml, mimetype="application/xml", headers={
+        "Content-Disposition": f'attachment; filename="{batch}.xml"'})
+
+
+def _payout_response(statements, year: int, month: int, suffix: str = "") -> Response:
     text = allowance_reports.payout_csv(statements, str(get_locale() or "de"))
+    name = f"skm-payout-{year}-{month:02d}{suffix}"  # suffix: a batch id matching BATCH_RE
     # Flask adds "; charset=utf-8" to text/* itself
     return Response(text, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="skm-payout-{year}-{month:02d}.csv"'})
+        "Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 
 @bp.route("/allowances/<int:year>/<int:month>/corrections", methods=["POST"])

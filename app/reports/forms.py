@@ -14,7 +14,15 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import HiddenInput
 
 from app.services.core.periods import PERIOD_KINDS
 from app.web.forms import FilterForm, RecordDateField
@@ -88,6 +96,16 @@ class MonthForm(FilterForm):
 
 class ActionForm(FlaskForm):
     """An empty form: a POST button with its CSRF token."""
+
+
+class ExportConfirmForm(FlaskForm):
+    """The confirmation of an export: the count and sum the coordinator was shown."""
+
+    count = IntegerField(widget=HiddenInput(), validators=[InputRequired(),
+                                                           NumberRange(min=0, max=100_000)])
+    total_cents = IntegerField(widget=HiddenInput(), validators=[
+        InputRequired(), NumberRange(min=-(2**31), max=2**31 - 1)])
+    submit = SubmitField(_l("Yes, export and freeze for good"))
 
 
 class CorrectionForm(FlaskForm):

@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from app.labels import choices
@@ -88,3 +96,19 @@ class LanguageForm(FlaskForm):
     variety = StringField(_l("Variety / dialect"), validators=[Optional(), Length(max=80)])
     level = SelectField(_l("Level"), choices=choices("language_level"))
     submit = SubmitField(_l("Add language"))
+
+
+class BankDetailsForm(FlaskForm):
+    """Account holder, IBAN and optional BIC (validated by app/services/pool/bank.py).
+
+    The stored IBAN is never put into the form: an empty IBAN field keeps it.
+    """
+
+    account_holder = StringField(_l("Account holder"), validators=[Length(max=70)],
+                                 render_kw={"autocomplete": "name"})
+    iban = StringField(_l("IBAN"), validators=[Length(max=42)],
+                       render_kw={"autocomplete": "off", "spellcheck": "false"})
+    bic = StringField(_l("BIC (optional)"), validators=[Length(max=14)],
+                      render_kw={"autocomplete": "off", "spellcheck": "false"})
+    remove = BooleanField(_l("Delete the bank details"))
+    submit = SubmitField(_l("Save bank details"))

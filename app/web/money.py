@@ -1,7 +1,15 @@
-"""Read amounts of money the way people type them, in one place for the whole app.
+"""Read and show amounts and decimals the way people type them, in one place for the whole app.
 
-A German user types 2,80 or 1.234,50, an English user 2.80; all of them mean cents, which is
-what the services and the database keep. Every form with an amount uses `MoneyField`.
+A German user types 2,80 or 1.234,50, an English user 2.80 or 1,234.50; the services and the
+database keep cents (money) or a `Decimal` (kilometres). Every form with an amount uses
+`MoneyField`, every other decimal `DecimalTextField`. Both are plain text inputs with
+`inputmode="decimal"`: a browser's `type=number` reads "2,80" differently per browser and
+language (one read it as 280), so the server alone decides.
+
+The only ambiguous spelling is one separator followed by exactly three digits ("1.234",
+"1,234"): that is a thousands separator in the UI's language (German ".", English ","). A
+separator followed by one or two digits is a decimal mark in either language, since people
+type the way they are used to whatever the UI says.
 """
 
 from __future__ import annotations
@@ -9,56 +17,160 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from flask import has_request_context
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 
-MONEY_RE = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d{1,2})?$|^-?\d+([.,]\d{1,2})?$")
+_SEPARATORS = {"de": (",", "."), "en": (".", ",")}  # language: (decimal mark, group mark)
 
 
-def parse_cents(text: str) -> int | None:
-    """Return the cents of an amount such as 15,50 / 1.234,50 / 15.50 (None when blank).
+def _language(locale: str | None) -> str:
+    if locale is None:
+        current = get_locale() if has_request_context() else None
+        locale = str(current or "de")
+    return "en" if locale.startswith("en") else "de"
 
-    Raises ValueError with a translated message when the text is no amount.
+
+def _patterns(language: str) -> list[tuple[re.Pattern, str, str]]:
+    """Return (pattern, group mark to drop, decimal mark) for what a language may type."""
+    decimal, group = _SEPARATORS[language]
+    d, g = re.escape(decimal), re.escape(group)
+    return [
+        (re.compile(rf"^-?\d{{1,3}}({g}\d{{3}})+({d}\d+)?$"), group, decimal),  # 1.234,50
+        (re.compile(rf"^-?\d+({d}\d+)?$"), "", decimal),  # 1234,50 / 2,8
+        (re.compile(rf"^-?\d+{g}\d{{1,2}}$"), "", group),  # 2.80 typed in the German UI
+    ]
+
+
+def parse_decimal(text: str, places: int, locale: str | None = None) -> Decimal | None:
+    """Return the number typed as text in the UI's language (None when blank).
+
+    Raises ValueError (a translated message) when the text is no number or has more than
+    `places` decimal places.
     """
-    text = (text or "").strip().replace(" ", "").replace("€", "")
+    text = (text or "").strip().replace(" ", "").replace("\u00a0", "").replace("€", "")
     if not text:
         return None
-    if not MONEY_RE.match(text):
-        raise ValueError(_l("Please enter an amount such as 15,50."))
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
+    for pattern, group, decimal in _patterns(_language(locale)):
+        if pattern.match(text):
+            plain = text.replace(group, "") if group else text
+            plain = plain.replace(decimal, ".")
+            break
+    else:
+        raise ValueError(_example_message(places))
     try:
-        return int((Decimal(text) * 100).to_integral_value())
-    except InvalidOperation as exc:
-        raise ValueError(_l("Please enter an amount such as 15,50.")) from exc
+        value = Decimal(plain)
+    except InvalidOperation as exc:  # pragma: no cover - the patterns admit digits only
+        raise ValueError(_example_message(places)) from exc
+    if -value.as_tuple().exponent > places:
+        raise ValueError(_example_message(places))
+    return value
 
 
-class MoneyField(StringField):
-    """An amount in euros typed the German or English way (15,50 / 1.234,50 / 15.50) → cents."""
+def _example_message(places: int):
+    if places >= 2:
+        return _l("Please enter an amount such as 15,50.")
+    return _l("Please enter a number such as 12,5.")
 
-    cents: int | None = None
 
-    def __init__(self, *args, allow_negative: bool = False, max_cents: int | None = None,
-                 **kwargs):
-        super().__init__(*args, **kwargs)
-        self.allow_negative = allow_negative
-        self.max_cents = max_cents
+def format_decimal_text(value: Decimal | int | None, places: int,
+                        locale: str | None = None) -> str:
+    """Show a number in a form field in the UI's language, without grouping (12,5 / 12.5)."""
+    if value is None:
+        return ""
+    text = f"{Decimal(value):.{places}f}"
+    return text.replace(".", _SEPARATORS[_language(locale)][0])
+
+
+def parse_cents(text: str, locale: str | None = None) -> int | None:
+    """Return the cents of an amount such as 15,50 / 1.234,50 / 15.50 (None when blank)."""
+    value = parse_decimal(text, 2, locale)
+    return None if value is None else int((value * 100).to_integral_value())
+
+
+def cents_text(cents: int, locale: str | None = None) -> str:
+    """Show cents in a form field in the UI's language (15,50 / 15.50)."""
+    return format_decimal_text(Decimal(cents) / 100, 2, locale)
+
+
+class DecimalTextField(StringField):
+    """A decimal typed the German or English way (12,5 / 1.234,5 / 12.5) → `number`.
+
+    Object data (a `Decimal` from the database) is shown in the UI's language, so a form
+    opened again shows what is stored. `submitted` tells a field that was sent empty (the
+    user cleared it) from one that was not sent at all (keep what is stored).
+    """
+
+    number: Decimal | None = None
+    places = 1
+
+    def __init__(self, *args, places: int | None = None, minimum: Decimal | int | None = 0,
+                 maximum: Decimal | int | None = None, **kwargs):
+        render_kw = {"inputmode": "decimal", "autocomplete": "off", **kwargs.pop("render_kw", {})}
+        super().__init__(*args, render_kw=render_kw, **kwargs)
+        if places is not None:
+            self.places = places
+        self.minimum, self.maximum = minimum, maximum
+
+    @property
+    def submitted(self) -> bool:
+        return bool(self.raw_data)
+
+    def _from_object(self, value) -> Decimal | None:
+        return Decimal(value)
+
+    def process_data(self, value) -> None:
+        if value is None or isinstance(value, str):
+            self.data = value
+            self.number = None if value is None else parse_decimal(value, self.places)
+            return
+        self.number = self._from_object(value)
+        self.data = format_decimal_text(self.number, self.places)
 
     def process_formdata(self, valuelist) -> None:
         super().process_formdata(valuelist)
-        self.cents = None
-        cents = parse_cents(self.data or "")
-        if cents is None:
+        self.number = None
+        number = parse_decimal(self.data or "", self.places)
+        if number is None:
             return
-        if cents < 0 and not self.allow_negative:
-            raise ValueError(_l("The amount must not be negative."))
-        if self.max_cents is not None and cents > self.max_cents:
-            raise ValueError(_l("The amount must not be more than %(amount)s.",
-                                amount=cents_text(self.max_cents)))
-        self.cents = cents
+        if self.minimum is not None and number < self.minimum:
+            raise ValueError(self._below_message())
+        if self.maximum is not None and number > self.maximum:
+            raise ValueError(self._above_message(format_decimal_text(self.maximum, self.places)))
+        self.number = number
+
+    def _below_message(self):
+        return _l("The value must not be negative.")
+
+    def _above_message(self, limit: str):
+        return _l("The value must not be more than %(value)s.", value=limit)
 
 
-def cents_text(cents: int) -> str:
-    """Show cents in a form field the German way (15,50)."""
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100},{abs(cents) % 100:02d}"
+class MoneyField(DecimalTextField):
+    """An amount in euros typed the German or English way (15,50 / 1.234,50 / 15.50) → cents.
+
+    Object data is cents (as stored), shown as euros in the UI's language.
+    """
+
+    places = 2
+
+    def __init__(self, *args, allow_negative: bool = False, max_cents: int | None = None,
+                 **kwargs):
+        super().__init__(*args, minimum=None if allow_negative else 0,
+                         maximum=None if max_cents is None else Decimal(max_cents) / 100,
+                         **kwargs)
+        self.max_cents = max_cents
+
+    @property
+    def cents(self) -> int | None:
+        return None if self.number is None else int((self.number * 100).to_integral_value())
+
+    def _from_object(self, value) -> Decimal:
+        return Decimal(value) / 100
+
+    def _below_message(self):
+        return _l("The amount must not be negative.")
+
+    def _above_message(self, limit: str):
+        return _l("The amount must not be more than %(amount)s.", amount=limit)

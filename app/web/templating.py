@@ -10,6 +10,7 @@ from flask_babel import format_currency, format_date, format_datetime, format_de
 
 from app.labels import label
 from app.services.core.languages import language_name
+from app.services.pool import bank
 from app.timeutil import to_local
 from app.web.navigation import NAV_ITEMS
 
@@ -57,6 +58,11 @@ def register_templating(app: Flask) -> None:
     def money(cents: int | None) -> str:
         """Format integer cents as a currency amount in the UI language (de: 1.234,50 €)."""
         return format_currency(Decimal(cents or 0) / 100, "EUR")
+
+    @app.template_filter("iban_masked")
+    def iban_masked(iban: str | None) -> str:
+        """Show an IBAN in a list without revealing it (DE89 •••• •••• •••• 3000)."""
+        return bank.mask(iban or "")
 
     @app.template_filter("language")
     def language(code: str) -> str:

@@ -8,6 +8,7 @@ file per month with name, IBAN, amount, period and a unique payment reference.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,7 +18,7 @@ from babel.numbers import format_decimal
 from flask_babel import gettext as _
 
 from app.extensions import db
-from app.models import AllowanceStatement
+from app.models import AllowanceStatement, User
 from app.services.allowances.statements import rule_for
 from app.services.core.cells import safe_row
 
@@ -62,14 +63,46 @@ def euros(cents: int, locale: str) -> str:
     return format_decimal(Decimal(cents) / 100, format="0.00", locale=locale)
 
 
-def exported_statements(year: int, month: int) -> list[AllowanceStatement]:
+def exported_statements(year: int, month: int,
+                        batch: str | None = None) -> list[AllowanceStatement]:
+    """Return the month's exported statements (of one export run when batch is given)."""
     stmt = (
         sa.select(AllowanceStatement)
         .where(AllowanceStatement.year == year, AllowanceStatement.month == month,
                AllowanceStatement.exported_at.is_not(None))
         .order_by(AllowanceStatement.payee_name, AllowanceStatement.id)
     )
+    if batch is not None:
+        stmt = stmt.where(AllowanceStatement.export_batch == batch)
     return list(db.session.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class ExportRun:
+    """One export of a month: when, by whom, how many statements, which sum."""
+
+    batch: str
+    exported_at: dt.datetime
+    exported_by: str
+    count: int
+    total_cents: int
+    transfers: int
+
+
+def export_runs(year: int, month: int) -> list[ExportRun]:
+    """Return the month's export runs, oldest first (who exported what, when)."""
+    s = AllowanceStatement
+    stmt = (
+        sa.select(s.export_batch, sa.func.min(s.exported_at), sa.func.min(User.name),
+                  sa.func.min(User.email), sa.func.count(s.id), sa.func.sum(s.total_cents),
+                  sa.func.sum(sa.case((s.total_cents > 0, 1), else_=0)))
+        .outerjoin(User, User.id == s.exported_by_id)
+        .where(s.year == year, s.month == month, s.exported_at.is_not(None))
+        .group_by(s.export_batch)
+        .order_by(sa.func.min(s.exported_at))
+    )
+    return [ExportRun(batch, at, name or email or "", count, int(total or 0), int(transfers or 0))
+            for batch, at, name, email, count, total, transfers in db.session.execute(stmt)]
 
 
 def payout_csv(statements: list[AllowanceStatement], locale: str = "de") -> str:

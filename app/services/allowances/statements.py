@@ -30,6 +30,7 @@ from app.models import (
 from app.services.core import audit
 from app.services.core.errors import DomainError
 from app.services.core.periods import month_period
+from app.services.pool import bank
 from app.timeutil import now_utc, to_local
 
 DEFAULT_HOURLY_CENTS = 1500
@@ -270,20 +271,69 @@ def month_statements(year: int, month: int) -> list[AllowanceStatement]:
     return list(db.session.scalars(stmt))
 
 
-def export_month(year: int, month: int, actor) -> list[AllowanceStatement]:
-    """Mark the month's unexported statements as exported (frozen) and return them."""
-    ensure_rule(year)
+@dataclass(frozen=True)
+class ExportPlan:
+    """What an export of the month would freeze, and what it leaves out for want of an IBAN."""
+
+    ready: list[AllowanceStatement]
+    without_iban: list[AllowanceStatement]
+
+    @property
+    def count(self) -> int:
+        return len(self.ready)
+
+    @property
+    def total_cents(self) -> int:
+        return sum(s.total_cents for s in self.ready)
+
+
+def _transferable(statement: AllowanceStatement) -> bool:
+    """Tell whether a draft can go out: a valid IBAN, or nothing to transfer (a reclaim)."""
+    if statement.total_cents <= 0:
+        return True
+    mediator = statement.mediator
+    return mediator is not None and bank.is_valid_iban(mediator.iban)
+
+
+def export_plan(year: int, month: int) -> ExportPlan:
+    """Split the month's drafts into those an export freezes and those it must leave out."""
     pending = [s for s in month_statements(year, month) if s.exported_at is None]
-    if not pending:
+    return ExportPlan([s for s in pending if _transferable(s)],
+                      [s for s in pending if not _transferable(s)])
+
+
+def export_month(year: int, month: int, actor, *,
+                 confirmed: tuple[int, int] | None = None) -> list[AllowanceStatement]:
+    """Freeze the month's drafts that can be paid and return them; they are final.
+
+    Drafts of people without a valid IBAN are left out (they stay drafts, the confirmation
+    lists them) rather than exported with an empty IBAN. `confirmed` is the (count, total in
+    cents) the coordinator saw when confirming: if the drafts changed since, nothing is frozen.
+    """
+    ensure_rule(year)
+    plan = export_plan(year, month)
+    if not plan.ready:
+        if plan.without_iban:
+            raise DomainError(_("None of the new statements can be exported: nobody has a "
+                                "valid IBAN. Please enter the bank details first."))
         raise DomainError(_("There are no new statements to export for this month."))
+    if confirmed is not None and tuple(confirmed) != (plan.count, plan.total_cents):
+        raise DomainError(_("The statements have changed since you confirmed. Please check "
+                            "the new count and sum and confirm again."))
     moment = now_utc()
-    for statement in pending:
+    batch = f"SKM-{year}-{month:02d}-E{min(s.id for s in plan.ready):06d}"
+    for statement in plan.ready:
         mediator = statement.mediator
-        statement.exported_at = moment
+        payee = ((mediator.account_holder or mediator.full_name, mediator.iban, mediator.bic)
+                 if mediator else ("", "", ""))  # read first: a lazy load may autoflush
+        statement.payee_name, statement.bic = payee[0], payee[2]
+        statement.iban = payee[1].replace(" ", "").upper()
+        statement.exported_by_id = getattr(actor, "id", None)
+        statement.export_batch = batch
         statement.reference = f"SKM-{year}-{month:02d}-{statement.id:06d}"
-        statement.payee_name = mediator.full_name if mediator else ""
-        statement.iban = (mediator.iban if mediator else "").replace(" ", "").upper()
+        statement.exported_at = moment  # last: from here on the guard refuses changes
     db.session.flush()
     audit.record(actor, "export", "allowance_statement", None, year=year, month=month,
-                 ids=[s.id for s in pending])
-    return pending
+                 batch=batch, ids=[s.id for s in plan.ready],
+                 left_out=[s.id for s in plan.without_iban])
+    return plan.ready

@@ -17,6 +17,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from app.extensions import db
 from app.models import (
+    AllowanceStatement,
     Assignment,
     AuditLog,
     CourseParticipant,
@@ -59,8 +60,10 @@ def export_mediator(actor: User | None, mediator: Mediator) -> dict:
         CourseParticipant.mediator_id == mediator.id))
     simple = ("first_name", "last_name", "email", "phone", "share_phone", "gender", "district",
               "mobility", "german_level", "status", "max_per_week", "notify_by_email", "notes",
-              "iban", "motivation")
+              "account_holder", "iban", "bic", "motivation")
     data = {name: getattr(mediator, name) for name in simple}
+    statements = db.session.scalars(sa.select(AllowanceStatement).where(
+        AllowanceStatement.mediator_id == mediator.id).order_by(AllowanceStatement.id))
     data.update({
         "id": mediator.id, "cohort": mediator.cohort.year if mediator.cohort else None,
         "joined_on": _iso(mediator.joined_on), "left_on": _iso(mediator.left_on),
@@ -84,6 +87,11 @@ def export_mediator(actor: User | None, mediator: Mediator) -> dict:
         "offers": [{"request_id": o.request_id, "status": o.status,
                     "created_at": _iso(o.created_at), "decline_reason": o.decline_reason}
                    for o in offers],
+        "allowance_statements": [
+            {"year": st.year, "month": st.month, "kind": st.kind, "total_cents": st.total_cents,
+             "exported_at": _iso(st.exported_at), "reference": st.reference,
+             "payee_name": st.payee_name, "iban": st.iban, "bic": st.bic}
+            for st in statements],
         "account": _account(mediator.user),
     })
     audit.record(actor, "export", "mediator", mediator.id)
@@ -128,7 +136,7 @@ def erase_mediator(actor: User | None, mediator: Mediator, *, reason: str = "req
                             "can be erased."))
     mediator.first_name = _("Erased")
     mediator.last_name = f"#{mediator.id}"
-    for name in ("email", "phone", "notes", "iban", "motivation"):
+    for name in ("email", "phone", "notes", "account_holder", "iban", "bic", "motivation"):
         setattr(mediator, name, "")
     mediator.share_phone = False
     mediator.notify_by_email = False
