@@ -25,4 +25,4 @@ def test_language_names_follow_ui_locale():
 
     assert language_name("tir", "de") == "Tigrinja"
     assert language_name("tir", "en") == "Tigrinya"
-    assert language_name("kmr", "de") == "Nordkurdisch"
+    assert language_name("kmr", "de") == "Kurmandschi (Nordkurdisch)"

@@ -165,7 +165,7 @@ def test_coordinator_mails_in_the_coordinators_language(world, clock):
         ("koord@example.org", "Request still without a mediator"),
         ("koord@example.org", "A mediator cancelled an assignment"),
         ("koord@example.org", "New application: Sara Haile"),
-        ("koord@example.org", "1 open requests in the next 7 days"),
+        ("koord@example.org", "1 open request in the next 7 days"),
     ]
 
 

@@ -3,6 +3,7 @@
 Usage:
   python tools/i18n.py update            # extract messages and update both catalogs
   python tools/i18n.py apply de FILE.json  # set translations from a {msgid: msgstr} file
+                                           # (plural: {singular msgid: [form 1, form 2]})
   python tools/i18n.py check             # list untranslated or fuzzy messages (exit 1 if any)
 """
 
@@ -49,7 +50,8 @@ def update() -> None:
     )
     catalog = _load("en")
     for message in catalog:
-        if message.id and not message.string:
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.id and not all(forms):
             message.string = message.id
     _save("en", catalog)
     _save("de", _load("de"))
@@ -59,9 +61,15 @@ def apply(locale: str, path: str) -> None:
     table = json.loads(Path(path).read_text(encoding="utf-8"))
     catalog = _load(locale)
     for message in catalog:
-        if message.id in table:
-            message.string = table[message.id]
-            message.flags.discard("fuzzy")
+        plural = isinstance(message.id, tuple)
+        key = message.id[0] if plural else message.id
+        if key not in table:
+            continue
+        value = table[key]
+        if plural != isinstance(value, list):
+            raise SystemExit(f"{key!r}: give a list for a plural message, a string otherwise")
+        message.string = tuple(value) if plural else value
+        message.flags.discard("fuzzy")
     _save(locale, catalog)
 
 
@@ -69,7 +77,8 @@ def untranslated() -> list[tuple[str, str]]:
     missing = []
     for locale in LOCALES:
         for message in _load(locale):
-            if message.id and (not message.string or message.fuzzy):
+            forms = message.string if isinstance(message.string, tuple) else (message.string,)
+            if message.id and (not all(forms) or message.fuzzy):
                 missing.append((locale, str(message.id)))
     return missing
 

@@ -40,3 +40,10 @@ class ContactForm(FlaskForm):
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=50)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
     submit = SubmitField(_l("Add contact person"))
+
+
+class LanguageNameForm(FlaskForm):
+    code = StringField(_l("ISO 639-3 code"), validators=[DataRequired(), Length(min=3, max=3)])
+    name_de = StringField(_l("Name in German"), validators=[DataRequired(), Length(max=120)])
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=120)])
+    submit = SubmitField(_l("Save name"))

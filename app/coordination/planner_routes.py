@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth.decorators import coordinator_required
@@ -58,5 +59,5 @@ def planner_send():
     if error:
         flash(error, "error")
         return _render(week_form, week, form, 409)
-    flash(_("%(n)s offers were sent.", n=sent), "success")
+    flash(ngettext("%(num)d offer was sent.", "%(num)d offers were sent.", sent), "success")
     return redirect(url_for("coordination.requests_dashboard"))

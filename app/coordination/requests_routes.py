@@ -7,6 +7,7 @@ from collections import Counter
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth.decorators import coordinator_required
@@ -126,10 +127,14 @@ def send_offers(request_id: int):
         return request_detail(request_id, status=400)
     sent, error = commit_or_message(offers.send_offers, current_user, request_id,
                                     form.mediator_ids.data, channel=form.channel.data)
+    count = len(sent or [])
     if form.channel.data == "phone":
-        return _done(error, _("%(n)s offers made by phone were recorded; record the answers "
-                              "below.", n=len(sent or [])), request_id)
-    return _done(error, _("%(n)s offers were sent.", n=len(sent or [])), request_id)
+        return _done(error, ngettext(
+            "%(num)d offer made by phone was recorded; record the answer below.",
+            "%(num)d offers made by phone were recorded; record the answers below.", count),
+            request_id)
+    return _done(error, ngettext("%(num)d offer was sent.", "%(num)d offers were sent.", count),
+                 request_id)
 
 
 @bp.route("/requests/<int:request_id>/cancel", methods=["POST"])

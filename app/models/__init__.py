@@ -2,6 +2,7 @@
 
 from app.models.allowance import AllowanceRule, AllowanceStatement, AllowanceStatementLine
 from app.models.institution import ContactPerson, Institution
+from app.models.language import LanguageName
 from app.models.mediator import Absence, Availability, Document, Mediator, MediatorLanguage
 from app.models.meeting import Meeting, MeetingAttendance, MeetingSeries
 from app.models.messaging import (
@@ -40,6 +41,7 @@ __all__ = [
     "IcsSequence",
     "Institution",
     "InterpretingRequest",
+    "LanguageName",
     "Mediator",
     "MediatorLanguage",
     "Meeting",

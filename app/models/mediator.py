@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import TimestampMixin, in_check
+from app.models.base import SearchKeyMixin, TimestampMixin, in_check
 from app.timeutil import UTCDateTime
 
 if TYPE_CHECKING:
@@ -32,8 +32,9 @@ MEDIATOR_STATUSES = (
 DOCUMENT_KINDS = ("pledge", "police_certificate")
 
 
-class Mediator(TimestampMixin, db.Model):
+class Mediator(SearchKeyMixin, TimestampMixin, db.Model):
     __tablename__ = "mediator"
+    SEARCH_FIELDS = ("first_name", "last_name", "email", "district", "notes")
     __table_args__ = (
         in_check("gender", GENDERS, "gender"),
         in_check("mobility", MOBILITY, "mobility"),

@@ -18,6 +18,7 @@ from app.labels import choices, label
 from app.models import Mediator, User
 from app.pool import bp
 from app.pool.training_forms import AuditFilterForm, EraseForm, StatusForm
+from app.services.core import audit_text
 from app.services.pool import privacy, recruiting, self_service
 from app.services.pool.qualification import completed_modules
 from app.timeutil import today_local
@@ -107,7 +108,8 @@ def audit_log():
     object_type = (form.object_type.data or "") if valid else ""
     stmt = privacy.audit_query(object_type, form.object_id.data if valid else None)
     page = db.paginate(stmt, per_page=50, error_out=False)
-    return render_template("pool/audit.html", form=form, page=page)  # errors shown, filter off
+    return render_template("pool/audit.html", form=form, page=page,  # errors shown, filter off
+                           sentences=audit_text.sentences(page.items))
 
 
 def _json_download(data: dict, filename: str) -> Response:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth.decorators import coordinator_required
@@ -148,7 +149,8 @@ def record_attendance(course_id: int):
     if error:
         flash(error, "error")
         return _course_page(course, status=409)
-    flash(_("Attendance saved; %(count)s module completions recorded.", count=created),
+    flash(ngettext("Attendance saved; %(num)d module completion recorded.",
+                   "Attendance saved; %(num)d module completions recorded.", created),
           "success")
     return redirect(url_for("pool.course", course_id=course.id))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -80,7 +80,8 @@ def generate(year: int, month: int):
     if error:
         flash(error, "error")
         return _month_page(year, month, status=409)
-    flash(_("%(count)s statements prepared.", count=len(generated.statements)), "success")
+    flash(ngettext("%(num)d statement prepared.", "%(num)d statements prepared.",
+                   len(generated.statements)), "success")
     if generated.near_cap:
         flash(_("Close to or above the tax-free annual cap: %(names)s. Please check before "
                 "paying out.", names=", ".join(generated.near_cap)), "error")
@@ -101,8 +102,9 @@ def export(year: int, month: int):
         if not outcome.ok:
             flash(outcome.error, "error")
             return _confirm_page(year, month, status=409)
-        flash(_("%(count)s statements exported and frozen. Download the files below.",
-                count=len(outcome.result)), "success")
+        flash(ngettext("%(num)d statement exported and frozen. Download the files below.",
+                       "%(num)d statements exported and frozen. Download the files below.",
+                       len(outcome.result)), "success")
         return redirect(url_for("reports.allowance_month", year=year, month=month))
     return _confirm_page(year, month)
 

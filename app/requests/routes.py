@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -74,7 +74,8 @@ def new():
         )
         if error is None:
             if len(created) > 1:
-                flash(_("%(n)s requests were submitted.", n=len(created)), "success")
+                flash(ngettext("%(num)d request was submitted.",
+                               "%(num)d requests were submitted.", len(created)), "success")
             else:
                 flash(_("Your request was submitted."), "success")
             if any(r.urgent for r in created):

@@ -20,6 +20,7 @@ NAV_ITEMS = {
         ("reports.index", _l("Reports")),
         ("pool.audit_log", _l("Audit log")),
         ("coordination.outbox_page", _l("E-mail outbox")),
+        ("coordination.language_names", _l("Language names")),
         ("calendar.mine", _l("My calendar")),
     ],
     "mediator": [

@@ -6,7 +6,14 @@ import datetime as dt
 from decimal import Decimal
 
 from flask import Flask, request, url_for
-from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
+from flask_babel import (
+    format_currency,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_time,
+    get_locale,
+)
 
 from app.labels import label
 from app.services.core.languages import language_name
@@ -50,9 +57,19 @@ def register_templating(app: Flask) -> None:
         return format_date(value, "dd.MM.yyyy" if _locale() == "de" and fmt == "medium" else fmt)
 
     @app.template_filter("number")
-    def number(value) -> str:
-        """Format a number in the UI language (de: 1.234,5)."""
-        return format_decimal(value) if value is not None else ""
+    def number(value, fmt: str | None = None) -> str:
+        """Format a number in the UI language (de: 1.234,5; fmt a CLDR pattern like "0.0")."""
+        return format_decimal(value, fmt) if value is not None else ""
+
+    @app.template_filter("timerange")
+    def timerange(start: dt.datetime | None, end: dt.datetime | None) -> str:
+        """Format a span on one day: de "01.03.2026, 09:00–10:30 Uhr", en one 12-hour clock."""
+        if start is None or end is None:
+            return localdt(start or end)
+        if _locale() == "de":
+            return (f"{format_datetime(start, 'dd.MM.yyyy, HH:mm')}"
+                    f"–{format_datetime(end, 'HH:mm')} Uhr")
+        return f"{format_datetime(start, 'MMM d, yyyy, h:mm a')} – {format_time(end, 'h:mm a')}"
 
     @app.template_filter("money")
     def money(cents: int | None) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.extensions import db
 from app.models import InterpretingRequest, User
@@ -90,7 +91,9 @@ def create_requests(
     if not 15 <= data.duration_minutes <= 480:
         raise DomainError(_("The duration must be between 15 minutes and 8 hours."))
     if not 1 <= data.weeks <= cfg["MAX_RECURRING_WEEKS"]:
-        raise DomainError(_("A series can have at most %(n)s weeks.", n=cfg["MAX_RECURRING_WEEKS"]))
+        raise DomainError(ngettext("A series can have at most %(num)d week.",
+                                   "A series can have at most %(num)d weeks.",
+                                   cfg["MAX_RECURRING_WEEKS"]))
     if not is_valid_code(data.language_code):
         raise DomainError(_("Please choose a language from the list."))
     check_occasion(data.occasion, data.legal_consequences)

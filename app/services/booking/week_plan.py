@@ -125,8 +125,8 @@ def _no_candidate_reason(result: matching.MatchResult, offered: int) -> str:
     if not rules:
         return _("Every eligible mediator has already had an offer.")
     common, count = rules.most_common(1)[0]
-    return _("No eligible mediator (most common reason: %(reason)s – %(n)s of %(total)s).",
-             reason=matching.reason_labels()[common], n=count, total=len(result.excluded))
+    return _("No eligible mediator (most common reason: %(reason)s – %(hits)s of %(total)s).",
+             reason=matching.reason_labels()[common], hits=count, total=len(result.excluded))
 
 
 def _pending(req: InterpretingRequest, now: dt.datetime) -> list[Offer]:

@@ -8,10 +8,11 @@ while the scheduler was down is still sent within the grace period.
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app, render_template
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -36,6 +37,17 @@ from app.timeutil import now_utc, to_local
 
 def _cfg(name: str, default):
     return current_app.config.get(name, default)
+
+
+def _link(endpoint: str, **values) -> str:
+    """Return an absolute link on BASE_URL: the scheduler has no request to take a host from.
+
+    Bound to BASE_URL directly, so it also works where SERVER_NAME is not configured.
+    """
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
+                                       url_scheme=base.scheme or "https")
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def _claim(key: str) -> bool:
@@ -207,9 +219,11 @@ def send_open_requests_digest() -> int:
         with speaking(rcpt):
             locale = str(get_locale())
             lines = [f"{_fmt(r.starts_at)} · {language_name(r.language_code, locale)}"
-                     f" · {r.institution.name} · {label('request_status', r.status)}"
+                     f" · {r.institution.name} · {label('request_status', r.status)}\n"
+                     f"  {_link('coordination.request_detail', request_id=r.id)}"
                      for r in requests]
-            subject = _("%(count)s open requests in the next 7 days", count=len(requests))
+            subject = ngettext("%(num)d open request in the next 7 days",
+                               "%(num)d open requests in the next 7 days", len(requests))
             intro = _("these requests in the next 7 days have no mediator yet:")
         _mail(rcpt, subject, intro, lines)
         count += 1

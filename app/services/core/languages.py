@@ -1,4 +1,8 @@
-"""ISO 639-3 languages named in the user's language (from pycountry's maintained data)."""
+"""ISO 639-3 languages named in the user's language.
+
+Names come from the coordinators' table, then the reviewed list (`language_names.py`), and
+only then from pycountry's ISO data, whose names are not fit to publish as they are.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,12 @@ import gettext
 from functools import lru_cache
 
 import pycountry
+import sqlalchemy as sa
+from flask import g, has_app_context
+
+from app.extensions import db
+from app.models import LanguageName
+from app.services.core.language_names import REVIEWED
 
 # Languages the pool is asked for most often; they head every selection list.
 COMMON_CODES = (
@@ -76,19 +86,64 @@ def is_valid_code(code: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def language_name(code: str, locale: str = "de") -> str:
-    """Return the language's name in the given UI locale (the code itself when unknown).
+def reviewed_or_iso_name(code: str, locale: str) -> str:
+    """Return the reviewed name, else pycountry's (the code itself when unknown).
 
-    Memoised: lists show the same few dozen languages on every row, and the names are fixed.
+    Memoised per worker: this part never changes while the process runs.
     """
-    lang = pycountry.languages.get(alpha_3=(code or "").lower())
+    reviewed = REVIEWED.get(code)
+    if reviewed is not None:
+        return reviewed[1 if locale == "en" else 0]
+    lang = pycountry.languages.get(alpha_3=code)
     if lang is None:
         return code
     return _translator(locale).gettext(lang.name)
 
 
-@lru_cache(maxsize=8)
+def _overrides() -> dict[str, tuple[str, str]]:
+    """Return the coordinators' names, read once per request (or job) and kept in `g`.
+
+    Why not memoised per worker like the rest: a coordinator edits a name in one worker and
+    the next page may come from another; reading the small table once per request keeps
+    every worker right without a cross-process invalidation. Outside an app context
+    (imports, pure unit use) there are none.
+    """
+    if not has_app_context():
+        return {}
+    cached = g.get("_language_overrides")
+    if cached is None:
+        rows = db.session.execute(
+            sa.select(LanguageName.code, LanguageName.name_de, LanguageName.name_en))
+        cached = {code: (de, en) for code, de, en in rows}
+        g._language_overrides = cached
+    return cached
+
+
+def forget_overrides() -> None:
+    """Drop this request's copy of the coordinators' names (after one was saved)."""
+    if has_app_context():
+        g.pop("_language_overrides", None)
+
+
+def language_name(code: str, locale: str = "de") -> str:
+    """Return the language's display name in the given UI locale (the code when unknown).
+
+    A coordinator's name wins over the reviewed list, which wins over the ISO name.
+    """
+    code = (code or "").lower()
+    override = _overrides().get(code)
+    if override is not None:
+        return override[1 if locale == "en" else 0]
+    return reviewed_or_iso_name(code, locale)
+
+
+def offered_codes() -> list[str]:
+    """Return the codes the selection lists offer: the common ones and the coordinators'."""
+    extra = sorted(c for c in _overrides() if c not in COMMON_CODES)
+    return [c for c in (*COMMON_CODES, *extra) if is_valid_code(c)]
+
+
 def language_choices(locale: str = "de") -> list[tuple[str, str]]:
-    """Return (code, name) pairs: the common languages sorted by name, for select fields."""
-    pairs = [(c, language_name(c, locale)) for c in COMMON_CODES if is_valid_code(c)]
+    """Return (code, name) pairs of the offered languages sorted by name, for select fields."""
+    pairs = [(c, language_name(c, locale)) for c in offered_codes()]
     return sorted(pairs, key=lambda p: p[1].casefold())

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import smtplib
 from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
 
 import sqlalchemy as sa
 from flask import current_app
@@ -107,15 +108,25 @@ def discard(actor: User, message_id: int) -> OutboxMessage:
     return msg
 
 
+def _sender_domain(sender: str) -> str:
+    """Return the domain of the From address: spam filters distrust ids on a foreign host."""
+    address = parseaddr(sender)[1]
+    return address.rpartition("@")[2] or "skm-pool.invalid"
+
+
 def build_email(msg: OutboxMessage, sender: str) -> EmailMessage:
-    """Turn an outbox row into a MIME message (text, optional HTML and iTIP parts)."""
+    """Turn an outbox row into a MIME message (text, optional HTML and iTIP parts).
+
+    Built at send time, so `Date` is the moment of delivery (RFC 5322 requires it).
+    """
     email = EmailMessage()
     email["From"] = sender
     email["To"] = msg.recipient
     email["Subject"] = msg.subject
+    email["Date"] = format_datetime(now_utc().astimezone(dt.UTC), usegmt=True)
     # deterministic per row: a resend after a crash carries the same id, so it can be deduped
     stamp = int(msg.created_at.timestamp()) if msg.created_at else 0
-    email["Message-ID"] = f"<outbox-{msg.id}-{stamp}@skm-pool>"
+    email["Message-ID"] = f"<outbox-{msg.id}-{stamp}@{_sender_domain(sender)}>"
     email.set_content(msg.body_text)
     if msg.body_html:
         email.add_alternative(msg.body_html, subtype="html")

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import ContactPerson, Institution, User
 from app.services.core import accounts, audit
 from app.services.core.errors import DomainError
+from app.textfold import fold
 
 INSTITUTION_FIELDS = ("name", "kind", "street", "postcode", "city", "district", "phone",
                       "email", "notes")
@@ -21,14 +22,8 @@ def search_query(*, text: str = "", kind: str = "", district: str = "") -> sa.Se
         stmt = stmt.where(Institution.kind == kind)
     if district:
         stmt = stmt.where(Institution.district == district)
-    if text:
-        like = f"%{text.strip().lower()}%"
-        stmt = stmt.where(
-            sa.or_(
-                sa.func.lower(Institution.name).like(like),
-                sa.func.lower(Institution.street).like(like),
-            )
-        )
+    if fold(text):  # name and address, with and without accents (see app.textfold)
+        stmt = stmt.where(Institution.search_key.contains(fold(text), autoescape=True))
     return stmt.order_by(Institution.name)
 
 

@@ -14,6 +14,7 @@ from app.models import Document, Mediator, MediatorLanguage, User
 from app.services.core import accounts, audit, bounds
 from app.services.core.errors import DomainError
 from app.services.core.languages import is_valid_code, matching_codes
+from app.textfold import fold
 
 
 def search_query(
@@ -33,16 +34,8 @@ def search_query(
                     MediatorLanguage.code.in_(matching_codes(language)))  # as the matching
             )
         )
-    if text:
-        like = f"%{text.strip().lower()}%"
-        stmt = stmt.where(
-            sa.or_(
-                sa.func.lower(Mediator.first_name).like(like),
-                sa.func.lower(Mediator.last_name).like(like),
-                sa.func.lower(Mediator.email).like(like),
-                sa.func.lower(Mediator.notes).like(like),
-            )
-        )
+    if fold(text):  # with and without accents, in any case (see app.textfold)
+        stmt = stmt.where(Mediator.search_key.contains(fold(text), autoescape=True))
     return stmt.order_by(Mediator.last_name, Mediator.first_name, Mediator.id)
 
 

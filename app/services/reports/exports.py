@@ -40,12 +40,21 @@ def table_csv(table: Table, locale: str = "de") -> str:
     return "\ufeff" + buffer.getvalue()
 
 
+def _shorten(text: str, limit: int) -> str:
+    """Cut text to limit characters at a word boundary (Excel allows 31 in a sheet name)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit + 1].rsplit(" ", 1)[0]
+    return (cut if 0 < len(cut) <= limit else text[:limit]).rstrip(" -–,")
+
+
 def _sheet_title(title: str, used: set[str]) -> str:
-    base = INVALID_SHEET_CHARS.sub("-", title)[:31].strip() or "Sheet"
+    base = _shorten(INVALID_SHEET_CHARS.sub("-", title), 31) or "Sheet"
     candidate, n = base, 2
     while candidate.lower() in used:
         suffix = f" ({n})"
-        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+        candidate, n = _shorten(base, 31 - len(suffix)) + suffix, n + 1
     used.add(candidate.lower())
     return candidate
 

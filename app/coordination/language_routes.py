@@ -1,0 +1,38 @@
+"""Coordinator page for the languages' display names (German, English)."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.decorators import coordinator_required
+from app.coordination import bp
+from app.coordination.forms import LanguageNameForm
+from app.services.core import language_admin
+from app.web.transaction import commit_or_message
+
+
+@bp.route("/languages", methods=["GET", "POST"])
+@coordinator_required
+def language_names():
+    form = LanguageNameForm()
+    status = 200
+    if form.validate_on_submit():
+        outcome = commit_or_message(language_admin.save, current_user, form.code.data,
+                                    form.name_de.data, form.name_en.data)
+        if outcome.flash(success=_("The name was saved.")):
+            return redirect(url_for("coordination.language_names"))
+        status = 409
+    elif form.is_submitted():
+        status = 400
+    return render_template("coordination/language_names.html", form=form,
+                           rows=language_admin.table()), status
+
+
+@bp.route("/languages/<code>/remove", methods=["POST"])
+@coordinator_required
+def language_name_remove(code: str):
+    outcome = commit_or_message(language_admin.remove, current_user, code[:3])
+    outcome.flash(success=_("The office's name was removed."))
+    return redirect(url_for("coordination.language_names"))
