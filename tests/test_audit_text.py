@@ -25,7 +25,12 @@ def _recorded_actions() -> set[tuple[str, str]]:
                     and node.func.value.id == "audit"):
                 continue
             action, obj_type = node.args[1], node.args[2]
-            assert isinstance(obj_type, ast.Constant), f"{path}:{node.lineno}: literal type"
+            if isinstance(obj_type, ast.IfExp):  # "mediator" if ... else "institution"
+                types = [obj_type.body, obj_type.orelse]
+            else:
+                types = [obj_type]
+            assert all(isinstance(t, ast.Constant) for t in types), \
+                f"{path}:{node.lineno}: literal type"
             if isinstance(action, ast.IfExp):
                 actions = [action.body.value, action.orelse.value]
             elif isinstance(action, ast.JoinedStr):  # f"password_{purpose}"
@@ -35,7 +40,7 @@ def _recorded_actions() -> set[tuple[str, str]]:
             else:
                 assert isinstance(action, ast.Constant), f"{path}:{node.lineno}: literal action"
                 actions = [action.value]
-            found |= {(a, obj_type.value) for a in actions}
+            found |= {(a, t.value) for a in actions for t in types}
     return found
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from zxcvbn import zxcvbn
 
 from app.services.core.errors import DomainError
@@ -94,9 +95,9 @@ def problems(password: str, user_inputs: Iterable[str] = ()) -> list[str]:
     """Return what is wrong with a new password, translated; an empty list means it is fine."""
     min_length = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < min_length:
-        return [_("At least %(count)d characters.", count=min_length)]
+        return [ngettext("At least %(num)d character.", "At least %(num)d characters.", min_length)]
     if len(password) > MAX_LENGTH:
-        return [_("At most %(count)d characters.", count=MAX_LENGTH)]
+        return [ngettext("At most %(num)d character.", "At most %(num)d characters.", MAX_LENGTH)]
     with _ZXCVBN_LOCK:
         result = zxcvbn(password[:SCORED_LENGTH],
                         user_inputs=[*GERMAN_WORDS, *(w for w in user_inputs if w)])

@@ -20,6 +20,7 @@ import zipfile
 from pathlib import Path
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.services.core.errors import DomainError
 
@@ -55,8 +56,10 @@ def read_rows(data: bytes, fmt: str) -> list[list]:
     while rows and all(_blank(v) for v in rows[-1]):
         rows.pop()
     if len(rows) > MAX_ROWS + 1:
-        raise DomainError(_("The file has %(count)d rows; at most %(max)d can be imported at "
-                            "once. Please split it.", count=len(rows) - 1, max=MAX_ROWS))
+        raise DomainError(ngettext(
+            "The file has %(num)d row; at most %(max)d can be imported at once. Please split it.",
+            "The file has %(num)d rows; at most %(max)d can be imported at once. Please split it.",
+            len(rows) - 1, max=MAX_ROWS))
     return rows
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.extensions import db
 from app.models import AuditLog, Mediator, User
@@ -100,8 +101,9 @@ def commit(actor: User, plan_: Plan, *, all_or_nothing: bool, filename: str = ""
     can find exactly the people of this import later.
     """
     if all_or_nothing and plan_.count("error"):
-        raise DomainError(_("Nothing was imported: %(count)d rows have errors.",
-                            count=plan_.count("error")))
+        raise DomainError(ngettext("Nothing was imported: %(num)d row has errors.",
+                                   "Nothing was imported: %(num)d rows have errors.",
+                                   plan_.count("error")))
     written = (med.apply if plan_.kind == "mediators" else inst.apply)(plan_.rows)
     counts = plan_.counts
     db.session.flush()

@@ -45,10 +45,9 @@ def target(actor: User, mediator: Mediator | None = None) -> Mediator:
     return mediator
 
 
-def _audit(actor: User, mediator: Mediator, action: str, **details) -> None:
-    if actor.mediator_id != mediator.id:
-        details["on_behalf"] = True
-    audit.record(actor, action, "mediator", mediator.id, **details)
+def _by(actor: User, mediator: Mediator) -> dict:
+    """Return the audit detail that marks a change made for someone else (the office)."""
+    return {"on_behalf": True} if actor.mediator_id != mediator.id else {}
 
 
 def update_profile(actor: User, values: dict, *, locale: str | None = None,
@@ -72,8 +71,8 @@ def update_profile(actor: User, values: dict, *, locale: str | None = None,
         changed.append("locale")
     db.session.flush()
     if changed:
-        _audit(actor, mediator, "update_on_behalf" if on_behalf else "self_update",
-               fields=changed)
+        audit.record(actor, "update_on_behalf" if on_behalf else "self_update", "mediator",
+                     mediator.id, fields=changed, **_by(actor, mediator))
     return changed
 
 
@@ -109,7 +108,8 @@ def add_availability(actor: User, weekday: int, start: dt.time, end: dt.time, *,
     window = Availability(weekday=weekday, start_time=start, end_time=end)
     mediator.availability.append(window)
     db.session.flush()
-    _audit(actor, mediator, "add_availability", weekday=weekday, start=start, end=end)
+    audit.record(actor, "add_availability", "mediator", mediator.id, weekday=weekday,
+                 start=start, end=end, **_by(actor, mediator))
     return window
 
 
@@ -122,7 +122,8 @@ def remove_availability(actor: User, availability_id: int, *,
         raise NotAllowedError(_("This time is not in your list."))
     mediator.availability.remove(window)
     db.session.flush()
-    _audit(actor, mediator, "remove_availability", id=availability_id)
+    audit.record(actor, "remove_availability", "mediator", mediator.id, id=availability_id,
+                 **_by(actor, mediator))
 
 
 def add_absence(actor: User, start: dt.date, end: dt.date, reason: str = "", *,
@@ -138,7 +139,8 @@ def add_absence(actor: User, start: dt.date, end: dt.date, reason: str = "", *,
     absence = Absence(start_date=start, end_date=end, reason=reason.strip())
     mediator.absences.append(absence)
     db.session.flush()
-    _audit(actor, mediator, "add_absence", start=start, end=end)
+    audit.record(actor, "add_absence", "mediator", mediator.id, start=start, end=end,
+                 **_by(actor, mediator))
     return absence
 
 
@@ -150,7 +152,8 @@ def remove_absence(actor: User, absence_id: int, *, mediator: Mediator | None = 
         raise NotAllowedError(_("This absence is not in your list."))
     mediator.absences.remove(absence)
     db.session.flush()
-    _audit(actor, mediator, "remove_absence", id=absence_id)
+    audit.record(actor, "remove_absence", "mediator", mediator.id, id=absence_id,
+                 **_by(actor, mediator))
 
 
 def hours_this_year(mediator: Mediator, year: int | None = None) -> float:
