@@ -119,8 +119,11 @@ def scratch_url():
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+BEFORE = "0012"  # the revision before the exclusion constraint (0013)
+
+
 def test_the_migration_stops_on_rows_that_already_overlap(scratch_url):
-    from flask_migrate import upgrade
+    from flask_migrate import downgrade, upgrade
 
     from app import create_app
     from app.models import Institution, Mediator
@@ -132,25 +135,28 @@ def test_the_migration_stops_on_rows_that_already_overlap(scratch_url):
     scratch = create_app(Config)
     with scratch.app_context():
         try:
-            upgrade(revision="0010")
+            # the rows are written at the head revision (the models describe its schema),
+            # then the schema goes back to just before the constraint and the overlap is made
+            upgrade()
             institution = Institution(name="Kita", kind="kita")
             mediator = Mediator(first_name="A", last_name="B", gender="female", status="active")
             db.session.add_all([institution, mediator])
             db.session.flush()
-            ids = []
-            for _ in range(2):
-                req = make_request(institution, status="assigned")
-                db.session.execute(sa.insert(Assignment), [{
-                    "request_id": req.id, "mediator_id": mediator.id, "status": "active",
-                    "starts_at": req.starts_at, "ends_at": req.ends_at}])
-                ids.append(req.id)
+            requests = [make_request(institution, status="assigned") for _ in range(2)]
+            rows = [{"request_id": r.id, "mediator_id": mediator.id, "status": "active",
+                     "starts_at": r.starts_at, "ends_at": r.ends_at} for r in requests]
+            ids = [r.id for r in requests]
+            db.session.commit()
+            db.session.close()
+            downgrade(revision=BEFORE)
+            db.session.execute(sa.insert(Assignment), rows)
             db.session.commit()
             # flask-migrate logs "assignments overlap ... (assignment ids 1/2); cancel one of
             # each pair" and exits (alembic's logging setup replaces pytest's log capture)
             with pytest.raises(SystemExit):
                 upgrade()
             db.session.rollback()
-            assert db.session.scalar(sa.text("SELECT version_num FROM alembic_version")) == "0010"
+            assert db.session.scalar(sa.text("SELECT version_num FROM alembic_version")) == BEFORE
             db.session.execute(sa.update(Assignment).where(Assignment.request_id == ids[0])
                                .values(status="cancelled"))
             db.session.commit()
