@@ -4,7 +4,7 @@ PY        := $(VENV)/bin/python
 FLASK     := $(VENV)/bin/flask --app wsgi
 STAMP     := $(VENV)/.installed
 PG_URL    ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2  # both cores; every test is verified under xdist
 SCHEDULER ?= 1
 
 .PHONY: install translations run run-scheduler test test-sqlite test-postgres lint format i18n-extract clean
