@@ -7,6 +7,8 @@ from collections import Counter
 
 import psycopg
 
+from config import Config
+
 OVERLAPS = """
 SELECT a.id, b.id FROM assignment a JOIN assignment b
   ON a.mediator_id = b.mediator_id AND a.id < b.id
@@ -35,7 +37,9 @@ def outbox_rows(url: str) -> list[tuple]:
 
 
 def expected_message_id(row_id: int, created_at) -> str:
-    return f"<outbox-{row_id}-{int(created_at.timestamp())}@skm-pool>"
+    """Rebuild the Message-ID the sender gives an outbox row: fixed per row, on the From domain."""
+    domain = Config.MAIL_DEFAULT_SENDER.rpartition("@")[2]
+    return f"<outbox-{row_id}-{int(created_at.timestamp())}@{domain}>"
 
 
 def wait_until_delivered(url: str, seconds: float = 90) -> list[tuple]:
