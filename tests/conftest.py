@@ -3,6 +3,7 @@ the app/client/runner trio, factories returning callables, a real SMTP server.""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import threading
@@ -215,10 +216,9 @@ class _Collector:
         return "250 OK"
 
 
-@pytest.fixture()
-def smtp_server(app):
-    """Run aiosmtpd on a free loopback port and point the app at it."""
-    handler = _Collector()
+@contextlib.contextmanager
+def running_smtp(app, handler):
+    """Run aiosmtpd with `handler` on a free loopback port and point the app at it."""
     port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
@@ -227,6 +227,13 @@ def smtp_server(app):
         yield handler
     finally:
         controller.stop()
+
+
+@pytest.fixture()
+def smtp_server(app):
+    """A real SMTP server on loopback that keeps every message it receives."""
+    with running_smtp(app, _Collector()) as handler:
+        yield handler
 
 
 # --- one real browser for the whole run ---------------------------------------------------

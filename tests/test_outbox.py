@@ -6,14 +6,12 @@ import json
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 
 from app.extensions import db
 from app.models import AuditLog, OutboxMessage
 from app.services.core import outbox
 from app.services.core.outbox import deliver_due
-from tests.conftest import _Collector, csrf_token
-from tests.net import free_port
+from tests.conftest import _Collector, csrf_token, running_smtp
 from tests.test_recruiting import GOOD
 
 
@@ -54,15 +52,8 @@ class _Refusing(_Collector):
 
 @pytest.fixture()
 def refusing_server(app):
-    handler = _Refusing()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config["MAIL_PORT"] = port
-    try:
+    with running_smtp(app, _Refusing()) as handler:
         yield handler
-    finally:
-        controller.stop()
 
 
 def test_message_refused_by_the_server_does_not_hold_up_the_next(app, refusing_server):

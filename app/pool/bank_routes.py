@@ -11,19 +11,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.decorators import coordinator_required
-from app.extensions import db
 from app.models import Mediator
-from app.pool import bp
+from app.pool import bp, live_mediator_or_404
 from app.services.pool import bank
 from app.web.forms import BankDetailsForm
 from app.web.transaction import commit_or_message
-
-
-def _get_mediator(mediator_id: int) -> Mediator:
-    mediator = db.session.get(Mediator, mediator_id)
-    if mediator is None or mediator.erased_at is not None:
-        abort(404)
-    return mediator
 
 
 def prefilled(mediator: Mediator) -> BankDetailsForm:
@@ -43,7 +35,7 @@ def values(form: BankDetailsForm) -> dict:
 @bp.route("/mediators/<int:mediator_id>/bank", methods=["GET", "POST"])
 @coordinator_required
 def bank_details(mediator_id: int):
-    mediator = _get_mediator(mediator_id)
+    mediator = live_mediator_or_404(mediator_id)
     form = prefilled(mediator)
     if form.validate_on_submit():
         outcome = commit_or_message(bank.update, mediator, current_user, **values(form))
@@ -57,7 +49,7 @@ def bank_details(mediator_id: int):
 @coordinator_required
 def reveal_iban(mediator_id: int):
     """Show the full IBAN once (the read is audited)."""
-    mediator = _get_mediator(mediator_id)
+    mediator = live_mediator_or_404(mediator_id)
     if not BankDetailsForm().validate_on_submit():  # the CSRF token (the fields are unused)
         abort(400)
     form = BankDetailsForm(formdata=None, account_holder=mediator.account_holder

@@ -22,19 +22,12 @@ from app.mediator.self_service_forms import (
     OnBehalfProfileForm,
 )
 from app.models import Mediator, Offer
-from app.pool import bp
+from app.pool import bp, live_mediator_or_404
 from app.services.booking import dashboard
 from app.services.booking import offers as offer_svc
 from app.services.pool import self_service as svc
 from app.timeutil import now_utc, today_local
 from app.web.transaction import commit_or_message
-
-
-def _get_mediator(mediator_id: int) -> Mediator:
-    mediator = db.session.get(Mediator, mediator_id)
-    if mediator is None or mediator.erased_at is not None:
-        abort(404)
-    return mediator
 
 
 def _times_page(mediator: Mediator, availability_form=None, absence_form=None):
@@ -51,7 +44,7 @@ def _times_page(mediator: Mediator, availability_form=None, absence_form=None):
 @coordinator_required
 def on_behalf_times(mediator_id: int):
     """Show the person's weekly times and absences with forms to change them."""
-    return _times_page(_get_mediator(mediator_id))
+    return _times_page(live_mediator_or_404(mediator_id))
 
 
 def _back_to_times(mediator: Mediator, message: str):
@@ -62,7 +55,7 @@ def _back_to_times(mediator: Mediator, message: str):
 @bp.route("/mediators/<int:mediator_id>/times/availability", methods=["POST"])
 @coordinator_required
 def on_behalf_add_availability(mediator_id: int):
-    mediator = _get_mediator(mediator_id)
+    mediator = live_mediator_or_404(mediator_id)
     form = AvailabilityForm(prefix="availability")
     if not form.validate_on_submit():
         return _times_page(mediator, availability_form=form)
@@ -78,7 +71,7 @@ def on_behalf_add_availability(mediator_id: int):
           methods=["POST"])
 @coordinator_required
 def on_behalf_remove_availability(mediator_id: int, availability_id: int):
-    mediator = _get_mediator(mediator_id)
+    mediator = live_mediator_or_404(mediator_id)
     if not commit_or_message(svc.remove_availability, current_user, availability_id,
                              mediator=mediator).ok:
         abort(404)
@@ -88,7 +81,7 @@ def on_behalf_remove_availability(mediator_id: int, availability_id: int):
 @bp.route("/mediators/<int:mediator_id>/times/absences", methods=["POST"])
 @coordinator_required
 def on_behalf_add_absence(mediator_id: int):
-    mediator = _get_mediator(mediator_id)
+    mediator = live_mediator_or_404(mediator_id)
     form = AbsenceForm(prefix="absence")
     if not form.validate_on_submit():
         return _times_page(mediator, absence_form=form)
@@ -104,7 +97,7 @@ def on_behalf_add_absence(mediator_id: int):
           methods=["POST"])
 @coordinator_required
 def on_behalf_remove_absence(mediator_id: int, absence_id: int):
-    mediator = _get_mediator(mediator_id)
+    mediator = live_mediator_or_404(mediator_id)
     if not commit_or_message(svc.remove_absence, current_user, absence_id,
                              mediator=mediator).ok:
         abort(404)
@@ -115,7 +108,7 @@ def on_behalf_remove_absence(mediator_id: int, absence_id: int):
 @coordinator_required
 def on_behalf_profile(mediator_id: int):
     """Change contact data, weekly limit and notification settings as the person would."""
-    mediator = _get_mediator(mediator_id)
+    mediator = live_mediator_or_404(mediator_id)
     form = OnBehalfProfileForm(obj=mediator)
     if not form.is_submitted() and mediator.user is not None:
         form.locale.data = mediator.user.locale
@@ -137,7 +130,7 @@ def on_behalf_profile(mediator_id: int):
 @coordinator_required
 def on_behalf_offers(mediator_id: int):
     """List the person's open offers, to record the answer they gave on the phone."""
-    mediator = _get_mediator(mediator_id)
+    mediator = live_mediator_or_404(mediator_id)
     lists = dashboard.mediator_offers(mediator.id, now_utc(), past_limit=0)
     return render_template("pool/on_behalf_offers.html", mediator=mediator,
                            pending=lists.pending, form=AnswerForm())

@@ -15,21 +15,14 @@ from flask_login import current_user
 from app.auth.decorators import coordinator_required
 from app.extensions import db
 from app.labels import choices, label
-from app.models import Mediator, User
-from app.pool import bp
+from app.models import User
+from app.pool import bp, live_mediator_or_404
 from app.pool.training_forms import AuditFilterForm, EraseForm, StatusForm
 from app.services.core import audit_text
 from app.services.pool import privacy, recruiting, self_service
 from app.services.pool.qualification import completed_modules
 from app.timeutil import today_local
 from app.web.transaction import commit_or_message
-
-
-def _get_mediator(mediator_id: int) -> Mediator:
-    mediator = db.session.get(Mediator, mediator_id)
-    if mediator is None or mediator.erased_at is not None:
-        abort(404)
-    return mediator
 
 
 @bp.route("/applicants")
@@ -54,7 +47,7 @@ def _applicants_page(status: int = 200):
 @bp.route("/mediators/<int:mediator_id>/status", methods=["POST"])
 @coordinator_required
 def change_status(mediator_id: int):
-    mediator = _get_mediator(mediator_id)
+    mediator = live_mediator_or_404(mediator_id)
     form = StatusForm(prefix=f"p{mediator.id}")
     form.status.choices = [(s, s) for s in recruiting.TRANSITIONS.get(mediator.status, ())]
     if not form.validate_on_submit():
@@ -122,7 +115,7 @@ def _json_download(data: dict, filename: str) -> Response:
 @coordinator_required
 def export_mediator(mediator_id: int):
     data, error = commit_or_message(privacy.export_mediator, current_user,
-                                    _get_mediator(mediator_id))
+                                    live_mediator_or_404(mediator_id))
     if error:
         flash(error, "error")
         return redirect(url_for("pool.mediator", mediator_id=mediator_id))
@@ -145,7 +138,7 @@ def export_user(user_id: int):
 @bp.route("/mediators/<int:mediator_id>/erase", methods=["GET", "POST"])
 @coordinator_required
 def erase_mediator(mediator_id: int):
-    mediator = _get_mediator(mediator_id)
+    mediator = live_mediator_or_404(mediator_id)
     form = EraseForm()
     if form.validate_on_submit():
         outcome = commit_or_message(privacy.erase_mediator, current_user, mediator)
@@ -161,6 +154,6 @@ def erase_mediator(mediator_id: int):
 @bp.route("/mediators/<int:mediator_id>/certificate")
 @coordinator_required
 def certificate(mediator_id: int):
-    mediator = _get_mediator(mediator_id)
+    mediator = live_mediator_or_404(mediator_id)
     return render_template("pool/certificate.html", mediator=mediator,
                            completions=completed_modules(mediator), today=today_local())

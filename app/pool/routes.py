@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,7 +10,7 @@ from flask_login import current_user
 from app.auth.decorators import coordinator_required
 from app.extensions import db
 from app.models import Mediator
-from app.pool import bp
+from app.pool import bp, live_mediator_or_404
 from app.pool.forms import (
     LanguageForm,
     MediatorFilterForm,
@@ -23,13 +23,6 @@ from app.services.pool import mediators as svc
 from app.services.pool import qualification
 from app.web.forms import InviteForm
 from app.web.transaction import commit_or_message
-
-
-def _get_mediator(mediator_id: int) -> Mediator:
-    mediator = db.session.get(Mediator, mediator_id)
-    if mediator is None or mediator.erased_at is not None:
-        abort(404)
-    return mediator
 
 
 def _cohort_choices() -> list[tuple[int, str]]:
@@ -77,7 +70,7 @@ def _fill(form: MediatorForm, mediator: Mediator) -> None:
 @bp.route("/mediators/<int:mediator_id>/edit", methods=["GET", "POST"])
 @coordinator_required
 def edit_mediator(mediator_id: int):
-    mediator = _get_mediator(mediator_id)
+    mediator = live_mediator_or_404(mediator_id)
     form = MediatorForm(obj=mediator)
     form.cohort_id.choices = _cohort_choices()
     if request.method == "GET":
@@ -94,7 +87,7 @@ def edit_mediator(mediator_id: int):
 @bp.route("/mediators/<int:mediator_id>")
 @coordinator_required
 def mediator(mediator_id: int):
-    mediator = _get_mediator(mediator_id)
+    mediator = live_mediator_or_404(mediator_id)
     return _detail(mediator)
 
 
@@ -122,7 +115,7 @@ def _detail(mediator: Mediator, **forms):
 @bp.route("/mediators/<int:mediator_id>/languages", methods=["POST"])
 @coordinator_required
 def add_language(mediator_id: int):
-    mediator = _get_mediator(mediator_id)
+    mediator = live_mediator_or_404(mediator_id)
     form = LanguageForm()
     form.code.choices = language_choices(str(get_locale()))
     if not form.validate_on_submit():
@@ -139,7 +132,7 @@ def add_language(mediator_id: int):
 @bp.route("/mediators/<int:mediator_id>/languages/<int:language_id>/delete", methods=["POST"])
 @coordinator_required
 def remove_language(mediator_id: int, language_id: int):
-    mediator = _get_mediator(mediator_id)
+    mediator = live_mediator_or_404(mediator_id)
     commit_or_message(svc.remove_language, current_user, mediator, language_id).flash(
         _("Language removed."))
     return redirect(url_for("pool.mediator", mediator_id=mediator.id))
@@ -148,7 +141,7 @@ def remove_language(mediator_id: int, language_id: int):
 @bp.route("/mediators/<int:mediator_id>/pledge", methods=["POST"])
 @coordinator_required
 def record_pledge(mediator_id: int):
-    mediator = _get_mediator(mediator_id)
+    mediator = live_mediator_or_404(mediator_id)
     form = PledgeForm()
     if not form.validate_on_submit():
         return _detail(mediator, pledge_form=form)
@@ -160,7 +153,7 @@ def record_pledge(mediator_id: int):
 @bp.route("/mediators/<int:mediator_id>/police-certificate", methods=["POST"])
 @coordinator_required
 def record_police_certificate(mediator_id: int):
-    mediator = _get_mediator(mediator_id)
+    mediator = live_mediator_or_404(mediator_id)
     form = PoliceCertificateForm()
     if not form.validate_on_submit():
         return _detail(mediator, police_form=form)
@@ -182,7 +175,7 @@ def record_police_certificate(mediator_id: int):
 @bp.route("/mediators/<int:mediator_id>/invite", methods=["POST"])
 @coordinator_required
 def invite_mediator(mediator_id: int):
-    mediator = _get_mediator(mediator_id)
+    mediator = live_mediator_or_404(mediator_id)
     form = InviteForm()
     if not form.validate_on_submit():
         return _detail(mediator, invite_form=form)
