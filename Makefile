@@ -60,15 +60,20 @@ clean:
 BENCH_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/skm_bench
 BENCH_SQLITE ?= sqlite:///$(CURDIR)/instance/skm_bench.sqlite
 
-.PHONY: bench bench-data bench-run bench-sqlite bench-import
+.PHONY: bench bench-data bench-run bench-curve bench-sqlite bench-import
 
-bench: bench-data bench-run
+bench: bench-data bench-run bench-curve
 
 bench-data: install
 	$(PY) -m bench.generate --url $(BENCH_URL)
 
 bench-run: install
 	$(PY) -m bench.run --url $(BENCH_URL)
+
+# candidates, dashboard and feed at scale 0.01, 0.1 and 1.0 (generated beside BENCH_URL):
+# the points go into bench/results.json, the chart into bench/cost-curve.svg
+bench-curve: install
+	$(PY) -m bench.curve --url $(BENCH_URL)
 
 # the import_5000_s metric alone (bench-run measures it too, on $(BENCH_URL)_import)
 bench-import: install

@@ -1,9 +1,14 @@
 """Measure the app against its targets through gunicorn; write bench/results.json, print a table.
 
+Every latency is measured interleaved with `/healthz` (A B A B, see bench.ratios) and judged
+as a ratio: p95 of the page / p50 of `/healthz` in the same rounds. The milliseconds stay in
+the JSON beside the ratios. `--runs` (default 3) repeats the measurement; a ratio target is met
+only when every run meets it, and each metric records its run-to-run spread.
+
 Add a metric by adding one `Metric` to METRICS: a name, a URL builder (gets the context of ids
 read from the database; returns None when the data is missing), the role to log in as, the
-target and whether higher is better. An endpoint that answers 404 (not merged yet) is reported
-as "not available yet" instead of failing the run.
+absolute target kept for reference and the ratio target that decides. An endpoint that
+answers 404 (not built yet) is reported as "not available yet" instead of failing the run.
 """
 
 from __future__ import annotations
@@ -20,12 +25,15 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.generate import COORDINATOR_EMAIL, PASSWORD
+from bench.context import context, credentials
+from bench.ratios import combine_runs, interleaved, ratio_summary
 from bench.server import Client, Gunicorn
-from bench.stats import summarise, verdict
+from bench.stats import verdict
 
 RESULTS = Path(__file__).with_name("results.json")
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/skm_bench"
+FEED_RPS_TARGET = 0.8  # feed throughput / healthz throughput
+RSS_TARGET_MB = 150
 
 
 @dataclass(frozen=True)
@@ -33,7 +41,8 @@ class Metric:
     name: str
     url: Callable[[dict], str | None]
     role: str | None  # "coordinator", "institution", "mediator" or None (anonymous)
-    target: float
+    target: float  # milliseconds, for reference; the verdict is on `ratio`
+    ratio: float | None  # p95 / healthz p50 in the same rounds
     unit: str = "ms"
     etag: bool = False  # send If-None-Match with the ETag of a first response (expect 304)
 
@@ -42,83 +51,34 @@ def _feed_path(ctx: dict) -> str | None:
     return f"/calendar/{ctx['feed_token']}.ics" if ctx.get("feed_token") else None
 
 
-def _candidates_path(ctx: dict) -> str | None:
-    rid = ctx.get("open_request_id")
-    return f"/coordination/requests/{rid}" if rid else None
+def _request_page(key: str) -> Callable[[dict], str | None]:
+    def path(ctx: dict) -> str | None:
+        rid = ctx.get(key)
+        return f"/coordination/requests/{rid}" if rid else None
+    return path
 
 
 METRICS = [
-    Metric("healthz_ms", lambda c: "/healthz", None, 5),
-    Metric("mediators_by_language_ms", lambda c: "/pool/mediators?language=tir",
-           "coordinator", 100),
+    Metric("healthz_ms", lambda c: "/healthz", None, 5, None),
+    Metric("mediators_by_language_ms",
+           lambda c: f"/pool/mediators?language={c['filter_language']}"
+           if c.get("filter_language") else None, "coordinator", 100, 20),
     # the request detail page ranks the candidates and lists the excluded with reasons
-    Metric("candidates_ms", _candidates_path, "coordinator", 50),
-    Metric("dashboard_ms", lambda c: "/coordination/requests", "coordinator", 100),
-    Metric("feed_ms", _feed_path, None, 30),
-    Metric("feed_304_ms", _feed_path, None, 5, etag=True),
+    Metric("candidates_ms", _request_page("open_request_id"), "coordinator", 50, 25),
+    Metric("candidates_arabic_ms", _request_page("arabic_request_id"), "coordinator", 70, 35),
+    Metric("dashboard_ms", lambda c: "/coordination/requests", "coordinator", 100, 40),
+    Metric("start_page_ms", lambda c: "/start", "coordinator", 100, 30),
+    Metric("board_ms", lambda c: "/me/board", "mediator", 100, 30),
+    Metric("feed_ms", _feed_path, None, 30, 8),
+    Metric("feed_304_ms", _feed_path, None, 5, 3, etag=True),
     Metric("report_year_ms", lambda c: f"/reports/?kind=year&year={c['report_year']}",
-           "coordinator", 1000),
+           "coordinator", 1000, 400),
 ]
 
 
-def context(url: str, secret_key: str) -> dict:
-    """Read the ids the URL builders need (an open request, a busy mediator's feed, a year).
-
-    The open request is one in the most widely spoken language (the hardest matching case:
-    every speaker is loaded and checked); the busy mediator is the one with the most
-    assignments in the last year.
-    """
-    engine = sa.create_engine(url)
-    now = dt.datetime.now(dt.UTC)
-    with engine.connect() as conn:
-        open_id = conn.scalar(sa.text(
-            "SELECT r.id FROM interpreting_request r WHERE r.status IN ('submitted', "
-            "'offered') AND r.starts_at > :now AND r.language_code = (SELECT code FROM "
-            "mediator_language GROUP BY code ORDER BY count(*) DESC, code LIMIT 1) "
-            "ORDER BY r.starts_at, r.id LIMIT 1"), {"now": now})
-        busy = conn.execute(sa.text(
-            "SELECT u.id, u.feed_secret FROM app_user u JOIN assignment a "
-            "ON a.mediator_id = u.mediator_id WHERE a.starts_at >= :since "
-            "AND u.feed_secret IS NOT NULL "
-            "GROUP BY u.id, u.feed_secret ORDER BY count(*) DESC, u.id LIMIT 1"),
-            {"since": now - dt.timedelta(days=365)}).first()
-    engine.dispose()
-    return {"open_request_id": open_id, "report_year": now.year - 1,
-            "busy_user_id": busy[0] if busy else None,
-            "feed_token": feed_token(busy[0], busy[1], secret_key) if busy else None}
-
-
-def feed_token(user_id: int, feed_secret: str, secret_key: str) -> str | None:
-    """Derive a feed token with the calendar service itself, under gunicorn's SECRET_KEY."""
-    from types import SimpleNamespace
-
-    from flask import Flask
-
-    from app.services.calendar import feeds
-
-    holder = Flask(__name__)
-    holder.config["SECRET_KEY"] = secret_key
-    with holder.app_context():
-        return feeds.token_for(SimpleNamespace(id=user_id, feed_secret=feed_secret))
-
-
-def _credentials(role: str, url: str) -> tuple[str, str]:
-    if role == "coordinator":
-        return COORDINATOR_EMAIL, PASSWORD
-    engine = sa.create_engine(url)
-    with engine.connect() as conn:
-        email = conn.scalar(sa.text("SELECT email FROM app_user WHERE role = :r ORDER BY id"),
-                            {"r": role})
-    engine.dispose()
-    return email, PASSWORD
-
-
-def measure(client: Client, path: str, repeat: int, etag: bool, budget_s: float = 60.0) -> dict:
-    """Time `repeat` GETs after a warm-up; return the summary or a skip/error note.
-
-    A slow endpoint stops after `budget_s` seconds once it has 30 samples, so one slow
-    report does not stretch the whole run to many minutes.
-    """
+def measure(client: Client, baseline: Client, path: str, repeat: int, etag: bool,
+            budget_s: float = 60.0) -> dict:
+    """Time `repeat` GETs interleaved with `/healthz` after a warm-up; or a skip/error note."""
     status, headers, _ = client.get(path)
     if status == 404:
         return {"status": "not available yet", "note": f"GET {path} answered 404"}
@@ -131,17 +91,11 @@ def measure(client: Client, path: str, repeat: int, etag: bool, budget_s: float 
         extra = {"If-None-Match": headers["etag"]}
     for _ in range(5):
         client.get(path, headers=extra)
-    samples: list[float] = []
-    deadline = time.perf_counter() + budget_s
-    for _ in range(repeat):
-        if len(samples) >= 30 and time.perf_counter() > deadline:
-            break
-        started = time.perf_counter()
-        status, _, _ = client.get(path, headers=extra)
-        samples.append((time.perf_counter() - started) * 1000)
-        if status >= 500:
-            return {"status": "error", "note": f"GET {path} answered {status}"}
-    return {"status": "ok", **summarise(samples)}
+        baseline.get("/healthz")
+    samples, base, failed = interleaved(client, baseline, path, repeat, extra, budget_s)
+    if failed:
+        return {"status": "error", "note": f"GET {path} answered {failed}"}
+    return {"status": "ok", **ratio_summary(samples, base)}
 
 
 def throughput(port: int, path: str, seconds: float = 3.0, threads: int = 4) -> float:
@@ -209,61 +163,92 @@ def import_metric(url: str) -> dict:
                 "note": f"{type(exc).__name__}: {exc}"[:200]}
 
 
-def run(url: str, repeat: int) -> dict:
-    """Start gunicorn on `url`, measure every metric, stop it and return the results."""
-    server = Gunicorn(url, workers=2)
+def _latencies(server: Gunicorn, url: str, ctx: dict, repeat: int) -> dict[str, dict]:
+    """Measure every latency metric once (one run); clients log in once per role."""
+    clients: dict[str | None, Client] = {None: Client(server.port)}
+    baseline = Client(server.port)
     results: dict[str, dict] = {}
+    for metric in METRICS:
+        path = metric.url(ctx)
+        if path is None:
+            results[metric.name] = {"status": "not available yet",
+                                    "note": "no data or no URL yet"}
+            continue
+        if metric.role not in clients:
+            clients[metric.role] = Client(server.port)
+            clients[metric.role].login(*credentials(metric.role, url))
+        results[metric.name] = {**measure(clients[metric.role], baseline, path, repeat,
+                                          metric.etag), "path": path}
+    feed = results.get("feed_ms", {})
+    if feed.get("status") == "ok":
+        ratio, rounds = rps_ratio(server.port, feed["path"])
+        results["feed_rps_ratio"] = {"status": "ok", "value": round(ratio, 3),
+                                     "note": "median of " + ", ".join(f"{r:.3f}" for r in rounds)}
+    else:
+        results["feed_rps_ratio"] = {"status": "not available yet", "note": "no feed"}
+    return results
+
+
+def run(url: str, repeat: int, runs: int = 3) -> dict:
+    """Start gunicorn on `url`, measure every metric `runs` times, stop it, return results."""
+    server = Gunicorn(url, workers=2)
+    per_run: list[dict[str, dict]] = []
     try:
         ctx = context(url, server.secret_key)
-        clients: dict[str | None, Client] = {None: Client(server.port)}
-        for metric in METRICS:
-            entry = {"target": metric.target, "unit": metric.unit, "higher_is_better": False}
-            path = metric.url(ctx)
-            if path is None:
-                results[metric.name] = {**entry, "status": "not available yet",
-                                        "note": "no data or no URL yet"}
-                continue
-            if metric.role not in clients:
-                clients[metric.role] = Client(server.port)
-                clients[metric.role].login(*_credentials(metric.role, url))
-            outcome = measure(clients[metric.role], path, repeat, metric.etag)
-            results[metric.name] = {**entry, **outcome, "path": path}
-        feed = results.get("feed_ms", {})
-        if feed.get("status") == "ok":
-            ratio, rounds = rps_ratio(server.port, feed["path"])
-            results["feed_rps_ratio"] = {"status": "ok", "value": round(ratio, 3),
-                                         "target": 0.5, "unit": "ratio",
-                                         "higher_is_better": True,
-                                         "note": "median of " + ", ".join(
-                                             f"{r:.3f}" for r in rounds)}
-        else:
-            rps = throughput(server.port, "/healthz")
-            results["feed_rps_ratio"] = {"status": "not available yet", "target": 0.5,
-                                         "unit": "ratio", "higher_is_better": True,
-                                         "note": f"baseline /healthz {rps:.0f} req/s; no feed"}
-        results["worker_rss_mb"] = {"status": "ok", "value": server.worker_rss_mb(),
-                                    "target": 150, "unit": "MB", "higher_is_better": False}
+        for _ in range(runs):
+            per_run.append(_latencies(server, url, ctx, repeat))
+        rss = server.worker_rss_mb()
     finally:
         server.stop()
+    results: dict[str, dict] = {}
+    for metric in METRICS:
+        entry = combine_runs([r[metric.name] for r in per_run], metric.ratio)
+        results[metric.name] = {"target": metric.target, "unit": metric.unit,
+                                "higher_is_better": False, **entry}
+        if metric.ratio is not None:
+            results[metric.name]["ratio_target"] = metric.ratio
+    # the baseline is not judged: every other verdict is a multiple of it
+    results["healthz_ms"]["verdict"] = "baseline"
+    results["healthz_ms"]["ratio_target"] = None
+    feed_rps = combine_runs([r["feed_rps_ratio"] for r in per_run], FEED_RPS_TARGET, True)
+    results["feed_rps_ratio"] = {"target": FEED_RPS_TARGET, "unit": "ratio",
+                                 "higher_is_better": True, **feed_rps}
+    speakers = {"candidates_ms": f"{ctx['speakers']} speakers ({ctx['language']})",
+                "candidates_arabic_ms": f"{ctx['arabic_speakers']} speakers (ara)"}
+    for name, note in speakers.items():
+        if results[name].get("status") == "ok":
+            results[name]["note"] = note
+    results["worker_rss_mb"] = {"status": "ok", "value": rss, "target": RSS_TARGET_MB,
+                                "unit": "MB", "higher_is_better": False}
     results.update(planner_metrics())
     results["import_5000_s"] = import_metric(url)
     for entry in results.values():
+        if "verdict" in entry and "ratio_target" in entry:
+            continue
         value = entry.get("value", entry.get("p95"))
-        entry["verdict"] = verdict(value if entry["status"] == "ok" else None,
+        entry["verdict"] = verdict(value if entry.get("status") == "ok" else None,
                                    entry["target"], entry["higher_is_better"])
     return results
 
 
 def table(results: dict) -> str:
-    """Format the results as a fixed-width text table."""
-    lines = [f"{'metric':<26}{'p50':>9}{'p95 / value':>13}{'target':>9}  {'verdict':<19}note"]
+    """Format the results as a fixed-width text table: milliseconds, ratio, target, verdict."""
+    lines = [f"{'metric':<26}{'p50':>9}{'p95/value':>11}{'ratio':>8}{'target':>10}  "
+             f"{'verdict':<19}note"]
     for name, e in results.items():
         p50 = f"{e['p50']:.2f}" if "p50" in e else ""
         value = e.get("p95", e.get("value", ""))
+        ratio = f"{e['ratio_p95']:.1f}" if "ratio_p95" in e else ""
         op = ">=" if e["higher_is_better"] else "<="
-        lines.append(f"{name:<26}{p50:>9}{value!s:>13}{op:>3}{e['target']!s:>6}  "
-                     f"{e['verdict'] if e['status'] == 'ok' else e['status']:<19}"
-                     f"{e.get('note', '')}")
+        target = f"{op}{e['ratio_target']}x" if e.get("ratio_target") else f"{op}{e['target']}"
+        if "ratio_target" in e and e["ratio_target"] is None:
+            target = ""
+        status = e.get("verdict", "-") if e.get("status") == "ok" else e.get("status", "")
+        note = "; ".join(x for x in (e.get("verdict_note", ""), e.get("note", "")) if x)
+        if "ratio_spread" in e and len(e.get("runs", [])) > 1:
+            note = f"spread {e['ratio_spread']:.0%}; " + note
+        lines.append(f"{name:<26}{p50:>9}{value!s:>11}{ratio:>8}{target:>10}  "
+                     f"{status:<19}{note}")
     return "\n".join(lines)
 
 
@@ -281,10 +266,11 @@ def explain_step(url: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default=DEFAULT_URL)
-    parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=150)
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
-    results = run(args.url, args.repeat)
+    results = run(args.url, args.repeat, args.runs)
     payload = {"database": args.url.split(":", 1)[0], "measured_at":
                dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "metrics": results}
     if args.url.startswith("postgresql"):
