@@ -61,6 +61,11 @@ class Config:
     DASHBOARD_PER_PAGE = 50  # open requests per page of the coordinator's dashboard
     # per-worker memory for whole calendar feeds, keyed by owner and ETag (app/services/feeds)
     FEED_CACHE_BYTES = int(os.environ.get("FEED_CACHE_BYTES", str(16 * 1024 * 1024)))
+    # PostgreSQL: answer repeated polls from memory, kept current by LISTEN/NOTIFY
+    # (app/services/calendar/feed_listener.py); the age bounds a silently dead connection
+    FEED_LISTEN = os.environ.get("FEED_LISTEN", "1") == "1"
+    FEED_MEMO_ENTRIES = int(os.environ.get("FEED_MEMO_ENTRIES", "50000"))
+    FEED_MEMO_MAX_AGE = int(os.environ.get("FEED_MEMO_MAX_AGE", "300"))
     # per-worker copies of each language's speaker facts, checked against a stamp on every
     # use (app/services/fact_cache); the lifetime only bounds writes made outside the app
     SPEAKER_CACHE_SECONDS = int(os.environ.get("SPEAKER_CACHE_SECONDS", "600"))
@@ -158,6 +163,8 @@ class TestingConfig(Config):
     BASE_URL = "http://skm.test"
     MAIL_PORT = 0  # tests point this at their own aiosmtpd server
     LOGIN_RATE_LIMIT = "5 per minute"
+    # tests change rows and poll at once; tests/test_feed_listener.py switches it on
+    FEED_LISTEN = False
     SEPA_DEBTOR_NAME = "Stadtkasse Musterstadt"
     SEPA_DEBTOR_IBAN = "DE89370400440532013000"
     SEPA_DEBTOR_BIC = "COBADEFFXXX"

@@ -36,7 +36,7 @@ from app.models import (
     User,
 )
 from app.models.user import new_feed_secret
-from app.services.calendar import ical
+from app.services.calendar import feed_listener, ical
 from app.services.core import audit
 from app.services.core.bounds import parse_id
 from app.timeutil import UTC, UTCDateTime, now_utc
@@ -184,10 +184,9 @@ def _poll_statement() -> sa.Select:
     databases evaluate only for the matching branch; they refer to the owner row itself, and
     the window's start (the same all day) is written into the text, so the user id is the
     only bound parameter and PostgreSQL keeps one generic plan instead of planning every
-    poll (planning took twice as long as executing). Each part is an index probe; the
-    latest `updated_at` of institutions, mediators and requests (names, addresses and phones
-    shown in events) are plain scalar subqueries (SQLite scans the whole index when the same
-    max() sits in a FROM subquery).
+    poll (planning took twice as long as executing). Each part is an index probe; the latest
+    `updated_at` of institutions, mediators and requests (shown in events) are plain scalar
+    subqueries (SQLite scans the whole index when the same max() is in a FROM subquery).
     """
     latest = [sa.select(sa.func.max(model.updated_at)).scalar_subquery()
               for model in (Institution, Mediator, InterpretingRequest)]
@@ -213,23 +212,28 @@ def _etag(owner, inputs: list) -> tuple[str, dt.datetime]:
 
 
 def poll(token: str) -> tuple[FeedOwner, str, dt.datetime] | None:
-    """Check a feed token and compute its ETag with one statement on an autocommit connection.
+    """Check a feed token and return its owner and ETag; memory first (feed_listener).
 
-    Why not the ORM session: the poll path runs on every calendar refresh; without a
-    transaction (no BEGIN/ROLLBACK round trips) it costs one small query.
+    Why not the ORM session: a poll runs on every calendar refresh; without a transaction
+    it costs one small query (no BEGIN/ROLLBACK round trips), or none when remembered.
     """
     parts = _user_id(token)
     if parts is None:
         return None
+    polled = feed_listener.poll(current_app, parts[0], _read_poll)
+    if polled is None or not _mac_matches(parts[1], polled[0].id, polled[0].feed_secret):
+        return None
+    return polled
+
+
+def _read_poll(user_id: int) -> tuple[FeedOwner, str, dt.datetime] | None:
+    """Read the owner and compute the ETag with one statement on an autocommit connection."""
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        row = conn.execute(_poll_statement(), {"user_id": parts[0], "since": _since()}).first()
+        row = conn.execute(_poll_statement(), {"user_id": user_id, "since": _since()}).first()
     if row is None:
         return None
     size = len(FeedOwner._fields)
-    owner = FeedOwner(*row[:size])
-    if not _mac_matches(parts[1], owner.id, owner.feed_secret):
-        return None
-    return (owner, *_etag(owner, list(row[size:])))
+    return (owner := FeedOwner(*row[:size]), *_etag(owner, list(row[size:])))
 
 
 # Whole feeds by (user id, ETag): the ETag covers every input of the text, so a hit is never
