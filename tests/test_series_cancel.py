@@ -13,6 +13,7 @@ from app.extensions import db
 from app.models import AuditLog, InterpretingRequest, Offer
 from app.services.booking import assignments as booking
 from app.services.booking import intake, offers, series
+from app.services.core.errors import DomainError
 from app.services.core.outbox import deliver_due
 from tests.conftest import csrf_token
 from tests.request_helpers import DAY, NOW, eligible
@@ -140,3 +141,36 @@ def test_an_unknown_scope_is_a_400(world, client, login):
     response = client.post(f"/requests/{dates[2].id}/cancel", data={
         "csrf_token": token, "reason": "x", "scope": "everything"})
     assert response.status_code == 400
+
+
+def test_the_coordinator_cancels_this_and_the_following_dates(world, client, login,
+                                                             smtp_server):
+    dates = world["dates"]
+    login(world["coordinator"])
+    page = f"/coordination/requests/{dates[3].id}"
+    html = client.get(page).get_data(as_text=True)
+    assert "Diesen und alle folgenden Termine" in html
+    smtp_server.messages.clear()
+    response = client.post(f"{page}/cancel", data={
+        "csrf_token": csrf_token(client, page), "reason": "Ferien", "scope": "following"},
+        follow_redirects=True)
+    assert "2 Termine der Serie wurden abgesagt" in response.get_data(as_text=True)
+    db.session.expire_all()
+    statuses = db.session.scalars(sa.select(InterpretingRequest.status)
+                                  .order_by(InterpretingRequest.starts_at)).all()
+    assert statuses == ["completed", "assigned", "assigned", "cancelled", "cancelled"]
+    deliver_due()
+    assert _by_recipient(smtp_server) == {"amanuel@example.org": 1, "kita@example.org": 1,
+                                          "selam@example.org": 1}
+
+
+def test_a_date_that_began_is_not_cancelled(world, clock):
+    dates = world["dates"]
+    clock(dates[1].starts_at + dt.timedelta(minutes=5))
+    with pytest.raises(DomainError, match="nicht mehr abgesagt"):
+        series.cancel_series(world["coordinator"], dates[1].id, scope="one",
+                             by="coordinator", reason="zu spät")
+    done = series.cancel_series(world["coordinator"], dates[1].id, scope="all",
+                                by="coordinator", reason="Serie endet")
+    assert [r.id for r in done] == [r.id for r in dates[2:]]
+    assert dates[1].status == "assigned"

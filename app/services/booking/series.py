@@ -69,6 +69,8 @@ def cancel_series(actor: User, request_id: int, *, scope: str, by: str,
     dates = sorted((r for r in locked if r.is_cancellable and r.starts_at > now_utc()),
                    key=lambda r: r.starts_at)
     if not dates:
+        if scope == "one" or first.series_key is None:
+            raise DomainError(_("This request can no longer be cancelled."))
         raise DomainError(_("No date of this series can still be cancelled."))
     notices: dict[str, _Notice] = {}
 
