@@ -8,6 +8,7 @@ import pytest
 
 from app.extensions import db
 from app.services.booking import offers, week_plan
+from app.services.core.errors import DomainError
 from tests.request_helpers import DAY, NOW, eligible, make_request
 
 MONDAY = dt.date(2026, 11, 30)
@@ -67,3 +68,25 @@ def test_the_planner_page_says_offers_out_with_who_and_since(week, client, login
                            "&replan=x&replan=99999999999")
     assert replanned.status_code == 200
     assert f'name="line_{reqs[2].id}"' in replanned.get_data(as_text=True)
+
+
+def test_pending_offers_count_against_the_weekly_limit(app, clock, make_institution,
+                                                       make_user, make_mediator):
+    """Someone with a limit of one and an offer out this week may still accept it: the planner
+    does not propose them for a second request of the week (the matching still lists them)."""
+    clock(NOW)
+    inst = make_institution(kind="kita")
+    coordinator = make_user("coordinator")
+    only = eligible(make_mediator, last_name="Einzig", max_per_week=1)
+    first, second = make_request(inst, time=dt.time(10)), make_request(inst, time=dt.time(14))
+    db.session.commit()
+    offers.send_offers(coordinator, first.id, [only.id])
+    db.session.commit()
+    week, plan_input = week_plan.build(MONDAY)
+    assert plan_input.capacity[only.id] == 0
+    line = _lines(week_plan.propose(MONDAY))[second.id]
+    assert [o.mediator.id for o in line.options] == [only.id]  # still a candidate
+    assert line.proposed_id is None
+    assert "Angebote" in line.reason and "Wochenlimit" in line.reason
+    with pytest.raises(DomainError, match="Wochenlimit|weekly limit"):
+        week_plan.send(coordinator, MONDAY, {second.id: only.id})

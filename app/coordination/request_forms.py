@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.web.forms import BoundedIntegerField, bounded_int
+from app.web.forms import SERIES_SCOPES, BoundedIntegerField, bounded_int
 
 
 class AssignForm(FlaskForm):
@@ -29,6 +29,10 @@ class OffersForm(FlaskForm):
 
 class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+
+
+class CancelRequestForm(ReasonForm):
+    scope = RadioField(_l("Which dates?"), choices=SERIES_SCOPES, default="one")
 
 
 class ReassignForm(FlaskForm):

@@ -12,13 +12,19 @@ from flask_login import current_user
 
 from app.auth.decorators import coordinator_required
 from app.coordination import bp
-from app.coordination.request_forms import AssignForm, OffersForm, ReasonForm, ReassignForm
+from app.coordination.request_forms import (
+    AssignForm,
+    CancelRequestForm,
+    OffersForm,
+    ReasonForm,
+    ReassignForm,
+)
 from app.extensions import db
 from app.mediator.self_service_forms import AnswerForm
 from app.models import Assignment, InterpretingRequest
 from app.models.request import OPEN_REQUEST_STATUSES
 from app.services.booking import assignments as booking
-from app.services.booking import dashboard, offers
+from app.services.booking import dashboard, offers, series
 from app.services.matching import ranking as matching
 from app.timeutil import now_utc
 from app.web.transaction import commit_or_message
@@ -90,6 +96,7 @@ def request_detail(request_id: int, status: int = 200):
         "coordination/request.html", req=req, result=result, offered=offered,
         excluded_shown=shown, excluded_summary=summary,
         assign_form=AssignForm(), offers_form=OffersForm(), reason_form=ReasonForm(),
+        cancel_form=CancelRequestForm(),
         answer_form=AnswerForm(),
         reassign_form=reassign_form, now=now_utc(),
     ), status
@@ -141,12 +148,17 @@ def send_offers(request_id: int):
 @coordinator_required
 def cancel_request(request_id: int):
     _get(request_id)
-    form = ReasonForm()
+    form = CancelRequestForm()
     if not form.validate_on_submit():
         flash(_("Please give a reason."), "error")
         return request_detail(request_id, status=400)
-    _r, error = commit_or_message(booking.cancel_request, current_user, request_id,
-                                  by="coordinator", reason=form.reason.data)
+    done, error = commit_or_message(series.cancel_series, current_user, request_id,
+                                    scope=form.scope.data or "one", by="coordinator",
+                                    reason=form.reason.data)
+    if done and len(done) > 1:
+        return _done(error, ngettext("%(num)d date of the series was cancelled.",
+                                     "%(num)d dates of the series were cancelled.", len(done)),
+                     request_id)
     return _done(error, _("The request was cancelled."), request_id)
 
 

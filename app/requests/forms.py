@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.labels import choices
-from app.web.forms import AppointmentDateField
+from app.web.forms import SERIES_SCOPES, AppointmentDateField
 
 
 class RequestForm(FlaskForm):
@@ -52,6 +52,8 @@ class RequestForm(FlaskForm):
 
 class CancelForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+    # only shown for a weekly series; a single request posts nothing and keeps "one"
+    scope = RadioField(_l("Which dates?"), choices=SERIES_SCOPES, default="one")
 
 
 class OutcomeForm(FlaskForm):

@@ -16,7 +16,7 @@ from app.models.request import OPEN_REQUEST_STATUSES
 from app.requests import bp
 from app.requests.forms import CancelForm, OutcomeForm, RequestForm
 from app.services.booking import assignments as booking
-from app.services.booking import dashboard
+from app.services.booking import dashboard, series
 from app.services.booking import intake as svc
 from app.services.core.languages import language_choices, language_name
 from app.timeutil import now_utc, to_local
@@ -110,11 +110,17 @@ def cancel(request_id: int):
     form = CancelForm()
     if form.validate_on_submit():
         result, error = commit_or_message(
-            booking.cancel_request, current_user, req.id, by="institution", reason=form.reason.data
+            series.cancel_series, current_user, req.id, scope=form.scope.data or "one",
+            by="institution", reason=form.reason.data,
         )
         if error is None:
-            flash(_("The request was cancelled."), "success")
-            if result.late_cancellation:
+            if len(result) > 1:
+                flash(ngettext("%(num)d date of the series was cancelled.",
+                               "%(num)d dates of the series were cancelled.", len(result)),
+                      "success")
+            else:
+                flash(_("The request was cancelled."), "success")
+            if any(r.late_cancellation for r in result):
                 flash(_("This is a late cancellation (less than 24 hours before)."), "warning")
             return redirect(url_for("requests.detail", request_id=req.id))
         form.reason.errors = [error]

@@ -27,6 +27,11 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from app.labels import choices
 from app.services.core import bounds
 
+# which dates of a weekly series a cancellation covers (app.services.booking.series.SCOPES)
+SERIES_SCOPES = [("one", _l("Only this date")),
+                 ("following", _l("This date and all following ones")),
+                 ("all", _l("The whole series (every date still to come)"))]
+
 
 class FilterForm(FlaskForm):
     """GET filter forms carry no CSRF token (they change nothing)."""

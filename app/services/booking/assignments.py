@@ -87,9 +87,10 @@ def _strict_overlap(mediator: Mediator, req: InterpretingRequest) -> bool:
     ) > 0
 
 
-def withdraw_pending_offers(req: InterpretingRequest, *, keep: Offer | None = None) -> int:
-    """Withdraw every other pending offer of the request and tell those mediators."""
-    count = 0
+def withdraw_pending_offers(req: InterpretingRequest, *, keep: Offer | None = None,
+                            notify: bool = True) -> list[Offer]:
+    """Withdraw every other pending offer of the request and (unless told not to) tell them."""
+    withdrawn = []
     for offer in db.session.scalars(
         sa.select(Offer).where(Offer.request_id == req.id, Offer.status == "pending")
     ):
@@ -97,9 +98,10 @@ def withdraw_pending_offers(req: InterpretingRequest, *, keep: Offer | None = No
             continue
         move_offer(offer, "withdrawn")
         offer.answered_at = now_utc()
-        request_mail.withdrawn_mail(offer)
-        count += 1
-    return count
+        if notify:
+            request_mail.withdrawn_mail(offer)
+        withdrawn.append(offer)
+    return withdrawn
 
 
 def book(
@@ -208,10 +210,24 @@ def cancel_request(actor: User, request_id: int, *, by: str, reason: str) -> Int
     if not reason:
         raise DomainError(_("Please give a reason."))
     req = lock_request(request_id)
+    cancel_locked(req, by=by, reason=reason)
+    audit.record(actor, "cancel_request", "request", req.id, by=by, reason=reason,
+                 late=req.late_cancellation)
+    return req
+
+
+def cancel_locked(req: InterpretingRequest, *, by: str, reason: str,
+                  notify: bool = True) -> tuple[list[Assignment], list[Offer]]:
+    """Cancel a locked request, its live assignment and open offers; return what was undone.
+
+    With `notify=False` the caller tells the people concerned itself (a series cancelled in
+    one step sends each person one message instead of one per date).
+    """
     move_request(req, "cancelled")
     req.cancelled_at = now_utc()
     req.cancel_reason = reason
     req.late_cancellation = _late(req.starts_at)
+    released = []
     for assignment in req.assignments:
         if assignment.status == "active":
             move_assignment(assignment, "cancelled")
@@ -219,12 +235,12 @@ def cancel_request(actor: User, request_id: int, *, by: str, reason: str) -> Int
             assignment.cancelled_by = by
             assignment.cancel_reason = reason
             assignment.late_cancellation = req.late_cancellation
-            invitations.assignment_changed(assignment, "cancelled")
-    withdraw_pending_offers(req)
+            if notify:
+                invitations.assignment_changed(assignment, "cancelled")
+            released.append(assignment)
+    withdrawn = withdraw_pending_offers(req, notify=notify)
     db.session.flush()
-    audit.record(actor, "cancel_request", "request", req.id, by=by, reason=reason,
-                 late=req.late_cancellation)
-    return req
+    return released, withdrawn
 
 
 def record_outcome(actor: User, request_id: int, outcome: str, *,

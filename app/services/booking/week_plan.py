@@ -64,6 +64,7 @@ class WeekPlan:
     monday: dt.date
     lines: list[Line]
     result: planner.PlanResult | None = None
+    held_offers: dict[int, int] = field(default_factory=dict)  # mediator -> offers out
 
     @property
     def covered(self) -> int:
@@ -103,16 +104,35 @@ def open_requests(monday: dt.date) -> list[InterpretingRequest]:
     ))
 
 
-def _capacity(mediators: dict[int, Speaker], monday: dt.date) -> dict[int, int]:
-    """Return each mediator's remaining weekly limit (one aggregate query for all)."""
+def _capacity(mediators: dict[int, Speaker], monday: dt.date,
+              now: dt.datetime) -> tuple[dict[int, int], dict[int, int]]:
+    """Return each mediator's remaining weekly limit and their offers out this week.
+
+    An offer still awaiting its answer counts like a booking here: the person may accept it,
+    and a plan that relied on that slot would take them past their limit. (The matching for
+    one request does not count offers: there the coordinator sees and decides.)
+    """
+    if not mediators:
+        return {}, {}
     start, end = week_bounds(monday)
+    ids = list(mediators)
     booked = dict(db.session.execute(
         sa.select(Assignment.mediator_id, sa.func.count())
-        .where(Assignment.mediator_id.in_(list(mediators)), Assignment.status == "active",
+        .where(Assignment.mediator_id.in_(ids), Assignment.status == "active",
                Assignment.starts_at >= start, Assignment.starts_at < end)
         .group_by(Assignment.mediator_id)
-    ).all()) if mediators else {}
-    return {mid: max(0, m.max_per_week - booked.get(mid, 0)) for mid, m in mediators.items()}
+    ).all())
+    held = dict(db.session.execute(
+        sa.select(Offer.mediator_id, sa.func.count(sa.distinct(Offer.request_id)))
+        .join(InterpretingRequest, InterpretingRequest.id == Offer.request_id)
+        .where(Offer.mediator_id.in_(ids), Offer.status == "pending", Offer.expires_at > now,
+               InterpretingRequest.is_open, InterpretingRequest.starts_at >= start,
+               InterpretingRequest.starts_at < end)
+        .group_by(Offer.mediator_id)
+    ).all())
+    capacity = {mid: max(0, m.max_per_week - booked.get(mid, 0) - held.get(mid, 0))
+                for mid, m in mediators.items()}
+    return capacity, held
 
 
 def _no_candidate_reason(result: matching.MatchResult, offered: int) -> str:
@@ -175,12 +195,13 @@ def build(monday: dt.date, replan: Iterable[int] = ()) -> tuple[WeekPlan, planne
         if not line.options:
             line.reason = _no_candidate_reason(result, len(skip))
         mediators.update({o.mediator.id: o.mediator for o in line.options})
+    capacity, held_offers = _capacity(mediators, monday, now)
     plan_input = planner.PlanInput(
         requests=[planner.PlanRequest(li.request.id, li.request.starts_at, li.request.ends_at)
                   for li in lines],
         eligible={li.request.id: {o.mediator.id: o.score for o in li.options} for li in lines},
-        capacity=_capacity(mediators, monday), buffer=buffer)
-    return WeekPlan(monday, lines), plan_input
+        capacity=capacity, buffer=buffer)
+    return WeekPlan(monday, lines, held_offers=held_offers), plan_input
 
 
 def propose(monday: dt.date, replan: Iterable[int] = ()) -> WeekPlan:
@@ -195,6 +216,10 @@ def propose(monday: dt.date, replan: Iterable[int] = ()) -> WeekPlan:
         if line.proposed_id is None and line.options:
             line.reason = _("Every eligible mediator is needed for another request at the "
                             "same time or has reached the weekly limit.")
+            if all(plan_input.capacity.get(o.mediator.id, 0) == 0
+                   and week.held_offers.get(o.mediator.id) for o in line.options):
+                line.reason = _("Every eligible mediator has reached the weekly limit, "
+                                "counting the offers still awaiting their answer.")
     return week
 
 

@@ -45,6 +45,44 @@ def assignment_changed(assignment: Assignment, change: Change) -> None:
             _send(rcpt, method, change, event)
 
 
+def assignment_cancel_events(assignment: Assignment) -> list[tuple[Recipient, icalendar.Event]]:
+    """Record a cancellation and build each recipient's CANCEL event without sending it.
+
+    For a caller that cancels several appointments at once and tells each person once
+    (`send_cancellations`), instead of one message per appointment.
+    """
+    assignment.sequence = (assignment.sequence or 0) + 1
+    db.session.flush()
+    from app.services.calendar import ical
+
+    to = recipients(Kind.ASSIGNMENT_CANCELLATION, assignment)
+    uid = ical.assignment_uid(assignment.id)
+    sequences = _sequences(uid, [r.email for r in to])
+    out = []
+    for rcpt in to:
+        seq = _next_sequence(sequences, uid, rcpt.email, assignment.sequence)
+        with speaking(rcpt):
+            event = ical.assignment_event(assignment, rcpt.role, sequence=seq)
+        event["STATUS"] = "CANCELLED"
+        _address(event, rcpt)
+        out.append((rcpt, event))
+    return out
+
+
+def send_cancellations(rcpt: Recipient, events: list[icalendar.Event], subject: str,
+                       body_text: str) -> None:
+    """Queue one message to `rcpt`: the notice text and every CANCEL event in one calendar."""
+    from app.services.calendar import ical
+
+    ics = ""
+    if events:
+        cal = ical.new_calendar("", method="CANCEL")
+        for event in events:
+            cal.add_component(event)
+        ics = ical.finish(cal).decode("utf-8")
+    queue(rcpt, subject, body_text, ics=ics, ics_method="CANCEL" if ics else "")
+
+
 def meeting_changed(meeting: Meeting, change: Change) -> None:
     """Invite to, update or cancel one occurrence (RECURRENCE-ID) or a single meeting."""
     from app.services.calendar import ical
@@ -104,13 +142,17 @@ def _next_sequence(known: dict[str, IcsSequence], uid: str, email: str, floor: i
     return row.sequence
 
 
-def _send(rcpt: Recipient, method: str, change: Change, event: icalendar.Event) -> None:
-    from app.services.calendar import ical
-
+def _address(event: icalendar.Event, rcpt: Recipient) -> None:
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     event.add("organizer", f"mailto:{sender}", parameters={"CN": "MIB SKM-Pool"})
     event.add("attendee", f"mailto:{rcpt.email}", parameters={
         "ROLE": "REQ-PARTICIPANT", "PARTSTAT": "NEEDS-ACTION", "RSVP": "FALSE"})
+
+
+def _send(rcpt: Recipient, method: str, change: Change, event: icalendar.Event) -> None:
+    from app.services.calendar import ical
+
+    _address(event, rcpt)
     cal = ical.new_calendar("", method=method)
     cal.add_component(event)
     headings = {"created": _("New appointment"), "updated": _("Changed appointment"),

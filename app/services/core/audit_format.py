@@ -178,6 +178,14 @@ def _generated(e: _Entry) -> str:
                     year=escape(e.get("year")))
 
 
+def _series_cancelled(e: _Entry) -> str:
+    n = int(e.data.get("count") or 0)
+    return ngettext("%(who)s cancelled %(num)d date of the series of %(request)s (%(dates)s).",
+                    "%(who)s cancelled %(num)d dates of the series of %(request)s (%(dates)s).",
+                    n, who=escape(e.who), request=e.request(),
+                    dates=escape(", ".join(e.data.get("dates") or [])))
+
+
 def _escalated(e: _Entry) -> str:
     n = int(e.data.get("auto_offered") or 0)
     return ngettext("%(request)s was escalated; %(num)d more candidate got an offer.",

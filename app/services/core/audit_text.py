@@ -28,6 +28,7 @@ from app.services.core.audit_format import (
     _module,
     _req,
     _say,
+    _series_cancelled,
 )
 
 SENTENCES: dict[tuple[str, str], Formatter] = {
@@ -55,6 +56,7 @@ SENTENCES: dict[tuple[str, str], Formatter] = {
         request=lambda e: e.via(e.names.assignments)[0]),
     ("create", "request"): _say(_l("%(who)s submitted %(request)s."), request=_req),
     ("cancel_request", "request"): _say(_l("%(who)s cancelled %(request)s."), request=_req),
+    ("cancel_series", "request"): _series_cancelled,
     ("outcome", "request"): _say(_l("%(who)s recorded the outcome of %(request)s: %(outcome)s."),
                                  request=_req, outcome=lambda e: label("outcome",
                                                                        e.get("outcome"))),
