@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.timeutil import now_utc, to_local
 
-TITLES = {"past": _l("Past"), "today": _l("Today"), "week": _l("This week"),
+TITLES = {"past": _l("In the past"), "today": _l("Today"), "week": _l("This week"),
           "later": _l("Later")}
 
 
