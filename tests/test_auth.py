@@ -14,7 +14,8 @@ def test_login_success_redirects_to_role_start_page(client, make_user, login):
     response = login(user)
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/")
-    assert client.get("/").headers["Location"].endswith("/coordination/requests")
+    start = client.get("/")  # the start page itself now (it was a redirect to the requests)
+    assert start.status_code == 200 and 'data-card="no_candidate"' in start.get_data(as_text=True)
 
 
 def test_wrong_password_shows_german_message_and_keeps_email(client, make_user, login):

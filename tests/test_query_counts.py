@@ -44,3 +44,43 @@ def _count_mediators() -> int:
     from app.models import Mediator
 
     return db.session.scalar(sa.select(sa.func.count()).select_from(Mediator))
+
+
+# the user's row plus one count per card (two for "no candidate" and "next meeting"): a new
+# card adds its queries here, and a card that loops over rows fails the equality below
+START_PAGE_QUERIES = {"coordinator": 12, "institution": 5, "mediator": 6}
+
+
+def test_start_pages_have_a_fixed_query_count(app, client, clock, make_user, make_mediator):
+    """A start page counts with one query per card, however many requests there are."""
+    import datetime as dt
+
+    from app.models import Offer
+    from tests.conftest import csrf_token
+    from tests.request_helpers import NOW, make_request
+
+    clock(NOW)
+    users = {role: make_user(role) for role in START_PAGE_QUERIES}
+    clients = {}
+    for role, user in users.items():  # one client each (isolated: `client` set the class)
+        clients[role] = app.test_client()
+        clients[role].post("/auth/login", data={
+            "email": user.email, "password": "correct-horse-battery",
+            "csrf_token": csrf_token(clients[role], "/auth/login")})
+    inst = users["institution"].institution
+    seen: dict[str, list[int]] = {role: [] for role in START_PAGE_QUERIES}
+    for batch in (1, 10):
+        for n in range(batch):
+            req = make_request(inst, language=("tir", "yor", "som")[n % 3], status="offered")
+            db.session.add(Offer(request=req, mediator=users["mediator"].mediator,
+                                 created_at=NOW - dt.timedelta(hours=30),
+                                 expires_at=NOW + dt.timedelta(hours=5)))
+        make_mediator(status="applicant")
+        db.session.commit()
+        for role, role_client in clients.items():
+            with count_queries() as queries:
+                page = role_client.get("/")
+            assert page.status_code == 200 and b"start-card" in page.data
+            seen[role].append(len(queries))
+    for role, counts in seen.items():
+        assert counts[0] == counts[1] <= START_PAGE_QUERIES[role], (role, counts)

@@ -64,6 +64,9 @@ def test_report_page_shows_charts_tables_and_nav(client, data, coordinator):
     assert "Im Jahr 2026 wurden 3 Einsätze in 2 Sprachen für 2 Einrichtungen vermittelt." in html
     assert html.count("Als CSV herunterladen") == 10
     assert "<script>" not in html and "cdn" not in html.lower()
+    # the CSP forbids inline styles: the charts use presentation attributes only
+    svgs = re.findall(r"<svg.*?</svg>", html, flags=re.S)
+    assert len(svgs) == 9 and not any("style=" in svg or "<style" in svg for svg in svgs)
 
 
 def test_custom_period_errors_keep_the_input(client, data, coordinator):

@@ -317,3 +317,23 @@ def test_dashboard_pages_open_requests_soonest_first(app, client, login, make_us
     second = client.get("/coordination/requests?page=2").get_data(as_text=True)
     assert all(link in second for link in links[per_page:])
     assert client.get("/coordination/requests?page=99").status_code == 200  # empty, not 500
+
+
+def test_place_radios_are_a_kern_fieldset_with_their_error(client, login, inst_user):
+    """The "Ort" radios come from the field macro: fieldset, legend, error linked."""
+    import re
+
+    login(inst_user)
+    page = client.get("/requests/new").get_data(as_text=True)
+    group = re.search(r'<fieldset class="kern-fieldset field" id="place_kind".*?</fieldset>',
+                      page, flags=re.S)
+    assert group and '<legend class="kern-label">Ort' in group.group(0)
+    assert group.group(0).count('class="kern-form-check__radio"') == 2
+    token = csrf_token(client, "/requests/new")
+    html = client.post("/requests/new", data=_form(csrf_token=token, place_kind="moon")
+                       ).get_data(as_text=True)
+    group = re.search(r'<fieldset class="kern-fieldset field kern-fieldset--error[^"]*" '
+                      r'id="place_kind" aria-describedby="place_kind-error">.*?</fieldset>',
+                      html, flags=re.S)
+    assert group and 'id="place_kind-error"' in group.group(0)
+    assert 'kern-form-check__radio--error' in group.group(0)

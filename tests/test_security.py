@@ -14,6 +14,13 @@ def test_security_headers_on_every_page(client):
         assert headers["X-Content-Type-Options"] == "nosniff"
 
 
+def test_csp_allows_nothing_inline(client):
+    """Neither scripts nor styles may be inline: no 'unsafe-inline' in any directive."""
+    csp = client.get("/auth/login").headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "style-src 'self'" in csp.split(";")[2]
+
+
 def test_templates_contain_no_inline_script(client):
     html = client.get("/auth/login").get_data(as_text=True)
     assert "<script>" not in html and "onclick=" not in html

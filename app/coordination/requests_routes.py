@@ -24,7 +24,7 @@ from app.mediator.self_service_forms import AnswerForm
 from app.models import Assignment, InterpretingRequest
 from app.models.request import OPEN_REQUEST_STATUSES
 from app.services.booking import assignments as booking
-from app.services.booking import dashboard, offers, series
+from app.services.booking import dashboard, offers, request_filters, series
 from app.services.matching import ranking as matching
 from app.timeutil import now_utc
 from app.web.transaction import commit_or_message
@@ -41,9 +41,13 @@ def _get(request_id: int) -> InterpretingRequest:
 @coordinator_required
 def requests_dashboard():
     now = now_utc()
+    # a start-page card's list (unknown names show every open request)
+    name = request.args.get("filter", "")
+    name = name if name in request_filters.COORDINATOR_FILTERS else ""
+    condition = request_filters.coordinator_condition(name, now) if name else None
     # most urgent first, a page at a time: a state-wide pool has thousands of open requests
     open_requests = db.paginate(
-        dashboard.open_requests_query(),
+        dashboard.open_requests_query(condition),
         per_page=current_app.config["DASHBOARD_PER_PAGE"], error_out=False,
     )
     lists = dashboard.coordinator_dashboard(now)
@@ -51,7 +55,7 @@ def requests_dashboard():
         "coordination/requests.html", requests=open_requests.items, page=open_requests,
         unfilled=lists.unfilled, assigned=lists.assigned,
         reports=lists.reports, no_shows=lists.no_shows, counts=lists.counts, now=now,
-        soon=now + dt.timedelta(hours=24),
+        soon=now + dt.timedelta(hours=24), active_filter=name,
     )
 
 

@@ -9,6 +9,8 @@ from flask_wtf.csrf import CSRFError
 
 from app.main import bp
 from app.services.core import accounts
+from app.services.start import cards as start_cards
+from app.timeutil import now_utc
 from app.web import transaction
 from app.web.redirects import safe_next
 from app.web.transaction import commit_or_message
@@ -16,16 +18,13 @@ from app.web.transaction import commit_or_message
 
 @bp.route("/")
 def index():
-    """Send each role to its start page."""
+    """Show the role's start page: cards that say what needs the user now."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    if current_user.role == "coordinator":
-        return redirect(url_for("coordination.requests_dashboard"))
-    if current_user.role == "institution":
-        return redirect(url_for("requests.index"))
-    if current_user.role == "mediator":
-        return redirect(url_for("mediator.offers"))
-    abort(403)  # the roles above are all the database allows
+    if current_user.role not in ("coordinator", "institution", "mediator"):
+        abort(403)  # the roles above are all the database allows
+    return render_template("main/start.html", cards=start_cards.cards_for(current_user,
+                                                                          now_utc()))
 
 
 @bp.route("/language/<code>", methods=["POST"])

@@ -6,7 +6,7 @@ offer, expires, and is useless once that offer is answered.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -27,6 +27,7 @@ from app.web.money import DecimalTextField, MoneyField
 from app.web.transaction import commit_or_message
 
 mediator_required = role_required("mediator")
+OFFER_PAGE_LISTS = ("offers", "upcoming", "reports")  # ?show=: one list of the offers page
 
 
 class DeclineForm(FlaskForm):
@@ -49,12 +50,15 @@ class ReportForm(FlaskForm):
 @bp.route("/offers")
 @mediator_required
 def offers():
-    """Show my open offers, upcoming and past assignments."""
+    """Show my open offers, upcoming and past assignments (or one list: a start-page card's)."""
     now = now_utc()
-    lists = dashboard.mediator_offers(current_user.mediator_id, now)
+    show = request.args.get("show", "")
+    show = show if show in OFFER_PAGE_LISTS else ""
+    lists = dashboard.mediator_offers(current_user.mediator_id, now,
+                                      reports_only=show == "reports")
     return render_template("mediator/offers.html", pending=lists.pending,
                            upcoming=lists.upcoming, past=lists.past,
-                           decline_form=DeclineForm(), now=now)
+                           decline_form=DeclineForm(), now=now, show=show)
 
 
 def _answer(offer_id: int, action: str, reason: str = ""):

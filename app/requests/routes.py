@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,7 +16,7 @@ from app.models.request import OPEN_REQUEST_STATUSES
 from app.requests import bp
 from app.requests.forms import CancelForm, OutcomeForm, RequestForm
 from app.services.booking import assignments as booking
-from app.services.booking import dashboard, series
+from app.services.booking import dashboard, request_filters, series
 from app.services.booking import intake as svc
 from app.services.core.languages import language_choices, language_name
 from app.timeutil import now_utc, to_local
@@ -36,10 +36,15 @@ def _own(request_id: int) -> InterpretingRequest:
 @bp.route("/")
 @institution_required
 def index():
-    stmt = dashboard.institution_requests_query(current_user.institution_id)
+    now = now_utc()
+    # a start-page card's list (unknown names show every own request)
+    name = request.args.get("filter", "")
+    name = name if name in request_filters.INSTITUTION_FILTERS else ""
+    stmt = dashboard.institution_requests_query(
+        current_user.institution_id, request_filters.institution_condition(name, now))
     page = db.paginate(stmt, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
     return render_template("requests/index.html", page=page, visible=svc.visible_mediator,
-                           now=now_utc())
+                           now=now, active_filter=name)
 
 
 def _prepare(form: RequestForm) -> None:

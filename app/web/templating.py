@@ -19,6 +19,7 @@ from app.labels import label
 from app.services.core.languages import language_name
 from app.services.pool import bank
 from app.timeutil import to_local
+from app.web.day_groups import day_groups
 from app.web.navigation import NAV_ITEMS
 
 # the settings a town replaces (config.py, docs/ui.md); templates read them as town.<lowercase>
@@ -88,6 +89,8 @@ def register_templating(app: Flask) -> None:
     @app.template_global("label")
     def label_global(kind: str, value) -> str:
         return label(kind, value)
+
+    app.add_template_global(day_groups, "day_groups")
 
     @app.template_global("url_with")
     def url_with(**changes) -> str:

@@ -23,7 +23,8 @@ def test_coordinator_filters_mediators_by_tigrinya(page, make_user, make_mediato
     page.goto("/auth/login")
     check_accessibility(page, "login")
     _login(page, "koordination@example.org", "correct-horse-battery")
-    page.wait_for_url(re.compile(r"/coordination/requests"))
+    page.wait_for_url(re.compile(r"/$"))  # the start page with its cards
+    check_accessibility(page, "coordinator start page")
     open_menu(page)
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
         "link", name="Sprachmittler/innen").click()
@@ -54,7 +55,8 @@ def test_english_ui_and_keyboard_login(page, make_user):
     page.keyboard.press("Tab")
     page.keyboard.type("correct-horse-battery")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/coordination/requests"))
+    page.wait_for_url(re.compile(r"/$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "What needs you now"
     page.goto("/pool/mediators")
     assert page.get_by_role("heading", level=1).inner_text() == "Mediators"
     check_accessibility(page, "mediator list (en)")
@@ -64,7 +66,7 @@ def test_validation_errors_are_linked_to_fields(page, make_user):
     make_user("coordinator", email="coord2@example.org")
     db.session.commit()
     _login(page, "coord2@example.org", "correct-horse-battery")
-    page.wait_for_url(re.compile(r"/coordination/requests"))
+    page.wait_for_url(re.compile(r"/$"))
     page.goto("/pool/mediators/new")
     page.get_by_role("button", name="Speichern").click()
     field = page.get_by_label("Nachname")

@@ -55,7 +55,9 @@ def _kita_submits_request(page) -> InterpretingRequest:
 def _coordinator_sends_offers(page, req) -> None:
     """Journey 2: ranked candidates and excluded ones with reasons; offers to two."""
     login(page, "koordination@example.org")
-    page.wait_for_url(re.compile(r"/coordination/requests"))
+    page.wait_for_url(re.compile(r"/$"))
+    check_page(page, "coordinator: start page")
+    page.goto("/coordination/requests")
     check_page(page, "coordinator: requests dashboard")
     page.locator(f"a[href$='/coordination/requests/{req.id}']").first.click()
     page.wait_for_url(re.compile(rf"/coordination/requests/{req.id}$"))

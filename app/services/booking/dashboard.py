@@ -28,11 +28,15 @@ class Dashboard:
     counts: dict[str, int]
 
 
-def open_requests_query() -> sa.Select:
-    """Return the open requests, most urgent first (paged by the caller: there are many)."""
+def open_requests_query(condition: sa.ColumnElement[bool] | None = None) -> sa.Select:
+    """Return the open requests, most urgent first (paged by the caller: there are many).
+
+    `condition` narrows them to one of `request_filters.COORDINATOR_FILTERS`.
+    """
     return (
         sa.select(InterpretingRequest)
         .where(InterpretingRequest.status.in_(OPEN_REQUEST_STATUSES))
+        .where(condition if condition is not None else sa.true())
         .options(selectinload(InterpretingRequest.institution),
                  selectinload(InterpretingRequest.offers))
         .order_by(InterpretingRequest.starts_at, InterpretingRequest.id)
@@ -97,8 +101,19 @@ class MediatorOffers:
     past: list[Assignment]
 
 
-def mediator_offers(mediator_id: int, now: dt.datetime, past_limit: int = 30) -> MediatorOffers:
-    """Return what the mediator's start page lists; only this mediator's rows."""
+def report_due(mediator_id: int, now: dt.datetime) -> sa.ColumnElement[bool]:
+    """The mediator's assignments that have begun and still wait for the hours report."""
+    return sa.and_(Assignment.mediator_id == mediator_id, Assignment.status != "cancelled",
+                   Assignment.starts_at <= now, Assignment.report_status == "none",
+                   Assignment.mediator_no_show.is_(False))
+
+
+def mediator_offers(mediator_id: int, now: dt.datetime, past_limit: int = 30, *,
+                    reports_only: bool = False) -> MediatorOffers:
+    """Return what the mediator's offer page lists; only this mediator's rows.
+
+    `reports_only` lists as past assignments exactly those still waiting for a report.
+    """
     pending = db.session.scalars(
         sa.select(Offer).where(Offer.mediator_id == mediator_id, Offer.status == "pending",
                                Offer.expires_at > now)
@@ -112,18 +127,24 @@ def mediator_offers(mediator_id: int, now: dt.datetime, past_limit: int = 30) ->
         mine.where(Assignment.status == "active", Assignment.starts_at > now)
         .order_by(Assignment.starts_at)
     ).all()
+    past_where = (report_due(mediator_id, now) if reports_only else
+                  sa.and_(Assignment.status != "cancelled", Assignment.starts_at <= now))
     past = db.session.scalars(
-        mine.where(Assignment.status != "cancelled", Assignment.starts_at <= now)
-        .order_by(Assignment.starts_at.desc()).limit(past_limit)
+        mine.where(past_where).order_by(Assignment.starts_at.desc()).limit(past_limit)
     ).all()
     return MediatorOffers(pending=list(pending), upcoming=list(upcoming), past=list(past))
 
 
-def institution_requests_query(institution_id: int) -> sa.Select:
-    """Return an institution's own requests, newest first (paged by the caller)."""
+def institution_requests_query(institution_id: int,
+                               condition: sa.ColumnElement[bool] | None = None) -> sa.Select:
+    """Return an institution's own requests, newest first (paged by the caller).
+
+    `condition` narrows them to one of `request_filters.INSTITUTION_FILTERS`.
+    """
     return (
         sa.select(InterpretingRequest)
         .where(InterpretingRequest.institution_id == institution_id)
+        .where(condition if condition is not None else sa.true())
         .options(selectinload(InterpretingRequest.assignments).selectinload(Assignment.mediator))
         .order_by(InterpretingRequest.starts_at.desc(), InterpretingRequest.id.desc())
     )

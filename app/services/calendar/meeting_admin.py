@@ -91,6 +91,11 @@ def _visible(mediator_id: int) -> sa.ColumnElement[bool]:
     return sa.or_(Meeting.kind == "exchange", Meeting.group_id.in_(in_groups))
 
 
+def visible_to(mediator_id: int) -> sa.ColumnElement[bool]:
+    """The meetings a mediator may see: every exchange and the own groups' sessions."""
+    return _visible(mediator_id)
+
+
 def visible_meeting(meeting_id: int, mediator: Mediator) -> Meeting | None:
     """Return the meeting if the mediator may see it (every exchange, own group sessions)."""
     return db.session.scalar(

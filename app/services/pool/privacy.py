@@ -217,21 +217,31 @@ def run_retention(now: dt.datetime | None = None) -> dict[str, int]:
     }
 
 
+def _expiring(today: dt.date, days: int) -> sa.ColumnElement[bool]:
+    years = current_app.config["POLICE_CERT_VALID_YEARS"]
+    threshold = today + dt.timedelta(days=days) - relativedelta(years=years)
+    return sa.and_(Document.kind == "police_certificate", Document.recorded_on <= threshold,
+                   Mediator.erased_at.is_(None),
+                   Mediator.status.in_(("applicant", "in_training", "active", "paused")))
+
+
 def expiring_documents(today: dt.date, days: int = 60) -> list[tuple[Document, dt.date]]:
     """Return police certificates due for re-inspection within `days` (or overdue), soonest first.
 
     Only people who can still be asked (not retired, rejected, withdrawn or erased) are listed.
     """
     years = current_app.config["POLICE_CERT_VALID_YEARS"]
-    threshold = today + dt.timedelta(days=days) - relativedelta(years=years)
     docs = db.session.scalars(
-        sa.select(Document).join(Document.mediator).where(
-            Document.kind == "police_certificate", Document.recorded_on <= threshold,
-            Mediator.erased_at.is_(None),
-            Mediator.status.in_(("applicant", "in_training", "active", "paused")))
+        sa.select(Document).join(Document.mediator).where(_expiring(today, days))
         .options(contains_eager(Document.mediator))
         .order_by(Document.recorded_on))
     return [(d, d.recorded_on + relativedelta(years=years)) for d in docs]
+
+
+def count_expiring_documents(today: dt.date, days: int = 60) -> int:
+    """Count what `expiring_documents` lists, in one query (the start page's card)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Document)
+                             .join(Document.mediator).where(_expiring(today, days))) or 0
 
 
 def audit_query(object_type: str = "", object_id: int | None = None) -> sa.Select:

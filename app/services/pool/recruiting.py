@@ -97,6 +97,13 @@ def pipeline() -> list[Mediator]:
         .order_by(Mediator.status, Mediator.created_at, Mediator.id)))
 
 
+def count_pipeline() -> int:
+    """Count the people `pipeline` lists (the start page's card), in one query."""
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Mediator)
+        .where(Mediator.status.in_(PIPELINE_STATUSES), Mediator.erased_at.is_(None))) or 0
+
+
 def next_steps(mediator: Mediator) -> list[str]:
     """Say what is still missing before the next stage (translated, for the pipeline list)."""
     if mediator.status == "applicant":

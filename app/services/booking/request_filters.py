@@ -1,0 +1,78 @@
+"""The named filters of the request lists, shared by the lists and the start-page cards.
+
+Why one place: a start-page card promises "3 requests without a candidate" and links to the
+list with `?filter=no_candidate`; the count and the list must be the same query, or the card
+lies. Each filter is a SQL condition, so counting is one query however many requests exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.extensions import db
+from app.models import InterpretingRequest, Mediator, MediatorLanguage, Offer
+from app.services.core.languages import matching_codes
+
+# the coordinator's list (`/coordination/requests?filter=...`)
+COORDINATOR_FILTERS = ("no_candidate", "unanswered", "soon")
+# the institution's list (`/requests/?filter=...`)
+INSTITUTION_FILTERS = ("upcoming", "waiting", "confirm")
+SOON = dt.timedelta(hours=48)
+
+
+def codes_without_speakers(now: dt.datetime) -> list[str]:
+    """Return the languages of coming open requests that no active mediator can serve.
+
+    Why not the full matching per request: a state-wide pool has thousands of open requests
+    and a thousand speakers per widely spoken language; the date-independent rule "somebody
+    active speaks it" (macrolanguages included, as matching reads them) takes two queries.
+    A request whose language has a speaker may still lack a free one on that day: the
+    request's candidate page says so.
+    """
+    wanted = db.session.scalars(
+        sa.select(InterpretingRequest.language_code).distinct()
+        .where(InterpretingRequest.is_open, InterpretingRequest.starts_at > now)).all()
+    if not wanted:
+        return []
+    spoken = set(db.session.scalars(
+        sa.select(MediatorLanguage.code).distinct().join(Mediator)
+        .where(Mediator.status == "active", Mediator.erased_at.is_(None))))
+    return sorted(code for code in wanted if not spoken & set(matching_codes(code)))
+
+
+def coordinator_condition(name: str, now: dt.datetime) -> sa.ColumnElement[bool]:
+    """Return the SQL condition of a coordinator filter over open requests (unknown: none)."""
+    coming = sa.and_(InterpretingRequest.is_open, InterpretingRequest.starts_at > now)
+    if name == "no_candidate":
+        return sa.and_(coming, InterpretingRequest.language_code.in_(
+            codes_without_speakers(now)))
+    if name == "unanswered":
+        cutoff = now - dt.timedelta(hours=current_app.config["ESCALATION_HOURS"])
+        return sa.and_(coming, sa.exists().where(
+            Offer.request_id == InterpretingRequest.id, Offer.status == "pending",
+            Offer.created_at <= cutoff))
+    if name == "soon":
+        return sa.and_(coming, InterpretingRequest.starts_at <= now + SOON)
+    return InterpretingRequest.is_open
+
+
+def institution_condition(name: str, now: dt.datetime) -> sa.ColumnElement[bool] | None:
+    """Return the SQL condition of an institution filter (None: every own request)."""
+    if name == "upcoming":
+        return sa.and_(InterpretingRequest.status == "assigned",
+                       InterpretingRequest.starts_at > now)
+    if name == "waiting":
+        return sa.and_(InterpretingRequest.is_open, InterpretingRequest.starts_at > now)
+    if name == "confirm":  # booked, the appointment has begun, no outcome recorded yet
+        return sa.and_(InterpretingRequest.status == "assigned",
+                       InterpretingRequest.starts_at <= now)
+    return None
+
+
+def count(condition: sa.ColumnElement[bool], *extra: sa.ColumnElement[bool]) -> int:
+    """Count the requests matching a filter condition (and any extra ones)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(InterpretingRequest)
+                             .where(condition, *extra)) or 0

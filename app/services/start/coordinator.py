@@ -1,0 +1,97 @@
+"""The coordinator's start-page cards: each one count query and the list behind it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from flask_babel import gettext as _
+
+from app.extensions import db
+from app.models import Assignment, Meeting, OutboxMessage
+from app.services.booking import request_filters as filters
+from app.services.pool import privacy, recruiting
+from app.services.start.cards import Card, StartContext, card
+
+EXPIRY_DAYS = 60  # the expiring-documents list's own horizon
+MEETING_DAYS = 7  # "next meeting" counts the meetings of the coming week
+
+
+def _requests(ctx: StartContext, key: str, title: str, explanation: str) -> Card:
+    return Card(key=key, title=title, explanation=explanation,
+                count=filters.count(filters.coordinator_condition(key, ctx.now)),
+                url=url_for("coordination.requests_dashboard", filter=key))
+
+
+@card("coordinator", 10)
+def no_candidate(ctx: StartContext) -> Card:
+    return _requests(ctx, "no_candidate", _("Requests without a candidate"),
+                     _("Open requests in a language no active mediator speaks."))
+
+
+@card("coordinator", 20)
+def unanswered(ctx: StartContext) -> Card:
+    return _requests(ctx, "unanswered", _("Offers without an answer"), _(
+        "Open requests with an offer unanswered for more than %(hours)s hours.",
+        hours=current_app.config["ESCALATION_HOURS"]))
+
+
+@card("coordinator", 30)
+def soon(ctx: StartContext) -> Card:
+    return _requests(ctx, "soon", _("Still open in the next 48 hours"),
+                     _("Appointments within two days that have no mediator yet."))
+
+
+@card("coordinator", 40)
+def reports(ctx: StartContext) -> Card:
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(Assignment)
+                              .where(Assignment.report_status == "reported")) or 0
+    return Card(key="reports", title=_("Reports to approve"), count=count,
+                explanation=_("Hours and travel costs mediators have reported."),
+                url=url_for("coordination.requests_dashboard", _anchor="reports-h"))
+
+
+@card("coordinator", 50)
+def expiring(ctx: StartContext) -> Card:
+    return Card(key="expiring", title=_("Documents expiring"),
+                count=privacy.count_expiring_documents(ctx.today, EXPIRY_DAYS),
+                explanation=_("Police certificates due within %(days)s days or overdue.",
+                              days=EXPIRY_DAYS),
+                url=url_for("pool.expiring_documents"))
+
+
+@card("coordinator", 60)
+def dead_mail(ctx: StartContext) -> Card:
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
+                              .where(OutboxMessage.status == "dead")) or 0
+    return Card(key="dead_mail", title=_("E-mails not delivered"), count=count,
+                explanation=_("Messages the mail server refused for good: retry or discard."),
+                url=url_for("coordination.outbox_page"))
+
+
+@card("coordinator", 70)
+def applicants(ctx: StartContext) -> Card:
+    return Card(key="applicants", title=_("Applicants waiting"),
+                count=recruiting.count_pipeline(),
+                explanation=_("Applicants and people in training waiting for the next step."),
+                url=url_for("pool.applicants"))
+
+
+def next_meetings(condition, now: dt.datetime) -> tuple[int, Meeting | None]:
+    """Return how many meetings (matching `condition`) the coming week holds, and the next."""
+    coming = sa.and_(condition, Meeting.status != "cancelled", Meeting.starts_at >= now)
+    week = db.session.scalar(sa.select(sa.func.count()).select_from(Meeting).where(
+        coming, Meeting.starts_at < now + dt.timedelta(days=MEETING_DAYS))) or 0
+    first = db.session.scalars(
+        sa.select(Meeting).where(coming).order_by(Meeting.starts_at).limit(1)).first()
+    return week, first
+
+
+@card("coordinator", 80)
+def meeting(ctx: StartContext) -> Card:
+    count, first = next_meetings(sa.true(), ctx.now)
+    return Card(key="meeting", title=_("Next meeting"), count=count, tone="info",
+                explanation=_("Meetings in the coming seven days."),
+                detail=first.title if first else _("No meeting planned."),
+                when=first.starts_at if first else None, url=url_for("meetings.index"))
