@@ -170,6 +170,12 @@ LABELS = {
         "took_place": _l("took place"),
         "no_show": _l("family did not come"),
     },
+    "follow_up_answer": {
+        "took_place": _l("took place"),
+        "no_show": _l("family did not come"),
+        "cancelled_at_door": _l("cancelled at the door"),
+        "mediator_no_show": _l("mediator did not come"),
+    },
     "flag": {
         "urgent": _l("urgent"),
         "late": _l("late cancellation"),
