@@ -182,6 +182,8 @@ LABELS = {
         "overdue": _l("due soon"),
         "override": _l("override"),
         "no_show": _l("mediator did not come"),
+        "assumed": _l("assumed"),  # completed without an answer (ASSUME_COMPLETION_AFTER_DAYS)
+        "burdened": _l("weighed on them"),
     },
     "meeting_kind": {
         "exchange": _l("Exchange meeting"),

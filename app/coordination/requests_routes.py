@@ -18,7 +18,7 @@ from app.mediator.self_service_forms import AnswerForm
 from app.models import Assignment, InterpretingRequest
 from app.models.request import OPEN_REQUEST_STATUSES
 from app.services.booking import assignments as booking
-from app.services.booking import dashboard, offers
+from app.services.booking import dashboard, debriefs, follow_up, offers
 from app.services.matching import ranking as matching
 from app.timeutil import now_utc
 from app.web.transaction import commit_or_message
@@ -45,7 +45,7 @@ def requests_dashboard():
         "coordination/requests.html", requests=open_requests.items, page=open_requests,
         unfilled=lists.unfilled, assigned=lists.assigned,
         reports=lists.reports, no_shows=lists.no_shows, counts=lists.counts, now=now,
-        soon=now + dt.timedelta(hours=24),
+        soon=now + dt.timedelta(hours=24), after=follow_up.coordinator_counts(db.session, now),
     )
 
 
@@ -91,7 +91,7 @@ def request_detail(request_id: int, status: int = 200):
         excluded_shown=shown, excluded_summary=summary,
         assign_form=AssignForm(), offers_form=OffersForm(), reason_form=ReasonForm(),
         answer_form=AnswerForm(),
-        reassign_form=reassign_form, now=now_utc(),
+        reassign_form=reassign_form, now=now_utc(), feedback=debriefs.request_feedback(req),
     ), status
 
 

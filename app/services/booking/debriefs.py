@@ -69,6 +69,21 @@ def rating_of(req: InterpretingRequest) -> Rating | None:
     return db.session.scalar(sa.select(Rating).where(Rating.request_id == req.id))
 
 
+@dataclass(frozen=True)
+class RequestFeedback:
+    """What the coordinator's request page shows after the appointment."""
+
+    rating: Rating | None
+    debriefs: dict[int, Debrief]  # by assignment id
+
+
+def request_feedback(req: InterpretingRequest) -> RequestFeedback:
+    """Return the rating and the debriefs of a request (for coordinators only)."""
+    rows = db.session.scalars(sa.select(Debrief).join(Assignment).where(
+        Assignment.request_id == req.id))
+    return RequestFeedback(rating_of(req), {d.assignment_id: d for d in rows})
+
+
 def debrief_of(assignment: Assignment) -> Debrief | None:
     return db.session.scalar(sa.select(Debrief).where(Debrief.assignment_id == assignment.id))
 

@@ -229,6 +229,12 @@ def unanswered_follow_ups(session, now: dt.datetime) -> int:
         unanswered_query(now).order_by(None).subquery())) or 0
 
 
+def coordinator_counts(session, now: dt.datetime) -> dict[str, int]:
+    """Return the two figures of the dashboard line: unanswered follow-ups, burdened debriefs."""
+    return {"follow_ups": unanswered_follow_ups(session, now),
+            "burdened": debriefs.burdened_debriefs(session)}
+
+
 def assume_completions(now: dt.datetime | None = None) -> int:
     """Complete assignments nobody answered as "took place" with the planned duration.
 
