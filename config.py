@@ -101,6 +101,16 @@ class Config:
     REFUSED_OCCASIONS = tuple(
         v for v in os.environ.get("REFUSED_OCCASIONS", "legal_consequences").split(",") if v
     )
+    # after the appointment (issue 17, docs/follow-up.md): follow-up mails a day after,
+    # signed links valid for N days, coordinators see unanswered ones after N days; assumed
+    # completion is off unless a number of days is set; ratings and debriefs are deleted
+    FOLLOW_UP_AFTER_HOURS = int(os.environ.get("FOLLOW_UP_AFTER_HOURS", "24"))
+    FOLLOW_UP_WINDOW_DAYS = int(os.environ.get("FOLLOW_UP_WINDOW_DAYS", "14"))
+    FOLLOW_UP_LINK_DAYS = int(os.environ.get("FOLLOW_UP_LINK_DAYS", "14"))
+    FOLLOW_UP_ESCALATE_DAYS = int(os.environ.get("FOLLOW_UP_ESCALATE_DAYS", "3"))
+    ASSUME_COMPLETION_AFTER_DAYS = (int(os.environ["ASSUME_COMPLETION_AFTER_DAYS"])
+                                    if os.environ.get("ASSUME_COMPLETION_AFTER_DAYS") else None)
+    FEEDBACK_RETENTION_DAYS = int(os.environ.get("FEEDBACK_RETENTION_DAYS", "730"))
     # week planner (issue 8): CP-SAT time limit for "Plan vorschlagen"
     PLANNER_TIME_LIMIT_S = float(os.environ.get("PLANNER_TIME_LIMIT_S", "5"))
     # dates of appointments, meetings, absences and planner weeks: today ± this many years

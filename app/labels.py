@@ -170,12 +170,20 @@ LABELS = {
         "took_place": _l("took place"),
         "no_show": _l("family did not come"),
     },
+    "follow_up_answer": {
+        "took_place": _l("took place"),
+        "no_show": _l("family did not come"),
+        "cancelled_at_door": _l("cancelled at the door"),
+        "mediator_no_show": _l("mediator did not come"),
+    },
     "flag": {
         "urgent": _l("urgent"),
         "late": _l("late cancellation"),
         "overdue": _l("due soon"),
         "override": _l("override"),
         "no_show": _l("mediator did not come"),
+        "assumed": _l("assumed"),  # completed without an answer (ASSUME_COMPLETION_AFTER_DAYS)
+        "burdened": _l("weighed on them"),
     },
     "meeting_kind": {
         "exchange": _l("Exchange meeting"),

@@ -36,7 +36,7 @@ def _url_for_rule(rule) -> str:
 
 
 # Signed links that work without a login although they live in a role's area.
-TOKEN_LINKS = ("/me/offers/answer/",)
+TOKEN_LINKS = ("/me/offers/answer/", "/me/report/", "/requests/follow-up/")
 
 
 def _allowed_roles(path: str) -> set[str] | None:

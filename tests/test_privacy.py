@@ -164,7 +164,7 @@ def test_retention_purges(app, make_mediator, make_institution, clock):
     db.session.flush()
 
     result = privacy.run_retention()
-    assert result == {"notes": 1, "police_certificates": 1, "applicants": 1}
+    assert result == {"notes": 1, "police_certificates": 1, "applicants": 1, "feedback": 0}
     assert (old.note, old.note_purged_at) == ("", now)
     assert recent.note and recent.note_purged_at is None
     assert left_long_ago.document("police_certificate") is None
@@ -172,7 +172,8 @@ def test_retention_purges(app, make_mediator, make_institution, clock):
     assert m.document("police_certificate") is not None
     assert stale.erased_at == now and stale.first_name == "Gelöscht"
     assert fresh.erased_at is None and trained.erased_at is None
-    assert privacy.run_retention() == {"notes": 0, "police_certificates": 0, "applicants": 0}
+    assert privacy.run_retention() == {"notes": 0, "police_certificates": 0, "applicants": 0,
+                                      "feedback": 0}
     actions = db.session.scalars(sa.select(AuditLog.action).order_by(AuditLog.id)).all()
     assert actions == ["purge_note", "delete_police_certificate", "erase"]
 

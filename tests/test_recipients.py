@@ -215,7 +215,8 @@ def test_every_module_that_queues_mail_goes_through_the_policy():
     senders = sorted(str(path.relative_to(ROOT)) for path, tree in _modules()
                      if _imports_policy(tree))
     assert senders == [
-        "app/services/booking/mail.py", "app/services/booking/series.py",
+        "app/services/booking/follow_up.py", "app/services/booking/mail.py",
+        "app/services/booking/series.py",
         "app/services/calendar/itip.py",
         "app/services/calendar/reminders.py", "app/services/core/accounts.py",
         "app/services/core/feedback.py",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.labels import choices
@@ -47,3 +47,10 @@ class LanguageNameForm(FlaskForm):
     name_de = StringField(_l("Name in German"), validators=[DataRequired(), Length(max=120)])
     name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=120)])
     submit = SubmitField(_l("Save name"))
+
+
+class DebriefNoteForm(FlaskForm):
+    """The coordinator's note on how a burdened debrief was followed up."""
+
+    note = TextAreaField(_l("Follow-up note"), validators=[Optional(), Length(max=4000)])
+    done = BooleanField(_l("Followed up"))

@@ -24,7 +24,14 @@ from app.mediator.self_service_forms import AnswerForm
 from app.models import Assignment, InterpretingRequest
 from app.models.request import OPEN_REQUEST_STATUSES
 from app.services.booking import assignments as booking
-from app.services.booking import dashboard, offers, request_filters, series
+from app.services.booking import (
+    dashboard,
+    debriefs,
+    follow_up,
+    offers,
+    request_filters,
+    series,
+)
 from app.services.matching import ranking as matching
 from app.timeutil import now_utc
 from app.web.transaction import commit_or_message
@@ -56,6 +63,7 @@ def requests_dashboard():
         unfilled=lists.unfilled, assigned=lists.assigned,
         reports=lists.reports, no_shows=lists.no_shows, counts=lists.counts, now=now,
         soon=now + dt.timedelta(hours=24), active_filter=name,
+        after=follow_up.coordinator_counts(db.session, now),
     )
 
 
@@ -102,7 +110,7 @@ def request_detail(request_id: int, status: int = 200):
         assign_form=AssignForm(), offers_form=OffersForm(), reason_form=ReasonForm(),
         cancel_form=CancelRequestForm(),
         answer_form=AnswerForm(),
-        reassign_form=reassign_form, now=now_utc(),
+        reassign_form=reassign_form, now=now_utc(), feedback=debriefs.request_feedback(req),
     ), status
 
 

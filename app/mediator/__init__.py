@@ -4,4 +4,10 @@ from flask import Blueprint
 
 bp = Blueprint("mediator", __name__)
 
-from app.mediator import assignments, meetings, routes, self_service  # noqa: E402,F401
+from app.mediator import (  # noqa: E402,F401
+    assignments,
+    follow_up_routes,
+    meetings,
+    routes,
+    self_service,
+)

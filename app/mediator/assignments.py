@@ -11,19 +11,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth.decorators import role_required
 from app.extensions import db
 from app.mediator import bp
+from app.mediator.follow_up_forms import DebriefForm, ReportForm
 from app.models import Assignment, Offer
 from app.services.booking import assignments as booking
-from app.services.booking import dashboard
+from app.services.booking import dashboard, debriefs
 from app.services.booking import offers as offer_svc
 from app.services.core.errors import DomainError
 from app.timeutil import now_utc
-from app.web.money import DecimalTextField, MoneyField
 from app.web.transaction import commit_or_message
 
 mediator_required = role_required("mediator")
@@ -36,15 +36,6 @@ class DeclineForm(FlaskForm):
 
 class CancelForm(FlaskForm):
     reason = TextAreaField(_l("Why do you cancel?"), validators=[DataRequired(), Length(max=500)])
-
-
-class ReportForm(FlaskForm):
-    minutes = IntegerField(_l("How long did it take (minutes)?"),
-                           validators=[InputRequired(), NumberRange(min=0, max=960)])
-    travel_km = DecimalTextField(_l("Kilometres by car or bike"), places=1, maximum=9999,
-                                 validators=[Optional()])
-    ticket_cost = MoneyField(_l("Ticket cost in euros"), max_cents=999_00,
-                             validators=[Optional()])
 
 
 @bp.route("/offers")
@@ -137,6 +128,15 @@ def _report_form(a: Assignment) -> ReportForm:
                             "travel_km": a.travel_km, "ticket_cost": a.ticket_cost_cents})
 
 
+def _debrief_form(a: Assignment):
+    """Return the debrief form holding what the mediator wrote before (their own text)."""
+    stored = debriefs.debrief_of(a)
+    if stored is None:
+        return DebriefForm()
+    return DebriefForm(data={"debrief": stored.text, "burdened": stored.burdened,
+                             "share_content": stored.share_content})
+
+
 @bp.route("/assignments/<int:assignment_id>", methods=["GET", "POST"])
 @mediator_required
 def assignment(assignment_id: int):
@@ -153,7 +153,8 @@ def assignment(assignment_id: int):
         form.minutes.errors = [error]
     status = 400 if form.errors else 200
     return render_template("mediator/assignment.html", a=a, req=a.request, form=form,
-                           cancel_form=CancelForm(), now=now_utc()), status
+                           cancel_form=CancelForm(), now=now_utc(),
+                           debrief_form=_debrief_form(a)), status
 
 
 @bp.route("/assignments/<int:assignment_id>/cancel", methods=["POST"])
@@ -171,4 +172,5 @@ def cancel(assignment_id: int):
             return redirect(url_for("mediator.offers"))
         form.reason.errors = [error]
     return render_template("mediator/assignment.html", a=a, req=a.request,
-                           form=_report_form(a), cancel_form=form, now=now_utc()), 400
+                           form=_report_form(a), cancel_form=form, now=now_utc(),
+                           debrief_form=_debrief_form(a)), 400

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.meetings import bp
 from app.meetings.forms import GroupForm, OccurrenceForm, SeriesForm, SingleForm
 from app.models import Meeting, SupervisionGroup
+from app.services.booking import debriefs
 from app.services.calendar import meeting_admin as admin
 from app.services.calendar import meetings as svc
 from app.timeutil import now_utc, to_local
@@ -90,6 +91,7 @@ def _detail(meeting: Meeting, form: OccurrenceForm | None = None, status: int = 
     return render_template(
         "meetings/detail.html", meeting=meeting, form=form, invitees=svc.invitees(meeting),
         answers=answers, can_record=meeting.starts_at <= now_utc(),
+        debriefs=debriefs.agenda_items(meeting),
     ), status
 
 

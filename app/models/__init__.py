@@ -1,6 +1,7 @@
 """All models, imported so that Alembic and the mappers see every table."""
 
 from app.models.allowance import AllowanceRule, AllowanceStatement, AllowanceStatementLine
+from app.models.follow_up import Debrief, FollowUp, Rating
 from app.models.institution import ContactPerson, Institution
 from app.models.language import LanguageName
 from app.models.mediator import Absence, Availability, Document, Mediator, MediatorLanguage
@@ -36,8 +37,10 @@ __all__ = [
     "ContactPerson",
     "Course",
     "CourseParticipant",
+    "Debrief",
     "Document",
     "FactStamp",
+    "FollowUp",
     "IcsSequence",
     "Institution",
     "InterpretingRequest",
@@ -51,6 +54,7 @@ __all__ = [
     "Offer",
     "OutboxMessage",
     "QualificationModule",
+    "Rating",
     "SentReminder",
     "SupervisionGroup",
     "SupervisionMember",

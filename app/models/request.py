@@ -237,6 +237,8 @@ class Assignment(TimestampMixin, db.Model):
     approved_by_id: Mapped[Optional[int]] = mapped_column(
         sa.ForeignKey("app_user.id", ondelete="SET NULL")
     )
+    # completed by the scheduler after nobody answered (ASSUME_COMPLETION_AFTER_DAYS)
+    completion_assumed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     request: Mapped[InterpretingRequest] = relationship(back_populates="assignments")
     mediator: Mapped["Mediator"] = relationship()

@@ -66,3 +66,40 @@ class OutcomeForm(FlaskForm):
         ],
         validators=[DataRequired()],
     )
+
+
+STAR_CHOICES = [(n, str(n)) for n in range(1, 6)]
+
+
+class RatingForm(FlaskForm):
+    """The institution's rating of the interpreting (seen by the office only)."""
+
+    stars = RadioField(_l("How satisfied were you with the interpreting? (1 = not at all, "
+                          "5 = very)"), choices=STAR_CHOICES, coerce=int,
+                       validators=[InputRequired()])
+    comment = TextAreaField(_l("Comment for the office (optional)"),
+                            validators=[Optional(), Length(max=2000)])
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "") else None
+
+
+class FollowUpAnswerForm(FlaskForm):
+    """The answer to the day-after e-mail: what happened, and an optional rating."""
+
+    answer = RadioField(
+        _l("What happened?"),
+        choices=[
+            ("took_place", _l("The appointment took place")),
+            ("no_show", _l("The family did not come")),
+            ("cancelled_at_door", _l("It was cancelled at the door")),
+            ("mediator_no_show", _l("The mediator did not come")),
+        ],
+        validators=[DataRequired()],
+    )
+    stars = RadioField(_l("How satisfied were you with the interpreting? (optional; 1 = not "
+                          "at all, 5 = very)"), choices=STAR_CHOICES, coerce=_optional_int,
+                       validate_choice=False, validators=[Optional()])
+    comment = TextAreaField(_l("Comment for the office (optional)"),
+                            validators=[Optional(), Length(max=2000)])

@@ -14,9 +14,9 @@ from app.labels import label
 from app.models import InterpretingRequest
 from app.models.request import OPEN_REQUEST_STATUSES
 from app.requests import bp
-from app.requests.forms import CancelForm, OutcomeForm, RequestForm
+from app.requests.forms import CancelForm, OutcomeForm, RatingForm, RequestForm
 from app.services.booking import assignments as booking
-from app.services.booking import dashboard, request_filters, series
+from app.services.booking import dashboard, debriefs, request_filters, series
 from app.services.booking import intake as svc
 from app.services.core.languages import language_choices, language_name
 from app.timeutil import now_utc, to_local
@@ -105,6 +105,8 @@ def detail(request_id: int, cancel_form=None, outcome_form=None):
         cancel_form=cancel_form or CancelForm(), outcome_form=outcome_form or OutcomeForm(),
         can_cancel=req.status in (*OPEN_REQUEST_STATUSES, "assigned") and req.starts_at > now,
         can_confirm=req.status == "assigned" and req.starts_at <= now,
+        can_rate=debriefs.can_rate(req, now), rating=debriefs.rating_of(req),
+        rating_form=RatingForm(),
     )
 
 

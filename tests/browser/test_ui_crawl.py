@@ -129,3 +129,84 @@ def test_every_page_of_each_role_is_kern_accessible_and_fits(crawl, app, browser
              "anonymous": 8}[crawl]
     assert len(visited) >= floor, visited
     assert problems == [], problems
+
+
+def _after_appointment_data():
+    """Add what the after-the-appointment pages show to the demo data; return their URLs."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from app.models import (
+        Assignment,
+        Debrief,
+        FollowUp,
+        InterpretingRequest,
+        Meeting,
+        Rating,
+        SupervisionGroup,
+        SupervisionMember,
+        User,
+    )
+    from app.services.booking import follow_up
+    from app.timeutil import now_utc
+
+    kita = db.session.scalar(sa.select(User).where(User.email == "kita@skm-demo.de"))
+    mediator = db.session.scalar(sa.select(User).where(User.email == "mittler@skm-demo.de")
+                                 ).mediator
+    now = now_utc()
+    starts = (now - dt.timedelta(days=5)).replace(hour=2, minute=0, second=0, microsecond=0)
+    req = InterpretingRequest(
+        institution_id=kita.institution_id, starts_at=starts,
+        ends_at=starts + dt.timedelta(minutes=60), duration_minutes=60, language_code="tir",
+        occasion="parent_meeting", status="assigned")
+    a = Assignment(request=req, mediator=mediator, starts_at=req.starts_at, ends_at=req.ends_at)
+    group = SupervisionGroup(name="Crawl-Gruppe", supervisor_name="Dr. Crawl")
+    group.members.append(SupervisionMember(mediator_id=mediator.id))
+    meeting = Meeting(kind="supervision", group=group, title="Supervision Crawl",
+                      starts_at=now + dt.timedelta(days=9),
+                      ends_at=now + dt.timedelta(days=9, hours=2))
+    db.session.add_all([req, a, group, meeting])
+    db.session.flush()
+    fu_inst = FollowUp(assignment_id=a.id, audience="institution",
+                       sent_at=now - dt.timedelta(days=4))
+    fu_med = FollowUp(assignment_id=a.id, audience="mediator", sent_at=now - dt.timedelta(days=4))
+    db.session.add_all([
+        fu_inst, fu_med,
+        Debrief(assignment_id=a.id, text="Ein schweres Gespräch.", burdened=True,
+                share_content=True, meeting_id=meeting.id),
+        Rating(request_id=req.id, stars=4, comment="Gut übersetzt."),
+    ])
+    db.session.commit()
+    return {
+        "coordinator": ["/coordination/follow-ups", "/coordination/debriefs",
+                        f"/coordination/requests/{req.id}", f"/meetings/{meeting.id}"],
+        "institution": [f"/requests/{req.id}"],
+        "mediator": [f"/me/assignments/{a.id}"],
+        "anonymous": [f"/requests/follow-up/{follow_up.make_token(fu_inst)}",
+                      f"/me/report/{follow_up.make_token(fu_med)}"],
+    }
+
+
+def test_after_appointment_pages_are_kern_accessible_and_fit(app, browser, live_server):
+    """The follow-up pages with content (the crawl finds them empty on the demo data)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    seed_demo(db.session)
+    db.session.commit()
+    urls = _after_appointment_data()
+    axe, problems = Axe(), []
+    for role, paths in urls.items():
+        context = browser.new_context(locale="de-DE", base_url=live_server.base_url)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        _login(page, role)
+        for path in paths:
+            response = context.request.get(path, max_redirects=0)
+            if response.status != 200:
+                problems.append((role, path, response.status))
+                continue
+            for width in WIDTHS:
+                problems += _check(page, axe, path, width)
+        context.close()
+    assert problems == [], problems

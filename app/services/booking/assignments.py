@@ -270,6 +270,13 @@ def report_hours(actor: User, assignment: Assignment, *, minutes: int,
     """Let the mediator report actual duration and travel after the appointment."""
     if actor.mediator_id != assignment.mediator_id:
         raise NotAllowedError(_("This is not your assignment."))
+    return store_report(actor, assignment, minutes=minutes, travel_km=travel_km,
+                        ticket_cost_cents=ticket_cost_cents)
+
+
+def store_report(actor: User | None, assignment: Assignment, *, minutes: int,
+                 travel_km: Decimal | None, ticket_cost_cents: int | None) -> Assignment:
+    """Store a report whose sender is already known to be the mediator (login or signed link)."""
     if assignment.status == "cancelled":
         raise DomainError(_("This assignment was cancelled."))
     if assignment.starts_at > now_utc():

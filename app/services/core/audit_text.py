@@ -61,6 +61,27 @@ SENTENCES: dict[tuple[str, str], Formatter] = {
                                  request=_req, outcome=lambda e: label("outcome",
                                                                        e.get("outcome"))),
     ("escalate", "request"): _escalated,
+    ("follow_up_answer", "request"): _say(
+        _l("The institution confirmed %(request)s from the e-mail link: %(answer)s."),
+        request=_req, answer=lambda e: label("follow_up_answer", e.get("answer"))),
+    ("rate", "request"): _say(_l("%(who)s rated the interpreting of %(request)s."),
+                              request=_req),
+    ("assume_completion", "assignment"): _say(
+        _l("Nobody answered: the assignment of %(mediator)s for %(request)s was assumed to "
+           "have taken place."),
+        mediator=lambda e: e.via(e.names.assignments)[1],
+        request=lambda e: e.via(e.names.assignments)[0]),
+    ("debrief", "assignment"): _say(
+        _l("%(who)s wrote a debrief for %(request)s."),
+        request=lambda e: e.via(e.names.assignments)[0]),
+    ("debrief_follow_up", "assignment"): _say(
+        _l("%(who)s noted the follow-up of a debrief of %(mediator)s."),
+        mediator=lambda e: e.via(e.names.assignments)[1]),
+    ("debrief_agenda", "assignment"): _say(
+        _l("%(who)s put a debrief of %(mediator)s on the next supervision agenda."),
+        mediator=lambda e: e.via(e.names.assignments)[1]),
+    ("purge_feedback", "request"): _say(
+        _l("Ratings and debriefs older than the retention period were deleted.")),
     ("unfilled", "request"): _say(_l("No mediator was found for %(request)s."), request=_req),
     ("purge_note", "request"): _say(
         _l("The notes of %(request)s were deleted at the end of the retention period."),

@@ -32,6 +32,8 @@ institutions have none)
     on the dashboard; it went to several people, and an unanswered one expires and alerts
     the coordinators), withdrawn offers, invitations to assignments and meetings, reminders,
     document renewal notices (the coordinators get their own copy and follow up).
+    The day-after report reminder is optional too (the dashboard lists the unreported
+    assignment); the institution's confirmation request has no opt-out (institutions have none).
     *Must-have* mail ignores the opt-out: account mail (without it nobody can log in to see
     the dashboard) and the cancellation of an assignment or meeting the person has in their
     calendar (the only mail whose absence costs a wasted trip).
@@ -75,12 +77,14 @@ class Kind(StrEnum):
     ACCOUNT_INVITE = "account_invite"
     PASSWORD_RESET = "password_reset"  # noqa: S105 (a message kind, not a secret)
     ACCESSIBILITY_FEEDBACK = "accessibility_feedback"  # BITV feedback form -> the office
+    FOLLOW_UP_CONFIRMATION = "follow_up_confirmation"  # the day after: did it take place?
+    REPORT_REMINDER = "report_reminder"  # the day after: the mediator's hours and travel
 
 
 # the kinds a mediator's opt-out suppresses; every other kind is must-have for mediators
 OPTIONAL_FOR_MEDIATORS = frozenset({
     Kind.OFFER, Kind.OFFER_WITHDRAWN, Kind.ASSIGNMENT_INVITATION, Kind.ASSIGNMENT_REMINDER,
-    Kind.MEETING_INVITATION, Kind.MEETING_REMINDER, Kind.DOCUMENT_DUE,
+    Kind.MEETING_INVITATION, Kind.MEETING_REMINDER, Kind.DOCUMENT_DUE, Kind.REPORT_REMINDER,
 })
 _MEETING_KINDS = (Kind.MEETING_INVITATION, Kind.MEETING_CANCELLATION, Kind.MEETING_REMINDER)
 _COORDINATOR_KINDS = (Kind.ESCALATION, Kind.MEDIATOR_CANCELLED, Kind.NEW_APPLICATION,
@@ -117,8 +121,10 @@ def recipients(kind: Kind | str, subject=None, *,
         found = [_mediator(subject.mediator, kind)]
     elif kind in (Kind.ASSIGNMENT_INVITATION, Kind.ASSIGNMENT_CANCELLATION):
         found = [_mediator(subject.mediator, kind), *_institution(subject.request.institution)]
-    elif kind == Kind.ASSIGNMENT_REMINDER:
+    elif kind in (Kind.ASSIGNMENT_REMINDER, Kind.REPORT_REMINDER):
         found = [_mediator(subject.mediator, kind)]
+    elif kind == Kind.FOLLOW_UP_CONFIRMATION:
+        found = list(_institution(subject.request.institution))
     elif kind in _MEETING_KINDS:
         found = [_mediator(m, kind) for m in invitees]
         if kind != Kind.MEETING_REMINDER:

@@ -29,6 +29,7 @@ from app.models import (
 )
 from app.services.core import audit
 from app.services.core.errors import DomainError
+from app.services.pool import feedback_privacy
 from app.timeutil import now_utc, to_local
 
 ERASABLE_STATUSES = ("retired", "rejected", "withdrawn")
@@ -93,6 +94,7 @@ def export_mediator(actor: User | None, mediator: Mediator) -> dict:
              "payee_name": st.payee_name, "iban": st.iban, "bic": st.bic}
             for st in statements],
         "account": _account(mediator.user),
+        **feedback_privacy.export_mediator(mediator.id),
     })
     audit.record(actor, "export", "mediator", mediator.id)
     db.session.flush()
@@ -113,6 +115,7 @@ def export_user(actor: User | None, user: User) -> dict:
         return export_mediator(actor, user.mediator)
     data = _account(user) or {}
     data["institution"] = user.institution.name if user.institution else None
+    data["ratings_written"] = feedback_privacy.export_user(user)
     data["requests_created"] = db.session.scalar(sa.select(sa.func.count(
         InterpretingRequest.id)).where(InterpretingRequest.created_by_id == user.id))
     audit.record(actor, "export", "user", user.id)
@@ -126,6 +129,7 @@ def erase_mediator(actor: User | None, mediator: Mediator, *, reason: str = "req
     Kept: the row and its id (assignments, hours, offers and completions still point at it),
     status, gender, German level, district, cohort, dates, languages. Removed: names, contact,
     notes, bank data, motivation, availability, absences, documents, offer decline reasons,
+    debriefs and the ratings of their work,
     the login account and the e-mail address in the audit entries of their own actions.
     """
     if mediator.erased_at is not None:
@@ -145,6 +149,7 @@ def erase_mediator(actor: User | None, mediator: Mediator, *, reason: str = "req
     mediator.documents.clear()
     for offer in db.session.scalars(sa.select(Offer).where(Offer.mediator_id == mediator.id)):
         offer.decline_reason = ""  # free text written by the person
+    feedback_privacy.erase_mediator(mediator.id)  # debriefs, ratings of their work
     if mediator.user is not None:
         # the audit trail stays (who did what, when), but no longer names the person
         db.session.execute(
@@ -214,6 +219,7 @@ def run_retention(now: dt.datetime | None = None) -> dict[str, int]:
         "notes": purge_request_notes(moment),
         "police_certificates": purge_police_certificates(to_local(moment).date()),
         "applicants": erase_stale_applicants(moment),
+        "feedback": feedback_privacy.purge(moment),
     }
 
 

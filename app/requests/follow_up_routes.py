@@ -1,0 +1,70 @@
+"""The institution's side after the appointment: the day-after link and the rating.
+
+The link (`follow_up_answer`) works without a password: it names one follow-up, expires and
+works once; a used or expired link shows a page that says so, and changes nothing.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.decorators import role_required
+from app.extensions import db
+from app.models import InterpretingRequest
+from app.requests import bp
+from app.requests import routes as pages
+from app.requests.forms import FollowUpAnswerForm, RatingForm
+from app.services.booking import debriefs
+from app.services.booking import follow_up as svc
+from app.services.core.errors import DomainError
+from app.web.transaction import commit_or_message
+
+
+def _page(status: int = 200, **ctx):
+    ctx.setdefault("error", None)
+    ctx.setdefault("state", "open")
+    return render_template("requests/follow_up.html", **ctx), status
+
+
+@bp.route("/follow-up/<token>", methods=["GET", "POST"])
+def follow_up_answer(token: str):
+    """Answer "did it take place?" from the e-mail link (GET asks, POST answers once)."""
+    try:
+        follow_up = svc.read_token(token, "institution")
+    except DomainError as exc:
+        return _page(400, error=str(exc), state="invalid")
+    state = svc.link_state(follow_up)
+    if state != "open":
+        return _page(state=state)
+    form = FollowUpAnswerForm()
+    if form.validate_on_submit():
+        outcome = commit_or_message(svc.answer_confirmation, follow_up.id, form.answer.data,
+                                    stars=form.stars.data, comment=form.comment.data or "")
+        if outcome.ok:
+            return _page(state="done")
+        db.session.expire_all()
+        if svc.link_state(follow_up) != "open":  # someone answered a moment before
+            return _page(state="answered")
+        form.answer.errors = [outcome.error]
+    req = follow_up.assignment.request
+    return _page(400 if form.errors else 200, form=form, req=req)
+
+
+@bp.route("/<int:request_id>/rating", methods=["POST"])
+@role_required("institution")
+def rate(request_id: int):
+    """Rate the interpreting of one's own request (the office reads it, nobody else)."""
+    req = db.session.get(InterpretingRequest, request_id)
+    if req is None or req.institution_id != current_user.institution_id:
+        abort(404)
+    form = RatingForm()
+    if form.validate_on_submit():
+        outcome = commit_or_message(debriefs.rate, current_user, req, form.stars.data,
+                                    form.comment.data or "")
+        if outcome.flash(_("Thank you for your rating.")):
+            return redirect(url_for("requests.detail", request_id=req.id))
+    else:
+        flash(_("Please choose between 1 and 5 stars."), "error")
+    return pages.detail(req.id), 400
