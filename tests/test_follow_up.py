@@ -26,6 +26,7 @@ from app.services.core.outbox import deliver_due
 from app.services.pool import privacy
 from tests.conftest import IsolatedClient, csrf_token
 from tests.request_helpers import NOW, make_request
+from tests.test_start_pages import cards
 from tests.tokens import tamper
 
 # the request of make_request: Thursday 3 December 2026, 10:00-11:00 Berlin = 09:00-10:00 UTC
@@ -252,6 +253,7 @@ def test_burden_flag_reaches_dashboard_and_supervision_agenda(world, app, clock)
     html = coord.get("/coordination/requests").get_data(as_text=True)
     assert re.search(r"belastet</a>: <strong>1<", html)
     assert debriefs.burdened_debriefs(db.session) == 1
+    assert cards(coord)["burdened"] == (1, "/coordination/debriefs")  # on the start page
     page = coord.get("/coordination/debriefs").get_data(as_text=True)
     assert "Die Mutter weinte lange" in page
     debrief = db.session.scalar(sa.select(Debrief))

@@ -79,7 +79,7 @@ def test_coordinator_cards_count_what_they_link_to(app, client, login, clock, ma
     found = cards(client)
     assert {key: count for key, (count, _url) in found.items()} == {
         "no_candidate": 2, "unanswered": 1, "soon": 1, "reports": 1, "expiring": 1,
-        "dead_mail": 1, "applicants": 1, "meeting": 1}
+        "dead_mail": 1, "applicants": 1, "meeting": 1, "burdened": 0, "follow_ups": 0}
     listed = r'href="/coordination/requests/(\d+)"'
     assert ids(client, found["no_candidate"][1], listed) == {no_speaker.id, paused_only.id}
     assert ids(client, found["unanswered"][1], listed) == {old_offer.id}
@@ -102,8 +102,8 @@ def test_zero_cards_are_calm(client, login, clock, make_user):
     clock(NOW)
     login(make_user("coordinator"))
     start = client.get("/").get_data(as_text=True)
-    assert start.count("start-card--calm") == 8 and "Zu erledigen" not in start
-    assert start.count("Nichts zu tun") == 8 and "Kein Treffen geplant." in start
+    assert start.count("start-card--calm") == 10 and "Zu erledigen" not in start
+    assert start.count("Nichts zu tun") == 10 and "Kein Treffen geplant." in start
 
 
 def test_institution_sees_only_its_own_requests(client, login, clock, make_user,

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import Assignment, Meeting, OutboxMessage
+from app.services.booking import debriefs, follow_up
 from app.services.booking import request_filters as filters
 from app.services.pool import privacy, recruiting
 from app.services.start.cards import Card, StartContext, card
@@ -95,3 +96,21 @@ def meeting(ctx: StartContext) -> Card:
                 explanation=_("Meetings in the coming seven days."),
                 detail=first.title if first else _("No meeting planned."),
                 when=first.starts_at if first else None, url=url_for("meetings.index"))
+
+
+@card("coordinator", 5)
+def burdened(ctx: StartContext) -> Card:
+    """First on the page: a volunteer said a conversation weighed on them (issue 17)."""
+    return Card(key="burdened", title=_("Conversations that weighed on a mediator"),
+                count=debriefs.burdened_debriefs(db.session),
+                explanation=_("Debriefs marked as a burden whose follow-up is not done yet."),
+                url=url_for("coordination.debriefs"))
+
+
+@card("coordinator", 45)
+def follow_ups(ctx: StartContext) -> Card:
+    return Card(key="follow_ups", title=_("Follow-ups without an answer"),
+                count=follow_up.unanswered_follow_ups(db.session, ctx.now),
+                explanation=_("Appointments whose confirmation or report is still missing "
+                              "after the reminder."),
+                url=url_for("coordination.follow_ups"))
