@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("mediator", __name__)
 
-from app.mediator import assignments, meetings, routes, self_service  # noqa: E402,F401
+from app.mediator import assignments, board, meetings, routes, self_service  # noqa: E402,F401

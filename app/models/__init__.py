@@ -1,6 +1,7 @@
 """All models, imported so that Alembic and the mappers see every table."""
 
 from app.models.allowance import AllowanceRule, AllowanceStatement, AllowanceStatementLine
+from app.models.board import BoardSignup
 from app.models.institution import ContactPerson, Institution
 from app.models.language import LanguageName
 from app.models.mediator import Absence, Availability, Document, Mediator, MediatorLanguage
@@ -32,6 +33,7 @@ __all__ = [
     "Assignment",
     "AuditLog",
     "Availability",
+    "BoardSignup",
     "Cohort",
     "ContactPerson",
     "Course",

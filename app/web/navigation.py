@@ -25,6 +25,7 @@ NAV_ITEMS = {
     ],
     "mediator": [
         ("mediator.offers", _l("My offers and assignments")),
+        ("mediator.board", _l("Open requests (board)")),
         ("mediator.profile", _l("My profile")),
         ("mediator.availability", _l("My times")),
         ("mediator.qualification", _l("My training")),
