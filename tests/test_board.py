@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Absence, Assignment, AuditLog, BoardSignup, Offer, OutboxMessage
+from app.models import Absence, AuditLog, BoardSignup, Offer, OutboxMessage
 from app.services.booking import assignments as booking
 from app.services.booking import board, offers
 from tests.conftest import csrf_token
