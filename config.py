@@ -95,6 +95,8 @@ class Config:
     ESCALATION_HOURS = int(os.environ.get("ESCALATION_HOURS", "24"))
     AUTO_OFFER_NEXT = _bool("AUTO_OFFER_NEXT")
     AUTO_OFFER_COUNT = 2  # how many next candidates get an offer on escalation
+    # open-request board: book the first eligible volunteer at once for every request
+    BOARD_FIRST_COME = _bool("BOARD_FIRST_COME")
     LATE_CANCELLATION_HOURS = 24
     MAX_RECURRING_WEEKS = 12
     # occasions the pool does not serve; "legal_consequences" stands for the form's checkbox

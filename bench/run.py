@@ -67,7 +67,7 @@ METRICS = [
     Metric("candidates_ms", _request_page("open_request_id"), "coordinator", 50, 25),
     Metric("candidates_arabic_ms", _request_page("arabic_request_id"), "coordinator", 70, 35),
     Metric("dashboard_ms", lambda c: "/coordination/requests", "coordinator", 100, 40),
-    Metric("start_page_ms", lambda c: "/start", "coordinator", 100, 30),
+    Metric("start_page_ms", lambda c: "/", "coordinator", 100, 30),
     Metric("board_ms", lambda c: "/me/board", "mediator", 100, 30),
     Metric("feed_ms", _feed_path, None, 30, 8),
     Metric("feed_304_ms", _feed_path, None, 5, 3, etag=True),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 
 import sqlalchemy as sa
 
@@ -84,3 +85,24 @@ def test_start_pages_have_a_fixed_query_count(app, client, clock, make_user, mak
             seen[role].append(len(queries))
     for role, counts in seen.items():
         assert counts[0] == counts[1] <= START_PAGE_QUERIES[role], (role, counts)
+def test_board_asks_the_rules_for_all_requests_in_a_fixed_number_of_queries(
+        client, login, clock, make_user, make_mediator, make_institution):
+    """The mediator's board: one mediator, many open requests, never a query per request."""
+    from tests.request_helpers import DAY, NOW, eligible, make_request
+
+    clock(NOW)
+    user = make_user("mediator", mediator=eligible(make_mediator))
+    login(user)
+    counts = []
+    made = 0
+    for total in (2, 12):
+        while made < total:
+            make_request(make_institution(), day=DAY + dt.timedelta(days=7 * made))
+            made += 1
+        db.session.commit()
+        with count_queries() as seen:
+            response = client.get("/me/board")
+        assert response.status_code == 200
+        assert response.get_data(as_text=True).count("/signup") == total
+        counts.append(len(seen))
+    assert counts[0] == counts[1], counts

@@ -5,6 +5,7 @@ from flask import Blueprint
 bp = Blueprint("coordination", __name__)
 
 from app.coordination import (  # noqa: E402,F401
+    board_routes,
     follow_up_routes,
     language_routes,
     outbox_routes,

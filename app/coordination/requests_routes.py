@@ -24,6 +24,7 @@ from app.mediator.self_service_forms import AnswerForm
 from app.models import Assignment, InterpretingRequest
 from app.models.request import OPEN_REQUEST_STATUSES
 from app.services.booking import assignments as booking
+from app.services.booking import board as board_svc
 from app.services.booking import (
     dashboard,
     debriefs,
@@ -107,6 +108,8 @@ def request_detail(request_id: int, status: int = 200):
     return render_template(
         "coordination/request.html", req=req, result=result, offered=offered,
         excluded_shown=shown, excluded_summary=summary,
+        volunteers=board_svc.volunteers(req, result) if req.is_open else [],
+        first_come=board_svc.first_come(req),
         assign_form=AssignForm(), offers_form=OffersForm(), reason_form=ReasonForm(),
         cancel_form=CancelRequestForm(),
         answer_form=AnswerForm(),

@@ -19,6 +19,7 @@ from app.models import (
     Absence,
     Assignment,
     Availability,
+    BoardSignup,
     Cohort,
     ContactPerson,
     Course,
@@ -219,6 +220,8 @@ class _Seeder:
             req = self._request(self.insts[inst_name], day, hour, minute, minutes, code, variety,
                                 occasion, preferred_gender=gender, family_members=family,
                                 note=note, status="offered" if offered else "submitted")
+            if code == demo.languages[0].code and not offered:  # "Ich kann" on the board
+                self.s.add(BoardSignup(request=req, mediator=demo, created_at=self.now))
             if offered:
                 speakers = [m for m in self.mediators if m.status == "active"
                             and id(m) not in absent and any(x.code == code for x in m.languages)]

@@ -6,6 +6,7 @@ bp = Blueprint("mediator", __name__)
 
 from app.mediator import (  # noqa: E402,F401
     assignments,
+    board,
     follow_up_routes,
     meetings,
     routes,

@@ -1,6 +1,7 @@
 """All models, imported so that Alembic and the mappers see every table."""
 
 from app.models.allowance import AllowanceRule, AllowanceStatement, AllowanceStatementLine
+from app.models.board import BoardSignup
 from app.models.follow_up import Debrief, FollowUp, Rating
 from app.models.institution import ContactPerson, Institution
 from app.models.language import LanguageName
@@ -33,6 +34,7 @@ __all__ = [
     "Assignment",
     "AuditLog",
     "Availability",
+    "BoardSignup",
     "Cohort",
     "ContactPerson",
     "Course",

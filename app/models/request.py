@@ -95,6 +95,9 @@ class InterpretingRequest(TimestampMixin, db.Model):
     series_key: Mapped[Optional[str]] = mapped_column(sa.String(36), index=True)
     status: Mapped[str] = mapped_column(sa.String(20), default="submitted")
     urgent: Mapped[bool] = mapped_column(default=False)
+    # "first come, first served" on the open-request board: the first eligible volunteer is
+    # booked at once (also for every request with the BOARD_FIRST_COME setting)
+    board_first_come: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     assigned_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
     escalated_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)

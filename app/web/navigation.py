@@ -27,6 +27,7 @@ NAV_ITEMS = {
     "mediator": [
         ("main.index", _l("Start")),
         ("mediator.offers", _l("My offers and assignments")),
+        ("mediator.board", _l("Open requests (board)")),
         ("mediator.profile", _l("My profile")),
         ("mediator.availability", _l("My times")),
         ("mediator.qualification", _l("My training")),

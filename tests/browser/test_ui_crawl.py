@@ -33,6 +33,8 @@ CRAWLS = {
 }
 PUBLIC = ("/auth/login", "/auth/forgot", "/apply", "/privacy", "/barrierefreiheit",
           "/leichte-sprache", "/impressum", "/datenschutz")
+# pages a crawl must reach (new pages of a round, with content in the demo data)
+MUST_VISIT = {"mediator": {"/me/board"}, "coordinator-office": {"/coordination/requests/N"}}
 # downloads and machine endpoints, not pages
 NOT_PAGES = re.compile(r"\.(ics|xlsx|csv|pdf|json|svg|png)$|/export|/workbook|/download|"
                        r"/healthz|/static/|/language/|^/calendar/[^/]+\.ics")
@@ -128,6 +130,7 @@ def test_every_page_of_each_role_is_kern_accessible_and_fits(crawl, app, browser
     floor = {"coordinator-pool": 15, "coordinator-office": 10, "institution": 3, "mediator": 10,
              "anonymous": 8}[crawl]
     assert len(visited) >= floor, visited
+    assert MUST_VISIT.get(crawl, set()) <= set(visited), visited
     assert problems == [], problems
 
 

@@ -31,6 +31,11 @@ from app.services.core.audit_format import (
     _series_cancelled,
 )
 
+_FIRST_COME_ON = _say(_l("%(who)s switched on “first come, first served” for %(request)s."),
+                      request=_req)
+_FIRST_COME_OFF = _say(_l("%(who)s switched off “first come, first served” for %(request)s."),
+                       request=_req)
+
 SENTENCES: dict[tuple[str, str], Formatter] = {
     ("send_offers", "request"): _say(_l("%(who)s sent offers to %(mediators)s (%(request)s)."),
                                      mediators=lambda e: e.mediators(), request=_req),
@@ -42,6 +47,15 @@ SENTENCES: dict[tuple[str, str], Formatter] = {
                                      request=lambda e: e.via(e.names.offers)[0]),
     ("assign", "request"): _say(_l("%(who)s assigned %(mediator)s to %(request)s."),
                                 mediator=_med, request=_req),
+    ("board_signup", "request"): _say(_l("%(mediator)s said “I can” for %(request)s on the "
+                                         "board."), mediator=_med, request=_req),
+    ("board_withdraw", "request"): _say(_l("%(mediator)s withdrew their “I can” for %(request)s."),
+                                        mediator=_med, request=_req),
+    ("board_book", "request"): _say(_l("%(mediator)s was booked for %(request)s from the board "
+                                       "(first come, first served)."),
+                                    mediator=_med, request=_req),
+    ("board_first_come", "request"): lambda e: (
+        _FIRST_COME_ON if e.data.get("enabled") else _FIRST_COME_OFF)(e),
     ("cancel_assignment", "assignment"): _say(
         _l("%(who)s cancelled the assignment of %(mediator)s for %(request)s."),
         mediator=lambda e: e.via(e.names.assignments)[1],

@@ -110,18 +110,24 @@ class TimeFacts:
     assignments: dict[int, list] = field(default_factory=dict)
 
 
-def _speakers(language_code: str):
-    return sa.select(MediatorLanguage.mediator_id).where(
-        MediatorLanguage.code.in_(matching_codes(language_code)))
+def _speakers(language_code: str | None, mediator_id: int | None = None):
+    """Select the speakers of a language, or (language None) one mediator in all languages."""
+    query = sa.select(MediatorLanguage.mediator_id)
+    if language_code is not None:
+        query = query.where(MediatorLanguage.code.in_(matching_codes(language_code)))
+    if mediator_id is not None:
+        query = query.where(MediatorLanguage.mediator_id == mediator_id)
+    return query
 
 
-def load_speakers(language_code: str) -> SpeakerFacts:
+def load_speakers(language_code: str | None, mediator_id: int | None = None) -> SpeakerFacts:
     """Load the speakers of a language and their date-independent facts (six queries).
 
     Rows are indexed, not read by attribute: a thousand speakers bring ~10,000 fact rows, and
-    Row attribute access cost more than the queries themselves.
+    Row attribute access cost more than the queries themselves. `mediator_id` (with language
+    None) loads one mediator with every language they speak: the open-request board.
     """
-    speakers = _speakers(language_code)
+    speakers = _speakers(language_code, mediator_id)
     facts = SpeakerFacts(mediators=[Speaker(*row) for row in db.session.execute(
         sa.select(*(getattr(Mediator, c) for c in Speaker._fields))
         .where(Mediator.id.in_(speakers), Mediator.erased_at.is_(None))
@@ -130,7 +136,8 @@ def load_speakers(language_code: str) -> SpeakerFacts:
     for row in db.session.execute(
         sa.select(MediatorLanguage.mediator_id, MediatorLanguage.variety, MediatorLanguage.level,
                   MediatorLanguage.code)
-        .where(MediatorLanguage.code.in_(matching_codes(language_code)))
+        .where(MediatorLanguage.code.in_(matching_codes(language_code)) if language_code
+               else MediatorLanguage.mediator_id.in_(speakers))
     ):
         facts.languages.setdefault(row[0], []).append(row)
     for row in db.session.execute(
@@ -178,13 +185,14 @@ def time_window(req: InterpretingRequest, buffer: dt.timedelta) -> tuple[dt.date
             max(week_end, req.ends_at + buffer))
 
 
-def load_time_facts(language_code: str, start: dt.datetime, end: dt.datetime) -> TimeFacts:
+def load_time_facts(language_code: str | None, start: dt.datetime, end: dt.datetime,
+                    mediator_id: int | None = None) -> TimeFacts:
     """Load the speakers' absences and live bookings between `start` and `end` (two queries).
 
     Both are bounded on both sides (no appointment is longer than 8 h), so each is an index
     range scan however long the history.
     """
-    speakers = _speakers(language_code)
+    speakers = _speakers(language_code, mediator_id)
     facts = TimeFacts()
     for mediator_id, first, last in db.session.execute(
         sa.select(Absence.mediator_id, Absence.start_date, Absence.end_date).where(
