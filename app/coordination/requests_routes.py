@@ -19,6 +19,7 @@ from app.models import Assignment, InterpretingRequest
 from app.models.request import OPEN_REQUEST_STATUSES
 from app.services.booking import assignments as booking
 from app.services.booking import dashboard, offers
+from app.services.calendar import remote
 from app.services.matching import ranking as matching
 from app.timeutil import now_utc
 from app.web.transaction import commit_or_message
@@ -92,6 +93,7 @@ def request_detail(request_id: int, status: int = 200):
         assign_form=AssignForm(), offers_form=OffersForm(), reason_form=ReasonForm(),
         answer_form=AnswerForm(),
         reassign_form=reassign_form, now=now_utc(),
+        joining=remote.access(req, "office", getattr(req.live_assignment, "mediator", None)),
     ), status
 
 

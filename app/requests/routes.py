@@ -16,9 +16,9 @@ from app.models.request import OPEN_REQUEST_STATUSES
 from app.requests import bp
 from app.requests.forms import CancelForm, OutcomeForm, RequestForm
 from app.services.booking import assignments as booking
-from app.services.booking import dashboard
+from app.services.booking import dashboard, workdays
 from app.services.booking import intake as svc
-from app.services.booking import workdays
+from app.services.calendar import remote
 from app.services.core.languages import language_choices, language_name
 from app.timeutil import now_utc, to_local
 from app.web.transaction import commit_or_message
@@ -110,6 +110,7 @@ def detail(request_id: int, cancel_form=None, outcome_form=None):
         cancel_form=cancel_form or CancelForm(), outcome_form=outcome_form or OutcomeForm(),
         can_cancel=req.status in (*OPEN_REQUEST_STATUSES, "assigned") and req.starts_at > now,
         can_confirm=req.status == "assigned" and req.starts_at <= now,
+        joining=remote.access(req, "institution", getattr(req.live_assignment, "mediator", None)),
     )
 
 

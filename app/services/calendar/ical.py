@@ -133,7 +133,7 @@ def assignment_event(assignment: Assignment, viewer: str, *, sequence: int | Non
     inst = req.institution
     mediator = assignment.mediator
     language = _lang(req.language_code, req.variety)
-    joining = remote.access(assignment, viewer)
+    joining = remote.access(req, viewer, mediator)
     if req.is_remote:
         place = joining.location
     else:

@@ -3,8 +3,9 @@
 Why one place: the link of a video room or the number to dial lets anyone into the
 conversation, so the invitation, the feed event and the assignment pages all ask here what
 a viewer may see. Those concerned are the assigned mediator (`viewer="mediator"`, whose
-feed and invitations only hold their own assignments) and the institution; the
-coordinator's feed and a mediator's offer say "Video" or "Telefon" without the way in.
+feed and invitations only hold their own assignments), the institution and the office on
+its own pages (`"office"`, it arranges the appointment); the coordinator's feed (a secret
+URL in a calendar app) and a mediator's offer say "Video" or "Telefon" without the way in.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 
 from app.labels import label
-from app.models import Assignment, InterpretingRequest
+from app.models import InterpretingRequest, Mediator
 
-CONCERNED = ("mediator", "institution")
+CONCERNED = ("mediator", "institution", "office")
 
 
 @dataclass
@@ -37,9 +38,9 @@ def location(req: InterpretingRequest) -> str:
     return ""
 
 
-def access(assignment: Assignment, viewer: str) -> Access:
-    """Return how `viewer` (mediator, institution, coordinator, …) joins the appointment."""
-    req = assignment.request
+def access(req: InterpretingRequest, viewer: str, mediator: Mediator | None = None) -> Access:
+    """Return how `viewer` (mediator, institution, office, coordinator) joins; `mediator`
+    is the assigned one (None before the assignment)."""
     found = Access(location=location(req))
     if not req.is_remote:
         return found
@@ -59,7 +60,7 @@ def access(assignment: Assignment, viewer: str) -> Access:
         found.lines.append(_("The institution calls you (if needed, you reach it at "
                              "%(number)s).", number=number))
     else:
-        phone = assignment.mediator.phone
+        phone = mediator.phone if mediator is not None else ""
         found.lines.append(_("Please call the mediator at %(number)s.", number=phone) if phone
-                           else _("Please call the mediator; ask the office for the number."))
+                           else _("Please call the mediator; the office gives you the number."))
     return found
