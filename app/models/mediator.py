@@ -106,6 +106,11 @@ class Mediator(SearchKeyMixin, TimestampMixin, db.Model):
         """Tell whether the mediator takes requests of a mode (on_site, phone, video)."""
         return bool(getattr(self, f"takes_{mode}", False))
 
+    @property
+    def modes(self) -> tuple[str, ...]:
+        """The modes taken, in the order of `request.REQUEST_MODES`."""
+        return tuple(m for m in ("on_site", "phone", "video") if self.takes(m))
+
     def document(self, kind: str) -> Optional["Document"]:
         return next((d for d in self.documents if d.kind == kind), None)
 
