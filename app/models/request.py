@@ -70,10 +70,11 @@ class InterpretingRequest(TimestampMixin, db.Model):
         sa.CheckConstraint("ends_at > starts_at", name="end_after_start"),
         sa.CheckConstraint("family_members BETWEEN 1 AND 30", name="family_members"),
         # covering on PostgreSQL: the yearly report names every status and reads one range per
-        # status index-only; no index may lead with starts_at (see migration 0009)
+        # status index-only; no index may lead with starts_at (see migrations 0009, 0019)
         sa.Index("ix_interpreting_request_status_starts_at", "status", "starts_at",
                  postgresql_include=["institution_id", "language_code", "outcome",
-                                     "assigned_at", "created_at", "duration_minutes"]),
+                                     "assigned_at", "created_at", "duration_minutes",
+                                     "mode"]),
         sa.Index("ix_interpreting_request_institution_starts_at", "institution_id", "starts_at"),
         sa.Index("ix_interpreting_request_language_starts_at", "language_code", "starts_at"),
         # feed ETags read max(updated_at) of all requests: an index makes it one probe

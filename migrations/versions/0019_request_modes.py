@@ -4,7 +4,9 @@ Reviewed by hand. Adds `interpreting_request.mode` ('on_site' for every existing
 with a named CHECK constraint), the video link and token, the phone number and who dials
 (CHECK: empty, 'mediator' or 'institution'); `mediator.takes_on_site/phone/video` (existing
 mediators keep today's behaviour: on site only); `allowance_rule.remote_time_percent`
-(100: remote time is paid as on site). SQLite rebuilds the tables in batch mode.
+(100: remote time is paid as on site). SQLite rebuilds the tables in batch mode. On
+PostgreSQL the covering report index also carries `mode` (the statistics count requests
+by mode from the same index-only scan; see migration 0009).
 
 Revision ID: 0019
 Revises: 0016
@@ -20,6 +22,17 @@ revision = '0019'
 down_revision = '0016'
 branch_labels = None
 depends_on = None
+
+REQUEST_INCLUDE = ['institution_id', 'language_code', 'outcome', 'assigned_at', 'created_at',
+                   'duration_minutes']
+
+
+def _report_index(include):
+    if op.get_bind().dialect.name != 'postgresql':
+        return
+    op.drop_index('ix_interpreting_request_status_starts_at', table_name='interpreting_request')
+    op.create_index('ix_interpreting_request_status_starts_at', 'interpreting_request',
+                    ['status', 'starts_at'], postgresql_include=include)
 
 
 def upgrade():
@@ -51,9 +64,11 @@ def upgrade():
                                       nullable=False))
         batch_op.create_check_constraint(op.f('ck_allowance_rule_remote_time_percent'),
                                          'remote_time_percent BETWEEN 0 AND 100')
+    _report_index([*REQUEST_INCLUDE, 'mode'])
 
 
 def downgrade():
+    _report_index(REQUEST_INCLUDE)
     with op.batch_alter_table('allowance_rule', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_allowance_rule_remote_time_percent'), type_='check')
         batch_op.drop_column('remote_time_percent')
