@@ -5,21 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import icalendar
 import pytest
 
 from app.extensions import db
 from app.models import Assignment
 from app.services.allowances import statements as allowances
-from app.services.calendar import feeds
-from app.services.calendar.itip import assignment_changed
-from app.services.core.outbox import deliver_due
 from app.services.matching import ranking as matching
 from app.services.matching import solver
 from app.timeutil import from_local
-from tests.conftest import csrf_token
 from tests.helpers_calendar import make_assignment
-from tests.request_helpers import DAY, NOW, eligible, make_request
+from tests.request_helpers import NOW, eligible, make_request
 
 UTC = dt.UTC
 LINK = "https://video.example/skm-Zq8pR2"
