@@ -101,8 +101,8 @@ def test_offer_mail_says_video_but_not_the_link(app, video, make_user):
     assert "per Video" in text and LINK not in text
 
 
-def test_phone_details_for_those_concerned(app, client, clock, make_user, make_institution,
-                                           make_mediator):
+def test_phone_details_for_those_concerned(app, client, clock, login, make_user,
+                                           make_institution, make_mediator):
     clock(NOW)
     inst = make_institution()
     mediator = make_mediator(phone="0170 555", share_phone=False, takes_phone=True)
@@ -123,6 +123,10 @@ def test_phone_details_for_those_concerned(app, client, clock, make_user, make_i
     assert "06131 4711" in text(med_user) and "ruft Sie an" in text(med_user)
     assert "0170 555" not in text(coordinator) and "4711" not in text(coordinator)
     assert "LOCATION:Telefon" in text(coordinator)
+    login(coordinator)  # the office's own page says who dials, with both numbers
+    page = client.get(f"/coordination/requests/{we_call.request_id}").get_data(as_text=True)
+    assert "Die Einrichtung (06131 4711) ruft die Mittlerin oder den Mittler an (0170 555)." \
+        in page
 
 
 def _form(**over):

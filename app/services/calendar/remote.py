@@ -53,7 +53,13 @@ def access(req: InterpretingRequest, viewer: str, mediator: Mediator | None = No
             found.lines.append(_("Video link: %(url)s", url=found.url))
         return found
     number = req.phone_number
-    if req.phone_caller == "mediator":
+    if viewer == "office":  # the coordinator's page: who dials, both numbers
+        phone = mediator.phone if mediator is not None else ""
+        found.lines.append(_("The mediator calls %(number)s.", number=number)
+                           if req.phone_caller == "mediator" else
+                           _("The institution (%(number)s) calls the mediator (%(phone)s).",
+                             number=number, phone=phone or "–"))
+    elif req.phone_caller == "mediator":
         found.lines.append(_("Please call %(number)s.", number=number) if viewer == "mediator"
                            else _("The mediator calls you at %(number)s.", number=number))
     elif viewer == "mediator":
