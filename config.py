@@ -91,6 +91,12 @@ class Config:
     # interpreting requests, matching and offers (issue 3)
     TRAVEL_BUFFER_MINUTES = int(os.environ.get("TRAVEL_BUFFER_MINUTES", "30"))
     MIN_LEAD_WORKING_DAYS = int(os.environ.get("MIN_LEAD_WORKING_DAYS", "3"))
+    # the German state whose public holidays are no working days (ISO 3166-2 code without
+    # "DE-": RP Rheinland-Pfalz, BE Berlin, BY Bayern, ...; docs/modes.md)
+    HOLIDAY_STATE = os.environ.get("HOLIDAY_STATE", "RP")
+    # request modes (docs/modes.md): the office's video room for video requests without a
+    # link of their own; {token} becomes an unguessable token per appointment ("" = none)
+    VIDEO_ROOM_URL = os.environ.get("VIDEO_ROOM_URL", "")
     OFFER_TTL_HOURS = int(os.environ.get("OFFER_TTL_HOURS", "48"))
     ESCALATION_HOURS = int(os.environ.get("ESCALATION_HOURS", "24"))
     AUTO_OFFER_NEXT = _bool("AUTO_OFFER_NEXT")

@@ -156,6 +156,15 @@ LABELS = {
         "institution": _l("in the institution"),
         "address": _l("at another address"),
     },
+    "request_mode": {
+        "on_site": _l("on site"),
+        "phone": _l("by phone"),
+        "video": _l("by video"),
+    },
+    "phone_caller": {
+        "mediator": _l("The mediator calls this number"),
+        "institution": _l("We call the mediator"),
+    },
     "cancelled_by": {
         "institution": _l("institution"),
         "mediator": _l("mediator"),

@@ -55,11 +55,13 @@ def _speakers():
 
 def _matching_bookings(now: dt.datetime) -> sa.Select:
     """Mirror `matching_facts.load_time_facts`: the speakers' live bookings in a request's
-    window (its ISO week, widened by travel time and the longest appointment)."""
-    from app.models import Assignment
+    window (its ISO week, widened by travel time and the longest appointment), with each
+    booking's mode (the travel buffer only counts between two on-site appointments)."""
+    from app.models import Assignment, InterpretingRequest
 
     return sa.select(Assignment.mediator_id, Assignment.starts_at, Assignment.ends_at,
-                     Assignment.status, Assignment.request_id).where(
+                     Assignment.status, Assignment.request_id, InterpretingRequest.mode).join(
+        InterpretingRequest, InterpretingRequest.id == Assignment.request_id).where(
         Assignment.mediator_id.in_(_speakers()), Assignment.status != "cancelled",
         Assignment.starts_at >= now - dt.timedelta(hours=8, minutes=30),
         Assignment.starts_at < now + dt.timedelta(days=7, minutes=30))

@@ -76,8 +76,14 @@ def test_assignment_event_reads_exactly_the_declared_fields(
     starts = dt.datetime(2026, 12, 3, 9, tzinfo=UTC)
     at_address = make_assignment(inst, med, starts, place_kind="address", address="Weg 1")
     at_institution = make_assignment(inst, med, starts + dt.timedelta(days=1))
+    by_video = make_assignment(inst, med, starts + dt.timedelta(days=2), mode="video",
+                               meeting_url="https://video.example/skm-x")
+    we_call = make_assignment(inst, med, starts + dt.timedelta(days=3), mode="phone",
+                              phone_number="0421 9", phone_caller="institution")
+    they_call = make_assignment(inst, med, starts + dt.timedelta(days=4), mode="phone",
+                                phone_number="0421 9", phone_caller="mediator")
     read: set[str] = set()
-    for assignment in (at_address, at_institution):
+    for assignment in (at_address, at_institution, by_video, we_call, they_call):
         for viewer in ("mediator", "institution", "coordinator"):
             with force_locale("de"):
                 read |= _reads(lambda wrap, a=assignment, v=viewer: ical.assignment_event(
@@ -142,7 +148,8 @@ def test_every_speaker_field_change_invalidates_the_copy(app, make_mediator):
     db.session.commit()
     new_values = {"first_name": "Neu", "last_name": "Name", "status": "inactive",
                   "gender": "male", "district": "Vegesack", "mobility": "car",
-                  "max_per_week": 1}
+                  "max_per_week": 1, "takes_on_site": False, "takes_phone": True,
+                  "takes_video": True}
     assert set(new_values) == set(Speaker._fields) - {"id"}
     for name, value in new_values.items():
         setattr(mediator, name, value)

@@ -33,6 +33,7 @@ from app.services.booking import (
     request_filters,
     series,
 )
+from app.services.calendar import remote
 from app.services.matching import ranking as matching
 from app.timeutil import now_utc
 from app.web.transaction import commit_or_message
@@ -114,6 +115,7 @@ def request_detail(request_id: int, status: int = 200):
         cancel_form=CancelRequestForm(),
         answer_form=AnswerForm(),
         reassign_form=reassign_form, now=now_utc(), feedback=debriefs.request_feedback(req),
+        joining=remote.access(req, "office", getattr(req.live_assignment, "mediator", None)),
     ), status
 
 

@@ -259,6 +259,9 @@ class PoolBuilder:
             max_per_week=rng.randint(2, 5),
             joined_on=dt.date(year, rng.randint(2, 4), rng.randint(1, 28)) if year else None,
         )
+        # some take phone and video work too (by position, not drawn: the demo stays)
+        m.takes_phone = fixed is not None or len(self.mediators) % 3 == 0
+        m.takes_video = fixed is not None or len(self.mediators) % 4 == 1
         if fixed:
             m.max_per_week, m.german_level, m.share_phone = 4, "C1", True
         for code, variety, level in langs:

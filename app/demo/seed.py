@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from app.demo import people
 from app.demo.people import ascii_name
 from app.demo.pool import add_pipeline_extras
-from app.demo.requests import OPEN_REQUESTS
+from app.demo.requests import OPEN_REQUEST_MODES, OPEN_REQUESTS, past_mode
 from app.models import (
     Absence,
     Assignment,
@@ -209,8 +209,8 @@ class _Seeder:
                                 status="assigned", note=rng.choice(people.NOTES[occasion]),
                                 created_at=self.now - dt.timedelta(days=3))
             self._assign(req, m, "active")
-        for (ahead, weekday, (hour, minute), minutes, code, variety, occasion, gender, family,
-             inst_name, note, offered) in OPEN_REQUESTS:
+        for index, (ahead, weekday, (hour, minute), minutes, code, variety, occasion, gender,
+                    family, inst_name, note, offered) in enumerate(OPEN_REQUESTS):
             if weekday is None:
                 day = _add_workdays(today, ahead)
             else:
@@ -219,13 +219,15 @@ class _Seeder:
                     day += dt.timedelta(days=7)
             req = self._request(self.insts[inst_name], day, hour, minute, minutes, code, variety,
                                 occasion, preferred_gender=gender, family_members=family,
-                                note=note, status="offered" if offered else "submitted")
+                                note=note, status="offered" if offered else "submitted",
+                                **OPEN_REQUEST_MODES.get(index, {}))
             if code == demo.languages[0].code and not offered:  # "Ich kann" on the board
                 self.s.add(BoardSignup(request=req, mediator=demo, created_at=self.now))
             if offered:
                 speakers = [m for m in self.mediators if m.status == "active"
                             and id(m) not in absent and any(x.code == code for x in m.languages)]
-                speakers.sort(key=lambda m: (m is not demo, not _covers(m, req)))
+                speakers.sort(key=lambda m: (not m.takes(req.mode), m is not demo,
+                                             not _covers(m, req)))
                 for m in speakers[:2]:
                     req.offers.append(Offer(mediator=m, status="pending", created_at=self.now,
                                             expires_at=self.now + dt.timedelta(days=2)))
@@ -260,7 +262,8 @@ class _Seeder:
                 note=rng.choice(people.NOTES[occasion]), family_members=rng.randint(1, 3),
                 preferred_gender=rng.choice(("none", "none", "none", m.gender.replace(
                     "diverse", "none"))),
-                created_at=start - dt.timedelta(days=rng.randint(4, 28), hours=rng.randint(0, 6)))
+                created_at=start - dt.timedelta(days=rng.randint(4, 28), hours=rng.randint(0, 6)),
+                mode=past_mode(made))
             if roll < 0.08:
                 req.status, req.escalated_at = "unfilled", start - dt.timedelta(days=2)
             elif roll < 0.18:
@@ -287,6 +290,8 @@ class _Seeder:
             a.travel_km = Decimal(f"{rng.uniform(2, 14):.1f}")
         elif m.mobility == "public":
             a.ticket_cost_cents = rng.choice((290, 580))
+        if req.mode != "on_site":  # nobody travelled (drawn all the same: the demo stays)
+            a.travel_km = a.ticket_cost_cents = None
         a.reported_at = req.ends_at + dt.timedelta(hours=rng.randint(2, 72))
         a.approved_at = a.reported_at + dt.timedelta(days=rng.randint(1, 6))
         a.report_status, a.approved_by_id = "approved", self.coordinator_id

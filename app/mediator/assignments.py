@@ -22,6 +22,7 @@ from app.models import Assignment, Offer
 from app.services.booking import assignments as booking
 from app.services.booking import dashboard, debriefs
 from app.services.booking import offers as offer_svc
+from app.services.calendar import remote
 from app.services.core.errors import DomainError
 from app.timeutil import now_utc
 from app.web.transaction import commit_or_message
@@ -154,7 +155,8 @@ def assignment(assignment_id: int):
     status = 400 if form.errors else 200
     return render_template("mediator/assignment.html", a=a, req=a.request, form=form,
                            cancel_form=CancelForm(), now=now_utc(),
-                           debrief_form=_debrief_form(a)), status
+                           debrief_form=_debrief_form(a),
+                           joining=remote.access(a.request, "mediator", a.mediator)), status
 
 
 @bp.route("/assignments/<int:assignment_id>/cancel", methods=["POST"])

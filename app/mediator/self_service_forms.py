@@ -28,6 +28,9 @@ class ProfileForm(FlaskForm):
     max_per_week = IntegerField(_l("Maximum assignments per week"),
                                 validators=[DataRequired(message=_l("Please enter a number.")),
                                             NumberRange(min=0, max=40)])
+    takes_on_site = BooleanField(_l("I take appointments on site"))
+    takes_phone = BooleanField(_l("I take appointments by phone"))
+    takes_video = BooleanField(_l("I take appointments by video"))
     notify_by_email = BooleanField(_l(
         "Send me e-mails about offers, assignments, meetings and reminders (cancellations "
         "always come)"))

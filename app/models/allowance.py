@@ -32,6 +32,7 @@ class AllowanceRule(TimestampMixin, db.Model):
             name="non_negative",
         ),
         sa.CheckConstraint("warn_percent BETWEEN 1 AND 100", name="warn_percent"),
+        sa.CheckConstraint("remote_time_percent BETWEEN 0 AND 100", name="remote_time_percent"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,6 +43,9 @@ class AllowanceRule(TimestampMixin, db.Model):
     reimburse_tickets: Mapped[bool] = mapped_column(default=True)
     annual_cap_cents: Mapped[int]
     warn_percent: Mapped[int] = mapped_column(default=80)
+    # how much of the time allowance a phone or video assignment pays (100: the same as on
+    # site); remote assignments never pay travel
+    remote_time_percent: Mapped[int] = mapped_column(default=100, server_default="100")
 
 
 class AllowanceStatement(db.Model):

@@ -62,6 +62,11 @@ class Mediator(SearchKeyMixin, TimestampMixin, db.Model):
     joined_on: Mapped[Optional[dt.date]]
     left_on: Mapped[Optional[dt.date]]
     max_per_week: Mapped[int] = mapped_column(default=3)
+    # the request modes the mediator takes (docs/modes.md); everyone took on-site work only
+    # before modes existed, so that is the default
+    takes_on_site: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    takes_phone: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    takes_video: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     notify_by_email: Mapped[bool] = mapped_column(default=True)
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     # bank details for the payout: shown to coordinators only, validated in
@@ -96,6 +101,15 @@ class Mediator(SearchKeyMixin, TimestampMixin, db.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    def takes(self, mode: str) -> bool:
+        """Tell whether the mediator takes requests of a mode (on_site, phone, video)."""
+        return bool(getattr(self, f"takes_{mode}", False))
+
+    @property
+    def modes(self) -> tuple[str, ...]:
+        """The modes taken, in the order of `request.REQUEST_MODES`."""
+        return tuple(m for m in ("on_site", "phone", "video") if self.takes(m))
 
     def document(self, kind: str) -> Optional["Document"]:
         return next((d for d in self.documents if d.kind == kind), None)

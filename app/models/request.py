@@ -37,6 +37,13 @@ OCCASIONS = (
     "other",
 )
 PLACE_KINDS = ("institution", "address")
+# how the appointment is held (docs/modes.md): on site, by phone or by video; remote modes
+# need no travel (no travel buffer, district or mobility rules, no travel pay)
+REQUEST_MODES = ("on_site", "phone", "video")
+REMOTE_MODES = ("phone", "video")
+# who dials for a phone appointment: the mediator calls the given number, or the institution
+# calls the mediator (who then sees nothing but the institution's number)
+PHONE_CALLERS = ("mediator", "institution")
 PREFERRED_GENDERS = ("none", "female", "male")
 OUTCOMES = ("took_place", "no_show")
 OFFER_STATUSES = ("pending", "accepted", "declined", "withdrawn", "expired")
@@ -55,15 +62,19 @@ class InterpretingRequest(TimestampMixin, db.Model):
         in_check("occasion", OCCASIONS, "occasion"),
         in_check("place_kind", PLACE_KINDS, "place_kind"),
         in_check("preferred_gender", PREFERRED_GENDERS, "preferred_gender"),
+        in_check("mode", REQUEST_MODES, "mode"),
+        sa.CheckConstraint("phone_caller = '' OR phone_caller IN ('mediator', 'institution')",
+                           "phone_caller"),
         sa.CheckConstraint("outcome IS NULL OR outcome IN ('took_place', 'no_show')", "outcome"),
         sa.CheckConstraint("duration_minutes BETWEEN 15 AND 480", name="duration"),
         sa.CheckConstraint("ends_at > starts_at", name="end_after_start"),
         sa.CheckConstraint("family_members BETWEEN 1 AND 30", name="family_members"),
         # covering on PostgreSQL: the yearly report names every status and reads one range per
-        # status index-only; no index may lead with starts_at (see migration 0009)
+        # status index-only; no index may lead with starts_at (see migrations 0009, 0019)
         sa.Index("ix_interpreting_request_status_starts_at", "status", "starts_at",
                  postgresql_include=["institution_id", "language_code", "outcome",
-                                     "assigned_at", "created_at", "duration_minutes"]),
+                                     "assigned_at", "created_at", "duration_minutes",
+                                     "mode"]),
         sa.Index("ix_interpreting_request_institution_starts_at", "institution_id", "starts_at"),
         sa.Index("ix_interpreting_request_language_starts_at", "language_code", "starts_at"),
         # feed ETags read max(updated_at) of all requests: an index makes it one probe
@@ -83,6 +94,14 @@ class InterpretingRequest(TimestampMixin, db.Model):
     place_kind: Mapped[str] = mapped_column(sa.String(20), default="institution")
     address: Mapped[str] = mapped_column(sa.String(250), default="")
     room: Mapped[str] = mapped_column(sa.String(100), default="")
+    mode: Mapped[str] = mapped_column(sa.String(10), default="on_site",
+                                      server_default="on_site")
+    # video: the link the institution gave, or the office's room with `video_token`
+    meeting_url: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    video_token: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
+    # phone: the number to dial (or to call back) and who dials
+    phone_number: Mapped[str] = mapped_column(sa.String(50), default="", server_default="")
+    phone_caller: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
     language_code: Mapped[str] = mapped_column(sa.String(3))
     variety: Mapped[str] = mapped_column(sa.String(80), default="")
     occasion: Mapped[str] = mapped_column(sa.String(30))
@@ -135,6 +154,16 @@ class InterpretingRequest(TimestampMixin, db.Model):
     @classmethod
     def _is_cancellable_expression(cls) -> sa.ColumnElement[bool]:
         return cls.status.in_(CANCELLABLE_REQUEST_STATUSES)
+
+    @property
+    def is_remote(self) -> bool:
+        """Tell whether nobody travels (phone or video): no buffer, no travel pay."""
+        return self.mode in REMOTE_MODES
+
+    @property
+    def on_site(self) -> bool:
+        """The opposite of `is_remote` (the planner's `PlanRequest.on_site` reads the same)."""
+        return not self.is_remote
 
     @property
     def live_assignment(self) -> Optional["Assignment"]:

@@ -48,6 +48,9 @@ class MediatorForm(FlaskForm):
     max_per_week = IntegerField(
         _l("Maximum assignments per week"), default=3, validators=[NumberRange(min=0, max=40)]
     )
+    takes_on_site = BooleanField(_l("Takes appointments on site"), default=True)
+    takes_phone = BooleanField(_l("Takes appointments by phone"))
+    takes_video = BooleanField(_l("Takes appointments by video"))
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
     submit = SubmitField(_l("Save"))
 

@@ -67,6 +67,9 @@ class AllowanceRuleForm(FlaskForm):
     annual_cap = MoneyField(_l("Tax-free annual cap (EUR)"), validators=[DataRequired()])
     warn_percent = IntegerField(_l("Warn from (percentage of the cap)"),
                                 validators=[DataRequired(), NumberRange(min=1, max=100)])
+    remote_time_percent = IntegerField(
+        _l("Phone and video: percentage of the time allowance"), default=100,
+        validators=[Optional(), NumberRange(min=0, max=100)])  # empty: 100
     submit = SubmitField(_l("Save rule"))
 
     def values(self) -> dict:
@@ -74,7 +77,9 @@ class AllowanceRuleForm(FlaskForm):
                 "per_km_cents": self.per_km.cents,
                 "reimburse_tickets": bool(self.reimburse_tickets.data),
                 "annual_cap_cents": self.annual_cap.cents,
-                "warn_percent": self.warn_percent.data}
+                "warn_percent": self.warn_percent.data,
+                "remote_time_percent": 100 if self.remote_time_percent.data is None
+                else self.remote_time_percent.data}
 
     def fill(self, rule) -> None:
         self.hourly_rate.data = cents_text(rule.hourly_rate_cents)
@@ -83,6 +88,7 @@ class AllowanceRuleForm(FlaskForm):
         self.reimburse_tickets.data = rule.reimburse_tickets
         self.annual_cap.data = cents_text(rule.annual_cap_cents)
         self.warn_percent.data = rule.warn_percent
+        self.remote_time_percent.data = rule.remote_time_percent
 
 
 class MonthForm(FilterForm):

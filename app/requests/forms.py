@@ -26,10 +26,18 @@ class RequestForm(FlaskForm):
         _l("Expected duration (minutes)"), default=60,
         validators=[InputRequired(), NumberRange(min=15, max=480)],
     )
+    mode = RadioField(_l("How is the appointment held?"), choices=choices("request_mode"),
+                      default="on_site", validators=[DataRequired()])
     place_kind = RadioField(_l("Place"), choices=choices("place_kind"), default="institution")
     address = StringField(_l("Address (if not in the institution)"),
                           validators=[Optional(), Length(max=250)])
     room = StringField(_l("Room"), validators=[Optional(), Length(max=100)])
+    meeting_url = StringField(_l("Link of the video meeting"),
+                              validators=[Optional(), Length(max=500)])
+    phone_number = StringField(_l("Phone number"), validators=[Optional(), Length(max=50)])
+    # checked by the service (only a phone appointment needs it)
+    phone_caller = RadioField(_l("Who calls whom?"), choices=choices("phone_caller"),
+                              validate_choice=False)
     language_code = SelectField(_l("Language"), validators=[DataRequired()])
     variety = StringField(_l("Variety or dialect (optional)"),
                           validators=[Optional(), Length(max=80)])

@@ -16,8 +16,9 @@ from app.models.request import OPEN_REQUEST_STATUSES
 from app.requests import bp
 from app.requests.forms import CancelForm, OutcomeForm, RatingForm, RequestForm
 from app.services.booking import assignments as booking
-from app.services.booking import dashboard, debriefs, request_filters, series
+from app.services.booking import dashboard, debriefs, request_filters, series, workdays
 from app.services.booking import intake as svc
+from app.services.calendar import remote
 from app.services.core.languages import language_choices, language_name
 from app.timeutil import now_utc, to_local
 from app.web.transaction import commit_or_message
@@ -73,6 +74,8 @@ def new():
             family_members=form.family_members.data,
             preferred_gender=form.preferred_gender.data, note=form.note.data or "",
             follow_up_of_id=form.follow_up_of_id.data, weeks=form.weeks.data,
+            mode=form.mode.data, meeting_url=form.meeting_url.data or "",
+            phone_number=form.phone_number.data or "", phone_caller=form.phone_caller.data or "",
         )
         created, error = commit_or_message(
             svc.create_requests, current_user, current_user.institution_id, data
@@ -86,12 +89,19 @@ def new():
             if any(r.urgent for r in created):
                 flash(_("The appointment is at short notice and marked urgent. We will do our "
                         "best, but cannot promise a mediator."), "warning")
+                skipped = workdays.skipped_holidays(form.day.data)
+                if skipped:
+                    flash(_("Public holidays do not count as working days: %(days)s.",
+                            days=workdays.holiday_text(skipped)), "info")
             return redirect(url_for("requests.detail", request_id=created[0].id))
         form.form_errors.append(error)
     status = 400 if form.errors or form.form_errors else 200
     return render_template(
         "requests/form.html", form=form,
         lead_days=current_app.config["MIN_LEAD_WORKING_DAYS"],
+        lead_holidays=workdays.holiday_text(workdays.skipped_holidays(workdays.lead_deadline(
+            current_app.config["MIN_LEAD_WORKING_DAYS"]))),
+        video_room=bool(current_app.config.get("VIDEO_ROOM_URL")),
     ), status
 
 
@@ -107,6 +117,7 @@ def detail(request_id: int, cancel_form=None, outcome_form=None):
         can_confirm=req.status == "assigned" and req.starts_at <= now,
         can_rate=debriefs.can_rate(req, now), rating=debriefs.rating_of(req),
         rating_form=RatingForm(),
+        joining=remote.access(req, "institution", getattr(req.live_assignment, "mediator", None)),
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -27,6 +27,8 @@ from app.models import (
     InterpretingRequest,
     Mediator,
 )
+from app.models.request import REMOTE_MODES
+from app.services.allowances.rates import amounts
 from app.services.core import audit
 from app.services.core.errors import DomainError
 from app.services.core.periods import month_period
@@ -55,6 +57,7 @@ def default_rule(year: int) -> AllowanceRule:
         year=year, hourly_rate_cents=DEFAULT_HOURLY_CENTS, minimum_cents=DEFAULT_MINIMUM_CENTS,
         per_km_cents=DEFAULT_PER_KM_CENTS, reimburse_tickets=True,
         annual_cap_cents=default_cap_cents(year), warn_percent=DEFAULT_WARN_PERCENT,
+        remote_time_percent=100,
     )
 
 
@@ -98,19 +101,6 @@ def save_rule(year: int, actor, **values) -> AllowanceRule:
     return rule
 
 
-def _cents(value: Decimal) -> int:
-    return int(value.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
-
-
-def amounts(rule: AllowanceRule, minutes: int, km: Decimal | None, ticket_cents: int | None):
-    """Return (allowance for time, travel costs) in cents for one approved assignment."""
-    fee = max(_cents(Decimal(minutes) * rule.hourly_rate_cents / 60), rule.minimum_cents)
-    travel = _cents(Decimal(km or 0) * rule.per_km_cents)
-    if rule.reimburse_tickets:
-        travel += ticket_cents or 0
-    return fee, travel
-
-
 @dataclass
 class _Item:
     mediator_id: int | None
@@ -128,14 +118,18 @@ def _approved_items(year: int, month: int, rule: AllowanceRule) -> dict[int, _It
     stmt = (
         sa.select(a.id, a.mediator_id, a.starts_at,
                   sa.func.coalesce(a.reported_minutes, r.duration_minutes),
-                  a.travel_km, a.ticket_cost_cents)
+                  a.travel_km, a.ticket_cost_cents, r.mode)
         .join(r, r.id == a.request_id)
         .where(period.contains(a.starts_at), a.report_status == "approved",
                a.status != "cancelled", a.mediator_no_show.is_(False))
     )
     items = {}
-    for aid, mediator_id, starts_at, minutes, km, ticket in db.session.execute(stmt).all():
-        fee, travel = amounts(rule, minutes, km, ticket)
+    for aid, mediator_id, starts_at, minutes, km, ticket, mode in db.session.execute(
+            stmt).all():
+        remote = mode in REMOTE_MODES
+        fee, travel = amounts(rule, minutes, km, ticket, remote)
+        if remote:  # nothing travelled: the item shows no km or ticket either
+            km, ticket = None, None
         items[aid] = _Item(mediator_id, to_local(starts_at).date(), minutes, Decimal(km or 0),
                            ticket or 0, fee, travel)
     return items

@@ -8,8 +8,10 @@ to the institution's own requests, and urgency derived from the configured lead 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import uuid
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app
@@ -18,11 +20,18 @@ from flask_babel import ngettext
 
 from app.extensions import db
 from app.models import InterpretingRequest, User
-from app.models.request import OCCASIONS, PLACE_KINDS, PREFERRED_GENDERS
+from app.models.request import (
+    OCCASIONS,
+    PHONE_CALLERS,
+    PLACE_KINDS,
+    PREFERRED_GENDERS,
+    REQUEST_MODES,
+)
+from app.services.booking.workdays import working_days_until
 from app.services.core import audit, bounds
 from app.services.core.errors import DomainError
 from app.services.core.languages import is_valid_code
-from app.timeutil import from_local, now_utc, today_local
+from app.timeutil import from_local, now_utc
 
 
 @dataclass
@@ -42,14 +51,10 @@ class RequestData:
     note: str = ""
     follow_up_of_id: int | None = None
     weeks: int = 1
-
-
-def working_days_until(day: dt.date, today: dt.date | None = None) -> int:
-    """Count Monday-to-Friday days after today up to and including day."""
-    today = today or today_local()
-    return sum(
-        (today + dt.timedelta(days=i)).weekday() < 5 for i in range(1, (day - today).days + 1)
-    )
+    mode: str = "on_site"
+    meeting_url: str = ""
+    phone_number: str = ""
+    phone_caller: str = ""
 
 
 def is_urgent(day: dt.date, today: dt.date | None = None) -> bool:
@@ -68,6 +73,50 @@ def check_occasion(occasion: str, legal_consequences: bool) -> None:
               "(e.g. court, police, asylum hearings, custody decisions). Please book a sworn "
               "interpreter for these.")
         )
+
+
+def check_mode(data: RequestData) -> None:
+    """Refuse a mode without what it needs: a place on site, a link (or the office's video
+    room) for video, a number and who dials for phone."""
+    if data.mode not in REQUEST_MODES:
+        raise DomainError(_("Please choose how the appointment is held."))
+    if data.mode == "video":
+        url = data.meeting_url.strip()
+        if not url and not current_app.config.get("VIDEO_ROOM_URL"):
+            raise DomainError(_("Please enter the link of the video meeting."))
+        parts = urlsplit(url)
+        if url and (parts.scheme not in ("https", "http") or not parts.netloc
+                    or any(c.isspace() for c in url)):
+            raise DomainError(_("Please enter the link of the video meeting as https://…"))
+    if data.mode == "phone":
+        if not data.phone_number.strip():
+            raise DomainError(_("Please enter the phone number."))
+        if data.phone_caller not in PHONE_CALLERS:
+            raise DomainError(_("Please choose who calls whom."))
+
+
+def video_room_url() -> tuple[str, str]:
+    """Return (link, token) of a new room in the office's video service (`VIDEO_ROOM_URL`).
+
+    The token is unguessable (whoever has the link is in the meeting) and new for every
+    appointment, so an old invitation opens no later conversation.
+    """
+    token = secrets.token_urlsafe(18)
+    return current_app.config["VIDEO_ROOM_URL"].replace("{token}", token), token
+
+
+def _mode_values(data: RequestData) -> dict:
+    """Return the columns a request of the mode keeps (nothing of the other modes)."""
+    values = {"mode": data.mode, "meeting_url": "", "video_token": "", "phone_number": "",
+              "phone_caller": ""}
+    if data.mode == "video":
+        values["meeting_url"] = data.meeting_url.strip()
+        if not values["meeting_url"]:
+            values["meeting_url"], values["video_token"] = video_room_url()
+    elif data.mode == "phone":
+        values["phone_number"] = data.phone_number.strip()
+        values["phone_caller"] = data.phone_caller
+    return values
 
 
 def follow_up_choices(institution_id: int, limit: int = 50) -> list[InterpretingRequest]:
@@ -99,7 +148,9 @@ def create_requests(
     check_occasion(data.occasion, data.legal_consequences)
     if data.place_kind not in PLACE_KINDS or data.preferred_gender not in PREFERRED_GENDERS:
         raise DomainError(_("Please check your entries."))
-    if data.place_kind == "address" and not data.address.strip():
+    check_mode(data)
+    on_site = data.mode == "on_site"
+    if on_site and data.place_kind == "address" and not data.address.strip():
         raise DomainError(_("Please enter the address."))
     if not 1 <= data.family_members <= 30:
         raise DomainError(_("Please enter between 1 and 30 family members."))
@@ -123,9 +174,10 @@ def create_requests(
             starts_at=starts,
             ends_at=starts + dt.timedelta(minutes=data.duration_minutes),
             duration_minutes=data.duration_minutes,
-            place_kind=data.place_kind,
-            address=data.address.strip() if data.place_kind == "address" else "",
-            room=data.room.strip(),
+            place_kind=data.place_kind if on_site else "institution",
+            address=data.address.strip() if on_site and data.place_kind == "address" else "",
+            room=data.room.strip() if on_site else "",
+            **_mode_values(data),
             language_code=data.language_code.lower(),
             variety=data.variety.strip(),
             occasion=data.occasion,

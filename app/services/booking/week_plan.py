@@ -154,11 +154,15 @@ def _pending(req: InterpretingRequest, now: dt.datetime) -> list[Offer]:
                   key=lambda o: (o.created_at, o.id))
 
 
+def _slot(req: InterpretingRequest) -> planner.PlanRequest:
+    return planner.PlanRequest(req.id, req.starts_at, req.ends_at, not req.is_remote)
+
+
 def _held_elsewhere(requests: list[InterpretingRequest], pending: dict[int, list[Offer]],
                     buffer: dt.timedelta) -> dict[int, set[int]]:
     """Return, per request, the mediators holding a pending offer for another request at an
     overlapping time (travel buffer included): proposing them could book them twice."""
-    slots = {r.id: planner.PlanRequest(r.id, r.starts_at, r.ends_at) for r in requests}
+    slots = {r.id: _slot(r) for r in requests}
     held: dict[int, set[int]] = {r.id: set() for r in requests}
     for other_id, offers_out in pending.items():
         for req in requests:
@@ -197,8 +201,7 @@ def build(monday: dt.date, replan: Iterable[int] = ()) -> tuple[WeekPlan, planne
         mediators.update({o.mediator.id: o.mediator for o in line.options})
     capacity, held_offers = _capacity(mediators, monday, now)
     plan_input = planner.PlanInput(
-        requests=[planner.PlanRequest(li.request.id, li.request.starts_at, li.request.ends_at)
-                  for li in lines],
+        requests=[_slot(li.request) for li in lines],
         eligible={li.request.id: {o.mediator.id: o.score for o in li.options} for li in lines},
         capacity=capacity, buffer=buffer)
     return WeekPlan(monday, lines, held_offers=held_offers), plan_input

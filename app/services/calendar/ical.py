@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 
 from app.labels import label
 from app.models import Assignment, Meeting, MeetingSeries
+from app.services.calendar import remote
 from app.services.core.languages import language_name
 from app.timeutil import UTC, local_tz, now_utc
 
@@ -97,7 +98,8 @@ def _lang(code: str, variety: str) -> str:
 ASSIGNMENT_EVENT_FIELDS = (
     "id", "sequence", "status", "starts_at", "ends_at", "updated_at",
     "request.place_kind", "request.address", "request.room", "request.language_code",
-    "request.variety", "request.occasion",
+    "request.variety", "request.occasion", "request.mode", "request.meeting_url",
+    "request.phone_number", "request.phone_caller",
     "request.institution.name", "request.institution.street", "request.institution.postcode",
     "request.institution.city", "request.institution.phone", "request.institution.email",
     "mediator.first_name", "mediator.last_name", "mediator.phone", "mediator.share_phone",
@@ -131,9 +133,13 @@ def assignment_event(assignment: Assignment, viewer: str, *, sequence: int | Non
     inst = req.institution
     mediator = assignment.mediator
     language = _lang(req.language_code, req.variety)
-    place = req.address if req.place_kind == "address" and req.address else inst.address
-    if req.room:
-        place = f"{place}, {req.room}" if place else req.room
+    joining = remote.access(req, viewer, mediator)
+    if req.is_remote:
+        place = joining.location
+    else:
+        place = req.address if req.place_kind == "address" and req.address else inst.address
+        if req.room:
+            place = f"{place}, {req.room}" if place else req.room
     event = _event(assignment_uid(assignment.id),
                    assignment.sequence if sequence is None else sequence, assignment.updated_at,
                    feed)
@@ -155,8 +161,11 @@ def assignment_event(assignment: Assignment, viewer: str, *, sequence: int | Non
     else:
         summary = _("%(mediator)s at %(institution)s (%(language)s)",
                     mediator=mediator.full_name, institution=inst.name, language=language)
+    lines += joining.lines
     event.add("summary", summary)
     event.add("location", place)
+    if joining.url:
+        event.add("url", joining.url)
     event.add("description", "\n".join(lines))
     event.add("dtstart", _local(assignment.starts_at))
     event.add("dtend", _local(assignment.ends_at))

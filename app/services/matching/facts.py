@@ -39,12 +39,21 @@ MAX_DURATION = dt.timedelta(minutes=480)
 CONTINUITY_PERIOD = dt.timedelta(days=365)  # "knows this institution": served it this year
 
 
+def buffer_between(buffer: dt.timedelta, mode: str, other_mode: str) -> dt.timedelta:
+    """Return the travel time to keep between two appointments of these modes.
+
+    Only two appointments on site need travel between them: a phone call or a video
+    meeting can be held right before or after anything (docs/modes.md).
+    """
+    return buffer if mode == "on_site" and other_mode == "on_site" else dt.timedelta(0)
+
+
 @dataclass
 class Context:
     """Everything the rules need about the speakers of the request's language, loaded at once."""
 
     req: InterpretingRequest
-    buffer: dt.timedelta
+    buffer: dt.timedelta  # the configured travel buffer (applies between on-site jobs only)
     local_start: dt.datetime | None = None  # the appointment in local time, computed once
     local_end: dt.datetime | None = None
     day_text: str = ""
@@ -204,7 +213,9 @@ def load_time_facts(language_code: str | None, start: dt.datetime, end: dt.datet
         facts.absences.setdefault(mediator_id, []).append((first, last))
     for row in db.session.execute(
         sa.select(Assignment.mediator_id, Assignment.starts_at, Assignment.ends_at,
-                  Assignment.status, Assignment.request_id).where(
+                  Assignment.status, Assignment.request_id, InterpretingRequest.mode)
+        .join(InterpretingRequest, InterpretingRequest.id == Assignment.request_id)
+        .where(
             Assignment.mediator_id.in_(speakers),
             Assignment.status != "cancelled",
             Assignment.starts_at >= start,
@@ -235,18 +246,19 @@ def context_for(req: InterpretingRequest, speakers: SpeakerFacts, timed: TimeFac
         if span is not None:
             ctx.absent[mid] = span
     own_id = req.id or 0
+    mode = req.mode or "on_site"
     week_start, week_end = _week_bounds(req)
-    busy_from, busy_until = req.starts_at - buffer, req.ends_at + buffer
-    earliest = busy_from - MAX_DURATION
+    earliest = req.starts_at - buffer - MAX_DURATION
     for mid, rows in timed.assignments.items():
         load = 0
         for row in rows:
-            _mid, starts, ends, status, request_id = row
+            _mid, starts, ends, status, request_id, other_mode = row
             if request_id == own_id:
                 continue
             if status == "active" and week_start <= starts < week_end:
                 load += 1
-            if earliest < starts < busy_until and ends > busy_from:
+            gap = buffer_between(buffer, mode, other_mode)
+            if earliest < starts < req.ends_at + gap and ends > req.starts_at - gap:
                 ctx.busy.setdefault(mid, []).append(row)
         if load:
             ctx.week_load[mid] = load

@@ -16,11 +16,13 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
 from app.models import InterpretingRequest, Mediator
+from app.models.request import REMOTE_MODES
 from app.services.core.languages import language_name
 from app.services.matching.facts import (
     Context,
     Speaker,
     apply_score_facts,
+    buffer_between,
     context_for,
     load_context,
     load_recent_minutes,
@@ -99,6 +101,7 @@ def reason_labels() -> dict[str, str]:
     return {
         "inactive": _("Not active"),
         "language": _("Does not speak the language"),
+        "mode": _("Does not take this kind of appointment"),
         "absent": _("Absent"),
         "overlap": _("Overlapping assignment"),
         "no_availability": _("No availability declared"),
@@ -126,6 +129,10 @@ def exclusions(m: Person, ctx: Context, _=None) -> list[tuple[str, str]]:
                                     status=_.label("mediator_status", m.status))))
     if not ctx.languages.get(m.id):
         found.append(("language", _("Does not speak the language")))
+    mode = ctx.req.mode or "on_site"
+    if not m.takes(mode):
+        found.append(("mode", _("Does not take appointments %(mode)s",
+                                mode=_.label("request_mode", mode))))
     absence = ctx.absent.get(m.id)
     if absence is not None:
         first, last = absence
@@ -134,12 +141,16 @@ def exclusions(m: Person, ctx: Context, _=None) -> list[tuple[str, str]]:
                              first=format_date(first, "dd.MM.yyyy"),
                              last=format_date(last, "dd.MM.yyyy"))))
     for a in ctx.busy.get(m.id, []):
+        gap = buffer_between(ctx.buffer, mode, a.mode)
+        when = {"request": a.request_id, "day": format_date(to_local(a.starts_at).date(),
+                                                            "dd.MM."),
+                "start": fmt_time(a.starts_at), "end": fmt_time(a.ends_at)}
         found.append(("overlap", _(
             "Overlapping assignment (request %(request)s) on %(day)s %(start)s–%(end)s "
-            "(incl. %(minutes)s min travel time)",
-            request=a.request_id, day=format_date(to_local(a.starts_at).date(), "dd.MM."),
-            start=fmt_time(a.starts_at), end=fmt_time(a.ends_at),
-            minutes=int(ctx.buffer.total_seconds() // 60))))
+            "(incl. %(minutes)s min travel time)", minutes=int(gap.total_seconds() // 60),
+            **when) if gap else _(
+            "Overlapping assignment (request %(request)s) on %(day)s %(start)s–%(end)s",
+            **when)))
     if m.id not in ctx.has_windows:
         found.append(("no_availability", _("No availability declared")))
     elif local_end.date() != day or not any(
@@ -223,6 +234,9 @@ def _fairness_component(minutes: int, most: int, _: _Texts) -> Component:
 
 
 def _district_component(m: Person, ctx: Context, _: _Texts) -> Component:
+    if ctx.req.mode in REMOTE_MODES:  # nobody travels: district and mobility do not count
+        return Component("district", _("District / mobility"), 0,
+                         _("not needed (%(mode)s)", mode=_.label("request_mode", ctx.req.mode)))
     district = ctx.req.institution.district
     if district and m.district == district:
         return Component("district", _("District / mobility"), 10, _("same district"))

@@ -6,7 +6,8 @@ The input is solver-independent (`PlanInput`): the matching service decides who 
 (language, availability, documents, absences, clashes with existing bookings) and how well
 each fits (integer soft score), and reports each mediator's remaining weekly capacity. The
 planner adds the rules that couple requests: one mediator per request, no two overlapping
-requests (travel buffer included) for one mediator, at most `capacity` requests each.
+requests (travel buffer included between two on-site requests; a phone or video request
+needs none) for one mediator, at most `capacity` requests each.
 
 Objective, strictly lexicographic: 1. requests covered, 2. total soft score, 3. fairness
 (sum of squared loads, so two mediators with one request each beat one with two).
@@ -24,6 +25,7 @@ class PlanRequest:
     id: int
     starts_at: dt.datetime
     ends_at: dt.datetime
+    on_site: bool = True  # phone and video requests need no travel buffer
 
 
 @dataclass
@@ -51,8 +53,21 @@ class PlanResult:
 
 
 def conflicts(a: PlanRequest, b: PlanRequest, buffer: dt.timedelta) -> bool:
-    """Tell whether one mediator cannot serve both (the intervals plus buffer overlap)."""
-    return a.starts_at < b.ends_at + buffer and b.starts_at < a.ends_at + buffer
+    """Tell whether one mediator cannot serve both (the intervals plus buffer overlap; the
+    buffer only counts between two on-site requests, as in matching's overlap rule)."""
+    gap = buffer if a.on_site and b.on_site else dt.timedelta(0)
+    return a.starts_at < b.ends_at + gap and b.starts_at < a.ends_at + gap
+
+
+def _conflict_cliques(requests: list[PlanRequest], buffer: dt.timedelta) -> list[list[int]]:
+    """Return cliques that cover every conflicting pair: the on-site requests with the
+    buffer, and all requests without it (an on-site and a remote request conflict only when
+    they really overlap, which is not an interval graph with one buffer for all)."""
+    on_site = [r for r in requests if r.on_site]
+    cliques = _cliques(on_site, buffer)
+    if len(on_site) < len(requests):
+        cliques += _cliques(requests, dt.timedelta(0))
+    return cliques
 
 
 def _cliques(requests: list[PlanRequest], buffer: dt.timedelta) -> list[list[int]]:
@@ -129,7 +144,7 @@ def solve(plan: PlanInput, time_limit_s: float = 10.0, workers: int = 2,
     max_penalty = 0
     for mediator_id, request_ids in per_mediator.items():
         mine = [x[r, mediator_id] for r in request_ids]
-        for clique in _cliques([by_id[r] for r in request_ids], plan.buffer):
+        for clique in _conflict_cliques([by_id[r] for r in request_ids], plan.buffer):
             model.add_at_most_one(x[r, mediator_id] for r in clique)
         cap = min(plan.capacity[mediator_id], len(request_ids))
         if len(request_ids) > cap:

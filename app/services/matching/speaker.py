@@ -25,6 +25,13 @@ class Speaker(NamedTuple):
     district: str
     mobility: str
     max_per_week: int
+    takes_on_site: bool
+    takes_phone: bool
+    takes_video: bool
+
+    def takes(self, mode: str) -> bool:
+        """Tell whether the speaker takes requests of a mode (as `Mediator.takes`)."""
+        return bool(getattr(self, f"takes_{mode}", False))
 
     @property
     def full_name(self) -> str:

@@ -22,7 +22,8 @@ from app.services.pool import mediators as mediator_svc
 from app.timeutil import from_local, today_local
 
 CONTACT_FIELDS = ("email", "phone", "share_phone", "district", "mobility")
-SETTINGS_FIELDS = ("max_per_week", "notify_by_email")
+SETTINGS_FIELDS = ("max_per_week", "takes_on_site", "takes_phone", "takes_video",
+                   "notify_by_email")
 
 
 def own_mediator(actor: User) -> Mediator:

@@ -69,6 +69,7 @@ class CubeRow:
     month: int
     language: str
     kind: str
+    mode: str
     outcome: str
     requests: int
     assigned: int
@@ -76,21 +77,22 @@ class CubeRow:
 
 
 def request_cube(period: Period) -> list[CubeRow]:
-    """Group the period's requests by month, language, institution kind and outcome."""
+    """Group the period's requests by month, language, institution kind, mode and outcome."""
     r = InterpretingRequest
     sub = (
         sa.select(month_bucket(r.starts_at, period).label("b"), r.language_code.label("lang"),
-                  Institution.kind.label("kind"), _outcome_case().label("o"),
+                  Institution.kind.label("kind"), r.mode.label("mode"),
+                  _outcome_case().label("o"),
                   r.assigned_at.label("assigned"), _lead_seconds().label("s"))
         .join(Institution, Institution.id == r.institution_id)
         .where(_every_status(), period.contains(r.starts_at))
         .subquery()
     )
-    keys = (sub.c.b, sub.c.lang, sub.c.kind, sub.c.o)
+    keys = (sub.c.b, sub.c.lang, sub.c.kind, sub.c.mode, sub.c.o)
     stmt = sa.select(*keys, sa.func.count(), sa.func.count(sub.c.assigned),
                      sa.func.sum(sub.c.s)).group_by(*keys)
-    return [CubeRow(b, lang, kind, o, n, assigned, float(s or 0))
-            for b, lang, kind, o, n, assigned, s in db.session.execute(stmt).all()]
+    return [CubeRow(b, lang, kind, mode, o, n, assigned, float(s or 0))
+            for b, lang, kind, mode, o, n, assigned, s in db.session.execute(stmt).all()]
 
 
 def _every_status():
@@ -145,6 +147,15 @@ def requests_by_institution_kind(period: Period, cube: list[CubeRow] | None = No
                          _("Requests by kind of institution"), "requests_by_kind")
     for row in table.rows:
         row[0] = label("institution_kind", row[0])
+    return table
+
+
+def requests_by_mode(period: Period, cube: list[CubeRow] | None = None) -> Table:
+    """Count the requests on site, by phone and by video, by outcome (docs/modes.md)."""
+    cube = request_cube(period) if cube is None else cube
+    table = _outcomes_by("mode", cube, _("Mode"), _("Requests by mode"), "requests_by_mode")
+    for row in table.rows:
+        row[0] = label("request_mode", row[0])
     return table
 
 
@@ -289,6 +300,7 @@ def build_report(period: Period, locale: str = "de") -> tuple[list[Table], dict]
         requests_by_language(period, locale, cube),
         recruiting_gap(period, locale, cube, active),
         requests_by_institution_kind(period, cube),
+        requests_by_mode(period, cube),
         lead_table,
         volunteer_hours(period, work),
         mediators_by_language(period, locale, work, active),
