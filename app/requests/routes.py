@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth.decorators import role_required
 from app.extensions import db
-from app.labels import label
 from app.models import InterpretingRequest
 from app.models.request import OPEN_REQUEST_STATUSES
 from app.requests import bp
-from app.requests.forms import CancelForm, OutcomeForm, RequestForm
+from app.requests.forms import CancelForm, OutcomeForm, RequestForm, prepare, request_data
 from app.services.booking import assignments as booking
 from app.services.booking import dashboard
 from app.services.booking import intake as svc
-from app.services.core.languages import language_choices, language_name
-from app.timeutil import now_utc, to_local
+from app.timeutil import now_utc
 from app.web.transaction import commit_or_message
 
 institution_required = role_required("institution")
@@ -42,37 +39,17 @@ def index():
                            now=now_utc())
 
 
-def _prepare(form: RequestForm) -> None:
-    form.language_code.choices = [("", _l("– please choose –")),
-                                  *language_choices(str(get_locale() or "de"))]
-    locale = str(get_locale() or "de")
-    form.follow_up_of_id.choices = [("", _l("– none –"))] + [
-        (r.id, f"{format_date(to_local(r.starts_at).date(), 'short')} · "
-               f"{language_name(r.language_code, locale)} · {label('occasion', r.occasion)}")
-        for r in svc.follow_up_choices(current_user.institution_id)
-    ]
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @institution_required
 def new():
     form = RequestForm()
-    _prepare(form)
+    prepare(form, current_user.institution_id)
+    duplicates = []
     if form.validate_on_submit():
-        data = svc.RequestData(
-            day=form.day.data, start_time=form.start_time.data,
-            duration_minutes=form.duration_minutes.data, language_code=form.language_code.data,
-            occasion=form.occasion.data, place_kind=form.place_kind.data,
-            address=form.address.data or "", room=form.room.data or "",
-            variety=form.variety.data or "", legal_consequences=form.legal_consequences.data,
-            family_members=form.family_members.data,
-            preferred_gender=form.preferred_gender.data, note=form.note.data or "",
-            follow_up_of_id=form.follow_up_of_id.data, weeks=form.weeks.data,
-        )
-        created, error = commit_or_message(
-            svc.create_requests, current_user, current_user.institution_id, data
-        )
-        if error is None:
+        outcome = commit_or_message(svc.submit, current_user, current_user.institution_id,
+                                    request_data(form), confirmed=form.confirm_duplicate.data)
+        if outcome.ok and outcome.result.created:
+            created = outcome.result.created
             if len(created) > 1:
                 flash(ngettext("%(num)d request was submitted.",
                                "%(num)d requests were submitted.", len(created)), "success")
@@ -82,12 +59,15 @@ def new():
                 flash(_("The appointment is at short notice and marked urgent. We will do our "
                         "best, but cannot promise a mediator."), "warning")
             return redirect(url_for("requests.detail", request_id=created[0].id))
-        form.form_errors.append(error)
+        if outcome.ok:
+            duplicates = outcome.result.duplicates
+        else:
+            form.form_errors.append(outcome.error)
     status = 400 if form.errors or form.form_errors else 200
     return render_template(
-        "requests/form.html", form=form,
+        "requests/form.html", form=form, duplicates=duplicates,
         lead_days=current_app.config["MIN_LEAD_WORKING_DAYS"],
-    ), status
+    ), 409 if duplicates else status
 
 
 @bp.route("/<int:request_id>")

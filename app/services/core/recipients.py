@@ -34,7 +34,8 @@ institutions have none)
     document renewal notices (the coordinators get their own copy and follow up).
     *Must-have* mail ignores the opt-out: account mail (without it nobody can log in to see
     the dashboard) and the cancellation of an assignment or meeting the person has in their
-    calendar (the only mail whose absence costs a wasted trip).
+    calendar, and the notice that a changed request released an assignment (the only mail
+    whose absence costs a wasted trip).
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ class Kind(StrEnum):
     ASSIGNMENT_INVITATION = "assignment_invitation"  # iTIP REQUEST, created or updated
     ASSIGNMENT_CANCELLATION = "assignment_cancellation"  # iTIP CANCEL
     ASSIGNMENT_REMINDER = "assignment_reminder"
+    ASSIGNMENT_RELEASED = "assignment_released"  # a changed request no longer fits the mediator
     MEETING_INVITATION = "meeting_invitation"  # iTIP REQUEST: meeting, series, supervision
     MEETING_CANCELLATION = "meeting_cancellation"  # iTIP CANCEL of an occurrence
     MEETING_REMINDER = "meeting_reminder"
@@ -117,7 +119,7 @@ def recipients(kind: Kind | str, subject=None, *,
         found = [_mediator(subject.mediator, kind)]
     elif kind in (Kind.ASSIGNMENT_INVITATION, Kind.ASSIGNMENT_CANCELLATION):
         found = [_mediator(subject.mediator, kind), *_institution(subject.request.institution)]
-    elif kind == Kind.ASSIGNMENT_REMINDER:
+    elif kind in (Kind.ASSIGNMENT_REMINDER, Kind.ASSIGNMENT_RELEASED):
         found = [_mediator(subject.mediator, kind)]
     elif kind in _MEETING_KINDS:
         found = [_mediator(m, kind) for m in invitees]
