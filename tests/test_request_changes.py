@@ -362,3 +362,41 @@ def test_unknown_and_overflowing_ids_are_404(client, login, world):
     login(world[2])
     assert client.get("/coordination/requests/424242/edit").status_code == 404
     assert client.get("/coordination/requests/99999999999999999999/edit").status_code == 404
+
+
+def test_a_change_waiting_on_a_locked_request_is_a_conflict_not_a_500(world, database_url):
+    """Another transaction (say an acceptance) holds the request: the change gets a message."""
+    import sqlite3
+
+    from app.web.transaction import commit_or_message, conflict_message
+
+    inst, inst_user, *_ = world
+    req = make_request(inst, room="A 12")
+    db.session.commit()
+    data = intake.RequestData(day=DAY, start_time=dt.time(12), duration_minutes=60,
+                              language_code="tir", occasion="parent_meeting", room="B 3")
+    if db.engine.dialect.name == "postgresql":
+        import psycopg
+
+        holder = psycopg.connect(database_url.replace("postgresql+psycopg://", "postgresql://"))
+        holder.execute("SELECT id FROM interpreting_request WHERE id = %s FOR UPDATE", (req.id,))
+
+        def change():
+            db.session.execute(sa.text("SET LOCAL lock_timeout = '100ms'"))
+            return changes.update_request(inst_user, req.id, data)
+    else:
+        holder = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+
+        def change():
+            db.session.connection().exec_driver_sql("PRAGMA busy_timeout=100")
+            return changes.update_request(inst_user, req.id, data)
+    try:
+        outcome = commit_or_message(change)
+    finally:
+        holder.rollback()
+        holder.close()
+        db.engine.dispose()
+    assert outcome == (None, conflict_message())
+    db.session.expire_all()
+    assert req.room == "A 12"
