@@ -16,7 +16,7 @@ from app.services.booking import assignments as booking
 from app.services.booking import changes, intake, offers
 from app.services.calendar import feeds
 from app.services.core.audit_text import sentences
-from app.services.core.errors import NotAllowedError
+from app.services.core.errors import DomainError, NotAllowedError
 from app.services.core.outbox import deliver_due
 from tests.conftest import csrf_token
 from tests.request_helpers import DAY, NOW, eligible, make_request
@@ -286,8 +286,6 @@ def test_an_accept_after_the_change_sees_the_new_state(world, smtp_server):
                               language_code="tir", occasion="parent_meeting")
     changes.update_request(inst_user, req.id, data)
     db.session.commit()
-    from app.services.core.errors import DomainError
-
     with pytest.raises(DomainError):
         offers.accept_offer(offer.id)
     db.session.rollback()
