@@ -172,7 +172,7 @@ def test_form_stores_each_mode_with_its_own_fields_only(client, login, inst_user
     for over in ({"mode": "phone", "phone_number": "0421 1", "phone_caller": "mediator",
                   "meeting_url": LINK},
                  {"mode": "video", "meeting_url": LINK, "place_kind": "address",
-                  "address": "Weg 1"}):
+                  "address": "Weg 1", "start_time": "14:00"}):  # not a duplicate of the first
         token = csrf_token(client, "/requests/new")
         assert client.post("/requests/new", data=_form(csrf_token=token, **over)).status_code \
             == 302

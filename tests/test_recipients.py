@@ -76,6 +76,7 @@ SUPERVISOR = [("kehl@example.org", "de", "external")]
 # kind -> who besides the mediator gets it (mediator first when they get it at all)
 OTHERS = {
     Kind.OFFER: [], Kind.OFFER_WITHDRAWN: [], Kind.ASSIGNMENT_REMINDER: [],
+    Kind.ASSIGNMENT_RELEASED: [],
     Kind.ASSIGNMENT_INVITATION: INSTITUTION, Kind.ASSIGNMENT_CANCELLATION: INSTITUTION,
     Kind.MEETING_INVITATION: SUPERVISOR, Kind.MEETING_CANCELLATION: SUPERVISOR,
     Kind.MEETING_REMINDER: [], Kind.DOCUMENT_DUE: COORDINATORS,
@@ -94,10 +95,11 @@ def test_mediator_kinds_with_and_without_opt_out(app, people, kind, opted_out):
 
 
 def test_must_have_kinds_are_exactly_the_cancellations_and_account_mail():
+    """A released assignment is a cancellation too: its notice ignores the opt-out."""
     mediator_kinds = set(OTHERS) | {Kind.ACCOUNT_INVITE, Kind.PASSWORD_RESET}
     assert mediator_kinds - OPTIONAL_FOR_MEDIATORS == {
         Kind.ASSIGNMENT_CANCELLATION, Kind.MEETING_CANCELLATION, Kind.ACCOUNT_INVITE,
-        Kind.PASSWORD_RESET}
+        Kind.PASSWORD_RESET, Kind.ASSIGNMENT_RELEASED}
 
 
 def test_mediator_address_and_locale_rule(app, people, make_user, make_mediator):

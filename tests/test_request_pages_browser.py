@@ -60,3 +60,41 @@ def test_request_pages_are_accessible_at_360px(app, clock, live_server, make_use
                 problems.append((url, v["id"], v["impact"]))
         context.close()
     assert problems == []
+
+
+def test_duplicate_warning_is_accessible_and_keeps_what_was_typed(app, clock, live_server,
+                                                                  make_user, make_institution,
+                                                                  browser):
+    """Edit a request onto another one's time: the warning page, then "Trotzdem speichern"."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    clock(NOW)
+    inst = make_institution(kind="kita")
+    inst_user = make_user("institution", institution=inst)
+    make_request(inst, note="erster Termin")
+    mine = make_request(inst, note="zweiter Termin", time=NOW.time().replace(hour=15))
+    db.session.commit()
+    context = browser.new_context(viewport={"width": 360, "height": 800}, locale="de-DE")
+    page = context.new_page()
+    page.goto(live_server + "/auth/login")
+    page.fill("input[name=email]", inst_user.email)
+    page.fill("input[name=password]", "correct-horse-battery")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(live_server + f"/requests/{mine.id}/edit")
+    page.fill("input[name=start_time]", "10:15")
+    page.fill("textarea[name=note]", "anders getippt")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator(".kern-alert--warning").count() == 1
+    assert page.input_value("textarea[name=note]") == "anders getippt"
+    violations = [(v["id"], v["impact"]) for v in Axe().run(page).response["violations"]]
+    assert violations == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.check("input[name=confirm_duplicate]")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.url == live_server + f"/requests/{mine.id}"
+    context.close()
+    db.session.expire_all()
+    assert mine.note == "anders getippt"

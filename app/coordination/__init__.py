@@ -10,6 +10,7 @@ from app.coordination import (  # noqa: E402,F401
     language_routes,
     outbox_routes,
     planner_routes,
+    request_change_routes,
     requests_routes,
     routes,
 )

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.requests.forms import RequestForm
 from app.web.forms import SERIES_SCOPES, BoundedIntegerField, bounded_int
 
 
@@ -41,3 +42,15 @@ class ReassignForm(FlaskForm):
     reason = StringField(_l("Reason for the change"), validators=[DataRequired(), Length(max=500)])
     override_reason = StringField(_l("Reason for the override (only for excluded mediators)"),
                                   validators=[Optional(), Length(max=500)])
+
+
+def _id_or_none(value) -> int | None:
+    """Coerce a choice to an id; the empty "please choose" choice is None (then required)."""
+    return None if value in ("", None) else bounded_int(value)
+
+
+class PhoneIntakeForm(RequestForm):
+    """The institution's request form with the institution chosen first (phone intake)."""
+
+    institution_id = SelectField(_l("Institution"), coerce=_id_or_none,
+                                 validators=[DataRequired()])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -15,7 +16,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.labels import choices
+from app.labels import choices, label
+from app.services.booking import intake as svc
+from app.services.booking.intake import RequestData
+from app.services.core.languages import language_choices, language_name
+from app.timeutil import to_local
 from app.web.forms import SERIES_SCOPES, AppointmentDateField
 
 
@@ -56,6 +61,58 @@ class RequestForm(FlaskForm):
                                   validators=[Optional()])
     weeks = IntegerField(_l("Repeat weekly: number of weeks"), default=1,
                          validators=[InputRequired(), NumberRange(min=1, max=12)])
+    # ticked on the second try after the duplicate warning (the form is shown again)
+    confirm_duplicate = BooleanField(_l("Save anyway: this is a different appointment"))
+
+
+class RequestEditForm(RequestForm):
+    """The same form for a change: one appointment, its follow-up link stays as it was."""
+
+    weeks = None
+    follow_up_of_id = None
+
+
+def request_data(form: RequestForm) -> RequestData:
+    """Turn a validated request form (new, edit or phone intake) into the service's values."""
+    return RequestData(
+        day=form.day.data, start_time=form.start_time.data,
+        duration_minutes=form.duration_minutes.data, language_code=form.language_code.data,
+        occasion=form.occasion.data, place_kind=form.place_kind.data,
+        address=form.address.data or "", room=form.room.data or "",
+        variety=form.variety.data or "", legal_consequences=form.legal_consequences.data,
+        family_members=form.family_members.data,
+        preferred_gender=form.preferred_gender.data, note=form.note.data or "",
+        follow_up_of_id=form.follow_up_of_id.data if form.follow_up_of_id else None,
+        weeks=form.weeks.data if form.weeks else 1,
+        mode=form.mode.data, meeting_url=form.meeting_url.data or "",
+        phone_number=form.phone_number.data or "", phone_caller=form.phone_caller.data or "",
+    )
+
+
+def page_context() -> dict:
+    """Return what the request form page says besides the form: lead time, holidays, video."""
+    from flask import current_app
+
+    from app.services.booking import workdays
+
+    days = current_app.config["MIN_LEAD_WORKING_DAYS"]
+    return {"lead_days": days, "video_room": bool(current_app.config.get("VIDEO_ROOM_URL")),
+            "lead_holidays": workdays.holiday_text(workdays.skipped_holidays(
+                workdays.lead_deadline(days)))}
+
+
+def prepare(form: RequestForm, institution_id: int | None) -> None:
+    """Fill the choices: languages in the reader's language, the institution's requests."""
+    locale = str(get_locale() or "de")
+    form.language_code.choices = [("", _l("– please choose –")), *language_choices(locale)]
+    if form.follow_up_of_id is None:
+        return
+    earlier = svc.follow_up_choices(institution_id) if institution_id else []
+    form.follow_up_of_id.choices = [("", _l("– none –"))] + [
+        (r.id, f"{format_date(to_local(r.starts_at).date(), 'short')} · "
+               f"{language_name(r.language_code, locale)} · {label('occasion', r.occasion)}")
+        for r in earlier
+    ]
 
 
 class CancelForm(FlaskForm):

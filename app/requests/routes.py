@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth.decorators import role_required
 from app.extensions import db
-from app.labels import label
 from app.models import InterpretingRequest
 from app.models.request import OPEN_REQUEST_STATUSES
 from app.requests import bp
-from app.requests.forms import CancelForm, OutcomeForm, RatingForm, RequestForm
+from app.requests.forms import (
+    CancelForm,
+    OutcomeForm,
+    RatingForm,
+    RequestForm,
+    page_context,
+    prepare,
+    request_data,
+)
 from app.services.booking import assignments as booking
 from app.services.booking import dashboard, debriefs, request_filters, series, workdays
 from app.services.booking import intake as svc
 from app.services.calendar import remote
-from app.services.core.languages import language_choices, language_name
-from app.timeutil import now_utc, to_local
+from app.timeutil import now_utc
 from app.web.transaction import commit_or_message
 
 institution_required = role_required("institution")
@@ -48,39 +53,17 @@ def index():
                            now=now, active_filter=name)
 
 
-def _prepare(form: RequestForm) -> None:
-    form.language_code.choices = [("", _l("– please choose –")),
-                                  *language_choices(str(get_locale() or "de"))]
-    locale = str(get_locale() or "de")
-    form.follow_up_of_id.choices = [("", _l("– none –"))] + [
-        (r.id, f"{format_date(to_local(r.starts_at).date(), 'short')} · "
-               f"{language_name(r.language_code, locale)} · {label('occasion', r.occasion)}")
-        for r in svc.follow_up_choices(current_user.institution_id)
-    ]
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @institution_required
 def new():
     form = RequestForm()
-    _prepare(form)
+    prepare(form, current_user.institution_id)
+    duplicates = []
     if form.validate_on_submit():
-        data = svc.RequestData(
-            day=form.day.data, start_time=form.start_time.data,
-            duration_minutes=form.duration_minutes.data, language_code=form.language_code.data,
-            occasion=form.occasion.data, place_kind=form.place_kind.data,
-            address=form.address.data or "", room=form.room.data or "",
-            variety=form.variety.data or "", legal_consequences=form.legal_consequences.data,
-            family_members=form.family_members.data,
-            preferred_gender=form.preferred_gender.data, note=form.note.data or "",
-            follow_up_of_id=form.follow_up_of_id.data, weeks=form.weeks.data,
-            mode=form.mode.data, meeting_url=form.meeting_url.data or "",
-            phone_number=form.phone_number.data or "", phone_caller=form.phone_caller.data or "",
-        )
-        created, error = commit_or_message(
-            svc.create_requests, current_user, current_user.institution_id, data
-        )
-        if error is None:
+        outcome = commit_or_message(svc.submit, current_user, current_user.institution_id,
+                                    request_data(form), confirmed=form.confirm_duplicate.data)
+        if outcome.ok and outcome.result.created:
+            created = outcome.result.created
             if len(created) > 1:
                 flash(ngettext("%(num)d request was submitted.",
                                "%(num)d requests were submitted.", len(created)), "success")
@@ -94,15 +77,15 @@ def new():
                     flash(_("Public holidays do not count as working days: %(days)s.",
                             days=workdays.holiday_text(skipped)), "info")
             return redirect(url_for("requests.detail", request_id=created[0].id))
-        form.form_errors.append(error)
+        if outcome.ok:
+            duplicates = outcome.result.duplicates
+        else:
+            form.form_errors.append(outcome.error)
     status = 400 if form.errors or form.form_errors else 200
     return render_template(
-        "requests/form.html", form=form,
-        lead_days=current_app.config["MIN_LEAD_WORKING_DAYS"],
-        lead_holidays=workdays.holiday_text(workdays.skipped_holidays(workdays.lead_deadline(
-            current_app.config["MIN_LEAD_WORKING_DAYS"]))),
-        video_room=bool(current_app.config.get("VIDEO_ROOM_URL")),
-    ), status
+        "requests/form.html", form=form, duplicates=duplicates,
+        **page_context(),
+    ), 409 if duplicates else status
 
 
 @bp.route("/<int:request_id>")

@@ -15,9 +15,11 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+import sqlalchemy as sa
 
 from app.demo.seed import LOGINS, seed_demo
 from app.extensions import db
+from app.timeutil import now_utc
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 WIDTHS = (360, 1280)
@@ -64,6 +66,27 @@ def _seeds(app, areas: tuple[str, ...]) -> list[str]:
     return sorted(paths) + [p for p in PUBLIC if p.startswith(areas)]
 
 
+def _edit_pages(crawl: str) -> list[str]:
+    """Return the request-change pages the role has (one open request's edit form; the
+    crawl folds ids, so a closed request found first would hide the form behind its 403)."""
+    from app.models import InterpretingRequest, User
+
+    role = CRAWLS[crawl][0]
+    if crawl not in ("coordinator-office", "institution"):
+        return []
+    email = next(e for r, e, _p in LOGINS if r == role)
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    stmt = sa.select(InterpretingRequest.id).where(InterpretingRequest.is_open,
+                                                   InterpretingRequest.starts_at > now_utc())
+    if role == "institution":
+        stmt = stmt.where(InterpretingRequest.institution_id == user.institution_id)
+    request_id = db.session.scalar(stmt.order_by(InterpretingRequest.id).limit(1))
+    assert request_id is not None, "the demo data has no open request to edit"
+    if role == "institution":
+        return [f"/requests/{request_id}/edit"]
+    return [f"/coordination/requests/{request_id}/edit", "/coordination/requests/new"]
+
+
 def _login(page, role: str) -> str:
     if role == "anonymous":
         return "/auth/login"
@@ -102,7 +125,9 @@ def test_every_page_of_each_role_is_kern_accessible_and_fits(crawl, app, browser
     page.set_default_timeout(15_000)
     axe = Axe()
     start = _login(page, role)
-    queue, seen, problems, visited = deque([start, *_seeds(live_server, areas)]), set(), [], []
+    edits = _edit_pages(crawl)
+    queue, seen, problems, visited = (deque([start, *edits, *_seeds(live_server, areas)]),
+                                      set(), [], [])
     while queue:
         path = queue.popleft()
         key = _pattern(urlsplit(path).path, urlsplit(path).query)
@@ -131,6 +156,7 @@ def test_every_page_of_each_role_is_kern_accessible_and_fits(crawl, app, browser
              "anonymous": 8}[crawl]
     assert len(visited) >= floor, visited
     assert MUST_VISIT.get(crawl, set()) <= set(visited), visited
+    assert {_pattern(p) for p in edits} <= set(visited), visited
     assert problems == [], problems
 
 

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from app.extensions import db
-from app.models import InterpretingRequest, User
+from app.models import Institution, InterpretingRequest, User
 from app.models.request import (
     OCCASIONS,
     PHONE_CALLERS,
@@ -31,7 +31,7 @@ from app.services.booking.workdays import working_days_until
 from app.services.core import audit, bounds
 from app.services.core.errors import DomainError
 from app.services.core.languages import is_valid_code
-from app.timeutil import from_local, now_utc
+from app.timeutil import from_local, now_utc, to_local
 
 
 @dataclass
@@ -105,7 +105,7 @@ def video_room_url() -> tuple[str, str]:
     return current_app.config["VIDEO_ROOM_URL"].replace("{token}", token), token
 
 
-def _mode_values(data: RequestData) -> dict:
+def mode_values(data: RequestData) -> dict:
     """Return the columns a request of the mode keeps (nothing of the other modes)."""
     values = {"mode": data.mode, "meeting_url": "", "video_token": "", "phone_number": "",
               "phone_caller": ""}
@@ -132,10 +132,8 @@ def follow_up_choices(institution_id: int, limit: int = 50) -> list[Interpreting
     )
 
 
-def create_requests(
-    actor: User, institution_id: int, data: RequestData
-) -> list[InterpretingRequest]:
-    """Create one request, or one per week for a recurring series sharing a series key."""
+def check_values(data: RequestData, institution_id: int) -> None:
+    """Refuse what no request may hold, whether new or edited (the time is checked apart)."""
     cfg = current_app.config
     if not 15 <= data.duration_minutes <= 480:
         raise DomainError(_("The duration must be between 15 minutes and 8 hours."))
@@ -160,24 +158,99 @@ def create_requests(
             raise DomainError(_("The earlier request was not found."))
     bounds.check_appointment_day(data.day)
     bounds.check_appointment_day(data.day + dt.timedelta(weeks=data.weeks - 1))
-    first = from_local(data.day, data.start_time)
-    if first <= now_utc():
+
+
+def check_future(data: RequestData) -> None:
+    if from_local(data.day, data.start_time) <= now_utc():
         raise DomainError(_("The appointment must be in the future."))
-    series_key = str(uuid.uuid4()) if data.weeks > 1 else None
-    created = []
+
+
+def spans(data: RequestData) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Return the UTC (start, end) of every appointment the data describes (one per week)."""
+    out = []
     for week in range(data.weeks):
-        day = data.day + dt.timedelta(weeks=week)
-        starts = from_local(day, data.start_time)
+        starts = from_local(data.day + dt.timedelta(weeks=week), data.start_time)
+        out.append((starts, starts + dt.timedelta(minutes=data.duration_minutes)))
+    return out
+
+
+def duplicates(institution_id: int, language_code: str,
+               times: list[tuple[dt.datetime, dt.datetime]],
+               exclude_id: int | None = None) -> list[InterpretingRequest]:
+    """Return the institution's open or assigned requests in that language that overlap.
+
+    Why: the same appointment entered twice (by two colleagues, or by phone and online)
+    books two volunteers; the form asks before saving such a request.
+    """
+    if not times:
+        return []
+    overlap = sa.or_(*(sa.and_(InterpretingRequest.starts_at < end,
+                               InterpretingRequest.ends_at > start) for start, end in times))
+    stmt = (sa.select(InterpretingRequest)
+            .where(InterpretingRequest.institution_id == institution_id,
+                   InterpretingRequest.language_code == language_code.lower(),
+                   InterpretingRequest.is_cancellable, overlap)
+            .order_by(InterpretingRequest.starts_at).limit(20))
+    if exclude_id is not None:
+        stmt = stmt.where(InterpretingRequest.id != exclude_id)
+    return list(db.session.scalars(stmt))
+
+
+@dataclass
+class Intake:
+    """What a submission gave: the new requests, or the overlapping ones to confirm first."""
+
+    created: list[InterpretingRequest]
+    duplicates: list[InterpretingRequest]
+
+
+def submit(actor: User, institution_id: int, data: RequestData, *, confirmed: bool = False,
+           on_behalf: bool = False) -> Intake:
+    """Create the request(s) unless they overlap an open one of the institution unconfirmed.
+
+    Nothing is written when duplicates are found and not confirmed: the view shows them and
+    asks again, with everything typed kept in the form.
+    """
+    check_values(data, institution_id)
+    check_future(data)
+    if not confirmed:
+        found = duplicates(institution_id, data.language_code, spans(data))
+        if found:
+            return Intake(created=[], duplicates=found)
+    return Intake(created=create_requests(actor, institution_id, data, on_behalf=on_behalf),
+                  duplicates=[])
+
+
+def institution_choices() -> list[tuple[int, str]]:
+    """Return (id, name) of every institution, for the coordinator's phone intake."""
+    return [(i, name) for i, name in db.session.execute(
+        sa.select(Institution.id, Institution.name).order_by(Institution.name))]
+
+
+def create_requests(
+    actor: User, institution_id: int, data: RequestData, *, on_behalf: bool = False
+) -> list[InterpretingRequest]:
+    """Create one request, or one per week for a recurring series sharing a series key.
+
+    `on_behalf`: a coordinator enters the request for the institution (phone intake); the
+    coordinator is `created_by`, and the audit entry says so.
+    """
+    check_values(data, institution_id)
+    check_future(data)
+    series_key = str(uuid.uuid4()) if data.weeks > 1 else None
+    on_site = data.mode == "on_site"
+    created = []
+    for starts, ends in spans(data):
         req = InterpretingRequest(
             institution_id=institution_id,
             created_by_id=actor.id,
             starts_at=starts,
-            ends_at=starts + dt.timedelta(minutes=data.duration_minutes),
+            ends_at=ends,
             duration_minutes=data.duration_minutes,
             place_kind=data.place_kind if on_site else "institution",
             address=data.address.strip() if on_site and data.place_kind == "address" else "",
             room=data.room.strip() if on_site else "",
-            **_mode_values(data),
+            **mode_values(data),
             language_code=data.language_code.lower(),
             variety=data.variety.strip(),
             occasion=data.occasion,
@@ -187,13 +260,17 @@ def create_requests(
             follow_up_of_id=data.follow_up_of_id,
             series_key=series_key,
             status="submitted",
-            urgent=is_urgent(day),
+            urgent=is_urgent(to_local(starts).date()),
         )
         db.session.add(req)
         created.append(req)
     db.session.flush()
     for req in created:
-        audit.record(actor, "create", "request", req.id, series_key=series_key)
+        if on_behalf:
+            audit.record(actor, "create_on_behalf", "request", req.id, series_key=series_key,
+                         institution_id=institution_id, on_behalf=True)
+        else:
+            audit.record(actor, "create", "request", req.id, series_key=series_key)
     return created
 
 

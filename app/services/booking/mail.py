@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import current_app, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
-from app.models import InterpretingRequest, Offer
+from app.models import Assignment, InterpretingRequest, Offer
 from app.services.core.recipients import Kind, queue, recipients, speaking
 
 
@@ -47,14 +47,23 @@ def escalation_mail(req: InterpretingRequest, auto_offered: int) -> None:
 
 
 def institution_notice(req: InterpretingRequest, kind: str, reason: str = "") -> None:
-    """Tell the institution that its mediator cancelled, was replaced, or none was found."""
+    """Tell the institution that its mediator cancelled, was replaced or released after a
+    change, or that none was found."""
     subjects = {
         "mediator_cancelled": _l("Your mediator had to cancel"),
         "reassigned": _l("Another mediator will come"),
         "unfilled": _l("No mediator could be found"),
+        "released": _l("Your changed request: we are looking for a mediator again"),
     }
     _send(Kind.INSTITUTION_NOTICE, req, subjects[kind], f"institution_{kind}", req=req,
           reason=reason, link=_link("requests.detail", request_id=req.id))
+
+
+def released_mail(assignment: Assignment) -> None:
+    """Tell the mediator that a changed request no longer fits them (beside the iTIP CANCEL)."""
+    _send(Kind.ASSIGNMENT_RELEASED, assignment, _l("Your assignment was changed and cancelled"),
+          "assignment_released", assignment=assignment, req=assignment.request,
+          mediator=assignment.mediator)
 
 
 def coordinator_notice(req: InterpretingRequest, reason: str) -> None:

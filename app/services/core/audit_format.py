@@ -199,3 +199,24 @@ def _details(log: AuditLog) -> dict:
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _field_names() -> dict[str, str]:
+    return {"starts_at": _("start"), "ends_at": _("end"), "duration_minutes": _("duration"),
+            "place_kind": _("place"), "address": _("address"), "room": _("room"),
+            "language_code": _("language"), "variety": _("variety"), "occasion": _("occasion"),
+            "family_members": _("family members"), "preferred_gender": _("preferred gender"),
+            "note": _("note")}
+
+
+def _changes(e: _Entry) -> Markup:
+    """Say "field: old → new" for each changed request field (the note only that it changed)."""
+    changes = e.data.get("changes")
+    if not isinstance(changes, dict):
+        return Markup("–")
+    names = _field_names()
+    parts = []
+    for name, pair in changes.items():
+        old, new = pair if isinstance(pair, list) and len(pair) == 2 else ("", "")
+        parts.append(f"{names.get(name, name)}: {old} → {new}")
+    return escape("; ".join(parts))

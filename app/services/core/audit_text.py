@@ -18,6 +18,7 @@ from app.labels import label
 from app.models import AuditLog
 from app.services.core.audit_format import (
     Formatter,
+    _changes,
     _details,
     _Entry,
     _escalated,
@@ -69,6 +70,14 @@ SENTENCES: dict[tuple[str, str], Formatter] = {
         mediator=lambda e: e.via(e.names.assignments)[1],
         request=lambda e: e.via(e.names.assignments)[0]),
     ("create", "request"): _say(_l("%(who)s submitted %(request)s."), request=_req),
+    ("create_on_behalf", "request"): _say(
+        _l("%(who)s entered %(request)s for the institution (phone intake)."), request=_req),
+    ("update", "request"): _say(_l("%(who)s changed %(request)s: %(changes)s."), request=_req,
+                                changes=_changes),
+    ("release_assignment", "assignment"): _say(
+        _l("The assignment of %(mediator)s for %(request)s was released after a change of the "
+           "request."), mediator=lambda e: e.via(e.names.assignments)[1],
+        request=lambda e: e.via(e.names.assignments)[0]),
     ("cancel_request", "request"): _say(_l("%(who)s cancelled %(request)s."), request=_req),
     ("cancel_series", "request"): _series_cancelled,
     ("outcome", "request"): _say(_l("%(who)s recorded the outcome of %(request)s: %(outcome)s."),

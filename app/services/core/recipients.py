@@ -36,7 +36,8 @@ institutions have none)
     assignment); the institution's confirmation request has no opt-out (institutions have none).
     *Must-have* mail ignores the opt-out: account mail (without it nobody can log in to see
     the dashboard) and the cancellation of an assignment or meeting the person has in their
-    calendar (the only mail whose absence costs a wasted trip).
+    calendar, and the notice that a changed request released an assignment (the only mail
+    whose absence costs a wasted trip).
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ class Kind(StrEnum):
     ASSIGNMENT_INVITATION = "assignment_invitation"  # iTIP REQUEST, created or updated
     ASSIGNMENT_CANCELLATION = "assignment_cancellation"  # iTIP CANCEL
     ASSIGNMENT_REMINDER = "assignment_reminder"
+    ASSIGNMENT_RELEASED = "assignment_released"  # a changed request no longer fits the mediator
     MEETING_INVITATION = "meeting_invitation"  # iTIP REQUEST: meeting, series, supervision
     MEETING_CANCELLATION = "meeting_cancellation"  # iTIP CANCEL of an occurrence
     MEETING_REMINDER = "meeting_reminder"
@@ -121,7 +123,7 @@ def recipients(kind: Kind | str, subject=None, *,
         found = [_mediator(subject.mediator, kind)]
     elif kind in (Kind.ASSIGNMENT_INVITATION, Kind.ASSIGNMENT_CANCELLATION):
         found = [_mediator(subject.mediator, kind), *_institution(subject.request.institution)]
-    elif kind in (Kind.ASSIGNMENT_REMINDER, Kind.REPORT_REMINDER):
+    elif kind in (Kind.ASSIGNMENT_REMINDER, Kind.REPORT_REMINDER, Kind.ASSIGNMENT_RELEASED):
         found = [_mediator(subject.mediator, kind)]
     elif kind == Kind.FOLLOW_UP_CONFIRMATION:
         found = list(_institution(subject.request.institution))

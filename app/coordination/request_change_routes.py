@@ -1,0 +1,78 @@
+"""Coordinator views that enter or change requests: phone intake and editing any request.
+
+Both use the institution's request form and the same services, so validation, the lead-time
+rule and the duplicate warning are the same whoever types the request.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user
+
+from app.auth.decorators import coordinator_required
+from app.coordination import bp
+from app.coordination.request_forms import PhoneIntakeForm
+from app.extensions import db
+from app.models import InterpretingRequest
+from app.requests.edit_routes import edit_view
+from app.requests.forms import page_context, prepare, request_data
+from app.services.booking import intake
+from app.web.forms import bounded_int
+from app.web.transaction import commit_or_message
+
+
+def _chosen(form: PhoneIntakeForm) -> int | None:
+    """Return the institution the form names (posted, or `?institution_id=` from its page)."""
+    if form.institution_id.data is None and request.method == "GET":
+        try:
+            form.institution_id.data = bounded_int(request.args.get("institution_id", ""))
+        except ValueError:
+            return None
+    value = form.institution_id.data
+    return value if isinstance(value, int) else None
+
+
+@bp.route("/requests/new", methods=["GET", "POST"])
+@coordinator_required
+def phone_intake():
+    form = PhoneIntakeForm()
+    form.institution_id.choices = [("", _l("– please choose –")),
+                                   *intake.institution_choices()]
+    prepare(form, _chosen(form))
+    duplicates = []
+    if form.validate_on_submit():
+        outcome = commit_or_message(intake.submit, current_user, form.institution_id.data,
+                                    request_data(form), confirmed=form.confirm_duplicate.data,
+                                    on_behalf=True)
+        if outcome.ok and outcome.result.created:
+            created = outcome.result.created
+            flash(ngettext("%(num)d request was entered for the institution.",
+                           "%(num)d requests were entered for the institution.", len(created)),
+                  "success")
+            if any(r.urgent for r in created):
+                flash(_("The appointment is at short notice and marked urgent."), "warning")
+            return redirect(url_for("coordination.request_detail", request_id=created[0].id))
+        if outcome.ok:
+            duplicates = outcome.result.duplicates
+        else:
+            form.form_errors.append(outcome.error)
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template(
+        "requests/form.html", form=form, duplicates=duplicates, phone_intake=True,
+        **page_context(),
+    ), 409 if duplicates else status
+
+
+@bp.route("/requests/<int:request_id>/edit", methods=["GET", "POST"])
+@coordinator_required
+def edit_request(request_id: int):
+    req = db.session.get(InterpretingRequest, request_id)
+    if req is None:
+        abort(404)
+    return edit_view(req, may_edit=req.is_cancellable,
+                     back_url=url_for("coordination.request_detail", request_id=req.id),
+                     refused=_("A completed, cancelled or unfilled request cannot be changed "
+                               "any more."))
