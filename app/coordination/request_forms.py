@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.web.forms import BoundedIntegerField, bounded_int
+from app.web.forms import BoundedIntegerField, bounded_int, optional_int
 
 
 class AssignForm(FlaskForm):
@@ -32,7 +32,7 @@ class ReasonForm(FlaskForm):
 
 
 class ReassignForm(FlaskForm):
-    mediator_id = SelectField(_l("New mediator"), coerce=bounded_int, validate_choice=False,
+    mediator_id = SelectField(_l("New mediator"), coerce=optional_int, validate_choice=False,
                               validators=[DataRequired()])
     reason = StringField(_l("Reason for the change"), validators=[DataRequired(), Length(max=500)])
     override_reason = StringField(_l("Reason for the override (only for excluded mediators)"),

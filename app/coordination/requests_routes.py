@@ -21,6 +21,7 @@ from app.services.booking import assignments as booking
 from app.services.booking import dashboard, offers
 from app.services.matching import ranking as matching
 from app.timeutil import now_utc
+from app.web.forms import please_choose
 from app.web.transaction import commit_or_message
 
 
@@ -83,9 +84,9 @@ def request_detail(request_id: int, status: int = 200):
     shown, summary = _excluded_view(result) if result is not None else ([], [])
     if result is not None:
         suffix = _("excluded")
-        reassign_form.mediator_id.choices = [
+        reassign_form.mediator_id.choices = please_choose([
             (c.mediator.id, c.mediator.full_name) for c in result.ranked
-        ] + [(e.mediator.id, f"{e.mediator.full_name} ({suffix})") for e in shown]
+        ] + [(e.mediator.id, f"{e.mediator.full_name} ({suffix})") for e in shown])
     return render_template(
         "coordination/request.html", req=req, result=result, offered=offered,
         excluded_shown=shown, excluded_summary=summary,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -22,13 +22,12 @@ from app.mediator.self_service_forms import (
     ProfileForm,
 )
 from app.services.core.errors import NotAllowedError
-from app.services.core.languages import language_choices
 from app.services.pool import bank, privacy
 from app.services.pool import self_service as svc
 from app.services.pool.mediators import police_certificate_due, police_certificate_valid_on
 from app.services.pool.qualification import completed_modules, missing_required_modules
 from app.timeutil import today_local
-from app.web.forms import BankDetailsForm
+from app.web.forms import BankDetailsForm, language_field_choices
 from app.web.transaction import commit_or_message
 
 mediator_only = role_required("mediator")
@@ -67,7 +66,7 @@ def edit_profile():
 def _languages_page(form: OwnLanguageForm | None = None, status: int = 200):
     mediator = _me()
     form = form or OwnLanguageForm()
-    form.code.choices = language_choices(str(get_locale()))
+    form.code.choices = language_field_choices()
     return render_template("mediator/languages.html", mediator=mediator, form=form), status
 
 
@@ -98,7 +97,7 @@ def bank_details():
 @mediator_only
 def languages():
     form = OwnLanguageForm()
-    form.code.choices = language_choices(str(get_locale()))
+    form.code.choices = language_field_choices()
     if form.validate_on_submit():
         outcome = commit_or_message(svc.request_language, current_user, form.code.data,
                                     form.variety.data or "", form.level.data)

@@ -21,7 +21,7 @@ from app.pool.forms import (
 from app.services.core.languages import language_choices
 from app.services.pool import mediators as svc
 from app.services.pool import qualification
-from app.web.forms import InviteForm
+from app.web.forms import InviteForm, language_field_choices
 from app.web.transaction import commit_or_message
 
 
@@ -58,7 +58,8 @@ def new_mediator():
         if outcome.flash(_("Mediator saved.")):
             return redirect(url_for("pool.mediator", mediator_id=mediator.id))
         return render_template("pool/mediator_form.html", form=form, mediator=None), 409
-    return render_template("pool/mediator_form.html", form=form, mediator=None)
+    return render_template("pool/mediator_form.html", form=form, mediator=None), (
+        400 if form.errors else 200)
 
 
 def _fill(form: MediatorForm, mediator: Mediator) -> None:
@@ -93,7 +94,7 @@ def mediator(mediator_id: int):
 
 def _detail(mediator: Mediator, **forms):
     lang_form = forms.get("lang_form") or LanguageForm()
-    lang_form.code.choices = language_choices(str(get_locale()))
+    lang_form.code.choices = language_field_choices()
     pledge = mediator.document("pledge")
     police = mediator.document("police_certificate")
     invite_form = forms.get("invite_form") or InviteForm(
@@ -117,7 +118,7 @@ def _detail(mediator: Mediator, **forms):
 def add_language(mediator_id: int):
     mediator = live_mediator_or_404(mediator_id)
     form = LanguageForm()
-    form.code.choices = language_choices(str(get_locale()))
+    form.code.choices = language_field_choices()
     if not form.validate_on_submit():
         return _detail(mediator, lang_form=form)
     outcome = commit_or_message(svc.add_language, current_user, mediator, form.code.data,

@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.labels import choices
-from app.web.forms import AppointmentDateField
+from app.web.forms import AppointmentDateField, chosen, required_choice
 
 
 class RequestForm(FlaskForm):
@@ -26,14 +26,14 @@ class RequestForm(FlaskForm):
         _l("Expected duration (minutes)"), default=60,
         validators=[InputRequired(), NumberRange(min=15, max=480)],
     )
-    place_kind = RadioField(_l("Place"), choices=choices("place_kind"), default="institution")
+    place_kind = RadioField(_l("Place"), choices=choices("place_kind"), validators=[chosen()])
     address = StringField(_l("Address (if not in the institution)"),
                           validators=[Optional(), Length(max=250)])
     room = StringField(_l("Room"), validators=[Optional(), Length(max=100)])
     language_code = SelectField(_l("Language"), validators=[DataRequired()])
     variety = StringField(_l("Variety or dialect (optional)"),
                           validators=[Optional(), Length(max=80)])
-    occasion = SelectField(_l("Occasion"), choices=choices("occasion"),
+    occasion = SelectField(_l("Occasion"), choices=required_choice("occasion"),
                            validators=[DataRequired()])
     legal_consequences = BooleanField(
         _l("The conversation can have legal consequences (e.g. court, police, custody)")
