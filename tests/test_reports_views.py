@@ -157,7 +157,7 @@ def test_allowance_flow_through_the_pages(client, data, coordinator):
     assert again.status_code == 409
     assert "keine neuen Abrechnungen" in again.get_data(as_text=True)
     response = client.post(f"/reports/allowances/statements/{statement.id}/delete",
-                           data={"csrf_token": token})
+                           data={"csrf_token": token, "confirmed": "yes"})
     assert response.status_code == 409
     assert "bereits exportiert" in response.get_data(as_text=True)
     db.session.expire_all()

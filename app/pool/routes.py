@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -21,6 +21,7 @@ from app.pool.forms import (
 from app.services.core.languages import language_choices
 from app.services.pool import mediators as svc
 from app.services.pool import qualification
+from app.web.confirm import ask, confirmed, describe_language
 from app.web.forms import InviteForm, language_field_choices
 from app.web.transaction import commit_or_message
 
@@ -134,9 +135,17 @@ def add_language(mediator_id: int):
 @coordinator_required
 def remove_language(mediator_id: int, language_id: int):
     mediator = live_mediator_or_404(mediator_id)
+    language = next((lang for lang in mediator.languages if lang.id == language_id), None)
+    if language is None:
+        abort(404)
+    name = describe_language(language)
+    back = url_for("pool.mediator", mediator_id=mediator.id)
+    if not confirmed():
+        return ask(_("Remove the language %(language)s of %(name)s?", language=name,
+                     name=mediator.full_name), back=back)
     commit_or_message(svc.remove_language, current_user, mediator, language_id).flash(
-        _("Language removed."))
-    return redirect(url_for("pool.mediator", mediator_id=mediator.id))
+        _("Language %(name)s removed.", name=name))
+    return redirect(back)
 
 
 @bp.route("/mediators/<int:mediator_id>/pledge", methods=["POST"])

@@ -19,6 +19,7 @@ from app.pool.training_forms import (
     ParticipantForm,
 )
 from app.services.pool import qualification as svc
+from app.web.confirm import ask, confirmed
 from app.web.forms import please_choose
 from app.web.transaction import commit_or_message
 
@@ -134,8 +135,16 @@ def add_participant(course_id: int):
 @coordinator_required
 def remove_participant(course_id: int, participant_id: int):
     course = _get_course(course_id)
+    participant = next((p for p in course.participants if p.id == participant_id), None)
+    if participant is None:
+        abort(404)
+    name = participant.mediator.full_name
+    if not confirmed():
+        return ask(_("Remove %(name)s from this course?", name=name),
+                   back=url_for("pool.course", course_id=course.id))
     if not commit_or_message(svc.remove_participant, current_user, course,
-                             participant_id).flash(_("Participant removed.")):
+                             participant_id).flash(_("%(name)s removed from the course.",
+                                                     name=name)):
         return _course_page(course, status=404)
     return redirect(url_for("pool.course", course_id=course.id))
 

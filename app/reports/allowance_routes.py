@@ -26,6 +26,7 @@ from app.services.allowances import sepa
 from app.services.allowances import statements as allowances
 from app.services.core.errors import DomainError
 from app.timeutil import today_local
+from app.web.confirm import ask, confirmed
 from app.web.forms import please_choose
 from app.web.transaction import commit_or_message
 
@@ -210,8 +211,15 @@ def delete_statement(statement_id: int):
     year, month = item.year, item.month
     if not ActionForm().validate_on_submit():
         abort(400)
+    text = f"{item.month:02d}/{item.year}"
+    if item.mediator is not None:
+        text = f"{item.mediator.full_name}, {text}"
+    if not confirmed():
+        return ask(_("Delete the draft statement %(statement)s?", statement=text),
+                   back=url_for("reports.statement", statement_id=item.id),
+                   button=_("Yes, delete"))
     if not commit_or_message(allowances.delete_statement, item, current_user).flash(
-            _("Draft statement deleted.")):
+            _("Draft statement %(statement)s deleted.", statement=text)):
         return render_template("reports/statement.html", statement=_statement(statement_id),
                                action_form=ActionForm()), 409
     return redirect(url_for("reports.allowance_month", year=year, month=month))
