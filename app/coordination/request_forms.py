@@ -7,7 +7,13 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.web.forms import BoundedIntegerField, bounded_int, optional_int
+from app.web.forms import (
+    BoundedIntegerField,
+    bounded_int,
+    chosen,
+    optional_int,
+    required_choice,
+)
 
 
 class AssignForm(FlaskForm):
@@ -28,6 +34,22 @@ class OffersForm(FlaskForm):
 
 
 class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+
+
+class UnfilledReasonForm(FlaskForm):
+    """Why a request was not served (issue 17); "other" needs the free text."""
+
+    unfilled_reason = SelectField(_l("Why could the request not be served?"),
+                                  choices=required_choice("unfilled_reason"),
+                                  validators=[chosen()])
+    unfilled_note = StringField(_l("Other reason (free text)"),
+                                validators=[Optional(), Length(max=500)])
+
+
+class CancelRequestForm(UnfilledReasonForm):
+    """The office cancels: the reason told to the institution, and why it was not served."""
+
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
 
 

@@ -12,13 +12,20 @@ from flask_login import current_user
 
 from app.auth.decorators import coordinator_required
 from app.coordination import bp
-from app.coordination.request_forms import AssignForm, OffersForm, ReasonForm, ReassignForm
+from app.coordination.request_forms import (
+    AssignForm,
+    CancelRequestForm,
+    OffersForm,
+    ReasonForm,
+    ReassignForm,
+    UnfilledReasonForm,
+)
 from app.extensions import db
 from app.mediator.self_service_forms import AnswerForm
 from app.models import Assignment, InterpretingRequest
 from app.models.request import OPEN_REQUEST_STATUSES
 from app.services.booking import assignments as booking
-from app.services.booking import dashboard, offers
+from app.services.booking import dashboard, offers, unfilled
 from app.services.matching import ranking as matching
 from app.timeutil import now_utc
 from app.web.forms import please_choose
@@ -75,7 +82,7 @@ def _excluded_view(result: matching.MatchResult) -> tuple[list, list[tuple[str, 
 
 @bp.route("/requests/<int:request_id>")
 @coordinator_required
-def request_detail(request_id: int, status: int = 200):
+def request_detail(request_id: int, status: int = 200, cancel_form=None, unfilled_form=None):
     req = _get(request_id)
     result = (matching.match(req, cached=True)
               if req.status in (*OPEN_REQUEST_STATUSES, "assigned") else None)
@@ -91,7 +98,9 @@ def request_detail(request_id: int, status: int = 200):
         "coordination/request.html", req=req, result=result, offered=offered,
         excluded_shown=shown, excluded_summary=summary,
         assign_form=AssignForm(), offers_form=OffersForm(), reason_form=ReasonForm(),
-        answer_form=AnswerForm(),
+        answer_form=AnswerForm(), cancel_form=cancel_form or CancelRequestForm(formdata=None),
+        unfilled_form=unfilled_form or UnfilledReasonForm(formdata=None, obj=req),
+        may_have_reason=unfilled.may_have_reason(req),
         reassign_form=reassign_form, now=now_utc(),
     ), status
 
@@ -142,13 +151,30 @@ def send_offers(request_id: int):
 @coordinator_required
 def cancel_request(request_id: int):
     _get(request_id)
-    form = ReasonForm()
+    form = CancelRequestForm()
     if not form.validate_on_submit():
-        flash(_("Please give a reason."), "error")
-        return request_detail(request_id, status=400)
-    _r, error = commit_or_message(booking.cancel_request, current_user, request_id,
-                                  by="coordinator", reason=form.reason.data)
+        flash(_("Please give a reason and choose why the request could not be served."),
+              "error")
+        return request_detail(request_id, status=400, cancel_form=form)
+    _r, error = commit_or_message(unfilled.cancel_by_office, current_user, request_id,
+                                  reason=form.reason.data,
+                                  unfilled_reason=form.unfilled_reason.data,
+                                  unfilled_note=form.unfilled_note.data)
     return _done(error, _("The request was cancelled."), request_id)
+
+
+@bp.route("/requests/<int:request_id>/unfilled-reason", methods=["POST"])
+@coordinator_required
+def unfilled_reason(request_id: int):
+    """Pick why an unfilled request was not served (the scheduler leaves it empty)."""
+    _get(request_id)
+    form = UnfilledReasonForm()
+    if not form.validate_on_submit():
+        flash(_("Please choose why the request could not be served."), "error")
+        return request_detail(request_id, status=400, unfilled_form=form)
+    _r, error = commit_or_message(unfilled.set_reason, current_user, request_id,
+                                  form.unfilled_reason.data, form.unfilled_note.data)
+    return _done(error, _("The reason was saved."), request_id)
 
 
 @bp.route("/requests/<int:request_id>/unassign", methods=["POST"])
