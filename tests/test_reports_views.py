@@ -62,7 +62,7 @@ def test_report_page_shows_charts_tables_and_nav(client, data, coordinator):
     assert html.count("<svg") == 11 and "<title id=" in html
     assert 'scope="row"' in html and 'scope="col"' in html
     assert "Im Jahr 2026 wurden 3 Einsätze in 2 Sprachen für 2 Einrichtungen vermittelt." in html
-    assert html.count("Als CSV herunterladen") == 10
+    assert html.count("Als CSV herunterladen") == 12
     assert "<script>" not in html and "cdn" not in html.lower()
 
 

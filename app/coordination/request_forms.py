@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.web.forms import (
     BoundedIntegerField,
@@ -43,8 +43,12 @@ class UnfilledReasonForm(FlaskForm):
     unfilled_reason = SelectField(_l("Why could the request not be served?"),
                                   choices=required_choice("unfilled_reason"),
                                   validators=[chosen()])
-    unfilled_note = StringField(_l("Other reason (free text)"),
-                                validators=[Optional(), Length(max=500)])
+    # no Optional(): it would stop the chain before validate_unfilled_note
+    unfilled_note = StringField(_l("Other reason (free text)"), validators=[Length(max=500)])
+
+    def validate_unfilled_note(self, field) -> None:
+        if self.unfilled_reason.data == "other" and not (field.data or "").strip():
+            raise ValidationError(_l("Please describe the other reason."))
 
 
 class CancelRequestForm(UnfilledReasonForm):
