@@ -60,4 +60,5 @@ def cancel_by_office(actor: User, request_id: int, *, reason: str, unfilled_reas
     picked, note = clean_reason(unfilled_reason, unfilled_note)
     req = cancel_request(actor, request_id, by="coordinator", reason=reason)
     req.unfilled_reason, req.unfilled_note = picked, note
+    audit.record(actor, "unfilled_reason", "request", req.id, reason=picked)
     return req
