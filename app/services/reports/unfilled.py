@@ -63,16 +63,22 @@ def by_reason(counts: dict[str, dict[str, int]]) -> Table:
 
 def by_language(counts: dict[str, dict[str, int]], active: dict[str, int],
                 locale: str = "de") -> Table:
-    """One row per language with unserved requests: the reasons and the active speakers."""
-    keys = _reason_keys()
+    """One row per language with unserved requests: main reason, missing ones, speakers.
+
+    Five columns, not one per reason: the table must fit a phone without scrolling sideways
+    (the per-reason counts are in the table by reason).
+    """
     table = Table("unfilled_by_language",
-                  _("Requests not served, by language and reason, beside the active mediators"),
-                  [_("Language"), _("Requests not served"), *(_reason_title(k) for k in keys),
-                   _("Active mediators")])
+                  _("Requests not served, by language, beside the active mediators"),
+                  [_("Language"), _("Requests not served"), _("Most frequent reason"),
+                   _("reason missing"), _("Active mediators")])
     totals = {code: sum(c.values()) for code, c in counts.items()}
     for code in sorted(counts, key=lambda c: (-totals[c], c)):
-        table.rows.append([language_name(code, locale), totals[code],
-                           *(counts[code].get(k, 0) for k in keys), active.get(code, 0)])
+        named = [(n, UNFILLED_REASONS.index(k), k) for k, n in counts[code].items()
+                 if k != MISSING]
+        top = _reason_title(min(named, key=lambda t: (-t[0], t[1]))[2]) if named else "–"
+        table.rows.append([language_name(code, locale), totals[code], top,
+                           counts[code].get(MISSING, 0), active.get(code, 0)])
     return table
 
 
