@@ -88,6 +88,13 @@ LABELS = {
         "counselling": _l("Counselling"),
         "other": _l("Other"),
     },
+    "unfilled_reason": {
+        "no_speaker": _l("no speaker of the language"),
+        "none_available": _l("nobody available at that time"),
+        "short_notice": _l("lead time too short"),
+        "occasion_not_served": _l("occasion not served"),
+        "other": _l("other reason"),
+    },
     "preferred_gender": {
         "none": _l("no preference"),
         "female": _l("female"),
@@ -193,6 +200,7 @@ LABELS = {
         "no_show": _l("mediator did not come"),
         "assumed": _l("assumed"),  # completed without an answer (ASSUME_COMPLETION_AFTER_DAYS)
         "burdened": _l("weighed on them"),
+        "reason_missing": _l("reason missing"),
     },
     "meeting_kind": {
         "exchange": _l("Exchange meeting"),

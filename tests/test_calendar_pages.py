@@ -30,7 +30,7 @@ def test_my_calendar_page_rotate_and_revoke(app, client, login, make_user):
     listing = client.get("/calendar/feeds").get_data(as_text=True)
     assert mediator.email in listing
     resp = client.post(f"/calendar/feeds/{mediator.id}/revoke",
-                       data={"csrf_token": csrf_token(client, "/calendar/feeds")})
+                       data={"csrf_token": csrf_token(client, "/calendar/feeds"), "confirmed": "yes"})
     assert resp.status_code == 302
     assert client.get(f"/calendar/{new_token}.ics").status_code == 404
     assert client.post("/calendar/feeds/999999/revoke",

@@ -52,7 +52,8 @@ def test_coordinator_renames_and_adds_a_language(client, login, make_user):
     assert "Vlax Romani" in page and "Tigrinya (Eritrea)" in page
 
     remove = client.post("/coordination/languages/tir/remove",
-                         data={"csrf_token": csrf_token(client, "/coordination/languages")})
+                         data={"csrf_token": csrf_token(client, "/coordination/languages"),
+                               "confirmed": "yes"})
     assert remove.status_code == 302
     assert "Tigrinja" in client.get("/pool/mediators").get_data(as_text=True)
 

@@ -131,9 +131,9 @@ def test_coordinator_views_create_edit_cancel_attendance(app, client, clock, log
     assert "100 %" in client.get("/meetings/rates").get_data(as_text=True)
     second = db.session.scalars(sa.select(Meeting).order_by(Meeting.starts_at)).all()[1]
     assert client.post(f"/meetings/{second.id}/cancel",
-                       data={"csrf_token": token}).status_code == 302
+                       data={"csrf_token": token, "confirmed": "yes"}).status_code == 302
     assert client.post(f"/meetings/{second.id}/cancel",
-                       data={"csrf_token": token}).status_code == 409
+                       data={"csrf_token": token, "confirmed": "yes"}).status_code == 409
     assert client.get("/meetings/999999").status_code == 404
 
 

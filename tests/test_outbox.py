@@ -134,7 +134,7 @@ def test_coordinator_discards_a_dead_message(client, make_user, login, dead):
     login(make_user("coordinator"))
     token = csrf_token(client, "/coordination/outbox")
     assert client.post(f"/coordination/outbox/{dead.id}/discard",
-                       data={"csrf_token": token}).status_code == 302
+                       data={"csrf_token": token, "confirmed": "yes"}).status_code == 302
     db.session.expire_all()
     assert dead.status == "discarded"
     audit = db.session.scalar(sa.select(AuditLog).where(AuditLog.action == "outbox_discard"))

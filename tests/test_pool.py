@@ -26,7 +26,7 @@ def test_create_mediator_with_errors_keeps_input(coordinator_client):
         "mobility": "bike", "german_level": "B2", "status": "active", "cohort_id": "0",
         "max_per_week": "99", "email": "kein-email"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 400  # bad input is a 4xx
     assert "Bitte korrigieren Sie die markierten Felder." in html
     assert 'value="Amanuel"' in html
     assert "Dieses Feld wird benötigt." in html

@@ -58,11 +58,11 @@ def test_anonymous_users_are_sent_to_login(client):
 def test_report_page_shows_charts_tables_and_nav(client, data, coordinator):
     html = client.get("/reports/?kind=year&year=2026").get_data(as_text=True)
     assert 'aria-current="page">Berichte<' in html
-    assert html.count('role="img"') == 10  # incl. requests by mode
-    assert html.count("<svg") == 10 and "<title id=" in html
+    assert html.count('role="img"') == 12  # incl. requests by mode and the two not served
+    assert html.count("<svg") == 12 and "<title id=" in html
     assert 'scope="row"' in html and 'scope="col"' in html
     assert "Im Jahr 2026 wurden 3 Einsätze in 2 Sprachen für 2 Einrichtungen vermittelt." in html
-    assert html.count("Als CSV herunterladen") == 11
+    assert html.count("Als CSV herunterladen") == 13
     assert "<script>" not in html and "cdn" not in html.lower()
     # the CSP forbids inline styles: the charts use presentation attributes only
     svgs = re.findall(r"<svg.*?</svg>", html, flags=re.S)
@@ -105,7 +105,7 @@ def test_xlsx_has_one_sheet_per_table(client, data, coordinator):
     response = client.get("/reports/export.xlsx?kind=quarter&year=2026&quarter=1")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.data))
-    assert len(book.sheetnames) == 11  # incl. requests by mode
+    assert len(book.sheetnames) == 13  # incl. requests by mode and the two not served
     sheet = book.worksheets[1]
     assert sheet.title == "Anfragen pro Monat nach"  # Excel allows 31: cut at a word
     rows = [_trim(r) for r in sheet.iter_rows(values_only=True)]
@@ -160,7 +160,7 @@ def test_allowance_flow_through_the_pages(client, data, coordinator):
     assert again.status_code == 409
     assert "keine neuen Abrechnungen" in again.get_data(as_text=True)
     response = client.post(f"/reports/allowances/statements/{statement.id}/delete",
-                           data={"csrf_token": token})
+                           data={"csrf_token": token, "confirmed": "yes"})
     assert response.status_code == 409
     assert "bereits exportiert" in response.get_data(as_text=True)
     db.session.expire_all()

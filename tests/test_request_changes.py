@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import icalendar
 import pytest
@@ -35,7 +36,8 @@ def world(app, clock, make_user, make_institution, make_mediator):
 
 def _form(**over):
     data = {"day": DAY.isoformat(), "start_time": "10:00", "duration_minutes": "60",
-            "place_kind": "institution", "address": "", "room": "A 12", "language_code": "tir",
+            "mode": "on_site", "place_kind": "institution", "address": "", "room": "A 12",
+            "language_code": "tir",
             "variety": "", "occasion": "parent_meeting", "family_members": "1",
             "preferred_gender": "none", "note": "Entwicklungsgespräch", "weeks": "1",
             "follow_up_of_id": ""}  # the edit form has no weeks or follow-up: ignored there
@@ -88,6 +90,23 @@ def test_institution_edits_its_open_request_and_the_audit_keeps_old_and_new(
     with client.application.test_request_context():
         text = str(sentences([entry])[entry.id])
     assert "Raum: A 12 → B 3" in text and "Beginn: 2026-12-03 10:00 → 2026-12-03 11:30" in text
+
+
+def test_an_edit_can_change_the_mode_and_keeps_only_that_modes_fields(client, login, world):
+    inst, inst_user, *_ = world
+    req = make_request(inst, room="A 12")
+    db.session.commit()
+    login(inst_user)
+    html = client.get(f"/requests/{req.id}/edit").get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*name="mode"[^>]*value="on_site"', html)  # stored mode
+    response = _post(client, f"/requests/{req.id}/edit", mode="phone",
+                     phone_number="06131 12345", phone_caller="mediator")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (req.mode, req.phone_number, req.phone_caller, req.room) == (
+        "phone", "06131 12345", "mediator", "")
+    (entry,) = _audit("update")
+    assert json.loads(entry.details)["changes"]["mode"] == ["on_site", "phone"]
 
 
 @pytest.mark.parametrize("status", ["assigned", "completed", "cancelled"])

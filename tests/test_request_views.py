@@ -23,7 +23,8 @@ def inst_user(app, clock, make_user, make_institution):
 
 def _form(**over):
     data = {"day": DAY.isoformat(), "start_time": "10:00", "duration_minutes": "60",
-            "place_kind": "institution", "address": "", "room": "A 12", "language_code": "tir",
+            "mode": "on_site", "place_kind": "institution", "address": "", "room": "A 12",
+            "language_code": "tir",
             "variety": "", "occasion": "parent_meeting", "family_members": "2",
             "preferred_gender": "none", "note": "Entwicklungsgespräch", "follow_up_of_id": "",
             "weeks": "1"}

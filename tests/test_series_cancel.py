@@ -152,13 +152,17 @@ def test_the_coordinator_cancels_this_and_the_following_dates(world, client, log
     assert "Diesen und alle folgenden Termine" in html
     smtp_server.messages.clear()
     response = client.post(f"{page}/cancel", data={
-        "csrf_token": csrf_token(client, page), "reason": "Ferien", "scope": "following"},
+        "csrf_token": csrf_token(client, page), "reason": "Ferien", "scope": "following",
+        "unfilled_reason": "other", "unfilled_note": "Ferien der Schule"},
         follow_redirects=True)
     assert "2 Termine der Serie wurden abgesagt" in response.get_data(as_text=True)
     db.session.expire_all()
     statuses = db.session.scalars(sa.select(InterpretingRequest.status)
                                   .order_by(InterpretingRequest.starts_at)).all()
     assert statuses == ["completed", "assigned", "assigned", "cancelled", "cancelled"]
+    reasons = db.session.scalars(sa.select(InterpretingRequest.unfilled_reason)
+                                 .order_by(InterpretingRequest.starts_at)).all()
+    assert reasons == [None, None, None, "other", "other"]  # each cancelled date has the why
     deliver_due()
     assert _by_recipient(smtp_server) == {"amanuel@example.org": 1, "kita@example.org": 1,
                                           "selam@example.org": 1}

@@ -22,6 +22,7 @@ from app.calendar import bp
 from app.extensions import db
 from app.models import User
 from app.services.calendar import feed_admin, feeds
+from app.web.confirm import ask, confirmed
 from app.web.transaction import commit_or_message
 
 
@@ -88,6 +89,10 @@ def revoke(user_id: int):
     user = db.session.get(User, user_id)
     if user is None:
         abort(404)
+    if not confirmed():
+        return ask(_("Switch off the calendar link of %(email)s? Calendars using it stop "
+                     "updating.", email=user.email),
+                   back=url_for("calendar.manage"), button=_("Yes, switch off"))
     commit_or_message(feeds.revoke, user, current_user).flash(
         _("The calendar link of %(email)s is switched off.", email=user.email))
     return redirect(url_for("calendar.manage"))

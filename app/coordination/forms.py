@@ -7,8 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from app.labels import choices
-from app.web.forms import FilterForm, blank_choice
+from app.web.forms import FilterForm, blank_choice, chosen, required_choice
 
 
 class InstitutionFilterForm(FilterForm):
@@ -23,7 +22,8 @@ class InstitutionFilterForm(FilterForm):
 
 class InstitutionForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    kind = SelectField(_l("Kind"), choices=choices("institution_kind"))
+    kind = SelectField(_l("Kind"), choices=required_choice("institution_kind"),
+                       validators=[chosen()])
     street = StringField(_l("Street"), validators=[Optional(), Length(max=200)])
     postcode = StringField(_l("Postcode"), validators=[Optional(), Length(max=10)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])

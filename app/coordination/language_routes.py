@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,6 +11,8 @@ from app.auth.decorators import coordinator_required
 from app.coordination import bp
 from app.coordination.forms import LanguageNameForm
 from app.services.core import language_admin
+from app.services.core.languages import language_name
+from app.web.confirm import ask, confirmed
 from app.web.transaction import commit_or_message
 
 
@@ -33,6 +36,11 @@ def language_names():
 @bp.route("/languages/<code>/remove", methods=["POST"])
 @coordinator_required
 def language_name_remove(code: str):
-    outcome = commit_or_message(language_admin.remove, current_user, code[:3])
-    outcome.flash(success=_("The office's name was removed."))
+    code = code[:3]
+    name = language_name(code, str(get_locale() or "de"))
+    if not confirmed():
+        return ask(_("Remove the office's name %(name)s? The reviewed name is shown again.",
+                     name=name), back=url_for("coordination.language_names"))
+    outcome = commit_or_message(language_admin.remove, current_user, code)
+    outcome.flash(success=_("The office's name %(name)s was removed.", name=name))
     return redirect(url_for("coordination.language_names"))

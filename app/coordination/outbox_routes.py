@@ -6,13 +6,16 @@ so the others keep flowing; somebody has to see it and decide.
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.decorators import coordinator_required
 from app.coordination import bp
+from app.extensions import db
+from app.models import OutboxMessage
 from app.services.core import outbox
+from app.web.confirm import ask, confirmed
 from app.web.transaction import commit_or_message
 
 
@@ -32,7 +35,17 @@ def outbox_retry(message_id: int):
 @bp.route("/outbox/<int:message_id>/discard", methods=["POST"])
 @coordinator_required
 def outbox_discard(message_id: int):
-    return _decide(outbox.discard, message_id, _("The message was discarded."))
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        abort(404)
+    text = _("“%(subject)s” to %(recipient)s", subject=message.subject,
+             recipient=message.recipient)
+    if not confirmed():
+        return ask(_("Discard the message %(message)s? It will not be sent.", message=text),
+                   back=url_for("coordination.outbox_page"), button=_("Yes, discard"))
+    # the flash names the subject only: a discarded message's recipient is no longer shown
+    return _decide(outbox.discard, message_id, _("The message “%(subject)s” was discarded.",
+                                                 subject=message.subject))
 
 
 def _decide(action, message_id: int, done: str):

@@ -5,10 +5,17 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.requests.forms import RequestForm
-from app.web.forms import SERIES_SCOPES, BoundedIntegerField, bounded_int
+from app.web.forms import (
+    SERIES_SCOPES,
+    BoundedIntegerField,
+    bounded_int,
+    chosen,
+    optional_int,
+    required_choice,
+)
 
 
 class AssignForm(FlaskForm):
@@ -32,12 +39,29 @@ class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
 
 
-class CancelRequestForm(ReasonForm):
+class UnfilledReasonForm(FlaskForm):
+    """Why a request was not served (issue 17); "other" needs the free text."""
+
+    unfilled_reason = SelectField(_l("Why could the request not be served?"),
+                                  choices=required_choice("unfilled_reason"),
+                                  validators=[chosen()])
+    # no Optional(): it would stop the chain before validate_unfilled_note
+    unfilled_note = StringField(_l("Other reason (free text)"), validators=[Length(max=500)])
+
+    def validate_unfilled_note(self, field) -> None:
+        if self.unfilled_reason.data == "other" and not (field.data or "").strip():
+            raise ValidationError(_l("Please describe the other reason."))
+
+
+class CancelRequestForm(UnfilledReasonForm):
+    """The office cancels: the reason told to the institution, and why it was not served."""
+
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
     scope = RadioField(_l("Which dates?"), choices=SERIES_SCOPES, default="one")
 
 
 class ReassignForm(FlaskForm):
-    mediator_id = SelectField(_l("New mediator"), coerce=bounded_int, validate_choice=False,
+    mediator_id = SelectField(_l("New mediator"), coerce=optional_int, validate_choice=False,
                               validators=[DataRequired()])
     reason = StringField(_l("Reason for the change"), validators=[DataRequired(), Length(max=500)])
     override_reason = StringField(_l("Reason for the override (only for excluded mediators)"),

@@ -18,6 +18,7 @@ from app.coordination.request_forms import (
     OffersForm,
     ReasonForm,
     ReassignForm,
+    UnfilledReasonForm,
 )
 from app.extensions import db
 from app.mediator.self_service_forms import AnswerForm
@@ -31,11 +32,12 @@ from app.services.booking import (
     follow_up,
     offers,
     request_filters,
-    series,
+    unfilled,
 )
 from app.services.calendar import remote
 from app.services.matching import ranking as matching
 from app.timeutil import now_utc
+from app.web.forms import please_choose
 from app.web.transaction import commit_or_message
 
 
@@ -94,7 +96,7 @@ def _excluded_view(result: matching.MatchResult) -> tuple[list, list[tuple[str, 
 
 @bp.route("/requests/<int:request_id>")
 @coordinator_required
-def request_detail(request_id: int, status: int = 200):
+def request_detail(request_id: int, status: int = 200, cancel_form=None, unfilled_form=None):
     req = _get(request_id)
     result = (matching.match(req, cached=True)
               if req.status in (*OPEN_REQUEST_STATUSES, "assigned") else None)
@@ -103,17 +105,18 @@ def request_detail(request_id: int, status: int = 200):
     shown, summary = _excluded_view(result) if result is not None else ([], [])
     if result is not None:
         suffix = _("excluded")
-        reassign_form.mediator_id.choices = [
+        reassign_form.mediator_id.choices = please_choose([
             (c.mediator.id, c.mediator.full_name) for c in result.ranked
-        ] + [(e.mediator.id, f"{e.mediator.full_name} ({suffix})") for e in shown]
+        ] + [(e.mediator.id, f"{e.mediator.full_name} ({suffix})") for e in shown])
     return render_template(
         "coordination/request.html", req=req, result=result, offered=offered,
         excluded_shown=shown, excluded_summary=summary,
         volunteers=board_svc.volunteers(req, result) if req.is_open else [],
         first_come=board_svc.first_come(req),
         assign_form=AssignForm(), offers_form=OffersForm(), reason_form=ReasonForm(),
-        cancel_form=CancelRequestForm(),
-        answer_form=AnswerForm(),
+        answer_form=AnswerForm(), cancel_form=cancel_form or CancelRequestForm(formdata=None),
+        unfilled_form=unfilled_form or UnfilledReasonForm(formdata=None, obj=req),
+        may_have_reason=unfilled.may_have_reason(req),
         reassign_form=reassign_form, now=now_utc(), feedback=debriefs.request_feedback(req),
         joining=remote.access(req, "office", getattr(req.live_assignment, "mediator", None)),
     ), status
@@ -167,16 +170,32 @@ def cancel_request(request_id: int):
     _get(request_id)
     form = CancelRequestForm()
     if not form.validate_on_submit():
-        flash(_("Please give a reason."), "error")
-        return request_detail(request_id, status=400)
-    done, error = commit_or_message(series.cancel_series, current_user, request_id,
-                                    scope=form.scope.data or "one", by="coordinator",
-                                    reason=form.reason.data)
+        flash(_("Please give a reason and choose why the request could not be served."),
+              "error")
+        return request_detail(request_id, status=400, cancel_form=form)
+    done, error = commit_or_message(unfilled.cancel_series_by_office, current_user, request_id,
+                                    scope=form.scope.data or "one", reason=form.reason.data,
+                                    unfilled_reason=form.unfilled_reason.data,
+                                    unfilled_note=form.unfilled_note.data)
     if done and len(done) > 1:
         return _done(error, ngettext("%(num)d date of the series was cancelled.",
                                      "%(num)d dates of the series were cancelled.", len(done)),
                      request_id)
     return _done(error, _("The request was cancelled."), request_id)
+
+
+@bp.route("/requests/<int:request_id>/unfilled-reason", methods=["POST"])
+@coordinator_required
+def unfilled_reason(request_id: int):
+    """Pick why an unfilled request was not served (the scheduler leaves it empty)."""
+    _get(request_id)
+    form = UnfilledReasonForm()
+    if not form.validate_on_submit():
+        flash(_("Please choose why the request could not be served."), "error")
+        return request_detail(request_id, status=400, unfilled_form=form)
+    _r, error = commit_or_message(unfilled.set_reason, current_user, request_id,
+                                  form.unfilled_reason.data, form.unfilled_note.data)
+    return _done(error, _("The reason was saved."), request_id)
 
 
 @bp.route("/requests/<int:request_id>/unassign", methods=["POST"])

@@ -12,6 +12,7 @@ from app.coordination.forms import ContactForm, InstitutionFilterForm, Instituti
 from app.extensions import db
 from app.models import ContactPerson, Institution
 from app.services.pool import institutions as svc
+from app.web.confirm import ask, confirmed
 from app.web.forms import InviteForm
 from app.web.transaction import commit_or_message
 
@@ -86,9 +87,13 @@ def delete_contact(institution_id: int, contact_id: int):
     contact = db.session.get(ContactPerson, contact_id)
     if contact is None or contact.institution_id != institution_id:
         abort(404)
+    back = url_for("coordination.institution", institution_id=institution_id)
+    name = contact.name
+    if not confirmed():
+        return ask(_("Remove the contact person %(name)s?", name=name), back=back)
     commit_or_message(svc.delete_contact, current_user, contact).flash(
-        _("Contact person removed."))
-    return redirect(url_for("coordination.institution", institution_id=institution_id))
+        _("Contact person %(name)s removed.", name=name))
+    return redirect(back)
 
 
 @bp.route("/institutions/<int:institution_id>/invite", methods=["POST"])

@@ -6,7 +6,7 @@ offer, expires, and is useless once that offer is answered.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -22,6 +22,7 @@ from app.models import Assignment, Offer
 from app.services.booking import assignments as booking
 from app.services.booking import dashboard, debriefs
 from app.services.booking import offers as offer_svc
+from app.services.booking.offer_state import appointment_ics, offer_state
 from app.services.calendar import remote
 from app.services.core.errors import DomainError
 from app.timeutil import now_utc
@@ -90,26 +91,47 @@ def _after_answer(error: str | None, success: str):
 
 @bp.route("/offers/answer/<token>", methods=["GET", "POST"])
 def answer_offer(token: str):
-    """Answer an offer from the e-mail link, without logging in (GET asks, POST answers)."""
+    """Answer an offer from the e-mail link, without logging in (GET asks, POST answers).
+
+    Once answered (or taken, cancelled, withdrawn, expired) the link shows what became of the
+    offer, every time it is opened, with links onwards.
+    """
     try:
         offer, action = offer_svc.read_token(token)
     except DomainError as exc:
         return render_template("mediator/answer.html", error=str(exc), offer=None), 400
     form = DeclineForm()
-    if form.validate_on_submit():
+    error = None
+    posted = form.validate_on_submit()
+    if posted and offer_state(offer).key != "pending":
+        posted, error = False, _("Nothing was changed: the offer is no longer open.")
+    if posted:
         if action == "accept":
             _r, error = commit_or_message(offer_svc.accept_offer, offer.id)
         else:
             _r, error = commit_or_message(offer_svc.decline_offer, offer.id,
                                           form.reason.data or "")
-        if error:
-            return render_template("mediator/answer.html", error=error, offer=None), 409
-        return render_template("mediator/answer.html", done=action, offer=None, error=None)
-    if offer.status != "pending":
-        return render_template("mediator/answer.html", offer=None, error=_(
-            "This offer has already been answered or is no longer open.")), 409
+        offer = db.session.get(Offer, offer.id)
+    current = offer_state(offer)
+    status = 409 if error else 200
     return render_template("mediator/answer.html", offer=offer, req=offer.request,
-                           action=action, form=form, error=None)
+                           action=action, form=form, error=error, state=current,
+                           token=token), status
+
+
+@bp.route("/offers/answer/<token>/appointment.ics")
+def answer_offer_ics(token: str):
+    """The own appointment as an .ics file ("add to calendar"), through the same signed link."""
+    try:
+        offer, _action = offer_svc.read_token(token)
+    except DomainError:
+        abort(404)
+    body = appointment_ics(offer)
+    if body is None:
+        abort(404)
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="skm-termin-{offer.request_id}.ics"'})
 
 
 def _mine(assignment_id: int) -> Assignment:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -22,13 +22,13 @@ from app.mediator.self_service_forms import (
     ProfileForm,
 )
 from app.services.core.errors import NotAllowedError
-from app.services.core.languages import language_choices
 from app.services.pool import bank, privacy
 from app.services.pool import self_service as svc
 from app.services.pool.mediators import police_certificate_due, police_certificate_valid_on
 from app.services.pool.qualification import completed_modules, missing_required_modules
 from app.timeutil import today_local
-from app.web.forms import BankDetailsForm
+from app.web.confirm import ask, confirmed, describe_absence, describe_language, describe_window
+from app.web.forms import BankDetailsForm, language_field_choices
 from app.web.transaction import commit_or_message
 
 mediator_only = role_required("mediator")
@@ -67,7 +67,7 @@ def edit_profile():
 def _languages_page(form: OwnLanguageForm | None = None, status: int = 200):
     mediator = _me()
     form = form or OwnLanguageForm()
-    form.code.choices = language_choices(str(get_locale()))
+    form.code.choices = language_field_choices()
     return render_template("mediator/languages.html", mediator=mediator, form=form), status
 
 
@@ -98,7 +98,7 @@ def bank_details():
 @mediator_only
 def languages():
     form = OwnLanguageForm()
-    form.code.choices = language_choices(str(get_locale()))
+    form.code.choices = language_field_choices()
     if form.validate_on_submit():
         outcome = commit_or_message(svc.request_language, current_user, form.code.data,
                                     form.variety.data or "", form.level.data)
@@ -113,10 +113,23 @@ def languages():
 @bp.route("/languages/<int:language_id>/delete", methods=["POST"])
 @mediator_only
 def remove_language(language_id: int):
+    language = _own_item(_me().languages, language_id)
+    name = describe_language(language)
+    if not confirmed():
+        return ask(_("Remove the language %(name)s from your list?", name=name),
+                   back=url_for("mediator.languages"))
     if not commit_or_message(svc.remove_language, current_user, language_id).ok:
         abort(404)
-    flash(_("Language removed."), "success")
+    flash(_("Language %(name)s removed.", name=name), "success")
     return redirect(url_for("mediator.languages"))
+
+
+def _own_item(items, item_id: int):
+    """One of the mediator's own languages, windows or absences, else 404."""
+    item = next((i for i in items if i.id == item_id), None)
+    if item is None:
+        abort(404)
+    return item
 
 
 @bp.route("/availability", methods=["GET", "POST"])
@@ -138,9 +151,13 @@ def availability():
 @bp.route("/availability/<int:availability_id>/delete", methods=["POST"])
 @mediator_only
 def remove_availability(availability_id: int):
+    text = describe_window(_own_item(_me().availability, availability_id))
+    if not confirmed():
+        return ask(_("Remove the time %(time)s from your list?", time=text),
+                   back=url_for("mediator.availability"))
     if not commit_or_message(svc.remove_availability, current_user, availability_id).ok:
         abort(404)
-    flash(_("Time removed."), "success")
+    flash(_("Time %(time)s removed.", time=text), "success")
     return redirect(url_for("mediator.availability"))
 
 
@@ -165,9 +182,13 @@ def absences():
 @bp.route("/absences/<int:absence_id>/delete", methods=["POST"])
 @mediator_only
 def remove_absence(absence_id: int):
+    text = describe_absence(_own_item(_me().absences, absence_id))
+    if not confirmed():
+        return ask(_("Remove the absence %(days)s from your list?", days=text),
+                   back=url_for("mediator.absences"))
     if not commit_or_message(svc.remove_absence, current_user, absence_id).ok:
         abort(404)
-    flash(_("Absence removed."), "success")
+    flash(_("Absence %(days)s removed.", days=text), "success")
     return redirect(url_for("mediator.absences"))
 
 

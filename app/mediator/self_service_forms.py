@@ -15,8 +15,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from app.labels import choices
-from app.web.forms import AppointmentDateField, LanguageForm
+from app.web.forms import (
+    AppointmentDateField,
+    LanguageForm,
+    chosen,
+    optional_int,
+    required_choice,
+)
 
 
 class ProfileForm(FlaskForm):
@@ -24,7 +29,8 @@ class ProfileForm(FlaskForm):
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=50)])
     share_phone = BooleanField(_l("Institutions may see my phone number"))
     district = StringField(_l("District"), validators=[Optional(), Length(max=100)])
-    mobility = SelectField(_l("How do you travel?"), choices=choices("mobility"))
+    mobility = SelectField(_l("How do you travel?"), choices=required_choice("mobility"),
+                           validators=[chosen()])
     max_per_week = IntegerField(_l("Maximum assignments per week"),
                                 validators=[DataRequired(message=_l("Please enter a number.")),
                                             NumberRange(min=0, max=40)])
@@ -40,14 +46,15 @@ class ProfileForm(FlaskForm):
 
 
 class AvailabilityForm(FlaskForm):
-    weekday = SelectField(_l("Weekday"), coerce=int, choices=[])
+    weekday = SelectField(_l("Weekday"), coerce=optional_int, choices=[],
+                          validators=[chosen(_l("Please choose a weekday."))])
     start = TimeField(_l("From"), validators=[DataRequired()])
     end = TimeField(_l("Until"), validators=[DataRequired()])
     submit = SubmitField(_l("Add time"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.weekday.choices = choices("weekday")
+        self.weekday.choices = required_choice("weekday")
 
 
 class AbsenceForm(FlaskForm):

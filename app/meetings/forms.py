@@ -15,13 +15,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from app.web.forms import AppointmentDateField
+from app.web.forms import AppointmentDateField, chosen, please_choose
 
 KIND_CHOICES = [("exchange", _l("Exchange meeting")), ("supervision", _l("Supervision session"))]
 
 
 class _MeetingBase(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=KIND_CHOICES)
+    kind = SelectField(_l("Kind"), choices=please_choose(KIND_CHOICES), validators=[chosen()])
     group_id = SelectField(_l("Supervision group"), coerce=int, choices=[])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     place = StringField(_l("Place"), validators=[Length(max=250)])
@@ -33,10 +33,10 @@ class _MeetingBase(FlaskForm):
 
 class SeriesForm(_MeetingBase):
     first_day = AppointmentDateField(_l("First date"), validators=[DataRequired()])
-    pattern = SelectField(_l("Repeats"), choices=[
+    pattern = SelectField(_l("Repeats"), choices=please_choose([
         ("monthly", _l("monthly on the same weekday (e.g. second Tuesday)")),
         ("weekly", _l("weekly on the same weekday")),
-    ])
+    ]), validators=[chosen()])
     interval = IntegerField(_l("Every … months / weeks"), default=2,
                             validators=[DataRequired(), NumberRange(1, 12)])
     until = AppointmentDateField(_l("Last date (optional)"), validators=[Optional()])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,6 +16,7 @@ from app.services.booking import debriefs
 from app.services.calendar import meeting_admin as admin
 from app.services.calendar import meetings as svc
 from app.timeutil import now_utc, to_local
+from app.web.confirm import ask, confirmed
 from app.web.input import ids_from
 from app.web.transaction import commit_or_message
 
@@ -126,8 +128,13 @@ def edit(meeting_id: int):
 @coordinator_required
 def cancel(meeting_id: int):
     meeting = _get(meeting_id)
+    text = f"{meeting.title}, {format_datetime(to_local(meeting.starts_at), 'short')}"
+    if not confirmed():
+        return ask(_("Cancel the date %(meeting)s? Every invitee is told.", meeting=text),
+                   back=url_for("meetings.detail", meeting_id=meeting.id),
+                   button=_("Yes, cancel the date"))
     if not commit_or_message(admin.cancel_occurrence, current_user, meeting).flash(
-            _("Meeting cancelled. The invitees are informed.")):
+            _("%(meeting)s cancelled. The invitees are informed.", meeting=text)):
         return _detail(meeting, status=409)
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
 

@@ -36,6 +36,15 @@ OCCASIONS = (
     "counselling",
     "other",
 )
+# why a request was not served (issue 17): the coordinator picks one when the office cancels a
+# request or for an `unfilled` one (the scheduler leaves it empty: "reason missing")
+UNFILLED_REASONS = (
+    "no_speaker",           # nobody in the pool speaks the language
+    "none_available",       # speakers exist, none could come at that time
+    "short_notice",         # the lead time was too short
+    "occasion_not_served",  # the pool does not serve this occasion
+    "other",                # free text in `unfilled_note`
+)
 PLACE_KINDS = ("institution", "address")
 # how the appointment is held (docs/modes.md): on site, by phone or by video; remote modes
 # need no travel (no travel buffer, district or mobility rules, no travel pay)
@@ -66,6 +75,9 @@ class InterpretingRequest(TimestampMixin, db.Model):
         sa.CheckConstraint("phone_caller = '' OR phone_caller IN ('mediator', 'institution')",
                            "phone_caller"),
         sa.CheckConstraint("outcome IS NULL OR outcome IN ('took_place', 'no_show')", "outcome"),
+        sa.CheckConstraint(
+            "unfilled_reason IS NULL OR unfilled_reason IN ("
+            + ", ".join(f"'{r}'" for r in UNFILLED_REASONS) + ")", name="unfilled_reason"),
         sa.CheckConstraint("duration_minutes BETWEEN 15 AND 480", name="duration"),
         sa.CheckConstraint("ends_at > starts_at", name="end_after_start"),
         sa.CheckConstraint("family_members BETWEEN 1 AND 30", name="family_members"),
@@ -122,6 +134,8 @@ class InterpretingRequest(TimestampMixin, db.Model):
     cancelled_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str] = mapped_column(sa.String(500), default="")
     late_cancellation: Mapped[bool] = mapped_column(default=False)
+    unfilled_reason: Mapped[Optional[str]] = mapped_column(sa.String(30))
+    unfilled_note: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
     outcome: Mapped[Optional[str]] = mapped_column(sa.String(20))
     outcome_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
     note_purged_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)

@@ -15,8 +15,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from app.labels import choices
-from app.web.forms import FilterForm, LanguageForm, RecordDateField, blank_choice
+from app.web.forms import (
+    FilterForm,
+    LanguageForm,
+    RecordDateField,
+    blank_choice,
+    chosen,
+    required_choice,
+)
 
 __all__ = ["LanguageForm"]  # shared with the mediator's own pages (app.web.forms)
 
@@ -38,11 +44,15 @@ class MediatorForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=50)])
     share_phone = BooleanField(_l("Institutions may see the phone number"))
-    gender = SelectField(_l("Gender"), choices=choices("gender"))
+    gender = SelectField(_l("Gender"), choices=required_choice("gender"),
+                         validators=[chosen()])
     district = StringField(_l("District"), validators=[Optional(), Length(max=100)])
-    mobility = SelectField(_l("Mobility"), choices=choices("mobility"))
-    german_level = SelectField(_l("German level"), choices=choices("german_level"))
-    status = SelectField(_l("Status"), choices=choices("mediator_status"))
+    mobility = SelectField(_l("Mobility"), choices=required_choice("mobility"),
+                           validators=[chosen()])
+    german_level = SelectField(_l("German level"), choices=required_choice("german_level"),
+                               validators=[chosen()])
+    status = SelectField(_l("Status"), choices=required_choice("mediator_status"),
+                         validators=[chosen()])
     cohort_id = SelectField(_l("Cohort"), coerce=int, choices=[])
     joined_on = RecordDateField(_l("Joined on"), validators=[Optional()])
     max_per_week = IntegerField(

@@ -7,11 +7,13 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, SelectField, SubmitField
 
+from app.web.forms import chosen, please_choose
+
 
 class ImportUploadForm(FlaskForm):
-    kind = SelectField(_l("List"), choices=[
+    kind = SelectField(_l("List"), choices=please_choose([
         ("mediators", _l("Mediators")),
-        ("institutions", _l("Institutions and contact persons"))])
+        ("institutions", _l("Institutions and contact persons"))]), validators=[chosen()])
     file = FileField(_l("File (XLSX, ODS or CSV)"), validators=[FileRequired()])
     submit = SubmitField(_l("Show preview"))
 
@@ -21,7 +23,7 @@ class ImportConfirmForm(FlaskForm):
         _l("If some rows have errors"),
         choices=[("valid", _l("import all valid rows")),
                  ("all", _l("import nothing until every row is correct"))],
-        default="valid")
+        validators=[chosen()])
     submit = SubmitField(_l("Import now"))
 
 

@@ -27,6 +27,7 @@ from app.services.booking import dashboard
 from app.services.booking import offers as offer_svc
 from app.services.pool import self_service as svc
 from app.timeutil import now_utc, today_local
+from app.web.confirm import ask, confirmed, describe_absence, describe_window
 from app.web.transaction import commit_or_message
 
 
@@ -72,10 +73,22 @@ def on_behalf_add_availability(mediator_id: int):
 @coordinator_required
 def on_behalf_remove_availability(mediator_id: int, availability_id: int):
     mediator = live_mediator_or_404(mediator_id)
+    text = describe_window(_item(mediator.availability, availability_id))
+    if not confirmed():
+        return ask(_("Remove the time %(time)s of %(name)s?", time=text,
+                     name=mediator.full_name),
+                   back=url_for("pool.on_behalf_times", mediator_id=mediator.id))
     if not commit_or_message(svc.remove_availability, current_user, availability_id,
                              mediator=mediator).ok:
         abort(404)
-    return _back_to_times(mediator, _("Time removed."))
+    return _back_to_times(mediator, _("Time %(time)s removed.", time=text))
+
+
+def _item(items, item_id: int):
+    item = next((i for i in items if i.id == item_id), None)
+    if item is None:
+        abort(404)
+    return item
 
 
 @bp.route("/mediators/<int:mediator_id>/times/absences", methods=["POST"])
@@ -98,10 +111,15 @@ def on_behalf_add_absence(mediator_id: int):
 @coordinator_required
 def on_behalf_remove_absence(mediator_id: int, absence_id: int):
     mediator = live_mediator_or_404(mediator_id)
+    text = describe_absence(_item(mediator.absences, absence_id))
+    if not confirmed():
+        return ask(_("Remove the absence %(days)s of %(name)s?", days=text,
+                     name=mediator.full_name),
+                   back=url_for("pool.on_behalf_times", mediator_id=mediator.id))
     if not commit_or_message(svc.remove_absence, current_user, absence_id,
                              mediator=mediator).ok:
         abort(404)
-    return _back_to_times(mediator, _("Absence removed."))
+    return _back_to_times(mediator, _("Absence %(days)s removed.", days=text))
 
 
 @bp.route("/mediators/<int:mediator_id>/settings", methods=["GET", "POST"])

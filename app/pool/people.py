@@ -22,6 +22,7 @@ from app.services.core import audit_text
 from app.services.pool import privacy, recruiting, self_service
 from app.services.pool.qualification import completed_modules
 from app.timeutil import today_local
+from app.web.forms import please_choose
 from app.web.transaction import commit_or_message
 
 
@@ -31,13 +32,18 @@ def applicants():
     return _applicants_page()
 
 
+def status_choices(person) -> list:
+    """The statuses `person` may move to, behind an empty first option."""
+    return please_choose([(s, label("mediator_status", s))
+                          for s in recruiting.TRANSITIONS.get(person.status, ())])
+
+
 def _applicants_page(status: int = 200):
     people = recruiting.pipeline()
     forms = {}
     for person in people:
         form = StatusForm(prefix=f"p{person.id}")
-        form.status.choices = [(s, label("mediator_status", s))
-                               for s in recruiting.TRANSITIONS[person.status]]
+        form.status.choices = status_choices(person)
         forms[person.id] = form
     steps = {p.id: recruiting.next_steps(p) for p in people}
     return render_template("pool/applicants.html", people=people, forms=forms,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -21,7 +21,8 @@ from app.pool.forms import (
 from app.services.core.languages import language_choices
 from app.services.pool import mediators as svc
 from app.services.pool import qualification
-from app.web.forms import InviteForm
+from app.web.confirm import ask, confirmed, describe_language
+from app.web.forms import InviteForm, language_field_choices
 from app.web.transaction import commit_or_message
 
 
@@ -58,7 +59,8 @@ def new_mediator():
         if outcome.flash(_("Mediator saved.")):
             return redirect(url_for("pool.mediator", mediator_id=mediator.id))
         return render_template("pool/mediator_form.html", form=form, mediator=None), 409
-    return render_template("pool/mediator_form.html", form=form, mediator=None)
+    return render_template("pool/mediator_form.html", form=form, mediator=None), (
+        400 if form.errors else 200)
 
 
 def _fill(form: MediatorForm, mediator: Mediator) -> None:
@@ -93,7 +95,7 @@ def mediator(mediator_id: int):
 
 def _detail(mediator: Mediator, **forms):
     lang_form = forms.get("lang_form") or LanguageForm()
-    lang_form.code.choices = language_choices(str(get_locale()))
+    lang_form.code.choices = language_field_choices()
     pledge = mediator.document("pledge")
     police = mediator.document("police_certificate")
     invite_form = forms.get("invite_form") or InviteForm(
@@ -117,7 +119,7 @@ def _detail(mediator: Mediator, **forms):
 def add_language(mediator_id: int):
     mediator = live_mediator_or_404(mediator_id)
     form = LanguageForm()
-    form.code.choices = language_choices(str(get_locale()))
+    form.code.choices = language_field_choices()
     if not form.validate_on_submit():
         return _detail(mediator, lang_form=form)
     outcome = commit_or_message(svc.add_language, current_user, mediator, form.code.data,
@@ -133,9 +135,17 @@ def add_language(mediator_id: int):
 @coordinator_required
 def remove_language(mediator_id: int, language_id: int):
     mediator = live_mediator_or_404(mediator_id)
+    language = next((lang for lang in mediator.languages if lang.id == language_id), None)
+    if language is None:
+        abort(404)
+    name = describe_language(language)
+    back = url_for("pool.mediator", mediator_id=mediator.id)
+    if not confirmed():
+        return ask(_("Remove the language %(language)s of %(name)s?", language=name,
+                     name=mediator.full_name), back=back)
     commit_or_message(svc.remove_language, current_user, mediator, language_id).flash(
-        _("Language removed."))
-    return redirect(url_for("pool.mediator", mediator_id=mediator.id))
+        _("Language %(name)s removed.", name=name))
+    return redirect(back)
 
 
 @bp.route("/mediators/<int:mediator_id>/pledge", methods=["POST"])

@@ -19,6 +19,8 @@ from app.pool.training_forms import (
     ParticipantForm,
 )
 from app.services.pool import qualification as svc
+from app.web.confirm import ask, confirmed
+from app.web.forms import please_choose
 from app.web.transaction import commit_or_message
 
 
@@ -57,8 +59,12 @@ def courses():
 
 def _course_form(course: Course | None) -> CourseForm:
     form = CourseForm(obj=course)
-    form.module_id.choices = [(m.id, f"{m.code} – {m.title_de}") for m in svc.modules()]
+    form.module_id.choices = module_choices()
     return form
+
+
+def module_choices() -> list:
+    return please_choose([(m.id, f"{m.code} – {m.title_de}") for m in svc.modules()])
 
 
 @bp.route("/courses/new", methods=["GET", "POST"], defaults={"course_id": None})
@@ -91,8 +97,8 @@ def _get_course(course_id: int) -> Course:
 
 def _course_page(course: Course, *, participant_form=None, status: int = 200):
     participant_form = participant_form or ParticipantForm()
-    participant_form.mediator_id.choices = [
-        (m.id, f"{m.last_name}, {m.first_name}") for m in svc.course_candidates(course)]
+    participant_form.mediator_id.choices = please_choose([
+        (m.id, f"{m.last_name}, {m.first_name}") for m in svc.course_candidates(course)])
     participants = sorted(course.participants,
                           key=lambda p: (p.mediator.last_name, p.mediator.first_name))
     return render_template("pool/course.html", course=course, participants=participants,
@@ -129,8 +135,16 @@ def add_participant(course_id: int):
 @coordinator_required
 def remove_participant(course_id: int, participant_id: int):
     course = _get_course(course_id)
+    participant = next((p for p in course.participants if p.id == participant_id), None)
+    if participant is None:
+        abort(404)
+    name = participant.mediator.full_name
+    if not confirmed():
+        return ask(_("Remove %(name)s from this course?", name=name),
+                   back=url_for("pool.course", course_id=course.id))
     if not commit_or_message(svc.remove_participant, current_user, course,
-                             participant_id).flash(_("Participant removed.")):
+                             participant_id).flash(_("%(name)s removed from the course.",
+                                                     name=name)):
         return _course_page(course, status=404)
     return redirect(url_for("pool.course", course_id=course.id))
 

@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.web.forms import FilterForm, RecordDateField, bounded_int
+from app.web.forms import FilterForm, RecordDateField, chosen, optional_int
 
 
 class ModuleForm(FlaskForm):
@@ -30,7 +30,7 @@ class ModuleForm(FlaskForm):
 
 
 class CourseForm(FlaskForm):
-    module_id = SelectField(_l("Module"), coerce=int, choices=[])
+    module_id = SelectField(_l("Module"), coerce=optional_int, choices=[], validators=[chosen()])
     held_on = RecordDateField(_l("Date"), validators=[DataRequired()])
     trainer = StringField(_l("Trainer"), validators=[Optional(), Length(max=120)])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
@@ -40,7 +40,7 @@ class CourseForm(FlaskForm):
 
 
 class ParticipantForm(FlaskForm):
-    mediator_id = SelectField(_l("Person"), coerce=bounded_int, choices=[])
+    mediator_id = SelectField(_l("Person"), coerce=optional_int, choices=[])
     submit = SubmitField(_l("Register"))
 
 

@@ -20,12 +20,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from app.labels import choices
+from app.web.forms import chosen, required_choice
 
 
 class LanguageRow(Form):
     code = SelectField(_l("Language"), choices=[], validate_choice=False)
     variety = StringField(_l("Variety / dialect"), validators=[Optional(), Length(max=80)])
-    level = SelectField(_l("Level"), choices=choices("language_level"))
+    level = SelectField(_l("Level"), choices=required_choice("language_level"))
 
 
 class AvailabilityRow(Form):
@@ -49,9 +50,10 @@ class ApplicationForm(FlaskForm):
     last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=80)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=50)])
-    gender = SelectField(_l("Gender"), choices=choices("gender"))
+    gender = SelectField(_l("Gender"), choices=required_choice("gender"), validators=[chosen()])
     district = StringField(_l("District"), validators=[Optional(), Length(max=100)])
-    german_level = SelectField(_l("German level"), choices=choices("german_level"))
+    german_level = SelectField(_l("German level"), choices=required_choice("german_level"),
+                               validators=[chosen()])
     languages = FieldList(FormField(LanguageRow), min_entries=3, max_entries=3)
     availability = FieldList(FormField(AvailabilityRow), min_entries=3, max_entries=3)
     motivation = TextAreaField(_l("Why would you like to become a mediator?"),
@@ -64,3 +66,7 @@ class ApplicationForm(FlaskForm):
     def validate_languages(self, field) -> None:
         if not any(row.form.code.data for row in field):
             raise ValidationError(_("Please name at least one language."))
+        for row in field:
+            if row.form.code.data and not row.form.level.data:
+                row.form.level.errors = [_("Please choose the level.")]
+                raise ValidationError(_("Please choose the level of each language."))

@@ -33,14 +33,18 @@ def _to_application(form: ApplicationForm) -> Application:
         languages=languages, availability=availability, motivation=form.motivation.data or "")
 
 
+def application_language_choices(form: ApplicationForm) -> None:
+    lang_choices = [("", "–")] + language_choices(str(get_locale()))
+    for row in form.languages:
+        row.form.code.choices = lang_choices
+
+
 @bp.route("/apply", methods=["GET", "POST"])
 @limiter.limit(_apply_limit, methods=["POST"])
 def apply():
     """Let a person apply to become a mediator (no account needed)."""
     form = ApplicationForm()
-    lang_choices = [("", "–")] + language_choices(str(get_locale()))
-    for row in form.languages:
-        row.form.code.choices = lang_choices
+    application_language_choices(form)
     if form.validate_on_submit():
         outcome = commit_or_message(submit_application, _to_application(form))
         if not outcome.ok:

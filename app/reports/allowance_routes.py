@@ -26,6 +26,8 @@ from app.services.allowances import sepa
 from app.services.allowances import statements as allowances
 from app.services.core.errors import DomainError
 from app.timeutil import today_local
+from app.web.confirm import ask, confirmed
+from app.web.forms import please_choose
 from app.web.transaction import commit_or_message
 
 BATCH_RE = re.compile(r"SKM-\d{4}-\d{2}-E\d{6,10}")
@@ -40,12 +42,16 @@ def _year_month() -> tuple[int, int]:
     return today.year, today.month
 
 
+def correction_field_choices() -> list:
+    return please_choose(month_svc.correction_choices())
+
+
 def _month_page(year: int, month: int, correction_form=None, status: int = 200):
     form = MonthForm(data={"year": year, "month": month})
     statements = allowances.month_statements(year, month)
     caps = allowance_reports.cap_overview(year, month)
     correction_form = correction_form or CorrectionForm()
-    correction_form.mediator_id.choices = month_svc.correction_choices()
+    correction_form.mediator_id.choices = correction_field_choices()
     plan = allowances.export_plan(year, month)
     return render_template(
         "reports/allowances.html", form=form, year=year, month=month, statements=statements,
@@ -170,7 +176,7 @@ def _payout_response(statements, year: int, month: int, suffix: str = "") -> Res
 def add_correction(year: int, month: int):
     _check_month(year, month)
     form = CorrectionForm()
-    form.mediator_id.choices = month_svc.correction_choices()
+    form.mediator_id.choices = correction_field_choices()
     if not form.validate_on_submit():
         return _month_page(year, month, correction_form=form, status=400)
     mediator = db.session.get(Mediator, form.mediator_id.data)
@@ -205,8 +211,15 @@ def delete_statement(statement_id: int):
     year, month = item.year, item.month
     if not ActionForm().validate_on_submit():
         abort(400)
+    text = f"{item.month:02d}/{item.year}"
+    if item.mediator is not None:
+        text = f"{item.mediator.full_name}, {text}"
+    if not confirmed():
+        return ask(_("Delete the draft statement %(statement)s?", statement=text),
+                   back=url_for("reports.statement", statement_id=item.id),
+                   button=_("Yes, delete"))
     if not commit_or_message(allowances.delete_statement, item, current_user).flash(
-            _("Draft statement deleted.")):
+            _("Draft statement %(statement)s deleted.", statement=text)):
         return render_template("reports/statement.html", statement=_statement(statement_id),
                                action_form=ActionForm()), 409
     return redirect(url_for("reports.allowance_month", year=year, month=month))

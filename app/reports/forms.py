@@ -25,7 +25,7 @@ from wtforms.validators import (
 from wtforms.widgets import HiddenInput
 
 from app.services.core.periods import PERIOD_KINDS
-from app.web.forms import FilterForm, RecordDateField
+from app.web.forms import FilterForm, RecordDateField, chosen, optional_int
 from app.web.money import MoneyField, cents_text
 
 
@@ -115,7 +115,8 @@ class ExportConfirmForm(FlaskForm):
 
 
 class CorrectionForm(FlaskForm):
-    mediator_id = SelectField(_l("Mediator"), coerce=int, choices=[])
+    mediator_id = SelectField(_l("Mediator"), coerce=optional_int, choices=[],
+                              validators=[chosen()])
     fee = MoneyField(_l("Allowance for time (EUR, negative to reclaim)"), default="0",
                      allow_negative=True)
     travel = MoneyField(_l("Travel costs (EUR, negative to reclaim)"), default="0",

@@ -58,7 +58,8 @@ def _tables(period: Period) -> tuple[list[reports.Table], dict, list[str]]:
     tables, lead = reports.build_report(period, _locale())
     by_key = {t.key: t for t in tables}
     key_table, facts = yearly_report.key_figures(period, by_key, lead)
-    text = yearly_report.sentences(period, facts, by_key["recruiting_gap"])
+    text = yearly_report.sentences(period, facts, by_key["recruiting_gap"],
+                                   by_key["unfilled_by_reason"])
     return [key_table, *tables], lead, text
 
 

@@ -21,7 +21,7 @@ from app.services.booking import intake as svc
 from app.services.booking.intake import RequestData
 from app.services.core.languages import language_choices, language_name
 from app.timeutil import to_local
-from app.web.forms import SERIES_SCOPES, AppointmentDateField
+from app.web.forms import SERIES_SCOPES, AppointmentDateField, chosen, required_choice
 
 
 class RequestForm(FlaskForm):
@@ -32,8 +32,8 @@ class RequestForm(FlaskForm):
         validators=[InputRequired(), NumberRange(min=15, max=480)],
     )
     mode = RadioField(_l("How is the appointment held?"), choices=choices("request_mode"),
-                      default="on_site", validators=[DataRequired()])
-    place_kind = RadioField(_l("Place"), choices=choices("place_kind"), default="institution")
+                      validators=[chosen()])
+    place_kind = RadioField(_l("Place"), choices=choices("place_kind"), validators=[chosen()])
     address = StringField(_l("Address (if not in the institution)"),
                           validators=[Optional(), Length(max=250)])
     room = StringField(_l("Room"), validators=[Optional(), Length(max=100)])
@@ -46,7 +46,7 @@ class RequestForm(FlaskForm):
     language_code = SelectField(_l("Language"), validators=[DataRequired()])
     variety = StringField(_l("Variety or dialect (optional)"),
                           validators=[Optional(), Length(max=80)])
-    occasion = SelectField(_l("Occasion"), choices=choices("occasion"),
+    occasion = SelectField(_l("Occasion"), choices=required_choice("occasion"),
                            validators=[DataRequired()])
     legal_consequences = BooleanField(
         _l("The conversation can have legal consequences (e.g. court, police, custody)")

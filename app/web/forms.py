@@ -11,6 +11,7 @@ services ask too. Control characters are already gone when a form sees its data
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -22,10 +23,18 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from app.labels import choices
 from app.services.core import bounds
+from app.services.core.languages import language_choices
 
 # which dates of a weekly series a cancellation covers (app.services.booking.series.SCOPES)
 SERIES_SCOPES = [("one", _l("Only this date")),
@@ -94,12 +103,39 @@ def blank_choice(kind: str, blank_label) -> list:
     return [("", blank_label), *choices(kind)]
 
 
+#: the empty first option of a choice that matters (issue 16: forms do not decide for the user)
+PLEASE_CHOOSE = _l("– please choose –")
+
+
+def please_choose(options) -> list:
+    """Put an empty "– please choose –" first, so nothing is pre-selected for the user."""
+    return [("", PLEASE_CHOOSE), *options]
+
+
+def required_choice(kind: str) -> list:
+    """The labelled codes of `kind` behind an empty first option (pair with `chosen()`)."""
+    return please_choose(choices(kind))
+
+
+def chosen(message=None) -> InputRequired:
+    """Refuse the empty first option with a clear message (0, e.g. Monday, is a choice)."""
+    return InputRequired(message=message or _l("Please choose an option."))
+
+
+def optional_int(value):
+    """Coerce a choice to an INTEGER id, the empty first option to None."""
+    if value in ("", None):
+        return None
+    return bounded_int(value)
+
+
 class LanguageForm(FlaskForm):
     """Add a language: the coordinator on the record, the mediator under "My languages"."""
 
     code = SelectField(_l("Language"), choices=[], validators=[DataRequired()])
     variety = StringField(_l("Variety / dialect"), validators=[Optional(), Length(max=80)])
-    level = SelectField(_l("Level"), choices=choices("language_level"))
+    level = SelectField(_l("Level"), choices=required_choice("language_level"),
+                        validators=[chosen()])
     submit = SubmitField(_l("Add language"))
 
 
@@ -117,3 +153,8 @@ class BankDetailsForm(FlaskForm):
                       render_kw={"autocomplete": "off", "spellcheck": "false"})
     remove = BooleanField(_l("Delete the bank details"))
     submit = SubmitField(_l("Save bank details"))
+
+
+def language_field_choices() -> list:
+    """The offered languages in the UI language behind an empty first option."""
+    return please_choose(language_choices(str(get_locale() or "de")))

@@ -106,6 +106,9 @@ SENTENCES: dict[tuple[str, str], Formatter] = {
     ("purge_feedback", "request"): _say(
         _l("Ratings and debriefs older than the retention period were deleted.")),
     ("unfilled", "request"): _say(_l("No mediator was found for %(request)s."), request=_req),
+    ("unfilled_reason", "request"): _say(
+        _l("%(who)s gave the reason why %(request)s was not served: %(reason)s."),
+        request=_req, reason=lambda e: label("unfilled_reason", e.get("reason"))),
     ("purge_note", "request"): _say(
         _l("The notes of %(request)s were deleted at the end of the retention period."),
         request=_req),

@@ -23,6 +23,7 @@ from app.models import Assignment, Institution, InterpretingRequest
 from app.models.request import BOOKED_REQUEST_STATUSES, REQUEST_STATUSES
 from app.services.core.languages import language_name
 from app.services.core.periods import Period, month_bucket
+from app.services.reports import unfilled as not_served_report
 from app.services.reports.pool_figures import active_by_language, cohorts, meeting_attendance
 from app.services.reports.table import Table
 
@@ -295,10 +296,13 @@ def build_report(period: Period, locale: str = "de") -> tuple[list[Table], dict]
     """Return every table of the period plus the lead-time summary, from a fixed few queries."""
     cube, work, active = request_cube(period), work_figures(period), active_by_language()
     lead_table, lead_summary = lead_time(period, cube)
+    not_served = not_served_report.not_served_counts(period)
     tables = [
         requests_by_month(period, cube),
         requests_by_language(period, locale, cube),
         recruiting_gap(period, locale, cube, active),
+        not_served_report.by_reason(not_served),
+        not_served_report.by_language(not_served, active, locale),
         requests_by_institution_kind(period, cube),
         requests_by_mode(period, cube),
         lead_table,

@@ -15,6 +15,7 @@ from app.extensions import db
 from app.models import InterpretingRequest, Mediator, MediatorLanguage
 from app.models.request import BOOKED_REQUEST_STATUSES
 from app.services.core.periods import Period
+from app.services.reports import unfilled as not_served_report
 from app.services.reports.table import Table
 
 
@@ -74,7 +75,8 @@ def key_figures(period: Period, tables: dict[str, Table], lead: dict) -> tuple[T
     return table, facts
 
 
-def sentences(period: Period, facts: dict, gap: Table) -> list[str]:
+def sentences(period: Period, facts: dict, gap: Table,
+              reasons: Table | None = None) -> list[str]:
     """Write the short sentences that open the yearly report."""
     num = format_decimal(facts["booked"])
     common = {"period": period.label, "languages": format_decimal(facts["languages"]),
@@ -103,6 +105,9 @@ def sentences(period: Period, facts: dict, gap: Table) -> list[str]:
                         rate=format_percent(facts["rate"]),
                         unfilled=format_decimal(facts["unfilled"]),
                         cancelled=format_decimal(facts["cancelled"])))
+    not_served = not_served_report.sentence(reasons) if reasons is not None else None
+    if not_served:
+        result.append(not_served)
     if gap.rows:
         names = ", ".join(str(row[0]) for row in gap.rows[:5])
         result.append(_("More mediators are needed above all for: %(languages)s.",
