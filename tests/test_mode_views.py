@@ -236,3 +236,18 @@ def test_form_names_the_holiday_it_skipped(client, clock, login, make_user, make
     html = response.get_data(as_text=True)
     assert "dringend" in html and "Fronleichnam (27.05.2027)" in html
     assert db.session.scalars(sa.select(InterpretingRequest)).one().urgent
+
+
+def test_a_remote_request_needs_no_place_but_one_on_site_does(client, login, inst_user):
+    """The place radios have no default (issue 16); only an on-site appointment needs one."""
+    login(inst_user)
+    video = _form(mode="video", meeting_url=LINK)
+    del video["place_kind"]
+    token = csrf_token(client, "/requests/new")
+    assert client.post("/requests/new", data={**video, "csrf_token": token}).status_code == 302
+    on_site = _form(start_time="14:00")
+    del on_site["place_kind"]
+    token = csrf_token(client, "/requests/new")
+    refused = client.post("/requests/new", data={**on_site, "csrf_token": token})
+    assert refused.status_code == 400 and "Bitte wählen Sie" in refused.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(InterpretingRequest)) == 1

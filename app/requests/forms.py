@@ -14,7 +14,14 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from app.labels import choices, label
 from app.services.booking import intake as svc
@@ -33,7 +40,8 @@ class RequestForm(FlaskForm):
     )
     mode = RadioField(_l("How is the appointment held?"), choices=choices("request_mode"),
                       validators=[chosen()])
-    place_kind = RadioField(_l("Place"), choices=choices("place_kind"), validators=[chosen()])
+    # required on site only (validate_place_kind): a phone or video request has no place
+    place_kind = RadioField(_l("Place"), choices=choices("place_kind"), validate_choice=False)
     address = StringField(_l("Address (if not in the institution)"),
                           validators=[Optional(), Length(max=250)])
     room = StringField(_l("Room"), validators=[Optional(), Length(max=100)])
@@ -64,6 +72,13 @@ class RequestForm(FlaskForm):
     # ticked on the second try after the duplicate warning (the form is shown again)
     confirm_duplicate = BooleanField(_l("Save anyway: this is a different appointment"))
 
+    def validate_place_kind(self, field) -> None:
+        """Ask for the place of an on-site appointment; a remote one needs none."""
+        if field.data in dict(choices("place_kind")):
+            return
+        if self.mode.data == "on_site" or field.data not in (None, ""):
+            raise ValidationError(_l("Please choose an option."))
+
 
 class RequestEditForm(RequestForm):
     """The same form for a change: one appointment, its follow-up link stays as it was."""
@@ -77,7 +92,7 @@ def request_data(form: RequestForm) -> RequestData:
     return RequestData(
         day=form.day.data, start_time=form.start_time.data,
         duration_minutes=form.duration_minutes.data, language_code=form.language_code.data,
-        occasion=form.occasion.data, place_kind=form.place_kind.data,
+        occasion=form.occasion.data, place_kind=form.place_kind.data or "institution",
         address=form.address.data or "", room=form.room.data or "",
         variety=form.variety.data or "", legal_consequences=form.legal_consequences.data,
         family_members=form.family_members.data,
