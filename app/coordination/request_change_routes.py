@@ -6,7 +6,7 @@ rule and the duplicate warning are the same whoever types the request.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -18,7 +18,7 @@ from app.coordination.request_forms import PhoneIntakeForm
 from app.extensions import db
 from app.models import InterpretingRequest
 from app.requests.edit_routes import edit_view
-from app.requests.forms import page_context, prepare, request_data
+from app.requests.forms import form_page, prepare, request_data
 from app.services.booking import intake
 from app.web.forms import bounded_int
 from app.web.transaction import commit_or_message
@@ -42,7 +42,7 @@ def phone_intake():
     form.institution_id.choices = [("", _l("– please choose –")),
                                    *intake.institution_choices()]
     prepare(form, _chosen(form))
-    duplicates = []
+    outcome = None
     if form.validate_on_submit():
         outcome = commit_or_message(intake.submit, current_user, form.institution_id.data,
                                     request_data(form), confirmed=form.confirm_duplicate.data,
@@ -55,15 +55,7 @@ def phone_intake():
             if any(r.urgent for r in created):
                 flash(_("The appointment is at short notice and marked urgent."), "warning")
             return redirect(url_for("coordination.request_detail", request_id=created[0].id))
-        if outcome.ok:
-            duplicates = outcome.result.duplicates
-        else:
-            form.form_errors.append(outcome.error)
-    status = 400 if form.errors or form.form_errors else 200
-    return render_template(
-        "requests/form.html", form=form, duplicates=duplicates, phone_intake=True,
-        **page_context(),
-    ), 409 if duplicates else status
+    return form_page(form, outcome, phone_intake=True)
 
 
 @bp.route("/requests/<int:request_id>/edit", methods=["GET", "POST"])

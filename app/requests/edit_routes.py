@@ -14,7 +14,7 @@ from app.auth.decorators import role_required
 from app.extensions import db
 from app.models import InterpretingRequest
 from app.requests import bp
-from app.requests.forms import RequestEditForm, page_context, prepare, request_data
+from app.requests.forms import RequestEditForm, form_page, prepare, request_data
 from app.services.booking import changes
 from app.web.transaction import commit_or_message
 
@@ -27,23 +27,14 @@ def edit_view(req: InterpretingRequest, *, may_edit: bool, back_url: str, refuse
                                back_url=back_url), 403
     form = RequestEditForm(data=None if request.method == "POST" else changes.form_values(req))
     prepare(form, req.institution_id)
-    duplicates = []
+    outcome = None
     if form.validate_on_submit():
         outcome = commit_or_message(changes.update_request, current_user, req.id,
                                     request_data(form), confirmed=form.confirm_duplicate.data)
         if outcome.ok and not outcome.result.duplicates:
             _flash_change(outcome.result)
             return redirect(back_url)
-        if outcome.ok:
-            duplicates = outcome.result.duplicates
-        else:
-            form.form_errors.append(outcome.error)
-    status = 400 if form.errors or form.form_errors else 200
-    return render_template(
-        "requests/form.html", form=form, duplicates=duplicates, edit=req,
-        **page_context(),
-        back_url=back_url,
-    ), 409 if duplicates else status
+    return form_page(form, outcome, edit=req, back_url=back_url)
 
 
 def _flash_change(result: changes.Change) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app, render_template
 from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -25,6 +26,7 @@ from wtforms.validators import (
 
 from app.labels import choices, label
 from app.services.booking import intake as svc
+from app.services.booking import workdays
 from app.services.booking.intake import RequestData
 from app.services.core.languages import language_choices, language_name
 from app.timeutil import to_local
@@ -106,14 +108,27 @@ def request_data(form: RequestForm) -> RequestData:
 
 def page_context() -> dict:
     """Return what the request form page says besides the form: lead time, holidays, video."""
-    from flask import current_app
-
-    from app.services.booking import workdays
-
     days = current_app.config["MIN_LEAD_WORKING_DAYS"]
     return {"lead_days": days, "video_room": bool(current_app.config.get("VIDEO_ROOM_URL")),
             "lead_holidays": workdays.holiday_text(workdays.skipped_holidays(
                 workdays.lead_deadline(days)))}
+
+
+def form_page(form: RequestForm, outcome=None, **extra):
+    """Render the request form again (new, edit, phone intake) with what the last try gave.
+
+    An outcome with duplicates asks to confirm (409); a refused one shows its message (400);
+    everything typed stays in the form.
+    """
+    duplicates = []
+    if outcome is not None:
+        if outcome.ok:
+            duplicates = outcome.result.duplicates
+        else:
+            form.form_errors.append(outcome.error)
+    status = 409 if duplicates else 400 if form.errors or form.form_errors else 200
+    return render_template("requests/form.html", form=form, duplicates=duplicates,
+                           **page_context(), **extra), status
 
 
 def prepare(form: RequestForm, institution_id: int | None) -> None:

@@ -17,7 +17,7 @@ from app.requests.forms import (
     OutcomeForm,
     RatingForm,
     RequestForm,
-    page_context,
+    form_page,
     prepare,
     request_data,
 )
@@ -58,7 +58,7 @@ def index():
 def new():
     form = RequestForm()
     prepare(form, current_user.institution_id)
-    duplicates = []
+    outcome = None
     if form.validate_on_submit():
         outcome = commit_or_message(svc.submit, current_user, current_user.institution_id,
                                     request_data(form), confirmed=form.confirm_duplicate.data)
@@ -77,15 +77,7 @@ def new():
                     flash(_("Public holidays do not count as working days: %(days)s.",
                             days=workdays.holiday_text(skipped)), "info")
             return redirect(url_for("requests.detail", request_id=created[0].id))
-        if outcome.ok:
-            duplicates = outcome.result.duplicates
-        else:
-            form.form_errors.append(outcome.error)
-    status = 400 if form.errors or form.form_errors else 200
-    return render_template(
-        "requests/form.html", form=form, duplicates=duplicates,
-        **page_context(),
-    ), 409 if duplicates else status
+    return form_page(form, outcome)
 
 
 @bp.route("/<int:request_id>")
