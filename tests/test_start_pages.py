@@ -111,9 +111,9 @@ def test_institution_sees_only_its_own_requests(client, login, clock, make_user,
     clock(NOW)
     user = make_user("institution")
     mine, other = user.institution, make_institution(name="Fremde Schule")
-    m = make_mediator()
     made = {}
     for inst in (mine, other):
+        m = make_mediator()  # one each: PostgreSQL refuses one person booked twice at once
         upcoming = make_request(inst, status="assigned")
         _assign(upcoming, m)
         waiting = make_request(inst, day=dt.date(2026, 12, 4))
