@@ -101,7 +101,8 @@ class Load:
         client.post("/requests/new", {
             "csrf_token": token.group(1), "day": day.isoformat(),
             "start_time": f"{self.rng.randint(8, 15):02d}:{self.rng.choice(['00', '30'])}",
-            "duration_minutes": "60", "place_kind": "institution", "language_code": language,
+            "duration_minutes": "60", "mode": "on_site", "place_kind": "institution",
+            "language_code": language,
             "occasion": "parent_meeting", "family_members": "1", "preferred_gender": "none",
             "weeks": "1"})
         client.get("/requests/")
