@@ -17,7 +17,6 @@ from app.mediator.assignments import assignment as assignment_page
 from app.mediator.follow_up_forms import DebriefForm, FollowUpReportForm
 from app.services.booking import follow_up as svc
 from app.services.booking.debriefs import save_debrief
-from app.services.core.errors import DomainError
 from app.web.transaction import commit_or_message
 
 
@@ -30,13 +29,9 @@ def _page(status: int = 200, **ctx):
 @bp.route("/report/<token>", methods=["GET", "POST"])
 def follow_up_report(token: str):
     """Report hours and travel (and a debrief) from the e-mail link, once."""
-    try:
-        follow_up = svc.read_token(token, "mediator")
-    except DomainError as exc:
-        return _page(400, error=str(exc), state="invalid")
-    state = svc.link_state(follow_up)
+    follow_up, state, error = svc.open_link(token, "mediator")
     if state != "open":
-        return _page(state=state)
+        return _page(400 if state == "invalid" else 200, error=error, state=state)
     a = follow_up.assignment
     form = FollowUpReportForm(data={"minutes": a.request.duration_minutes})
     if form.validate_on_submit():

@@ -18,7 +18,6 @@ from app.requests import routes as pages
 from app.requests.forms import FollowUpAnswerForm, RatingForm
 from app.services.booking import debriefs
 from app.services.booking import follow_up as svc
-from app.services.core.errors import DomainError
 from app.web.transaction import commit_or_message
 
 
@@ -31,13 +30,9 @@ def _page(status: int = 200, **ctx):
 @bp.route("/follow-up/<token>", methods=["GET", "POST"])
 def follow_up_answer(token: str):
     """Answer "did it take place?" from the e-mail link (GET asks, POST answers once)."""
-    try:
-        follow_up = svc.read_token(token, "institution")
-    except DomainError as exc:
-        return _page(400, error=str(exc), state="invalid")
-    state = svc.link_state(follow_up)
+    follow_up, state, error = svc.open_link(token, "institution")
     if state != "open":
-        return _page(state=state)
+        return _page(400 if state == "invalid" else 200, error=error, state=state)
     form = FollowUpAnswerForm()
     if form.validate_on_submit():
         outcome = commit_or_message(svc.answer_confirmation, follow_up.id, form.answer.data,

@@ -81,6 +81,19 @@ def link_state(follow_up: FollowUp, now: dt.datetime | None = None) -> str:
     return "expired" if (now or now_utc()) >= expires else "open"
 
 
+
+def open_link(token: str, audience: str) -> tuple[FollowUp | None, str, str | None]:
+    """Read a follow-up link for both link pages: (follow-up, state, error message).
+
+    A forged or wrong-audience token gives state "invalid" with the reason; otherwise the
+    state is the link's own ("open", used, expired ...).
+    """
+    try:
+        follow_up = read_token(token, audience)
+    except DomainError as exc:
+        return None, "invalid", str(exc)
+    return follow_up, link_state(follow_up), None
+
 def _link(endpoint: str, **values) -> str:
     """Build an absolute link on BASE_URL (the scheduler has no request to take a host from)."""
     base = urlsplit(current_app.config["BASE_URL"])
