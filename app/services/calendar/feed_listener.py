@@ -7,7 +7,9 @@ scopes every commit touched: the user row, a mediator, an institution, the coord
 all. A remembered poll is used only while
 
 - the listener is connected (a lost connection switches memory off until it is back, and
-  reconnecting forgets everything, since notifications may have been missed meanwhile),
+  reconnecting forgets everything, since notifications may have been missed meanwhile; a
+  poll in the moment before the listener notices the loss is as stale as one that arrives
+  before a notification),
 - no notification for one of the owner's scopes has arrived since the poll was read, and
 - it is younger than FEED_MEMO_MAX_AGE (a safety net for a connection that died silently).
 
