@@ -89,6 +89,20 @@ class Loader:
 
             self.dialect = "postgresql"
             self.conn = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
+            self.quiet_triggers = self._feed_triggers()
+            for table, trigger in self.quiet_triggers:
+                self.conn.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER "{trigger}"')
+
+    def _feed_triggers(self) -> list[tuple[str, str]]:
+        """Return the calendar-feed NOTIFY triggers (migration 0024) as (table, trigger).
+
+        Why off while loading: nobody listens to a database being generated, and the
+        triggers' transition tables of a million-row COPY cost minutes; they are switched
+        on again in `finish()`, so the measured database behaves like production.
+        """
+        return [tuple(row) for row in self.conn.execute(
+            "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            " WHERE t.tgname LIKE 'skm_feed_%' ORDER BY 1, 2")]
 
     def load(self, table_name: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
         """Append rows (tuples in `columns` order) to a table and return how many."""
@@ -131,6 +145,8 @@ class Loader:
         """Commit, move id sequences past the loaded ids, vacuum and refresh planner statistics."""
         if self.dialect == "postgresql":
             with self.conn.cursor() as cur:
+                for table, trigger in self.quiet_triggers:
+                    cur.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER "{trigger}"')
                 for name in self.counts:
                     cur.execute(
                         f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "

@@ -83,6 +83,23 @@ def test_overlap_including_travel_buffer(setup, make_mediator, make_institution)
     ]
 
 
+def test_each_overlap_is_named_and_reasons_are_worded_when_read(
+        setup, make_mediator, make_institution):
+    """Reasons are worded on first read (the page words only the closest 25); each deferred
+    text must still name its own booking, not the loop's last one."""
+    m = eligible(make_mediator)
+    first = _book(m, dt.datetime.combine(DAY, dt.time(9, 30)), inst=make_institution())
+    second = _book(m, dt.datetime.combine(DAY, dt.time(10, 45)), inst=make_institution())
+    req = make_request(setup)
+    result = matching.match(req)
+    [entry] = [e for e in result.excluded if e.mediator.id == m.id]
+    assert entry.keys == ["overlap", "overlap"] and entry._reasons is None
+    assert [f"(Anfrage {first.request_id})" in entry.reasons[0],
+            f"(Anfrage {second.request_id})" in entry.reasons[1]] == [True, True]
+    _, ctx = matching.load_context(req)
+    assert entry.reasons == matching.exclusion_reasons(entry.mediator, ctx)
+
+
 def test_no_overlap_outside_buffer_and_cancelled_ignored(setup, make_mediator, make_institution):
     m = eligible(make_mediator)
     _book(m, dt.datetime.combine(DAY, dt.time(11, 30)), inst=make_institution())

@@ -23,7 +23,7 @@ from app.services.matching.facts import (
     load_time_facts,
     time_window,
 )
-from app.services.matching.ranking import exclusions
+from app.services.matching.ranking import broken_rules
 from app.services.matching.reasons import Texts
 
 
@@ -76,6 +76,6 @@ def eligible_requests(facts: SpeakerFacts,
         ctx = context_for(req, facts, timed, buffer)
         codes = matching_codes(req.language_code)
         ctx.languages = {me.id: [row for row in rows if row[3] in codes]}
-        if not exclusions(me, ctx, texts):
+        if not broken_rules(me, ctx, texts):
             found.append(req)
     return found

@@ -9,10 +9,11 @@ is batch-loaded in a fixed handful of queries (never one query per mediator).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import current_app
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app.models import InterpretingRequest, Mediator
@@ -22,7 +23,6 @@ from app.services.matching.facts import (
     Context,
     Speaker,
     apply_score_facts,
-    buffer_between,
     context_for,
     load_context,
     load_recent_minutes,
@@ -36,12 +36,13 @@ from app.services.matching.reasons import (
     Texts as _Texts,
 )
 from app.services.matching.reasons import (
+    absence_text,
     certificate_reason,
-    fmt_time,
+    overlap_text,
     windows_text,
 )
 from app.services.pool.mediators import years_after
-from app.timeutil import now_utc, to_local
+from app.timeutil import now_utc
 
 LEVEL_POINTS = {"native": 15, "C2": 12, "C1": 9, "B2": 5, "B1": 2}
 MAX_FAIRNESS = 20
@@ -71,11 +72,22 @@ class Candidate:
         return sum(c.points for c in self.components)
 
 
-@dataclass
 class Excluded:
-    mediator: Speaker
-    reasons: list[str]
-    keys: list[str] = field(default_factory=list)
+    """An excluded speaker: the broken rules' keys at once, their wording when first read."""
+
+    __slots__ = ("mediator", "keys", "_texts", "_reasons")
+
+    def __init__(self, mediator: Speaker, broken: list[tuple[str, Callable[[], str]]]):
+        self.mediator = mediator
+        self.keys = [key for key, _text in broken]
+        self._texts = [text for _key, text in broken]
+        self._reasons: list[str] | None = None
+
+    @property
+    def reasons(self) -> list[str]:
+        if self._reasons is None:
+            self._reasons = [text() for text in self._texts]
+        return self._reasons
 
 
 @dataclass
@@ -113,72 +125,68 @@ def reason_labels() -> dict[str, str]:
     }
 
 
+def broken_rules(m: Person, ctx: Context, _: _Texts) -> list[tuple[str, Callable[[], str]]]:
+    """Return (rule key, reason to word on demand) for every hard rule the mediator breaks.
+
+    Why deferred: a widely spoken language has a thousand excluded speakers, the page words
+    the reasons of the 25 closest, and the summary, the board and the order need only the
+    keys; wording every reason (dates, windows, translations) was half the rule time.
+    """
+    found: list[tuple[str, Callable[[], str]]] = []
+    local_start, local_end = ctx.local_start, ctx.local_end
+    day = local_start.date()
+    start_time, end_time = local_start.time(), local_end.time()
+    if m.status != "active":
+        found.append(("inactive", lambda: _("Not active (status: %(status)s)",
+                                            status=_.label("mediator_status", m.status))))
+    if not ctx.languages.get(m.id):
+        found.append(("language", lambda: _("Does not speak the language")))
+    mode = ctx.req.mode or "on_site"
+    if not m.takes(mode):
+        found.append(("mode", lambda: _("Does not take appointments %(mode)s",
+                                        mode=_.label("request_mode", mode))))
+    absence = ctx.absent.get(m.id)
+    if absence is not None:
+        found.append(("absent", lambda: absence_text(absence, ctx, _)))
+    for a in ctx.busy.get(m.id, []):
+        found.append(("overlap", lambda a=a: overlap_text(a, mode, ctx, _)))
+    if m.id not in ctx.has_windows:
+        found.append(("no_availability", lambda: _("No availability declared")))
+    elif local_end.date() != day or not any(
+        w.start_time <= start_time and end_time <= w.end_time
+        for w in ctx.windows.get(m.id, ())
+    ):
+        found.append(("outside_availability", lambda: _(
+            "Availability: %(windows)s (the appointment is outside)",
+            windows=windows_text(ctx.week_windows.get(m.id, ()), _))))
+    load = ctx.week_load.get(m.id, 0)
+    if load >= m.max_per_week:
+        found.append(("weekly_limit", lambda: _(
+            "Weekly limit reached (%(load)s of %(limit)s in week %(week)s)",
+            load=load, limit=m.max_per_week, week=local_start.isocalendar()[1])))
+    done = ctx.completed_modules.get(m.id, set())
+    missing = [mod.code for mod in ctx.required_modules if mod.id not in done]
+    if missing:
+        found.append(("modules", lambda: _("Required modules missing: %(modules)s",
+                                           modules=", ".join(missing))))
+    docs = ctx.documents.get(m.id, {})
+    if "pledge" not in docs:
+        found.append(("pledge", lambda: _("Confidentiality pledge missing")))
+    if ctx.needs_certificate and not _certificate_valid(
+        docs.get("police_certificate"), day, ctx.certificate_years
+    ):
+        found.append(("certificate", lambda: certificate_reason(
+            docs.get("police_certificate"), day, ctx, _)))
+    return found
+
+
 def exclusions(m: Person, ctx: Context, _=None) -> list[tuple[str, str]]:
     """Return (rule key, exact reason) for every hard rule the mediator breaks.
 
     Each reason names the facts (the declared windows, the absence, the other booking, the
     document and its expiry), so the coordinator can act on the phone without a second page.
     """
-    _ = _ or _Texts()
-    found: list[tuple[str, str]] = []
-    local_start, local_end = ctx.local_start, ctx.local_end
-    day = local_start.date()
-    start_time, end_time = local_start.time(), local_end.time()
-    if m.status != "active":
-        found.append(("inactive", _("Not active (status: %(status)s)",
-                                    status=_.label("mediator_status", m.status))))
-    if not ctx.languages.get(m.id):
-        found.append(("language", _("Does not speak the language")))
-    mode = ctx.req.mode or "on_site"
-    if not m.takes(mode):
-        found.append(("mode", _("Does not take appointments %(mode)s",
-                                mode=_.label("request_mode", mode))))
-    absence = ctx.absent.get(m.id)
-    if absence is not None:
-        first, last = absence
-        found.append(("absent", _("Absent on %(day)s", day=ctx.day_text) if first == last
-                      else _("Absent %(first)s–%(last)s",
-                             first=format_date(first, "dd.MM.yyyy"),
-                             last=format_date(last, "dd.MM.yyyy"))))
-    for a in ctx.busy.get(m.id, []):
-        gap = buffer_between(ctx.buffer, mode, a.mode)
-        when = {"request": a.request_id, "day": format_date(to_local(a.starts_at).date(),
-                                                            "dd.MM."),
-                "start": fmt_time(a.starts_at), "end": fmt_time(a.ends_at)}
-        found.append(("overlap", _(
-            "Overlapping assignment (request %(request)s) on %(day)s %(start)s–%(end)s "
-            "(incl. %(minutes)s min travel time)", minutes=int(gap.total_seconds() // 60),
-            **when) if gap else _(
-            "Overlapping assignment (request %(request)s) on %(day)s %(start)s–%(end)s",
-            **when)))
-    if m.id not in ctx.has_windows:
-        found.append(("no_availability", _("No availability declared")))
-    elif local_end.date() != day or not any(
-        w.start_time <= start_time and end_time <= w.end_time
-        for w in ctx.windows.get(m.id, ())
-    ):
-        found.append(("outside_availability", _(
-            "Availability: %(windows)s (the appointment is outside)",
-            windows=windows_text(ctx.week_windows.get(m.id, ()), _))))
-    load = ctx.week_load.get(m.id, 0)
-    if load >= m.max_per_week:
-        found.append(("weekly_limit", _(
-            "Weekly limit reached (%(load)s of %(limit)s in week %(week)s)",
-            load=load, limit=m.max_per_week, week=local_start.isocalendar()[1])))
-    done = ctx.completed_modules.get(m.id, set())
-    missing = [mod.code for mod in ctx.required_modules if mod.id not in done]
-    if missing:
-        found.append(("modules", _("Required modules missing: %(modules)s",
-                                   modules=", ".join(missing))))
-    docs = ctx.documents.get(m.id, {})
-    if "pledge" not in docs:
-        found.append(("pledge", _("Confidentiality pledge missing")))
-    if ctx.needs_certificate and not _certificate_valid(
-        docs.get("police_certificate"), day, ctx.certificate_years
-    ):
-        found.append(("certificate", certificate_reason(docs.get("police_certificate"), day,
-                                                         ctx, _)))
-    return found
+    return [(key, text()) for key, text in broken_rules(m, ctx, _ or _Texts())]
 
 
 def exclusion_reasons(m: Person, ctx: Context) -> list[str]:
@@ -307,13 +315,13 @@ def _match_in(mediators: list[Speaker], ctx: Context, now: dt.datetime, texts: _
     eligible: list[Speaker] = []
     excluded: list[Excluded] = []
     for m in mediators:
-        found = exclusions(m, ctx, texts)
-        if found:
-            excluded.append(Excluded(m, [t for _k, t in found], [k for k, _t in found]))
+        broken = broken_rules(m, ctx, texts)
+        if broken:
+            excluded.append(Excluded(m, broken))
         else:
             eligible.append(m)
     # closest to eligible first: a speaker with one broken rule is the likely override
-    excluded.sort(key=lambda e: (len(e.reasons), e.mediator.last_name, e.mediator.id))
+    excluded.sort(key=lambda e: (len(e.keys), e.mediator.last_name, e.mediator.id))
     ids = [m.id for m in eligible]
     if shared is not None:
         apply_score_facts(ctx, *shared)

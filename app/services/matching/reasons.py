@@ -13,7 +13,7 @@ from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 
 from app.labels import label
-from app.services.matching.facts import Context
+from app.services.matching.facts import Context, buffer_between
 from app.services.pool.mediators import years_after
 from app.timeutil import to_local
 
@@ -70,3 +70,21 @@ def certificate_reason(doc, day: dt.date, ctx: Context, _: Texts) -> str:
                                 "dd.MM.yyyy"))
 
 
+def absence_text(absence: tuple[dt.date, dt.date], ctx: Context, _: Texts) -> str:
+    first, last = absence
+    if first == last:
+        return _("Absent on %(day)s", day=ctx.day_text)
+    return _("Absent %(first)s–%(last)s", first=format_date(first, "dd.MM.yyyy"),
+             last=format_date(last, "dd.MM.yyyy"))
+
+
+def overlap_text(a, mode: str, ctx: Context, _: Texts) -> str:
+    gap = buffer_between(ctx.buffer, mode, a.mode)
+    when = {"request": a.request_id, "day": format_date(to_local(a.starts_at).date(), "dd.MM."),
+            "start": fmt_time(a.starts_at), "end": fmt_time(a.ends_at)}
+    if gap:
+        return _("Overlapping assignment (request %(request)s) on %(day)s %(start)s–%(end)s "
+                 "(incl. %(minutes)s min travel time)",
+                 minutes=int(gap.total_seconds() // 60), **when)
+    return _("Overlapping assignment (request %(request)s) on %(day)s %(start)s–%(end)s",
+             **when)
