@@ -50,13 +50,16 @@ def test_dashboard_lists_follow_the_model_vocabulary(app, clock, make_institutio
     for status in (*OPEN_REQUEST_STATUSES, "unfilled", "cancelled", "completed"):
         make_request(inst, status=status)
     make_request(inst, status="submitted", time=dt.time(11))
+    make_request(inst, status="unfilled", day=NOW.date() - dt.timedelta(days=91))  # long ago
     db.session.flush()
     open_rows = db.session.scalars(dashboard.open_requests_query()).all()
     assert sorted(r.status for r in open_rows) == ["offered", "submitted", "submitted"]
     assert [r.starts_at for r in open_rows] == sorted(r.starts_at for r in open_rows)
     lists = dashboard.coordinator_dashboard(NOW)
-    assert [r.status for r in lists.unfilled] == ["unfilled"]
-    assert lists.counts == {"submitted": 2, "offered": 1, "awaiting": 0, "unfilled": 1}
+    assert [r.status for r in lists.unfilled] == ["unfilled", "unfilled"]
+    # the count is of the last 90 days: the one of 91 days ago is listed, not counted
+    assert lists.counts == {"submitted": 2, "offered": 1, "awaiting": 0, "unfilled": 1,
+                            "unfilled_days": 90}
 
 
 def test_generating_a_month_names_only_its_people_near_the_cap(app, clock, make_institution,

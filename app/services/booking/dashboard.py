@@ -43,24 +43,31 @@ def open_requests_query(condition: sa.ColumnElement[bool] | None = None) -> sa.S
     )
 
 
-def counts() -> dict[str, int]:
-    """Count the requests per open status, the unfilled ones and the pending offers."""
-    by_status = dict(
-        db.session.execute(
-            sa.select(InterpretingRequest.status, sa.func.count())
-            .where(InterpretingRequest.status.in_((*OPEN_REQUEST_STATUSES, "unfilled")))
-            .group_by(InterpretingRequest.status)
-        ).all()
-    )
-    awaiting = db.session.scalar(
+UNFILLED_DAYS = 90  # the dashboard counts the requests left unfilled in this many days
+
+
+def counts(now: dt.datetime) -> dict[str, int]:
+    """Count the requests per open status, the recently unfilled ones and the pending offers.
+
+    Why unfilled only of the last UNFILLED_DAYS: the number to act on is the recent one, and
+    counting every unfilled request ever made the dashboard slower with every year of history.
+    One statement of scalar counts, each an index-only range scan (an OR of statuses in one
+    scan made PostgreSQL visit the table's pages instead).
+    """
+    req = InterpretingRequest
+
+    def count(*where) -> sa.ScalarSelect:
+        return sa.select(sa.func.count()).select_from(req).where(*where).scalar_subquery()
+
+    row = db.session.execute(sa.select(
+        count(req.status == "submitted"),
+        count(req.status == "offered"),
+        count(req.status == "unfilled", req.starts_at >= now - dt.timedelta(days=UNFILLED_DAYS)),
         sa.select(sa.func.count()).select_from(Offer).where(Offer.status == "pending")
-    )
-    return {
-        "submitted": by_status.get("submitted", 0),
-        "offered": by_status.get("offered", 0),
-        "awaiting": awaiting or 0,
-        "unfilled": by_status.get("unfilled", 0),
-    }
+        .scalar_subquery(),
+    )).one()
+    return {"submitted": row[0], "offered": row[1], "unfilled": row[2], "awaiting": row[3],
+            "unfilled_days": UNFILLED_DAYS}
 
 
 def coordinator_dashboard(now: dt.datetime) -> Dashboard:
@@ -89,7 +96,7 @@ def coordinator_dashboard(now: dt.datetime) -> Dashboard:
         .order_by(InterpretingRequest.starts_at).limit(50)
     ).all()
     return Dashboard(unfilled=list(unfilled), reports=list(reports), no_shows=list(no_shows),
-                     assigned=list(assigned), counts=counts())
+                     assigned=list(assigned), counts=counts(now))
 
 
 @dataclass(frozen=True)
