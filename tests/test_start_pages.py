@@ -96,6 +96,10 @@ def test_coordinator_cards_count_what_they_link_to(app, client, login, clock, ma
     assert start.count("Zu erledigen") == 7
     # the dashboard stays reachable, unfiltered
     assert 'href="/coordination/requests"' in start
+    # the spoken languages are kept per worker, but a new speaker counts on the next page
+    make_mediator(languages=(("yor", "", "native"),))
+    db.session.commit()
+    assert cards(client)["no_candidate"][0] == 1
 
 
 def test_zero_cards_are_calm(client, login, clock, make_user):

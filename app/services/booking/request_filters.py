@@ -15,6 +15,7 @@ from flask import current_app
 from app.extensions import db
 from app.models import InterpretingRequest, Mediator, MediatorLanguage, Offer
 from app.services.core.languages import matching_codes
+from app.services.matching import cache as fact_cache
 
 # the coordinator's list (`/coordination/requests?filter=...`)
 COORDINATOR_FILTERS = ("no_candidate", "unanswered", "soon")
@@ -37,10 +38,16 @@ def codes_without_speakers(now: dt.datetime) -> list[str]:
         .where(InterpretingRequest.is_open, InterpretingRequest.starts_at > now)).all()
     if not wanted:
         return []
-    spoken = set(db.session.scalars(
+    spoken = fact_cache.cached("\x00spoken", _spoken_codes)
+    return sorted(code for code in wanted if not spoken & set(matching_codes(code)))
+
+
+def _spoken_codes(_key: str) -> frozenset[str]:
+    """Return the languages some active mediator speaks (a speaker fact: cached per worker
+    under the same stamp as the candidate lists, so a new speaker shows at once)."""
+    return frozenset(db.session.scalars(
         sa.select(MediatorLanguage.code).distinct().join(Mediator)
         .where(Mediator.status == "active", Mediator.erased_at.is_(None))))
-    return sorted(code for code in wanted if not spoken & set(matching_codes(code)))
 
 
 def coordinator_condition(name: str, now: dt.datetime) -> sa.ColumnElement[bool]:
