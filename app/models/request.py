@@ -23,6 +23,8 @@ REQUEST_STATUSES = ("submitted", "offered", "assigned", "completed", "cancelled"
 # still to be served (matching, offers, the coordinator's queue); the one definition: use
 # `InterpretingRequest.is_open` (instances, SQL and templates) rather than listing statuses
 OPEN_REQUEST_STATUSES = ("submitted", "offered")
+# requests nobody served: left unfilled, or cancelled by the office with a reason
+UNSERVED_SQL = "status = 'unfilled' OR unfilled_reason IS NOT NULL"
 # what an institution or a coordinator may still cancel (before the appointment starts)
 CANCELLABLE_REQUEST_STATUSES = (*OPEN_REQUEST_STATUSES, "assigned")
 # a mediator was booked (reports count these as served)
@@ -91,6 +93,10 @@ class InterpretingRequest(TimestampMixin, db.Model):
         sa.Index("ix_interpreting_request_language_starts_at", "language_code", "starts_at"),
         # feed ETags read max(updated_at) of all requests: an index makes it one probe
         sa.Index("ix_interpreting_request_updated_at", "updated_at"),
+        # the reports' "not served" tables: only the few unserved requests of a period
+        sa.Index("ix_interpreting_request_unserved_starts_at", "starts_at",
+                 postgresql_include=["language_code", "unfilled_reason"],
+                 postgresql_where=sa.text(UNSERVED_SQL), sqlite_where=sa.text(UNSERVED_SQL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

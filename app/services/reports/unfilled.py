@@ -21,7 +21,7 @@ from flask_babel import ngettext
 from app.extensions import db
 from app.labels import label
 from app.models import InterpretingRequest
-from app.models.request import UNFILLED_REASONS
+from app.models.request import UNFILLED_REASONS, UNSERVED_SQL
 from app.services.core.languages import language_name
 from app.services.core.periods import Period
 from app.services.reports.table import Table
@@ -34,8 +34,7 @@ def not_served_counts(period: Period) -> dict[str, dict[str, int]]:
     r = InterpretingRequest
     stmt = (
         sa.select(r.language_code, r.unfilled_reason, sa.func.count())
-        .where(period.contains(r.starts_at),
-               sa.or_(r.status == "unfilled", r.unfilled_reason.is_not(None)))
+        .where(period.contains(r.starts_at), sa.text(UNSERVED_SQL))
         .group_by(r.language_code, r.unfilled_reason)
     )
     counts: dict[str, dict[str, int]] = defaultdict(dict)
