@@ -108,3 +108,29 @@ def test_board_asks_the_rules_for_all_requests_in_a_fixed_number_of_queries(
         assert response.get_data(as_text=True).count("/signup") == total
         counts.append(len(seen))
     assert counts[0] == counts[1], counts
+
+
+def test_request_page_names_every_assignment_without_a_query_each(
+        client, login, clock, make_user, make_mediator, make_institution):
+    """The coordinator's request page lists the earlier (cancelled) assignments by name."""
+    from app.models import Assignment
+    from tests.request_helpers import NOW, eligible, make_request
+
+    clock(NOW)
+    login(make_user("coordinator"))
+    req = make_request(make_institution())
+    counts = []
+    for total in (1, 4):
+        while len(req.assignments) < total:
+            m = eligible(make_mediator, last_name=f"Früher{len(req.assignments)}")
+            db.session.add(Assignment(request=req, mediator=m, starts_at=req.starts_at,
+                                      ends_at=req.ends_at, status="cancelled",
+                                      cancelled_by="office", cancel_reason="krank"))
+            db.session.flush()
+        db.session.commit()
+        with count_queries() as seen:
+            response = client.get(f"/coordination/requests/{req.id}")
+        assert response.status_code == 200
+        assert response.get_data(as_text=True).count("Früher") >= total
+        counts.append(len(seen))
+    assert counts[0] == counts[1], counts

@@ -9,6 +9,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from app.auth.decorators import coordinator_required
 from app.coordination import bp
@@ -41,8 +42,8 @@ from app.web.forms import please_choose
 from app.web.transaction import commit_or_message
 
 
-def _get(request_id: int) -> InterpretingRequest:
-    req = db.session.get(InterpretingRequest, request_id)
+def _get(request_id: int, *options) -> InterpretingRequest:
+    req = db.session.get(InterpretingRequest, request_id, options=options)
     if req is None:
         abort(404)
     return req
@@ -97,7 +98,9 @@ def _excluded_view(result: matching.MatchResult) -> tuple[list, list[tuple[str, 
 @bp.route("/requests/<int:request_id>")
 @coordinator_required
 def request_detail(request_id: int, status: int = 200, cancel_form=None, unfilled_form=None):
-    req = _get(request_id)
+    # the page names every assignment's mediator: two queries, not one per assignment
+    req = _get(request_id, selectinload(InterpretingRequest.assignments)
+               .selectinload(Assignment.mediator), selectinload(InterpretingRequest.offers))
     result = (matching.match(req, cached=True)
               if req.status in (*OPEN_REQUEST_STATUSES, "assigned") else None)
     offered = {o.mediator_id for o in req.offers}
