@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from app.extensions import limiter
+from app.extensions import db, limiter
 from config import TestingConfig
 from tests.conftest import csrf_token
 from tests.net import free_port
@@ -162,6 +162,9 @@ def test_visitors_behind_a_trusted_proxy_are_counted_apart(app, database_url):
     finally:
         with application.app_context():
             limiter.reset()
+            # close its pooled connections now: left to the garbage collector, they warn
+            # ("deleted while still open") inside whichever test runs then
+            db.engine.dispose()
 
 
 def test_forwarded_header_is_ignored_without_trusted_proxies(app, database_url):
@@ -173,4 +176,7 @@ def test_forwarded_header_is_ignored_without_trusted_proxies(app, database_url):
     finally:
         with application.app_context():
             limiter.reset()
+            # close its pooled connections now: left to the garbage collector, they warn
+            # ("deleted while still open") inside whichever test runs then
+            db.engine.dispose()
 
