@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import qrcode
-import qrcode.image.svg
 from flask import (
     abort,
     current_app,
@@ -51,6 +49,9 @@ def feed(token: str):
 
 
 def _qr_svg(data: str) -> Markup:
+    import qrcode  # here: it pulls in Pillow, memory every worker would carry
+    import qrcode.image.svg
+
     img = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     svg = img.to_string(encoding="unicode")
     label = _("QR code of your calendar link")

@@ -12,8 +12,6 @@ import datetime as dt
 import io
 
 import sqlalchemy as sa
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -129,6 +127,11 @@ def to_csv(headings: list[str], rows: list[list]) -> bytes:
 
 def to_xlsx(headings: list[str], rows: list[list], title: str) -> bytes:
     """Return one sheet with bold headings and real dates."""
+    # imported here: openpyxl (with numpy and Pillow) is ~20 MB of every worker's memory,
+    # and only a download needs it
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]

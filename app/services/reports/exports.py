@@ -13,8 +13,6 @@ import io
 import re
 
 from babel.numbers import format_decimal
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from app.services.core.cells import safe_cell, safe_row
 from app.services.core.periods import Period
@@ -61,6 +59,11 @@ def _sheet_title(title: str, used: set[str]) -> str:
 
 def workbook(tables: list[Table], period: Period, heading: str) -> bytes:
     """Return an XLSX workbook with one sheet per table, each headed by its title and period."""
+    # imported here: openpyxl (with numpy and Pillow) is ~20 MB of every worker's memory,
+    # and only a download needs it
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     book = Workbook()
     book.remove(book.active)
     used: set[str] = set()
