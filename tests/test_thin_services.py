@@ -73,3 +73,44 @@ def test_generating_a_month_names_only_its_people_near_the_cap(app, clock, make_
     assert generated.near_cap == ["Almaz Tesfay"]
     allowances.save_rule(2026, coordinator, annual_cap_cents=10_000_000, warn_percent=80)
     assert month.near_cap_names(generated.statements, 2026, 2) == []
+
+
+def test_dashboard_side_lists_name_the_people_and_link_the_requests(
+        client, login, clock, make_user, make_institution, make_mediator):
+    """Upcoming assignments name their (live) mediator, reports and no-shows the reporter."""
+    from decimal import Decimal
+
+    from app.models import Assignment
+
+    clock(NOW)
+    inst = make_institution(name="Kita Sonnenhof")
+    coming, done, missed = (make_request(inst, status=s) for s in
+                            ("assigned", "completed", "completed"))
+    coming.starts_at = NOW + dt.timedelta(days=2)
+    coming.ends_at = coming.starts_at + dt.timedelta(hours=1)
+    earlier = make_mediator(first_name="Erste", last_name="Abgesagt")
+    live = make_mediator(first_name="Jetzt", last_name="Gebucht")
+    reporter = make_mediator(first_name="Berta", last_name="Bericht")
+    absent = make_mediator(first_name="Nie", last_name="Da")
+    db.session.add_all([
+        Assignment(request=coming, mediator=earlier, starts_at=coming.starts_at,
+                   ends_at=coming.ends_at, status="cancelled"),
+        Assignment(request=coming, mediator=live, starts_at=coming.starts_at,
+                   ends_at=coming.ends_at),
+        Assignment(request=done, mediator=reporter, starts_at=done.starts_at,
+                   ends_at=done.ends_at, status="completed", report_status="reported",
+                   reported_minutes=75, completion_assumed=True, travel_km=Decimal("12.5")),
+        Assignment(request=missed, mediator=absent, starts_at=missed.starts_at,
+                   ends_at=missed.ends_at, status="completed", mediator_no_show=True),
+    ])
+    db.session.commit()
+    login(make_user("coordinator"))
+    html = client.get("/coordination/requests").get_data(as_text=True)
+    upcoming = html.split('id="assigned-h"')[1].split("</section>")[0]
+    assert "Jetzt Gebucht" in upcoming and "Abgesagt" not in upcoming
+    assert "Kita Sonnenhof" in upcoming and f"/coordination/requests/{coming.id}" in upcoming
+    reports = html.split('id="reports-h"')[1].split("</section>")[0]
+    assert "Berta Bericht" in reports and "75 Min." in reports and "12,5 km" in reports
+    assert f"/coordination/requests/{done.id}" in reports
+    no_shows = html.split('id="noshow-h"')[1].split("</section>")[0]
+    assert "Nie Da" in no_shows and f"#{missed.id}" in no_shows
