@@ -113,6 +113,7 @@ def test_report_tables_count_by_reason_and_language(app, make_institution, make_
         req = report_request(inst, local(2026, 3, 2 + n), lang, status)
         req.unfilled_reason = reason
     report_request(inst, local(2025, 3, 2), "prs", "unfilled")  # another year
+    report_request(inst, local(2025, 3, 3), "prs", "cancelled").unfilled_reason = "no_speaker"
     db.session.commit()
 
     counts = report.not_served_counts(year_period(2026))

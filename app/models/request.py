@@ -24,7 +24,8 @@ REQUEST_STATUSES = ("submitted", "offered", "assigned", "completed", "cancelled"
 # `InterpretingRequest.is_open` (instances, SQL and templates) rather than listing statuses
 OPEN_REQUEST_STATUSES = ("submitted", "offered")
 # requests nobody served: left unfilled, or cancelled by the office with a reason
-UNSERVED_SQL = "status = 'unfilled' OR unfilled_reason IS NOT NULL"
+# (parenthesised: queries AND it with their own conditions)
+UNSERVED_SQL = "(status = 'unfilled' OR unfilled_reason IS NOT NULL)"
 # what an institution or a coordinator may still cancel (before the appointment starts)
 CANCELLABLE_REQUEST_STATUSES = (*OPEN_REQUEST_STATUSES, "assigned")
 # a mediator was booked (reports count these as served)
@@ -86,7 +87,7 @@ class InterpretingRequest(TimestampMixin, db.Model):
         # covering on PostgreSQL: the yearly report names every status and reads one range per
         # status index-only; no index may lead with starts_at (see migrations 0009, 0019)
         sa.Index("ix_interpreting_request_status_starts_at", "status", "starts_at",
-                 postgresql_include=["institution_id", "language_code", "outcome",
+                 postgresql_include=["id", "institution_id", "language_code", "outcome",
                                      "assigned_at", "created_at", "duration_minutes",
                                      "mode"]),
         sa.Index("ix_interpreting_request_institution_starts_at", "institution_id", "starts_at"),

@@ -292,8 +292,19 @@ def mediators_by_language(period: Period, locale: str = "de", work: WorkFigures 
     return table
 
 
+REPORT_WORK_MEM = "32MB"  # for this transaction only (set_config(..., is_local => true))
+
+
 def build_report(period: Period, locale: str = "de") -> tuple[list[Table], dict]:
-    """Return every table of the period plus the lead-time summary, from a fixed few queries."""
+    """Return every table of the period plus the lead-time summary, from a fixed few queries.
+
+    On PostgreSQL the transaction gets REPORT_WORK_MEM: a state's year is 100,000 requests in
+    ~5,000 groups, and with the default 4 MB the planner sorts them (450 ms) where a hash
+    aggregate takes half of that.
+    """
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.text("SELECT set_config('work_mem', :mem, true)"),
+                           {"mem": REPORT_WORK_MEM})
     cube, work, active = request_cube(period), work_figures(period), active_by_language()
     lead_table, lead_summary = lead_time(period, cube)
     not_served = not_served_report.not_served_counts(period)
