@@ -75,6 +75,12 @@ def context(url: str, secret_key: str) -> dict:
             "AND u.feed_secret IS NOT NULL "
             "GROUP BY u.id, u.feed_secret ORDER BY count(*) DESC, u.id LIMIT 1"),
             {"since": now - dt.timedelta(days=365)}).first()
+        # the coming week with the most open requests (the planner's state-scale case)
+        busiest = conn.execute(sa.text(
+            "SELECT (date_trunc('week', starts_at AT TIME ZONE 'Europe/Berlin'))::date AS w, "
+            "count(*) FROM interpreting_request WHERE status IN ('submitted', 'offered') "
+            "AND starts_at > :now GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1"), {"now": now}).first() \
+            if conn.dialect.name == "postgresql" else None
         filter_code = conn.scalar(sa.text(
             "SELECT code FROM mediator_language GROUP BY code ORDER BY count(*) DESC, code "
             "LIMIT 1"))
@@ -82,6 +88,8 @@ def context(url: str, secret_key: str) -> dict:
     return {"open_request_id": open_id, "language": code, "speakers": speakers,
             "arabic_request_id": arabic_id, "arabic_speakers": arabic_speakers,
             "filter_language": filter_code, "report_year": now.year - 1,
+            "planner_week": busiest[0].isoformat() if busiest else None,
+            "planner_open": busiest[1] if busiest else 0,
             "busy_user_id": busy[0] if busy else None,
             "feed_token": feed_token(busy[0], busy[1], secret_key) if busy else None}
 

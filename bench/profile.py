@@ -30,9 +30,9 @@ def _client(url: str, role: str | None):
     os.environ.update(DATABASE_URL=url, FLASK_CONFIG="production",
                       SECRET_KEY=os.environ.get("SECRET_KEY", "bench-profile"),
                       LOGIN_RATE_LIMIT="1000 per minute")
-    from app import create_app
+    import wsgi  # the gunicorn entry point: the same app and garbage-collector settings
 
-    app = create_app()
+    app = wsgi.app
     # production cookies are Secure and CSRF checks the Referer on https: act as https
     client = app.test_client()
     client.environ_base.update({"wsgi.url_scheme": "https", "HTTP_HOST": "localhost",

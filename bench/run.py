@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import statistics
 import threading
 import time
@@ -152,6 +153,35 @@ def planner_metrics() -> dict[str, dict]:
     }
 
 
+PLANNER_PAGE_TARGET_S = 10.0
+
+
+def planner_page_metric(client: Client, ctx: dict) -> dict:
+    """Time "Plan vorschlagen" through the web page for the busiest coming week.
+
+    One GET of `/coordination/planner?day=<Monday>`: the matching of every open request of the
+    week (all languages), the CP-SAT solve within PLANNER_TIME_LIMIT_S and the page. The page
+    tags the solver's result (status, seconds, gap) for this reading.
+    """
+    entry = {"target": PLANNER_PAGE_TARGET_S, "unit": "s", "higher_is_better": False}
+    if not ctx.get("planner_week"):
+        return {**entry, "status": "not available yet", "note": "no open week"}
+    path = f"/coordination/planner?day={ctx['planner_week']}"
+    started = time.perf_counter()
+    status, _headers, body = client.get(path)
+    seconds = time.perf_counter() - started
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+    found = re.search(r'id="solver-result" data-seconds="([^"]+)" data-gap="([^"]+)" '
+                      r'data-requests="(\d+)"', text)
+    if status != 200 or found is None:
+        return {**entry, "status": "error", "note": f"GET {path} answered {status}"}
+    solve_s, gap, requests = found.groups()
+    return {**entry, "status": "ok", "value": round(seconds, 2), "path": path,
+            "gap": float(gap), "solver_s": float(solve_s), "requests": int(requests),
+            "note": f"{requests} open requests in the week of {ctx['planner_week']}; solver "
+                    f"{float(solve_s):.1f} s, gap {float(gap):.2%}"}
+
+
 def import_metric(url: str) -> dict:
     """Time importing 5,000 mediators (preview + commit) on `<db>_import` (bench.import_bench)."""
     from bench.import_bench import TARGET_S, measure
@@ -203,7 +233,12 @@ def run(url: str, repeat: int, runs: int = 3, only: set[str] | None = None) -> d
         ctx = context(url, server.secret_key)
         for _ in range(runs):
             per_run.append(_latencies(server, url, ctx, repeat, metrics))
-        rss = server.worker_rss_mb()
+        rss = server.worker_rss_mb()  # before the planner: it is a worker's rare peak
+        planner_page = None
+        if not only or "planner_page_s" in only:
+            coordinator = Client(server.port)
+            coordinator.login(*credentials("coordinator", url))
+            planner_page = planner_page_metric(coordinator, ctx)
     finally:
         server.stop()
     results: dict[str, dict] = {}
@@ -227,6 +262,8 @@ def run(url: str, repeat: int, runs: int = 3, only: set[str] | None = None) -> d
             results[name]["note"] = note
     results["worker_rss_mb"] = {"status": "ok", "value": rss, "target": RSS_TARGET_MB,
                                 "unit": "MB", "higher_is_better": False}
+    if planner_page is not None:
+        results["planner_page_s"] = planner_page
     if not only:
         results.update(planner_metrics())
         results["import_5000_s"] = import_metric(url)

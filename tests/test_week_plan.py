@@ -120,6 +120,7 @@ def test_planner_page_proposes_and_sends(week, client, login):
     assert page.status_code == 200
     assert "3 von 4" in html
     assert "Optimierer: bestmöglicher Plan" in html
+    assert "Höchstens 0,0 % unter dem bestmöglichen Plan." in html  # the gap, in words
     assert "OPTIMAL" not in html  # the solver's status is translated
     assert 'scope="col"' in html and "nicht abgedeckt" in html
     assert a.full_name in html and b.full_name in html

@@ -57,6 +57,14 @@ class Context:
     local_start: dt.datetime | None = None  # the appointment in local time, computed once
     local_end: dt.datetime | None = None
     day_text: str = ""
+    # the appointment's local day and times, its mode and the Speaker/Mediator attribute
+    # saying whether someone takes that mode: asked of every speaker, computed once
+    day: dt.date | None = None
+    start_time: dt.time | None = None
+    end_time: dt.time | None = None
+    one_day: bool = True
+    mode: str = "on_site"
+    takes_attr: str = "takes_on_site"
     # asked of every speaker, so computed once per request (ORM attribute and config reads
     # were a third of the rule time for a thousand speakers)
     needs_certificate: bool = False
@@ -235,8 +243,12 @@ def context_for(req: InterpretingRequest, speakers: SpeakerFacts, timed: TimeFac
                   completed_modules=speakers.completed_modules,
                   required_modules=speakers.required_modules)
     local_start = ctx.local_start = to_local(req.starts_at)
-    ctx.local_end = to_local(req.ends_at)
-    day = local_start.date()
+    local_end = ctx.local_end = to_local(req.ends_at)
+    day = ctx.day = local_start.date()
+    ctx.start_time, ctx.end_time = local_start.time(), local_end.time()
+    ctx.one_day = local_end.date() == day
+    ctx.mode = req.mode or "on_site"
+    ctx.takes_attr = f"takes_{ctx.mode}"
     ctx.day_text = format_date(day, "dd.MM.yyyy")
     ctx.windows = speakers.windows.get(local_start.weekday(), {})
     ctx.needs_certificate = req.institution.kind in CERTIFICATE_KINDS
