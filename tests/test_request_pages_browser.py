@@ -48,8 +48,8 @@ def test_request_pages_are_accessible_at_360px(app, clock, live_server, make_use
         page.goto(live_server + "/auth/login")
         page.fill("input[name=email]", user.email)
         page.fill("input[name=password]", "correct-horse-battery")
-        page.click("main form button[type=submit]")
-        page.wait_for_load_state()
+        with page.expect_navigation():  # the POST answered, not just sent
+            page.click("main form button[type=submit]")
         for url in urls:
             response = page.goto(live_server + url)
             assert response.status == 200 and page.url == live_server + url, url
@@ -79,21 +79,21 @@ def test_duplicate_warning_is_accessible_and_keeps_what_was_typed(app, clock, li
     page.goto(live_server + "/auth/login")
     page.fill("input[name=email]", inst_user.email)
     page.fill("input[name=password]", "correct-horse-battery")
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the POST answered, not just sent
+        page.click("main form button[type=submit]")
     page.goto(live_server + f"/requests/{mine.id}/edit")
     page.fill("input[name=start_time]", "10:15")
     page.fill("textarea[name=note]", "anders getippt")
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the POST answered, not just sent
+        page.click("main form button[type=submit]")
     assert page.locator(".kern-alert--warning").count() == 1
     assert page.input_value("textarea[name=note]") == "anders getippt"
     violations = [(v["id"], v["impact"]) for v in Axe().run(page).response["violations"]]
     assert violations == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.check("input[name=confirm_duplicate]")
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the POST answered, not just sent
+        page.click("main form button[type=submit]")
     assert page.url == live_server + f"/requests/{mine.id}"
     context.close()
     db.session.expire_all()

@@ -48,8 +48,8 @@ def login(page, email: str, submit: str = "Anmelden") -> None:
     page.goto("/auth/login")
     page.locator("input[name=email]").fill(email)
     page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name=submit).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # wait for the answer to the POST, not the page before
+        page.get_by_role("main").get_by_role("button", name=submit).click()
 
 
 def deliver(smtp_server, since: int = 0) -> list:

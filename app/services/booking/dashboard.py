@@ -63,8 +63,10 @@ def open_requests_query(condition: sa.ColumnElement[bool] | None = None) -> sa.S
         sa.select(InterpretingRequest)
         .where(InterpretingRequest.status.in_(OPEN_REQUEST_STATUSES))
         .where(condition if condition is not None else sa.true())
-        .options(selectinload(InterpretingRequest.institution),
-                 selectinload(InterpretingRequest.offers))
+        # the list shows the institution's name and counts the offers by status: loading
+        # just those columns halves the objects' cost on a page of fifty requests
+        .options(selectinload(InterpretingRequest.institution).load_only(Institution.name),
+                 selectinload(InterpretingRequest.offers).load_only(Offer.status))
         .order_by(InterpretingRequest.starts_at, InterpretingRequest.id)
     )
 
