@@ -68,7 +68,7 @@ def _matching_bookings(now: dt.datetime) -> sa.Select:
 
 
 def _matching_fairness(now: dt.datetime) -> sa.Select:
-    """Mirror `matching_facts.load_score_facts`: minutes served in the last 90 days."""
+    """Mirror `matching.score_facts.load_score_facts`: minutes served in the last 90 days."""
     from app.models import Assignment
 
     return (sa.select(Assignment.mediator_id, sa.func.count()).where(

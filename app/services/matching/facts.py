@@ -33,10 +33,8 @@ from app.services.matching import cache as fact_cache
 from app.services.matching.speaker import Speaker
 from app.timeutil import to_local
 
-FAIRNESS_DAYS = 90
 CERTIFICATE_KINDS = ("school", "kita")  # institutions where § 72a SGB VIII applies
 MAX_DURATION = dt.timedelta(minutes=480)
-CONTINUITY_PERIOD = dt.timedelta(days=365)  # "knows this institution": served it this year
 
 
 def buffer_between(buffer: dt.timedelta, mode: str, other_mode: str) -> dt.timedelta:
@@ -90,13 +88,6 @@ def _week_bounds(req: InterpretingRequest) -> tuple[dt.datetime, dt.datetime]:
     monday = local.date() - dt.timedelta(days=local.weekday())
     start = dt.datetime.combine(monday, dt.time(0), tzinfo=local.tzinfo)
     return start.astimezone(dt.UTC), (start + dt.timedelta(days=7)).astimezone(dt.UTC)
-
-
-def _minutes_between(start, end):
-    """Return an SQL expression for the minutes between two timestamp columns."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return sa.func.extract("epoch", end - start) / 60
-    return (sa.func.julianday(end) - sa.func.julianday(start)) * 1440
 
 
 class RequiredModule(NamedTuple):
@@ -285,76 +276,3 @@ def load_context(req: InterpretingRequest, cached: bool = False) -> tuple[list[S
     speakers = speaker_facts(req.language_code, cached)
     timed = load_time_facts(req.language_code, *time_window(req, buffer))
     return speakers.mediators, context_for(req, speakers, timed, buffer)
-
-
-def load_recent_minutes(ids: list[int], now: dt.datetime) -> dict[int, int]:
-    """Return the minutes each mediator served in the last 90 days (fairness)."""
-    if not ids:
-        return {}
-    minutes = sa.func.sum(
-        sa.func.coalesce(
-            Assignment.reported_minutes,
-            _minutes_between(Assignment.starts_at, Assignment.ends_at),
-        )
-    )
-    return {
-        mid: round(total or 0)
-        for mid, total in db.session.execute(
-            sa.select(Assignment.mediator_id, minutes)
-            .where(
-                Assignment.mediator_id.in_(ids),
-                Assignment.status != "cancelled",
-                Assignment.starts_at >= now - dt.timedelta(days=FAIRNESS_DAYS),
-                Assignment.starts_at < now,
-            )
-            .group_by(Assignment.mediator_id)
-        )
-    }
-
-
-def load_served(ids, institution_ids: set[int], now: dt.datetime) -> dict[int, list[tuple]]:
-    """Return, per institution, (mediator, request) pairs of this year's live bookings
-    (continuity: "knows this institution"). `ids` is a list or a subquery of mediator ids."""
-    served: dict[int, list[tuple]] = {}
-    if not institution_ids:
-        return served
-    for inst_id, mediator_id, request_id in db.session.execute(
-        sa.select(InterpretingRequest.institution_id, Assignment.mediator_id,
-                  Assignment.request_id)
-        .join(InterpretingRequest, InterpretingRequest.id == Assignment.request_id)
-        .where(
-            Assignment.mediator_id.in_(ids),
-            Assignment.status != "cancelled",
-            InterpretingRequest.institution_id.in_(sorted(institution_ids)),
-            InterpretingRequest.starts_at >= now - CONTINUITY_PERIOD,
-        )
-    ):
-        served.setdefault(inst_id, []).append((mediator_id, request_id))
-    return served
-
-
-def apply_score_facts(ctx: Context, recent: dict[int, int],
-                      served: dict[int, list[tuple]]) -> None:
-    """Cut one request's score facts out of facts loaded for many (the week planner)."""
-    req = ctx.req
-    own = req.id or 0
-    ctx.recent_minutes = recent
-    ctx.served_institution = {mid for mid, rid in served.get(req.institution_id, ())
-                              if rid != own}
-    if req.follow_up_of_id:
-        ctx.served_earlier = set(
-            db.session.scalars(
-                sa.select(Assignment.mediator_id).where(
-                    Assignment.request_id == req.follow_up_of_id,
-                    Assignment.status != "cancelled",
-                )
-            )
-        )
-
-
-def load_score_facts(ctx: Context, ids: list[int], now: dt.datetime) -> None:
-    """Load what the soft scores need, for the eligible mediators only (a smaller set)."""
-    if not ids:
-        return
-    apply_score_facts(ctx, load_recent_minutes(ids, now),
-                      load_served(ids, {ctx.req.institution_id}, now))

@@ -22,12 +22,8 @@ from app.services.core.languages import language_name
 from app.services.matching.facts import (
     Context,
     Speaker,
-    apply_score_facts,
     context_for,
     load_context,
-    load_recent_minutes,
-    load_score_facts,
-    load_served,
     load_time_facts,
     speaker_facts,
     time_window,
@@ -40,6 +36,12 @@ from app.services.matching.reasons import (
     certificate_reason,
     overlap_text,
     windows_text,
+)
+from app.services.matching.score_facts import (
+    apply_score_facts,
+    load_recent_minutes,
+    load_score_facts,
+    load_served,
 )
 from app.services.pool.mediators import years_after
 from app.timeutil import now_utc
