@@ -47,6 +47,17 @@ def _arabic_request(conn, now: dt.datetime, template_id: int | None) -> int | No
     return _open_request(conn, now, ARABIC)
 
 
+def _busiest_week(conn, now: dt.datetime):
+    """Return (Monday, open requests) of the coming week with the most open requests: the
+    planner's state-scale case (PostgreSQL; None elsewhere)."""
+    if conn.dialect.name != "postgresql":
+        return None
+    return conn.execute(sa.text(
+        "SELECT (date_trunc('week', starts_at AT TIME ZONE 'Europe/Berlin'))::date AS w, "
+        "count(*) FROM interpreting_request WHERE status IN ('submitted', 'offered') "
+        "AND starts_at > :now GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1"), {"now": now}).first()
+
+
 def context(url: str, secret_key: str) -> dict:
     """Read the ids the URL builders need (open requests, a busy mediator's feed, a year).
 
@@ -75,12 +86,7 @@ def context(url: str, secret_key: str) -> dict:
             "AND u.feed_secret IS NOT NULL "
             "GROUP BY u.id, u.feed_secret ORDER BY count(*) DESC, u.id LIMIT 1"),
             {"since": now - dt.timedelta(days=365)}).first()
-        # the coming week with the most open requests (the planner's state-scale case)
-        busiest = conn.execute(sa.text(
-            "SELECT (date_trunc('week', starts_at AT TIME ZONE 'Europe/Berlin'))::date AS w, "
-            "count(*) FROM interpreting_request WHERE status IN ('submitted', 'offered') "
-            "AND starts_at > :now GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1"), {"now": now}).first() \
-            if conn.dialect.name == "postgresql" else None
+        busiest = _busiest_week(conn, now)
         filter_code = conn.scalar(sa.text(
             "SELECT code FROM mediator_language GROUP BY code ORDER BY count(*) DESC, code "
             "LIMIT 1"))

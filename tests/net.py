@@ -27,13 +27,30 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _closed_before_sending(wsgi_app):
+    """Read each response body and close it before the server writes it.
+
+    Why: werkzeug's development server skips `close()` when the browser drops the connection
+    mid-write (it does for the favicon when a page moves on), so a static file stayed open
+    and its ResourceWarning failed whichever test the garbage collector ran in.
+    """
+    def app(environ, start_response):
+        iterable = wsgi_app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+    return app
+
+
 @contextmanager
 def serve(wsgi_app, port: int | None = None) -> Iterator[str]:
     """Serve a WSGI app on loopback in a thread for the block; yield its base URL."""
     from werkzeug.serving import make_server
 
     port = free_port() if port is None else port
-    server = make_server("127.0.0.1", port, wsgi_app, threaded=True)
+    server = make_server("127.0.0.1", port, _closed_before_sending(wsgi_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
