@@ -58,6 +58,7 @@ def serve(wsgi_app, port: int | None = None) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=10)
+        server.server_close()
 
 
 class HttpSession:

@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from app.extensions import db
 from app.models import Cohort, Course, Document, ModuleCompletion, QualificationModule
+from tests.browser.journey_helpers import login
+from tests.net import serve
 
 pytestmark = pytest.mark.skipif(shutil.which("chromium") is None,
                                 reason="chromium is not installed")
@@ -30,21 +30,9 @@ MODULES = (
 
 @pytest.fixture()
 def server(app):
-    """Serve the app on a free loopback port in a thread."""
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=5)
-
-
-def _login(page, base: str, email: str) -> None:
-    page.goto(f"{base}/auth/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", "correct-horse-battery")
-    page.click("form button[type=submit] >> nth=-1")
-    page.wait_for_load_state()
+    """Serve the app on a free loopback port in a thread (the shared test server)."""
+    with serve(app) as url:
+        yield url
 
 
 def _pdf_pages(pdf: bytes) -> int:
@@ -63,7 +51,7 @@ def test_certificate_fits_one_a4_page(server, browser, make_user, make_mediator)
     coordinator = make_user("coordinator")
     db.session.commit()
     page = browser.new_page()
-    _login(page, server, coordinator.email)
+    login(page, coordinator.email, base=server)
     response = page.goto(f"{server}/pool/mediators/{person.id}/certificate")
     assert response.status == 200
     assert page.locator("h1#cert-title").inner_text() == "Teilnahmebescheinigung"
@@ -83,7 +71,7 @@ def test_self_service_pages_fit_360px(server, browser, make_user, make_mediator)
     user = make_user("mediator", mediator=person)
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
-    _login(page, server, user.email)
+    login(page, user.email, base=server)
     for path in (*SELF_SERVICE, "/apply", "/privacy"):
         response = page.goto(f"{server}{path}")
         assert response.status == 200, path
@@ -122,11 +110,7 @@ def test_demo_certificate_prints_on_one_page(server, browser):
     demo = db.session.scalar(sa.select(Mediator).where(Mediator.last_name == "Tekle"))
     _, email, password = LOGINS[0]
     page = browser.new_page()
-    page.goto(f"{server}/auth/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", password)
-    page.click("form button[type=submit] >> nth=-1")
-    page.wait_for_load_state()
+    login(page, email, base=server, password=password)
     assert page.goto(f"{server}/pool/mediators/{demo.id}/certificate").status == 200
     assert page.locator(".certificate tbody tr").count() >= 3
     assert _pdf_pages(page.pdf(format="A4", print_background=True)) == 1

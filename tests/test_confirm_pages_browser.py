@@ -13,6 +13,7 @@ import pytest
 
 from app.extensions import db
 from app.services.booking import offers
+from tests.browser.journey_helpers import login
 from tests.net import serve
 from tests.request_helpers import NOW, eligible, make_request
 
@@ -24,14 +25,6 @@ pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debi
 def live_server(app):
     with serve(app) as url:
         yield url
-
-
-def _login(page, url: str, email: str) -> None:
-    page.goto(url + "/auth/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", "correct-horse-battery")
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
 
 
 def _problems(page, url: str) -> list:
@@ -51,7 +44,7 @@ def test_remove_a_language_without_javascript(app, live_server, make_user, make_
     context = browser.new_context(viewport={"width": 360, "height": 800}, locale="de-DE",
                                   java_script_enabled=False)
     page = context.new_page()
-    _login(page, live_server, user.email)
+    login(page, user.email, base=live_server)
     page.goto(live_server + "/me/languages")
     page.locator("li", has_text="Arabisch").get_by_role("button", name="Entfernen").click()
     page.wait_for_load_state()
@@ -80,7 +73,7 @@ def test_confirmation_and_offer_pages_are_accessible(app, clock, live_server, ma
     page.goto(live_server + answer)
     assert "Der Termin gehört Ihnen" in page.content()
     problems = _problems(page, answer)
-    _login(page, live_server, user.email)
+    login(page, user.email, base=live_server)
     page.goto(live_server + "/me/languages")
     page.locator("li", has_text="Arabisch").get_by_role("button", name="Entfernen").click()
     page.wait_for_load_state()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests import report_data
+from tests.browser.journey_helpers import login
+from tests.net import serve
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium not installed")
@@ -16,15 +16,8 @@ pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium n
 
 @pytest.fixture()
 def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
+    with serve(app) as url:
+        yield url
 
 
 def test_reports_pages_are_accessible_on_a_phone(app, clock, live_server, make_user,
@@ -40,11 +33,7 @@ def test_reports_pages_are_accessible_on_a_phone(app, clock, live_server, make_u
     context = browser.new_context(viewport={"width": 360, "height": 780})
     try:
         page = context.new_page()
-        page.goto(f"{live_server}/auth/login")
-        page.fill("input[name=email]", user.email)
-        page.fill("input[name=password]", "correct-horse-battery")
-        page.click("main button[type=submit]")
-        page.wait_for_load_state()
+        login(page, user.email, base=live_server)
         assert "/auth/login" not in page.url
         axe = Axe()
         for path in pages:

@@ -8,6 +8,7 @@ import pytest
 
 from app.extensions import db
 from app.services.booking import offers
+from tests.browser.journey_helpers import login
 from tests.net import serve
 from tests.request_helpers import NOW, eligible, make_request
 
@@ -45,11 +46,7 @@ def test_request_pages_are_accessible_at_360px(app, clock, live_server, make_use
         context = browser.new_context(viewport={"width": 360, "height": 800},
                                       locale="de-DE")
         page = context.new_page()
-        page.goto(live_server + "/auth/login")
-        page.fill("input[name=email]", user.email)
-        page.fill("input[name=password]", "correct-horse-battery")
-        with page.expect_navigation():  # the POST answered, not just sent
-            page.click("main form button[type=submit]")
+        login(page, user.email, base=live_server)
         for url in urls:
             response = page.goto(live_server + url)
             assert response.status == 200 and page.url == live_server + url, url
@@ -76,11 +73,7 @@ def test_duplicate_warning_is_accessible_and_keeps_what_was_typed(app, clock, li
     db.session.commit()
     context = browser.new_context(viewport={"width": 360, "height": 800}, locale="de-DE")
     page = context.new_page()
-    page.goto(live_server + "/auth/login")
-    page.fill("input[name=email]", inst_user.email)
-    page.fill("input[name=password]", "correct-horse-battery")
-    with page.expect_navigation():  # the POST answered, not just sent
-        page.click("main form button[type=submit]")
+    login(page, inst_user.email, base=live_server)
     page.goto(live_server + f"/requests/{mine.id}/edit")
     page.fill("input[name=start_time]", "10:15")
     page.fill("textarea[name=note]", "anders getippt")

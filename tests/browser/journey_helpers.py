@@ -42,14 +42,18 @@ def build_world(make_user, make_institution, make_mediator) -> dict:
     return people
 
 
-def login(page, email: str, submit: str = "Anmelden") -> None:
-    """Log in through the form, starting from a clean session (another user may be in)."""
+def login(page, email: str, *, base: str = "", password: str = PASSWORD) -> None:
+    """Log in through the form, starting from a clean session (another user may be in).
+
+    `base` is the server's URL for a page whose context has no base_url. The one login of
+    every browser test: it waits for the answer to the POST, so the next goto cannot race it.
+    """
     page.context.clear_cookies()
-    page.goto("/auth/login")
+    page.goto(base + "/auth/login")
     page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("input[name=password]").fill(password)
     with page.expect_navigation():  # wait for the answer to the POST, not the page before
-        page.get_by_role("main").get_by_role("button", name=submit).click()
+        page.locator("main form button[type=submit]").click()  # in any UI language
 
 
 def deliver(smtp_server, since: int = 0) -> list:

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from app.demo.seed import LOGINS, seed_demo
 from app.extensions import db
 from app.timeutil import now_utc
+from tests.browser.journey_helpers import login
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 WIDTHS = (360, 1280)
@@ -91,11 +92,7 @@ def _login(page, role: str) -> str:
     if role == "anonymous":
         return "/auth/login"
     email, password = next((e, p) for r, e, p in LOGINS if r == role)
-    page.goto("/auth/login")
-    page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password]").fill(password)
-    page.get_by_role("main").get_by_role("button", name="Anmelden").click()
-    page.wait_for_load_state()
+    login(page, email, password=password)
     return urlsplit(page.url).path
 
 
