@@ -121,6 +121,10 @@ class Config:
     FEEDBACK_RETENTION_DAYS = int(os.environ.get("FEEDBACK_RETENTION_DAYS", "730"))
     # week planner (issue 8): CP-SAT time limit for "Plan vorschlagen"
     PLANNER_TIME_LIMIT_S = float(os.environ.get("PLANNER_TIME_LIMIT_S", "5"))
+    # ... and the whole proposal's budget: matching a busy week leaves the solver only what
+    # remains of it (never less than PLANNER_MIN_SOLVE_S), so the coordinator waits ~9 s at most
+    PLANNER_BUDGET_S = float(os.environ.get("PLANNER_BUDGET_S", "8"))
+    PLANNER_MIN_SOLVE_S = float(os.environ.get("PLANNER_MIN_SOLVE_S", "1"))
     # dates of appointments, meetings, absences and planner weeks: today ± this many years
     # (app/services/core/bounds.py); birth-like dates are always 1900-2100
     APPOINTMENT_WINDOW_YEARS = int(os.environ.get("APPOINTMENT_WINDOW_YEARS", "2"))

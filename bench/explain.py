@@ -108,11 +108,15 @@ HOT_QUERIES = [
              ("ix_mediator_language_code_mediator",)),
     HotQuery("mediator_week_assignments", _mediator_assignments,
              ("ix_assignment_mediator_starts_at",)),
-    # on a small table PostgreSQL may prefer the report's (status, starts_at) index: also fine
+    # at scale the week's live bookings in one range scan (migration 0026); on a small table
+    # PostgreSQL may probe per speaker or take the report's (status, starts_at) index
     HotQuery("matching_speaker_bookings", _matching_bookings,
-             ("ix_assignment_mediator_starts_at", "ix_assignment_status_starts_at_report")),
+             ("ix_assignment_live_starts_at", "ix_assignment_mediator_starts_at",
+              "ix_assignment_status_starts_at_report")),
+    # per speaker at scale (a few eligible ones, 90 days each); a small table may take the
+    # live bookings' range index instead
     HotQuery("matching_fairness_minutes", _matching_fairness,
-             ("ix_assignment_mediator_starts_at",)),
+             ("ix_assignment_mediator_starts_at", "ix_assignment_live_starts_at")),
     HotQuery("dashboard_open_requests", _dashboard_open,
              ("ix_interpreting_request_status_starts_at",)),
     HotQuery("dashboard_assigned_upcoming", _dashboard_assigned,

@@ -80,6 +80,10 @@ def main(argv: list[str] | None = None) -> None:
         status = client.get(args.path).status_code
     if status != 200:
         raise SystemExit(f"{args.path} answered {status}")
+    started = time.perf_counter()
+    for _ in range(args.repeat):
+        client.get(args.path)
+    plain = (time.perf_counter() - started) / args.repeat * 1000
     seen = _sql_times(app)
     profiler = cProfile.Profile()
     started = time.perf_counter()
@@ -97,8 +101,8 @@ def main(argv: list[str] | None = None) -> None:
     for statement, seconds in seen:
         by_statement[" ".join(statement.split())[:160]].append(seconds)
     total_sql = sum(s for _stmt, s in seen) / args.repeat * 1000
-    print(f"{args.path}: {per_page:.1f} ms per page (profiled), SQL {total_sql:.1f} ms "
-          f"in {len(seen) / args.repeat:.0f} statements")
+    print(f"{args.path}: {plain:.1f} ms per page, {per_page:.1f} ms profiled, "
+          f"SQL {total_sql:.1f} ms in {len(seen) / args.repeat:.0f} statements")
     for statement, times in sorted(by_statement.items(), key=lambda kv: -sum(kv[1])):
         print(f"{sum(times) / args.repeat * 1000:8.2f} ms  x{len(times) // args.repeat:<3} "
               f"{statement}")

@@ -336,3 +336,42 @@ def test_single_language_request_takes_macrolanguage_speakers_not_sisters(
     assert set(ranked) == {levantine.id, plain.id}
     assert egyptian.id not in ranked
     assert {c.key: c.detail for c in ranked[plain.id].components}["level"] == "C1 (Arabisch)"
+
+
+def test_the_list_and_the_booking_check_agree_on_every_rule(setup, make_mediator,
+                                                            make_institution):
+    """The list asks each rule of all speakers at once, the booking asks one mediator: both
+    must name the same rules and reasons, closest first, and count each rule once a person."""
+    db.session.add(QualificationModule(code="M1", title_de="Rolle", title_en="Role",
+                                       required=True))
+    db.session.flush()
+    ok = eligible(make_mediator, last_name="Adam")
+    paused = eligible(make_mediator, status="paused", takes_on_site=False, last_name="Berg")
+    absent = eligible(make_mediator, last_name="Cem")
+    db.session.add(Absence(mediator=absent, start_date=DAY, end_date=DAY))
+    busy = eligible(make_mediator, max_per_week=1, last_name="Diaz")
+    _book(busy, dt.datetime.combine(DAY, dt.time(9, 30)), inst=make_institution())
+    undocumented = make_mediator(last_name="Ek")  # no windows, pledge, certificate, modules
+    late = eligible(make_mediator, start=dt.time(10, 30), last_name="Fox")
+    late.document("police_certificate").has_relevant_entry = True
+    db.session.flush()
+    req = make_request(setup)
+    result = matching.match(req)
+    assert [c.mediator.id for c in result.ranked] == [ok.id]
+    by_id = {e.mediator.id: e for e in result.excluded}
+    assert by_id[paused.id].keys == ["inactive", "mode"]
+    assert by_id[absent.id].keys == ["absent"]
+    assert by_id[busy.id].keys == ["overlap", "weekly_limit"]
+    assert by_id[undocumented.id].keys == ["no_availability", "modules", "pledge",
+                                           "certificate"]
+    assert by_id[late.id].keys == ["outside_availability", "certificate"]
+    counts = [len(e.keys) for e in result.excluded]
+    assert counts == sorted(counts)
+    assert result.rule_counts == {"inactive": 1, "mode": 1, "absent": 1, "overlap": 1,
+                                  "no_availability": 1, "outside_availability": 1,
+                                  "weekly_limit": 1, "modules": 1, "pledge": 1,
+                                  "certificate": 2}
+    for person in (ok, paused, absent, busy, undocumented, late):
+        expected = by_id[person.id].reasons if person.id in by_id else []
+        assert matching.check_eligible(req, person) == expected
+    assert by_id[late.id].reasons[1].endswith("hat einen einschlägigen Eintrag")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -181,3 +182,31 @@ def test_a_line_without_options_names_the_commonest_rule(week):
     line = next(li for li in plan.lines if li.request.id == friday.id)
     assert line.proposed_id is None and not line.options
     assert "Außerhalb der angegebenen Verfügbarkeit – 3 von 3" in line.reason
+
+
+@pytest.mark.parametrize("spent, expected", [(0.5, 5.0), (4.0, 4.0), (7.5, 1.0), (30.0, 1.0)])
+def test_the_solver_gets_what_the_matching_left_of_the_budget(app, spent, expected):
+    """A busy week's matching eats into the proposal's budget, never below the minimum."""
+    app.config.update(PLANNER_TIME_LIMIT_S=5.0, PLANNER_BUDGET_S=8.0, PLANNER_MIN_SOLVE_S=1.0)
+    with app.app_context():
+        assert week_plan.solve_limit(spent) == expected
+
+
+def test_a_proposal_spends_its_budget_on_matching_first(week, app, monkeypatch):
+    """The limit handed to CP-SAT shrinks by the time the build took."""
+    app.config.update(PLANNER_TIME_LIMIT_S=5.0, PLANNER_BUDGET_S=5.5, PLANNER_MIN_SOLVE_S=0.2)
+    build = week_plan.build
+
+    def slow_build(*args, **kwargs):
+        time.sleep(1.0)
+        return build(*args, **kwargs)
+
+    limits = []
+    solve = week_plan.planner.solve
+    monkeypatch.setattr(week_plan, "build", slow_build)
+    monkeypatch.setattr(week_plan.planner, "solve",
+                        lambda plan, time_limit_s: limits.append(time_limit_s) or solve(
+                            plan, time_limit_s=time_limit_s))
+    plan = week_plan.propose(MONDAY)
+    assert plan.covered == 3
+    assert len(limits) == 1 and 0.2 <= limits[0] <= 4.5

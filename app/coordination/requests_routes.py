@@ -89,9 +89,8 @@ def _excluded_view(result: matching.MatchResult) -> tuple[list, list[tuple[str, 
         shown = excluded[:EXCLUDED_SHOWN]
         posted = request.form.get("mediator_id", "")
         shown += [e for e in excluded[EXCLUDED_SHOWN:] if str(e.mediator.id) == posted]
-    counts = Counter(key for e in excluded for key in set(e.keys))
     labels = matching.reason_labels()
-    summary = [(labels[key], n) for key, n in counts.most_common()]
+    summary = [(labels[key], n) for key, n in Counter(result.rule_counts).most_common()]
     return shown, summary
 
 

@@ -246,6 +246,12 @@ class Assignment(TimestampMixin, db.Model):
         sa.Index("ix_assignment_mediator_starts_at", "mediator_id", "starts_at",
                  postgresql_include=["ends_at", "status", "reported_minutes", "request_id",
                                      "updated_at"]),
+        # matching's bookings of a language's speakers in one week: one range scan over the
+        # week's live bookings, hash-joined to the speakers, not one probe per speaker
+        sa.Index("ix_assignment_live_starts_at", "starts_at",
+                 postgresql_include=["mediator_id", "ends_at", "status", "request_id"],
+                 sqlite_where=sa.text("status != 'cancelled'"),
+                 postgresql_where=sa.text("status != 'cancelled'")),
         # the coordinator dashboard's "reports to approve" and "no-shows" lists
         sa.Index("ix_assignment_report_status_starts_at", "report_status", "starts_at"),
         sa.Index("ix_assignment_no_show_starts_at", "mediator_no_show", "starts_at"),

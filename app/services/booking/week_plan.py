@@ -10,6 +10,7 @@ through `offers.send_offers`, which checks eligibility again at the moment of se
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -141,7 +142,7 @@ def _no_candidate_reason(result: matching.MatchResult, offered: int) -> str:
         return _("Every eligible mediator has already had an offer.")
     if not result.excluded and not result.ranked:
         return _("Nobody in the pool speaks this language.")
-    rules = Counter(key for e in result.excluded for key in set(e.keys))
+    rules = Counter(result.rule_counts)
     if not rules:
         return _("Every eligible mediator has already had an offer.")
     common, count = rules.most_common(1)[0]
@@ -207,12 +208,24 @@ def build(monday: dt.date, replan: Iterable[int] = ()) -> tuple[WeekPlan, planne
     return WeekPlan(monday, lines, held_offers=held_offers), plan_input
 
 
+def solve_limit(spent_s: float) -> float:
+    """Return the solver's time limit after `spent_s` seconds of matching."""
+    config = current_app.config
+    return min(config["PLANNER_TIME_LIMIT_S"],
+               max(config["PLANNER_MIN_SOLVE_S"], config["PLANNER_BUDGET_S"] - spent_s))
+
+
 def propose(monday: dt.date, replan: Iterable[int] = ()) -> WeekPlan:
-    """Build the week and solve it with CP-SAT: most requests covered, then scores, fairness."""
+    """Build the week and solve it with CP-SAT: most requests covered, then scores, fairness.
+
+    The solver gets what the matching left of the proposal's budget (`solve_limit`): the
+    coordinator waits the same at state scale, and the page reports the gap of the plan.
+    """
+    started = time.monotonic()
     week, plan_input = build(monday, replan)
     if not plan_input.requests:
         return week
-    limit = current_app.config["PLANNER_TIME_LIMIT_S"]
+    limit = solve_limit(time.monotonic() - started)
     week.result = planner.solve(plan_input, time_limit_s=limit)
     for line in week.lines:
         line.proposed_id = week.result.assignments.get(line.request.id)

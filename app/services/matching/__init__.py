@@ -1,2 +1,2 @@
-"""Who can take a request and how well: the hard rules and scores (ranking), the batched
-speaker facts, their per-worker cache and the CP-SAT week solver."""
+"""Who can take a request and how well: the hard rules (rules) and scores (ranking), the
+batched speaker facts, their per-worker cache and the CP-SAT week solver."""

@@ -23,8 +23,7 @@ from app.services.matching.facts import (
     load_time_facts,
     time_window,
 )
-from app.services.matching.ranking import broken_rules
-from app.services.matching.reasons import Texts
+from app.services.matching.rules import broken
 
 
 def board_language_codes(mediator_codes: set[str]) -> set[str]:
@@ -70,12 +69,11 @@ def eligible_requests(facts: SpeakerFacts,
     windows = [time_window(req, buffer) for req in requests]
     timed = load_time_facts(None, min(w[0] for w in windows), max(w[1] for w in windows),
                             me.id)
-    texts = Texts()
     found = []
     for req in requests:
         ctx = context_for(req, facts, timed, buffer)
         codes = matching_codes(req.language_code)
         ctx.languages = {me.id: [row for row in rows if row[3] in codes]}
-        if not broken_rules(me, ctx, texts):
+        if not broken(me, ctx):
             found.append(req)
     return found

@@ -9,14 +9,12 @@ is batch-loaded in a fixed handful of queries (never one query per mediator).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
-from app.models import InterpretingRequest, Mediator
+from app.models import InterpretingRequest
 from app.models.request import REMOTE_MODES
 from app.services.core.languages import language_name
 from app.services.matching.facts import (
@@ -28,30 +26,21 @@ from app.services.matching.facts import (
     speaker_facts,
     time_window,
 )
-from app.services.matching.reasons import (
-    Texts as _Texts,
-)
-from app.services.matching.reasons import (
-    absence_text,
-    certificate_reason,
-    overlap_text,
-    windows_text,
-)
+from app.services.matching.reasons import Texts as _Texts
+from app.services.matching.rules import Excluded, Person, broken_keys
+from app.services.matching.rules import exclusion_reasons as exclusion_reasons
+from app.services.matching.rules import exclusions as exclusions
+from app.services.matching.rules import reason_labels as reason_labels
 from app.services.matching.score_facts import (
     apply_score_facts,
     load_recent_minutes,
     load_score_facts,
     load_served,
 )
-from app.services.pool.mediators import years_after
 from app.timeutil import now_utc
 
 LEVEL_POINTS = {"native": 15, "C2": 12, "C1": 9, "B2": 5, "B1": 2}
 MAX_FAIRNESS = 20
-
-# the rules read the same columns from a loaded speaker row and from a Mediator (booking)
-Person = Speaker | Mediator
-
 
 @dataclass
 class Component:
@@ -74,133 +63,11 @@ class Candidate:
         return sum(c.points for c in self.components)
 
 
-class Excluded:
-    """An excluded speaker: the broken rules' keys at once, their wording when first read."""
-
-    __slots__ = ("mediator", "keys", "_texts", "_reasons")
-
-    def __init__(self, mediator: Speaker, broken: list[tuple[str, Callable[[], str]]]):
-        self.mediator = mediator
-        self.keys = [key for key, _text in broken]
-        self._texts = [text for _key, text in broken]
-        self._reasons: list[str] | None = None
-
-    @property
-    def reasons(self) -> list[str]:
-        if self._reasons is None:
-            self._reasons = [text() for text in self._texts]
-        return self._reasons
-
-
 @dataclass
 class MatchResult:
     ranked: list[Candidate]
-    excluded: list[Excluded]
-
-
-# -- hard rules ------------------------------------------------------------------------------
-
-
-def _certificate_valid(doc, day: dt.date, years: int) -> bool:
-    """Apply `mediators.police_certificate_valid_on` to a loaded document row."""
-    return (
-        doc is not None
-        and not doc.has_relevant_entry
-        and doc.recorded_on <= day < years_after(doc.recorded_on, years)
-    )
-
-
-# Short names of the hard rules, for the coordinator's summary of why speakers are excluded.
-def reason_labels() -> dict[str, str]:
-    return {
-        "inactive": _("Not active"),
-        "language": _("Does not speak the language"),
-        "mode": _("Does not take this kind of appointment"),
-        "absent": _("Absent"),
-        "overlap": _("Overlapping assignment"),
-        "no_availability": _("No availability declared"),
-        "outside_availability": _("Outside the declared availability"),
-        "weekly_limit": _("Weekly limit reached"),
-        "modules": _("Required modules missing"),
-        "pledge": _("Confidentiality pledge missing"),
-        "certificate": _("Extended police certificate missing or not valid"),
-    }
-
-
-def _within(windows, start: dt.time, end: dt.time) -> bool:
-    """Tell whether one declared window holds the whole appointment (a loop: any() over a
-    generator cost a quarter of the rule time for a thousand speakers)."""
-    for w in windows:  # noqa: SIM110 - a loop on purpose (see above)
-        if w.start_time <= start and end <= w.end_time:
-            return True
-    return False
-
-
-def broken_rules(m: Person, ctx: Context, _: _Texts) -> list[tuple[str, Callable[[], str]]]:
-    """Return (rule key, reason to word on demand) for every hard rule the mediator breaks.
-
-    Why deferred: a widely spoken language has a thousand excluded speakers, the page words
-    the reasons of the 25 closest, and the summary, the board and the order need only the
-    keys; wording every reason (dates, windows, translations) was half the rule time.
-    """
-    found: list[tuple[str, Callable[[], str]]] = []
-    day, start_time, end_time, mode = ctx.day, ctx.start_time, ctx.end_time, ctx.mode
-    mid = m.id
-    if m.status != "active":
-        found.append(("inactive", lambda: _("Not active (status: %(status)s)",
-                                            status=_.label("mediator_status", m.status))))
-    if not ctx.languages.get(mid):
-        found.append(("language", lambda: _("Does not speak the language")))
-    if not getattr(m, ctx.takes_attr, False):  # as m.takes(mode), without building the name
-        found.append(("mode", lambda: _("Does not take appointments %(mode)s",
-                                        mode=_.label("request_mode", mode))))
-    absence = ctx.absent.get(mid)
-    if absence is not None:
-        found.append(("absent", lambda: absence_text(absence, ctx, _)))
-    busy = ctx.busy.get(mid)
-    if busy:
-        for a in busy:
-            found.append(("overlap", lambda a=a: overlap_text(a, mode, ctx, _)))
-    if mid not in ctx.has_windows:
-        found.append(("no_availability", lambda: _("No availability declared")))
-    elif not (ctx.one_day and _within(ctx.windows.get(mid, ()), start_time, end_time)):
-        found.append(("outside_availability", lambda: _(
-            "Availability: %(windows)s (the appointment is outside)",
-            windows=windows_text(ctx.week_windows.get(mid, ()), _))))
-    load = ctx.week_load.get(mid, 0)
-    if load >= m.max_per_week:
-        found.append(("weekly_limit", lambda: _(
-            "Weekly limit reached (%(load)s of %(limit)s in week %(week)s)",
-            load=load, limit=m.max_per_week, week=ctx.local_start.isocalendar()[1])))
-    if ctx.required_modules:
-        done = ctx.completed_modules.get(mid, ())
-        missing = [mod.code for mod in ctx.required_modules if mod.id not in done]
-        if missing:
-            found.append(("modules", lambda: _("Required modules missing: %(modules)s",
-                                               modules=", ".join(missing))))
-    docs = ctx.documents.get(mid, {})
-    if "pledge" not in docs:
-        found.append(("pledge", lambda: _("Confidentiality pledge missing")))
-    if ctx.needs_certificate and not _certificate_valid(
-        docs.get("police_certificate"), day, ctx.certificate_years
-    ):
-        found.append(("certificate", lambda: certificate_reason(
-            docs.get("police_certificate"), day, ctx, _)))
-    return found
-
-
-def exclusions(m: Person, ctx: Context, _=None) -> list[tuple[str, str]]:
-    """Return (rule key, exact reason) for every hard rule the mediator breaks.
-
-    Each reason names the facts (the declared windows, the absence, the other booking, the
-    document and its expiry), so the coordinator can act on the phone without a second page.
-    """
-    return [(key, text()) for key, text in broken_rules(m, ctx, _ or _Texts())]
-
-
-def exclusion_reasons(m: Person, ctx: Context) -> list[str]:
-    """Return every hard rule the mediator breaks for this request (empty: a candidate)."""
-    return [text for _key, text in exclusions(m, ctx)]
+    excluded: list[Excluded]  # fewest broken rules first
+    rule_counts: dict[str, int] = field(default_factory=dict)  # rule -> speakers breaking it
 
 
 # -- soft scores ---------------------------------------------------------------------------
@@ -321,16 +188,17 @@ def _match_in(mediators: list[Speaker], ctx: Context, now: dt.datetime, texts: _
               shared: tuple[dict, dict] | None = None) -> MatchResult:
     """Split the speakers into excluded and ranked; `shared` holds score facts loaded for a
     whole batch (recent minutes, bookings per institution), else they are loaded here."""
+    found, counts = broken_keys(mediators, ctx)
     eligible: list[Speaker] = []
-    excluded: list[Excluded] = []
-    for m in mediators:
-        broken = broken_rules(m, ctx, texts)
-        if broken:
-            excluded.append(Excluded(m, broken))
-        else:
+    by_count: dict[int, list[Excluded]] = {}
+    for m in mediators:  # in name order, so each group stays in name order
+        keys = found.get(m.id)
+        if keys is None:
             eligible.append(m)
+        else:
+            by_count.setdefault(len(keys), []).append(Excluded(m, keys, ctx, texts))
     # closest to eligible first: a speaker with one broken rule is the likely override
-    excluded.sort(key=lambda e: (len(e.keys), e.mediator.last_name, e.mediator.id))
+    excluded = [e for n in sorted(by_count) for e in by_count[n]]
     ids = [m.id for m in eligible]
     if shared is not None:
         apply_score_facts(ctx, *shared)
@@ -339,7 +207,7 @@ def _match_in(mediators: list[Speaker], ctx: Context, now: dt.datetime, texts: _
     most = max((ctx.recent_minutes.get(m.id, 0) for m in eligible), default=0)
     ranked = [score(m, ctx, most, texts) for m in eligible]
     ranked.sort(key=lambda c: (-c.score, c.recent_minutes, c.mediator.last_name, c.mediator.id))
-    return MatchResult(ranked=ranked, excluded=excluded)
+    return MatchResult(ranked=ranked, excluded=excluded, rule_counts=counts)
 
 
 def check_eligible(req: InterpretingRequest, mediator: Person) -> list[str]:
