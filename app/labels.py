@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.i18n import current
+
 LABELS = {
     "role": {
         "coordinator": _l("Coordinator"),
@@ -227,8 +229,15 @@ LABELS = {
 
 
 def label(kind: str, value) -> str:
-    """Return the translated label of a coded value (the value itself when unknown)."""
-    return str(LABELS.get(kind, {}).get(value, value if value is not None else ""))
+    """Return the translated label of a coded value (the value itself when unknown); each
+    label is translated once per request (a list page shows one per row, `app.i18n`)."""
+    memo = current().labels
+    key = (kind, value)
+    text = memo.get(key)
+    if text is None:
+        text = memo[key] = str(LABELS.get(kind, {}).get(value, value if value is not None
+                                                          else ""))
+    return text
 
 
 def choices(kind: str) -> list[tuple[str, str]]:

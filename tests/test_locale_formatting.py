@@ -98,3 +98,31 @@ def test_meeting_reminder_dates_in_the_recipients_language(app, clock, smtp_serv
     subjects = sorted(m["Subject"] for m in smtp_server.messages[before:])
     assert subjects == ["Erinnerung: Austauschtreffen: Winter am 13.01.2026 18:00 Uhr",
                         "Reminder: Exchange meeting: Winter on Jan 13, 2026, 6:00 PM"], subjects
+
+
+def test_templates_translate_in_the_forced_locale_and_back(app):
+    """Jinja's gettext and the labels keep one catalog per locale and request: a mail
+    rendered under force_locale inside a German page is English, the page goes on in German."""
+    from flask import render_template_string
+
+    template = ('{{ _("Candidates") }} · {{ ngettext("%(num)s point", "%(num)s points", 2) }}'
+                ' · {{ label("request_status", "unfilled") }}')
+    with app.test_request_context("/", headers={"Accept-Language": "de"}):
+        before = render_template_string(template)
+        with force_locale("en"):
+            inside = render_template_string(template)
+        after = render_template_string(template)
+    german = "Kandidat/innen · 2 Punkte · Nicht besetzt"
+    assert (before, inside, after) == (german, "Candidates · 2 points · Unfilled", german)
+
+
+def test_a_badge_shows_the_label_in_its_colour_and_escapes(app):
+    from flask import render_template_string
+
+    with app.test_request_context("/", headers={"Accept-Language": "de"}):
+        html = render_template_string('{{ badge("request_status", "offered") }}|'
+                                      '{{ badge("flag", "x<y", text="<b>") }}')
+    assert html == ('<span class="kern-badge kern-badge--warning badge-offered">'
+                    '<span class="kern-label">Angefragt</span></span>|'
+                    '<span class="kern-badge kern-badge--info badge-x&lt;y">'
+                    '<span class="kern-label">&lt;b&gt;</span></span>')

@@ -134,3 +134,28 @@ def test_request_page_names_every_assignment_without_a_query_each(
         assert response.get_data(as_text=True).count("Früher") >= total
         counts.append(len(seen))
     assert counts[0] == counts[1], counts
+
+
+def test_request_page_names_every_offer_without_a_query_each(
+        client, login, clock, make_user, make_mediator, make_institution):
+    """The offers table names each asked mediator: one query for all of them."""
+    from app.models import Offer
+    from tests.request_helpers import NOW, eligible, make_request
+
+    clock(NOW)
+    login(make_user("coordinator"))
+    req = make_request(make_institution(), status="offered")
+    counts = []
+    for total in (1, 4):
+        while len(req.offers) < total:
+            m = eligible(make_mediator, last_name=f"Gefragt{len(req.offers)}")
+            db.session.add(Offer(request=req, mediator=m, status="declined",
+                                 expires_at=NOW + dt.timedelta(hours=24)))
+            db.session.flush()
+        db.session.commit()
+        with count_queries() as seen:
+            response = client.get(f"/coordination/requests/{req.id}")
+        assert response.status_code == 200
+        assert response.get_data(as_text=True).count("Gefragt") >= total
+        counts.append(len(seen))
+    assert counts[0] == counts[1], counts

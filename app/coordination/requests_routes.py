@@ -23,7 +23,7 @@ from app.coordination.request_forms import (
 )
 from app.extensions import db
 from app.mediator.self_service_forms import AnswerForm
-from app.models import Assignment, InterpretingRequest
+from app.models import Assignment, InterpretingRequest, Offer
 from app.models.request import OPEN_REQUEST_STATUSES
 from app.services.booking import assignments as booking
 from app.services.booking import board as board_svc
@@ -97,9 +97,11 @@ def _excluded_view(result: matching.MatchResult) -> tuple[list, list[tuple[str, 
 @bp.route("/requests/<int:request_id>")
 @coordinator_required
 def request_detail(request_id: int, status: int = 200, cancel_form=None, unfilled_form=None):
-    # the page names every assignment's mediator: two queries, not one per assignment
+    # the page names every assignment's and every offer's mediator: a query per relation,
+    # not one per row
     req = _get(request_id, selectinload(InterpretingRequest.assignments)
-               .selectinload(Assignment.mediator), selectinload(InterpretingRequest.offers))
+               .selectinload(Assignment.mediator),
+               selectinload(InterpretingRequest.offers).selectinload(Offer.mediator))
     result = (matching.match(req, cached=True)
               if req.status in (*OPEN_REQUEST_STATUSES, "assigned") else None)
     offered = {o.mediator_id for o in req.offers}

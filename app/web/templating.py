@@ -12,9 +12,10 @@ from flask_babel import (
     format_datetime,
     format_decimal,
     format_time,
-    get_locale,
 )
+from markupsafe import Markup
 
+from app.i18n import current
 from app.labels import label
 from app.services.core.languages import language_name
 from app.services.pool import bank
@@ -31,12 +32,48 @@ TOWN_SETTINGS = (
 )
 
 
+# status value -> KERN badge colour; anything not listed is neutral information
+BADGE_TONES = {
+    "active": "success", "assigned": "success", "completed": "success", "accepted": "success",
+    "yes": "success", "exported": "success", "paid": "success", "approved": "success",
+    "cancelled": "danger", "unfilled": "danger", "rejected": "danger", "declined": "danger",
+    "no": "danger", "overdue": "danger", "late": "danger", "no_show": "danger",
+    "override": "danger", "expired": "danger", "withdrawn": "danger", "reason_missing": "warning",
+    "pending": "warning", "offered": "warning", "submitted": "warning", "paused": "warning",
+    "urgent": "warning", "maybe": "warning", "draft": "warning", "open": "warning",
+}
+_BADGE = Markup('<span class="kern-badge kern-badge--{} badge-{}">'
+                '<span class="kern-label">{}</span></span>')
+
+
+def badge(kind: str, value, text: str | None = None) -> Markup:
+    """Render a coded value as a KERN badge in its colour, labelled in the UI language.
+
+    A function, not a Jinja macro: list pages show one or more per row, and each macro call
+    cost about five times a function call (a fifth of the dashboard's template time).
+    """
+    return _BADGE.format(BADGE_TONES.get(str(value), "info"), value, text or label(kind, value))
+
+
 def _locale() -> str:
-    return str(get_locale() or "de")
+    return current().identifier
+
+
+def _install_gettext(app: Flask) -> None:
+    """Give Jinja's i18n extension the memoised catalog (`app.i18n`: as Flask-Babel does,
+    minus the per-call lookup); autoescaping and %-formatting stay the extension's."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: current().translations.ugettext(s),
+        ngettext=lambda s, p, n: current().translations.ungettext(s, p, n),
+        pgettext=lambda c, s: current().translations.upgettext(c, s),
+        npgettext=lambda c, s, p, n: current().translations.unpgettext(c, s, p, n),
+        newstyle=True,
+    )
 
 
 def register_templating(app: Flask) -> None:
     """Register the filters every template relies on."""
+    _install_gettext(app)
 
     @app.template_filter("localdt")
     def localdt(value: dt.datetime | None, fmt: str = "short") -> str:
@@ -91,6 +128,7 @@ def register_templating(app: Flask) -> None:
         return label(kind, value)
 
     app.add_template_global(day_groups, "day_groups")
+    app.add_template_global(badge, "badge")
 
     @app.template_global("url_with")
     def url_with(**changes) -> str:

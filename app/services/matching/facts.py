@@ -31,6 +31,7 @@ from app.models import (
 from app.services.core.languages import matching_codes
 from app.services.matching import cache as fact_cache
 from app.services.matching.speaker import Speaker
+from app.services.pool.mediators import years_after
 from app.timeutil import to_local
 
 CERTIFICATE_KINDS = ("school", "kita")  # institutions where § 72a SGB VIII applies
@@ -67,6 +68,7 @@ class Context:
     # were a third of the rule time for a thousand speakers)
     needs_certificate: bool = False
     certificate_years: int = 5
+    certificate_spans: dict[int, tuple[dt.date, dt.date]] = field(default_factory=dict)
     languages: dict[int, list] = field(default_factory=dict)
     documents: dict[int, dict] = field(default_factory=dict)
     windows: dict[int, list] = field(default_factory=dict)
@@ -108,6 +110,22 @@ class SpeakerFacts:
     week_windows: dict[int, list] = field(default_factory=dict)
     completed_modules: dict[int, set[int]] = field(default_factory=dict)
     required_modules: list[RequiredModule] = field(default_factory=list)
+    _spans: dict[int, dict[int, tuple[dt.date, dt.date]]] = field(default_factory=dict,
+                                                                   repr=False)
+
+    def certificate_spans(self, years: int) -> dict[int, tuple[dt.date, dt.date]]:
+        """Return mediator -> (inspected on, due on) of each police certificate without a
+        relevant entry, computed once per validity: the rule asks a thousand speakers per
+        request, and reading three fields of a row and the due date each time was its
+        heaviest part."""
+        spans = self._spans.get(years)
+        if spans is None:
+            spans = self._spans[years] = {
+                mid: (doc[2], years_after(doc[2], years))
+                for mid, docs in self.documents.items()
+                if (doc := docs.get("police_certificate")) is not None and not doc[3]
+            }
+        return spans
 
 
 @dataclass
@@ -244,6 +262,8 @@ def context_for(req: InterpretingRequest, speakers: SpeakerFacts, timed: TimeFac
     ctx.windows = speakers.windows.get(local_start.weekday(), {})
     ctx.needs_certificate = req.institution.kind in CERTIFICATE_KINDS
     ctx.certificate_years = current_app.config["POLICE_CERT_VALID_YEARS"]
+    if ctx.needs_certificate:
+        ctx.certificate_spans = speakers.certificate_spans(ctx.certificate_years)
     for mid, spans in timed.absences.items():
         span = next(((first, last) for first, last in spans if first <= day <= last), None)
         if span is not None:

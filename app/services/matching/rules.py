@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
 
 from flask_babel import gettext as _
 
@@ -27,7 +26,6 @@ from app.services.matching.reasons import (
     windows_text,
 )
 from app.services.matching.speaker import Speaker
-from app.services.pool.mediators import years_after
 
 # the rules read the same columns from a loaded speaker row and from a Mediator (booking)
 Person = Speaker | Mediator
@@ -51,21 +49,6 @@ def reason_labels() -> dict[str, str]:
         "pledge": _("Confidentiality pledge missing"),
         "certificate": _("Extended police certificate missing or not valid"),
     }
-
-
-@lru_cache(maxsize=8192)
-def _expiry(recorded_on: dt.date, years: int) -> dt.date:
-    """`years_after`, remembered: a thousand certificates share a few hundred dates."""
-    return years_after(recorded_on, years)
-
-
-def certificate_valid(doc, day: dt.date, years: int) -> bool:
-    """Apply `mediators.police_certificate_valid_on` to a loaded document row."""
-    return (
-        doc is not None
-        and not doc.has_relevant_entry
-        and doc.recorded_on <= day < _expiry(doc.recorded_on, years)
-    )
 
 
 def _within(windows, start: dt.time, end: dt.time) -> bool:
@@ -102,11 +85,10 @@ def breakers(people: Sequence[Person], ctx: Context) -> dict[str, Iterable[int]]
         done = ctx.completed_modules
         found["modules"] = [mid for mid in ids if not required <= done.get(mid, _NONE)]
     found["pledge"] = [mid for mid in ids if "pledge" not in documents.get(mid, _NO_DOCUMENTS)]
-    if ctx.needs_certificate:
-        day, years = ctx.day, ctx.certificate_years
-        found["certificate"] = [
-            mid for mid in ids if not certificate_valid(
-                documents.get(mid, _NO_DOCUMENTS).get("police_certificate"), day, years)]
+    if ctx.needs_certificate:  # as `mediators.police_certificate_valid_on`, on loaded rows
+        day, spans = ctx.day, ctx.certificate_spans
+        valid = {mid for mid, (first, due) in spans.items() if first <= day < due}
+        found["certificate"] = ids - valid
     return found
 
 
