@@ -296,17 +296,20 @@ def test_match_many_answers_as_match_does_per_request(setup, make_mediator, make
     batched = matching.match_many(requests)
 
     def view(result):
-        return ([(c.mediator.id, c.score) for c in result.ranked],
-                [(e.mediator.id, e.reasons) for e in result.excluded])
+        """The planner reads the ranking and the rule counts (no per-speaker reasons)."""
+        return ([(c.mediator.id, c.score, [p.detail for p in c.components])
+                 for c in result.ranked], result.rule_counts, result.excluded_count)
 
     for req in requests:
-        assert view(batched[req.id]) == view(matching.match(req)), req.starts_at
-    thursday = view(batched[requests[0].id])
-    assert busy.id in dict(thursday[1]) and absent.id in dict(thursday[1])
-    assert limited.id in dict(thursday[1]) and monday.id in dict(thursday[1])
-    assert busy.id in dict(view(batched[requests[1].id])[0])
-    assert monday.id in dict(view(batched[requests[2].id])[0])
-    assert arabic.id in dict(view(batched[requests[3].id])[0])
+        single = matching.match(req)
+        assert view(batched[req.id]) == view(single), req.starts_at
+        assert single.excluded_count == len(single.excluded)
+    ranked = [{c.mediator.id for c in batched[req.id].ranked} for req in requests]
+    assert not {busy.id, absent.id, limited.id, monday.id} & ranked[0]
+    assert busy.id in ranked[1] and monday.id in ranked[2] and arabic.id in ranked[3]
+    assert batched[requests[0].id].rule_counts == {"absent": 1, "overlap": 1,
+                                                   "outside_availability": 1,
+                                                   "weekly_limit": 1}
 
 
 def test_macrolanguage_request_finds_speakers_of_its_languages(setup, make_mediator):

@@ -138,16 +138,16 @@ def _capacity(mediators: dict[int, Speaker], monday: dt.date,
 
 def _no_candidate_reason(result: matching.MatchResult, offered: int) -> str:
     """Explain an empty candidate list with the commonest exclusion reason."""
-    if offered and not result.excluded:
+    if offered and not result.excluded_count:
         return _("Every eligible mediator has already had an offer.")
-    if not result.excluded and not result.ranked:
+    if not result.excluded_count and not result.ranked:
         return _("Nobody in the pool speaks this language.")
     rules = Counter(result.rule_counts)
     if not rules:
         return _("Every eligible mediator has already had an offer.")
     common, count = rules.most_common(1)[0]
     return _("No eligible mediator (most common reason: %(reason)s – %(hits)s of %(total)s).",
-             reason=matching.reason_labels()[common], hits=count, total=len(result.excluded))
+             reason=matching.reason_labels()[common], hits=count, total=result.excluded_count)
 
 
 def _pending(req: InterpretingRequest, now: dt.datetime) -> list[Offer]:

@@ -27,7 +27,7 @@ from app.services.matching.facts import (
     time_window,
 )
 from app.services.matching.reasons import Texts as _Texts
-from app.services.matching.rules import Excluded, Person, broken_keys
+from app.services.matching.rules import Excluded, Person, broken_ids, broken_keys
 from app.services.matching.rules import exclusion_reasons as exclusion_reasons
 from app.services.matching.rules import exclusions as exclusions
 from app.services.matching.rules import reason_labels as reason_labels
@@ -66,8 +66,9 @@ class Candidate:
 @dataclass
 class MatchResult:
     ranked: list[Candidate]
-    excluded: list[Excluded]  # fewest broken rules first
+    excluded: list[Excluded]  # fewest broken rules first (empty from `match_many`)
     rule_counts: dict[str, int] = field(default_factory=dict)  # rule -> speakers breaking it
+    excluded_count: int = 0
 
 
 # -- soft scores ---------------------------------------------------------------------------
@@ -175,19 +176,34 @@ def match_many(requests: list[InterpretingRequest],
         speakers = speaker_facts(code, cached=True)
         windows = [time_window(req, buffer) for req in group]
         timed = load_time_facts(code, min(w[0] for w in windows), max(w[1] for w in windows))
-        ids = [m.id for m in speakers.mediators]
-        recent = load_recent_minutes(ids, now)
-        served = load_served(ids, {req.institution_id for req in group}, now)
+        split = []
         for req in group:
             ctx = context_for(req, speakers, timed, buffer)
-            results[req.id] = _match_in(speakers.mediators, ctx, now, texts, (recent, served))
+            excluded, counts = broken_ids(speakers.mediators, ctx)
+            eligible = [m for m in speakers.mediators if m.id not in excluded]
+            split.append((req, ctx, eligible, counts, len(excluded)))
+        # the score facts of those eligible for some request of the week, not of everyone
+        ids = sorted({m.id for *_head, eligible, _c, _n in split for m in eligible})
+        recent = load_recent_minutes(ids, now)
+        served = load_served(ids, {req.institution_id for req in group}, now) if ids else {}
+        for req, ctx, eligible, counts, n_excluded in split:
+            apply_score_facts(ctx, recent, served)
+            results[req.id] = MatchResult(ranked=_ranked(eligible, ctx, texts), excluded=[],
+                                          rule_counts=counts, excluded_count=n_excluded)
     return results
 
 
-def _match_in(mediators: list[Speaker], ctx: Context, now: dt.datetime, texts: _Texts,
-              shared: tuple[dict, dict] | None = None) -> MatchResult:
-    """Split the speakers into excluded and ranked; `shared` holds score facts loaded for a
-    whole batch (recent minutes, bookings per institution), else they are loaded here."""
+def _ranked(eligible: list[Speaker], ctx: Context, texts: _Texts) -> list[Candidate]:
+    """Score the eligible speakers (score facts already in `ctx`), best first."""
+    most = max((ctx.recent_minutes.get(m.id, 0) for m in eligible), default=0)
+    ranked = [score(m, ctx, most, texts) for m in eligible]
+    ranked.sort(key=lambda c: (-c.score, c.recent_minutes, c.mediator.last_name, c.mediator.id))
+    return ranked
+
+
+def _match_in(mediators: list[Speaker], ctx: Context, now: dt.datetime,
+              texts: _Texts) -> MatchResult:
+    """Split the speakers into excluded (with their broken rules) and ranked."""
     found, counts = broken_keys(mediators, ctx)
     eligible: list[Speaker] = []
     by_count: dict[int, list[Excluded]] = {}
@@ -199,15 +215,9 @@ def _match_in(mediators: list[Speaker], ctx: Context, now: dt.datetime, texts: _
             by_count.setdefault(len(keys), []).append(Excluded(m, keys, ctx, texts))
     # closest to eligible first: a speaker with one broken rule is the likely override
     excluded = [e for n in sorted(by_count) for e in by_count[n]]
-    ids = [m.id for m in eligible]
-    if shared is not None:
-        apply_score_facts(ctx, *shared)
-    elif ids:
-        load_score_facts(ctx, ids, now)
-    most = max((ctx.recent_minutes.get(m.id, 0) for m in eligible), default=0)
-    ranked = [score(m, ctx, most, texts) for m in eligible]
-    ranked.sort(key=lambda c: (-c.score, c.recent_minutes, c.mediator.last_name, c.mediator.id))
-    return MatchResult(ranked=ranked, excluded=excluded, rule_counts=counts)
+    load_score_facts(ctx, [m.id for m in eligible], now)
+    return MatchResult(ranked=_ranked(eligible, ctx, texts), excluded=excluded,
+                       rule_counts=counts, excluded_count=len(excluded))
 
 
 def check_eligible(req: InterpretingRequest, mediator: Person) -> list[str]:

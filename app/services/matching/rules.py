@@ -114,6 +114,19 @@ def broken_keys(people: Sequence[Person], ctx: Context) -> tuple[dict[int, list[
     return found, counts
 
 
+def broken_ids(people: Sequence[Person], ctx: Context) -> tuple[set[int], dict[str, int]]:
+    """Return who breaks any hard rule and how many people break each one, without the
+    per-person keys: the week planner needs only who is eligible, for 500 requests."""
+    excluded: set[int] = set()
+    counts: dict[str, int] = {}
+    for key, ids in breakers(people, ctx).items():
+        ids = ids if isinstance(ids, set) else set(ids)
+        if ids:
+            counts[key] = len(ids)
+            excluded |= ids
+    return excluded, counts
+
+
 def broken(person: Person, ctx: Context) -> list[str]:
     """Return the hard rules one person breaks for this request (empty: may take it)."""
     return broken_keys([person], ctx)[0].get(person.id, [])
