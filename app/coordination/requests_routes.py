@@ -9,7 +9,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.auth.decorators import coordinator_required
 from app.coordination import bp
@@ -97,11 +97,11 @@ def _excluded_view(result: matching.MatchResult) -> tuple[list, list[tuple[str, 
 @bp.route("/requests/<int:request_id>")
 @coordinator_required
 def request_detail(request_id: int, status: int = 200, cancel_form=None, unfilled_form=None):
-    # the page names every assignment's and every offer's mediator: a query per relation,
-    # not one per row
-    req = _get(request_id, selectinload(InterpretingRequest.assignments)
-               .selectinload(Assignment.mediator),
-               selectinload(InterpretingRequest.offers).selectinload(Offer.mediator))
+    # the page names the institution and every assignment's and offer's mediator: one
+    # statement for all (a request has a handful of each, so the join's product is small)
+    req = _get(request_id, joinedload(InterpretingRequest.institution),
+               joinedload(InterpretingRequest.assignments).joinedload(Assignment.mediator),
+               joinedload(InterpretingRequest.offers).joinedload(Offer.mediator))
     result = (matching.match(req, cached=True)
               if req.status in (*OPEN_REQUEST_STATUSES, "assigned") else None)
     offered = {o.mediator_id for o in req.offers}

@@ -78,7 +78,13 @@ class RequestFeedback:
 
 
 def request_feedback(req: InterpretingRequest) -> RequestFeedback:
-    """Return the rating and the debriefs of a request (for coordinators only)."""
+    """Return the rating and the debriefs of a request (for coordinators only).
+
+    A request that was never booked has neither (a rating needs a live assignment, a debrief
+    belongs to one; assignments are cancelled, never deleted): no query for the open ones.
+    """
+    if not req.assignments:
+        return RequestFeedback(None, {})
     rows = db.session.scalars(sa.select(Debrief).join(Assignment).where(
         Assignment.request_id == req.id))
     return RequestFeedback(rating_of(req), {d.assignment_id: d for d in rows})

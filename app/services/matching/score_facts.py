@@ -26,29 +26,46 @@ def _minutes_between(start, end):
     return (sa.func.julianday(end) - sa.func.julianday(start)) * 1440
 
 
-def load_recent_minutes(ids: list[int], now: dt.datetime) -> dict[int, int]:
-    """Return the minutes each mediator served in the last 90 days (fairness)."""
-    if not ids:
-        return {}
+def _recent_select(ids, now: dt.datetime, *head) -> sa.Select:
+    """Select (head..., mediator, minutes served in the last 90 days) per mediator."""
     minutes = sa.func.sum(
         sa.func.coalesce(
             Assignment.reported_minutes,
             _minutes_between(Assignment.starts_at, Assignment.ends_at),
         )
     )
-    return {
-        mid: round(total or 0)
-        for mid, total in db.session.execute(
-            sa.select(Assignment.mediator_id, minutes)
-            .where(
-                Assignment.mediator_id.in_(ids),
-                Assignment.status != "cancelled",
-                Assignment.starts_at >= now - dt.timedelta(days=FAIRNESS_DAYS),
-                Assignment.starts_at < now,
-            )
-            .group_by(Assignment.mediator_id)
+    return (
+        sa.select(*head, Assignment.mediator_id, minutes)
+        .where(
+            Assignment.mediator_id.in_(ids),
+            Assignment.status != "cancelled",
+            Assignment.starts_at >= now - dt.timedelta(days=FAIRNESS_DAYS),
+            Assignment.starts_at < now,
         )
-    }
+        .group_by(Assignment.mediator_id)
+    )
+
+
+def _served_select(ids, institution_ids, now: dt.datetime, *head) -> sa.Select:
+    """Select (head..., mediator, request) of this year's live bookings at the institutions."""
+    return (
+        sa.select(*head, Assignment.mediator_id, Assignment.request_id)
+        .join(InterpretingRequest, InterpretingRequest.id == Assignment.request_id)
+        .where(
+            Assignment.mediator_id.in_(ids),
+            Assignment.status != "cancelled",
+            InterpretingRequest.institution_id.in_(sorted(institution_ids)),
+            InterpretingRequest.starts_at >= now - CONTINUITY_PERIOD,
+        )
+    )
+
+
+def load_recent_minutes(ids: list[int], now: dt.datetime) -> dict[int, int]:
+    """Return the minutes each mediator served in the last 90 days (fairness)."""
+    if not ids:
+        return {}
+    return {mid: round(total or 0)
+            for mid, total in db.session.execute(_recent_select(ids, now))}
 
 
 def load_served(ids, institution_ids: set[int], now: dt.datetime) -> dict[int, list[tuple]]:
@@ -58,15 +75,7 @@ def load_served(ids, institution_ids: set[int], now: dt.datetime) -> dict[int, l
     if not institution_ids:
         return served
     for inst_id, mediator_id, request_id in db.session.execute(
-        sa.select(InterpretingRequest.institution_id, Assignment.mediator_id,
-                  Assignment.request_id)
-        .join(InterpretingRequest, InterpretingRequest.id == Assignment.request_id)
-        .where(
-            Assignment.mediator_id.in_(ids),
-            Assignment.status != "cancelled",
-            InterpretingRequest.institution_id.in_(sorted(institution_ids)),
-            InterpretingRequest.starts_at >= now - CONTINUITY_PERIOD,
-        )
+        _served_select(ids, institution_ids, now, InterpretingRequest.institution_id)
     ):
         served.setdefault(inst_id, []).append((mediator_id, request_id))
     return served
@@ -92,8 +101,22 @@ def apply_score_facts(ctx: Context, recent: dict[int, int],
 
 
 def load_score_facts(ctx: Context, ids: list[int], now: dt.datetime) -> None:
-    """Load what the soft scores need, for the eligible mediators only (a smaller set)."""
+    """Load what the soft scores need, for the eligible mediators only (a smaller set).
+
+    One statement (the two selects as UNION ALL, told apart by their first column): on the
+    candidates page every round trip to the database counts.
+    """
     if not ids:
         return
-    apply_score_facts(ctx, load_recent_minutes(ids, now),
-                      load_served(ids, {ctx.req.institution_id}, now))
+    inst_id = ctx.req.institution_id
+    recent: dict[int, int] = {}
+    pairs: list[tuple] = []
+    for kind, mediator_id, value in db.session.execute(sa.union_all(
+        _recent_select(ids, now, sa.literal_column("1")),
+        _served_select(ids, {inst_id}, now, sa.literal_column("2")),
+    )):
+        if kind == 1:
+            recent[mediator_id] = round(value or 0)
+        else:
+            pairs.append((mediator_id, int(value)))
+    apply_score_facts(ctx, recent, {inst_id: pairs})
