@@ -20,6 +20,7 @@ from flask_migrate import upgrade
 from app import create_app
 from app.extensions import db, limiter
 from app.models import FactStamp, Institution, Mediator, MediatorLanguage, User
+from app.services.core.languages import LANGUAGES
 from app.services.matching import cache as fact_cache
 from app.timeutil import freeze
 from config import TestingConfig
@@ -83,8 +84,9 @@ def _empty_tables() -> None:
         else:
             for table in tables:
                 conn.execute(table.delete())
-        # as the migration leaves it; a new stamp, so no copy of the last test's facts is used
-        conn.execute(sa.insert(FactStamp).values(name=fact_cache.STAMP, stamp=uuid.uuid4().hex))
+        # as the migrations leave it; new stamps, so no copy of the last test's facts is used
+        conn.execute(sa.insert(FactStamp), [{"name": name, "stamp": uuid.uuid4().hex}
+                                            for name in (fact_cache.STAMP, LANGUAGES)])
 
 
 class IsolatedClient(FlaskClient):

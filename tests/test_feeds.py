@@ -224,29 +224,30 @@ def test_feed_follows_a_renamed_institution(app, client, clock, make_user, make_
     assert again.status_code == 200 and "Kita Neu" in again.get_data(as_text=True)
 
 
-def test_feed_is_fast_for_a_year_of_events(app, client, clock, make_user, make_institution,
-                                           make_mediator):
-    import time
+def test_a_year_of_events_is_served_in_one_statement_per_poll(
+        app, client, clock, make_user, make_institution, make_mediator):
+    """A year of a busy mediator's events: every one in the feed, and a repeated poll (304
+    or the cached body) still one statement, so the cost of a poll does not grow with the
+    events. How fast is the benchmark's business (`feed_ms`, `feed_304_ms`), not a timed
+    unit test's, which a loaded CI machine fails for nothing."""
+    from tests.test_query_counts import count_queries
 
     clock(dt.datetime(2026, 1, 1, 9, tzinfo=UTC))
     inst, mediator = make_institution(), make_mediator()
     user = make_user("mediator", mediator=mediator)
-    for day in range(0, 365, 2):
+    days = range(0, 365, 2)
+    for day in days:
         make_assignment(inst, mediator, dt.datetime(2026, 1, 1, 8, tzinfo=UTC)
                         + dt.timedelta(days=day))
     db.session.commit()
     url = f"/calendar/{feeds.token_for(user)}.ics"
-    etag = client.get(url).headers["ETag"]  # warm the event cache
-    full, cached = [], []
-    for _ in range(10):
-        start = time.perf_counter()
-        assert client.get(url).status_code == 200
-        full.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
-        cached.append(time.perf_counter() - start)
-    # generous bounds for slow CI machines; the benchmark holds the real targets
-    assert sorted(full)[5] < 0.25 and sorted(cached)[5] < 0.05
+    first = client.get(url)
+    assert len(icalendar.Calendar.from_ical(first.data).walk("VEVENT")) == len(days)
+    with count_queries() as seen_304:
+        assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    with count_queries() as seen_hit:
+        assert client.get(url).data == first.data
+    assert len(seen_304) == 1 and len(seen_hit) == 1, (seen_304, seen_hit)
 
 
 def test_series_with_end_date_stops_in_the_parser(app, client, clock, make_user):

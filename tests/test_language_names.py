@@ -68,3 +68,47 @@ def test_a_wrong_code_is_a_message_not_an_error(client, login, make_user):
 def test_only_coordinators_edit_language_names(client, login, make_user):
     login(make_user("mediator"))
     assert client.get("/coordination/languages").status_code in (302, 403)
+
+
+def test_each_worker_keeps_the_names_until_a_commit_changes_them(client, login, make_user):
+    """The names are read once per stamp, not once per page; any committed ORM change of a
+    name (here from the test's own session, as from another worker) shows on the next page."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import LanguageName
+    from tests.test_query_counts import count_queries
+
+    login(make_user("coordinator"))
+    client.get("/pool/mediators")
+    with count_queries() as seen:
+        assert "Tigrinja" in client.get("/pool/mediators").get_data(as_text=True)
+    assert not [s for s in seen if "FROM language_names" in s]
+    assert [s for s in seen if "FROM fact_stamp" in s]
+
+    db.session.add(LanguageName(code="tir", name_de="Tigrinisch", name_en="Tigrinya"))
+    db.session.commit()
+    assert "Tigrinisch" in client.get("/pool/mediators").get_data(as_text=True)
+
+    # a Core write bypasses the stamp (as psql would): the copy stays until refresh-facts
+    db.session.execute(sa.update(LanguageName).where(LanguageName.code == "tir")
+                       .values(name_de="Tigrinya-Sprache"))
+    db.session.commit()
+    assert "Tigrinisch" in client.get("/pool/mediators").get_data(as_text=True)
+    from app.services.core import stamps
+
+    stamps.touch_all()
+    db.session.commit()
+    assert "Tigrinya-Sprache" in client.get("/pool/mediators").get_data(as_text=True)
+
+
+def test_a_saved_name_is_used_at_once_in_its_own_transaction(app, make_user):
+    """Before the commit, the transaction that saved a name reads the table, not the copy."""
+    from app.services.core import language_admin
+
+    with app.test_request_context():
+        assert language_name("tir", "de") == "Tigrinja"
+    coordinator = make_user("coordinator")
+    with app.test_request_context():
+        language_admin.save(coordinator, "tir", "Tigrinisch", "Tigrinya")
+        assert language_name("tir", "de") == "Tigrinisch"

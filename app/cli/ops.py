@@ -1,5 +1,5 @@
 """Operations commands: `flask --app wsgi backup` for the embedded SQLite database,
-`refresh-facts` after editing pool tables by hand.
+`refresh-facts` after editing pool tables or language names by hand.
 
 Why the online backup API and not `cp`: copying the file while a worker writes can catch a
 half-written page or miss the WAL; sqlite3's backup copies a consistent snapshot while the app
@@ -16,7 +16,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.extensions import db
-from app.services.matching import cache as fact_cache
+from app.services.core import stamps
 from app.timeutil import now_utc
 
 
@@ -73,7 +73,8 @@ def backup(target: Path | None, keep: int) -> None:
 @click.command("refresh-facts")
 @with_appcontext
 def refresh_facts() -> None:
-    """Make every worker reload its speaker facts (after editing the database by hand)."""
-    fact_cache.touch()
+    """Make every worker reload its copies of speaker facts and language names (after
+    editing the database by hand)."""
+    stamps.touch_all()
     db.session.commit()
-    click.echo("Every worker reads the speaker facts afresh on its next use.")
+    click.echo("Every worker reads the speaker facts and language names afresh on its next use.")

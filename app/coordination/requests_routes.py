@@ -105,23 +105,33 @@ def request_detail(request_id: int, status: int = 200, cancel_form=None, unfille
     result = (matching.match(req, cached=True)
               if req.status in (*OPEN_REQUEST_STATUSES, "assigned") else None)
     offered = {o.mediator_id for o in req.offers}
-    reassign_form = ReassignForm()
     shown, summary = _excluded_view(result) if result is not None else ([], [])
-    if result is not None:
-        suffix = _("excluded")
-        reassign_form.mediator_id.choices = please_choose([
-            (c.mediator.id, c.mediator.full_name) for c in result.ranked
-        ] + [(e.mediator.id, f"{e.mediator.full_name} ({suffix})") for e in shown])
+    now = now_utc()
+    # each form only where the page shows it (None hides its section)
+    reassign_form = reason_form = None
+    if req.status == "assigned" and req.starts_at > now:
+        reassign_form, reason_form = ReassignForm(), ReasonForm()
+        if result is not None:
+            suffix = _("excluded")
+            reassign_form.mediator_id.choices = please_choose([
+                (c.mediator.id, c.mediator.full_name) for c in result.ranked
+            ] + [(e.mediator.id, f"{e.mediator.full_name} ({suffix})") for e in shown])
+    cancel_form = ((cancel_form or CancelRequestForm(formdata=None))
+                   if req.is_cancellable and req.starts_at > now else None)
+    may_have_reason = unfilled.may_have_reason(req)
+    unfilled_form = ((unfilled_form or UnfilledReasonForm(formdata=None, obj=req))
+                     if may_have_reason else None)
+    pending = req.is_open and any(o.status == "pending" for o in req.offers)
     return render_template(
         "coordination/request.html", req=req, result=result, offered=offered,
         excluded_shown=shown, excluded_summary=summary,
         volunteers=board_svc.volunteers(req, result) if req.is_open else [],
         first_come=board_svc.first_come(req),
-        assign_form=AssignForm(), offers_form=OffersForm(), reason_form=ReasonForm(),
-        answer_form=AnswerForm(), cancel_form=cancel_form or CancelRequestForm(formdata=None),
-        unfilled_form=unfilled_form or UnfilledReasonForm(formdata=None, obj=req),
-        may_have_reason=unfilled.may_have_reason(req),
-        reassign_form=reassign_form, now=now_utc(), feedback=debriefs.request_feedback(req),
+        offers_form=OffersForm() if result is not None and req.is_open else None,
+        reason_form=reason_form, answer_form=AnswerForm() if pending else None,
+        cancel_form=cancel_form, unfilled_form=unfilled_form,
+        may_have_reason=may_have_reason,
+        reassign_form=reassign_form, now=now, feedback=debriefs.request_feedback(req),
         joining=remote.access(req, "office", getattr(req.live_assignment, "mediator", None)),
     ), status
 

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import gettext
 from functools import lru_cache
+from itertools import chain
 
 import pycountry
 import sqlalchemy as sa
 from flask import g, has_app_context
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import LanguageName
+from app.services.core import stamps
 from app.services.core.language_names import REVIEWED
 
 # Languages the pool is asked for most often; they head every selection list.
@@ -100,21 +103,37 @@ def reviewed_or_iso_name(code: str, locale: str) -> str:
     return _translator(locale).gettext(lang.name)
 
 
-def _overrides() -> dict[str, tuple[str, str]]:
-    """Return the coordinators' names, read once per request (or job) and kept in `g`.
+LANGUAGES = "languages"  # the stamp family of the coordinators' names (`core.stamps`)
 
-    Why not memoised per worker like the rest: a coordinator edits a name in one worker and
-    the next page may come from another; reading the small table once per request keeps
-    every worker right without a cross-process invalidation. Outside an app context
+
+def _pending_names(session: Session) -> bool:
+    """Tell whether the session holds unflushed changes of the coordinators' names."""
+    return any(isinstance(obj, LanguageName)
+               for obj in chain(session.new, session.deleted, session.dirty))
+
+
+stamps.register(LANGUAGES, _pending_names)
+
+
+def _read_overrides(_key: str) -> dict[str, tuple[str, str]]:
+    rows = db.session.execute(
+        sa.select(LanguageName.code, LanguageName.name_de, LanguageName.name_en))
+    return {code: (de, en) for code, de, en in rows}
+
+
+def _overrides() -> dict[str, tuple[str, str]]:
+    """Return the coordinators' names, looked up once per request (or job) and kept in `g`.
+
+    Each worker keeps a copy under the "languages" stamp, checked with the stamps this
+    request read already (the candidates page reads the speakers' stamp anyway): a name a
+    coordinator saved in another worker shows on the next page here. Outside an app context
     (imports, pure unit use) there are none.
     """
     if not has_app_context():
         return {}
     cached = g.get("_language_overrides")
     if cached is None:
-        rows = db.session.execute(
-            sa.select(LanguageName.code, LanguageName.name_de, LanguageName.name_en))
-        cached = {code: (de, en) for code, de, en in rows}
+        cached = stamps.cached(LANGUAGES, "", _read_overrides, fresh=False)
         g._language_overrides = cached
     return cached
 

@@ -1,48 +1,38 @@
-"""A per-worker copy of each language's speaker facts, checked against a stamp on every use.
+"""The per-worker copy of each language's speaker facts (a family of `core.stamps`).
 
 Why: the candidates page of a widely spoken language reads a thousand speakers and ~8,000
 fact rows (languages, documents, availability, modules). Those change a few times a day;
-the page is read all day. Every commit that changes such a fact through the ORM rewrites a
-random stamp (`FactStamp`, one primary-key row) in the same transaction, and a reader
-compares that stamp with the one its copy was loaded under. A reader therefore never uses a
-copy older than the last committed write, just as if it had read the rows itself.
+the page is read all day. Every commit that changes such a fact through the ORM rewrites the
+"speakers" stamp in the same transaction, and each use compares the stamp read then with
+the one its copy was loaded under (`app.services.core.stamps`), so a reader never uses a
+copy older than the last committed write.
 
 Only what does not depend on the date is cached (`SpeakerFacts`); bookings and absences are
 read fresh for every request. Booking re-checks under row locks with fresh reads
-(`matching.check_eligible`), so the cache can never double-book anyone.
-
-Writes that bypass the ORM (Core statements, psql) do not rewrite the stamp: code that
-writes these tables with Core must call `touch()` in its transaction; for psql the copies
-expire after `SPEAKER_CACHE_SECONDS`, and `flask refresh-facts` rewrites the stamp by hand.
+(`matching.check_eligible`), so the cache can never double-book anyone. Code that writes
+these tables with Core must call `touch()` in its transaction.
 """
 
 from __future__ import annotations
 
-import threading
-import uuid
 from collections.abc import Callable
 from itertools import chain
 
 import sqlalchemy as sa
-from cachetools import TTLCache
-from flask import current_app
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from app.extensions import db
 from app.models import (
     Availability,
     Document,
-    FactStamp,
     Mediator,
     MediatorLanguage,
     ModuleCompletion,
     QualificationModule,
 )
+from app.services.core import stamps
 from app.services.matching.speaker import FACT_ATTRIBUTES
 
 STAMP = "speakers"
-_CHANGED = "speaker_facts_changed"  # session.info flag: this transaction changed facts
 _CHILDREN = (MediatorLanguage, Availability, Document, ModuleCompletion, QualificationModule)
 
 
@@ -66,81 +56,23 @@ def _touches_facts(session: Session) -> bool:
     return False
 
 
-def _before_flush(session: Session, _context, _instances) -> None:
-    if not session.info.get(_CHANGED) and _touches_facts(session):
-        session.info[_CHANGED] = True
+stamps.register(STAMP, _touches_facts)
 
 
 def touch(session: Session | None = None) -> None:
-    """Rewrite the stamp (in the session's transaction): every worker's copy is now stale."""
-    table = FactStamp.__table__
-    (session or db.session()).connection().execute(
-        sa.update(table).where(table.c.name == STAMP).values(stamp=uuid.uuid4().hex))
-
-
-def _before_commit(session: Session) -> None:
-    """Rewrite the stamp as the transaction's last statement (the row lock is held briefly)."""
-    session.flush()  # commit flushes after this hook; the stamp must see those changes too
-    if session.info.pop(_CHANGED, False):
-        touch(session)
-
-
-def _forget(session: Session, transaction) -> None:
-    """A rolled-back (or closed) transaction's changes are gone: so is the flag."""
-    if transaction.parent is None:
-        session.info.pop(_CHANGED, None)
+    """Rewrite the speakers' stamp (in the session's transaction): every copy is stale."""
+    stamps.touch(STAMP, session)
 
 
 def install() -> None:
     """Listen on every ORM session (idempotent: the app factory may run more than once)."""
-    for name, listener in (("before_flush", _before_flush), ("before_commit", _before_commit),
-                           ("after_transaction_end", _forget)):
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)
-
-
-_COPIES: TTLCache | None = None
-_LOCK = threading.Lock()
-
-
-def _copies() -> TTLCache:
-    global _COPIES
-    ttl = current_app.config.get("SPEAKER_CACHE_SECONDS", 600)
-    with _LOCK:
-        if _COPIES is None or _COPIES.ttl != ttl:
-            _COPIES = TTLCache(maxsize=128, ttl=ttl)
-        return _COPIES
+    stamps.install()
 
 
 def cached(language_code: str, load: Callable[[str], object]):
-    """Return `load(language_code)`, from this worker's copy while the stamp is unchanged.
-
-    Reads straight through (and keeps nothing) when this transaction has changed facts
-    itself (its view is not committed yet), when the stamp row is missing, or when the
-    cache is switched off (`SPEAKER_CACHE_SECONDS = 0`).
-    """
-    if not current_app.config.get("SPEAKER_CACHE_SECONDS", 600):
-        return load(language_code)
-    session = db.session()
-    if session.info.get(_CHANGED) or _touches_facts(session):
-        return load(language_code)
-    stamp = session.execute(
-        sa.select(FactStamp.stamp).where(FactStamp.name == STAMP)).scalar()
-    if stamp is None:
-        return load(language_code)
-    copies = _copies()
-    with _LOCK:
-        entry = copies.get(language_code)
-    if entry is not None and entry[0] == stamp:
-        return entry[1]
-    value = load(language_code)  # read after the stamp: never older than it
-    with _LOCK:
-        copies[language_code] = (stamp, value)
-    return value
+    """Return `load(language_code)`, from this worker's copy while the stamp is unchanged
+    (read now, so a write committed a moment ago is seen)."""
+    return stamps.cached(STAMP, language_code, load)
 
 
-def clear() -> None:
-    """Drop this worker's copies (tests, and after editing the database by hand)."""
-    with _LOCK:
-        if _COPIES is not None:
-            _COPIES.clear()
+clear = stamps.clear
