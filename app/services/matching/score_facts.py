@@ -8,6 +8,7 @@ read for the few eligible speakers after the rules, the rule facts for all of th
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import sqlalchemy as sa
 
@@ -26,8 +27,9 @@ def _minutes_between(start, end):
     return (sa.func.julianday(end) - sa.func.julianday(start)) * 1440
 
 
-def _recent_select(ids, now: dt.datetime, *head) -> sa.Select:
-    """Select (head..., mediator, minutes served in the last 90 days) per mediator."""
+def _recent_select(ids, since, until, *head) -> sa.Select:
+    """Select (head..., mediator, minutes served between `since` and `until`) per mediator
+    (ids and bounds values or bind parameters)."""
     minutes = sa.func.sum(
         sa.func.coalesce(
             Assignment.reported_minutes,
@@ -39,23 +41,24 @@ def _recent_select(ids, now: dt.datetime, *head) -> sa.Select:
         .where(
             Assignment.mediator_id.in_(ids),
             Assignment.status != "cancelled",
-            Assignment.starts_at >= now - dt.timedelta(days=FAIRNESS_DAYS),
-            Assignment.starts_at < now,
+            Assignment.starts_at >= since,
+            Assignment.starts_at < until,
         )
         .group_by(Assignment.mediator_id)
     )
 
 
-def _served_select(ids, institution_ids, now: dt.datetime, *head) -> sa.Select:
-    """Select (head..., mediator, request) of this year's live bookings at the institutions."""
+def _served_select(ids, institution_ids, since, *head) -> sa.Select:
+    """Select (head..., mediator, request) of the live bookings at the institutions since
+    `since` (ids, institutions and bound values or bind parameters)."""
     return (
         sa.select(*head, Assignment.mediator_id, Assignment.request_id)
         .join(InterpretingRequest, InterpretingRequest.id == Assignment.request_id)
         .where(
             Assignment.mediator_id.in_(ids),
             Assignment.status != "cancelled",
-            InterpretingRequest.institution_id.in_(sorted(institution_ids)),
-            InterpretingRequest.starts_at >= now - CONTINUITY_PERIOD,
+            InterpretingRequest.institution_id.in_(institution_ids),
+            InterpretingRequest.starts_at >= since,
         )
     )
 
@@ -65,7 +68,8 @@ def load_recent_minutes(ids: list[int], now: dt.datetime) -> dict[int, int]:
     if not ids:
         return {}
     return {mid: round(total or 0)
-            for mid, total in db.session.execute(_recent_select(ids, now))}
+            for mid, total in db.session.execute(
+                _recent_select(ids, now - dt.timedelta(days=FAIRNESS_DAYS), now))}
 
 
 def load_served(ids, institution_ids: set[int], now: dt.datetime) -> dict[int, list[tuple]]:
@@ -75,7 +79,8 @@ def load_served(ids, institution_ids: set[int], now: dt.datetime) -> dict[int, l
     if not institution_ids:
         return served
     for inst_id, mediator_id, request_id in db.session.execute(
-        _served_select(ids, institution_ids, now, InterpretingRequest.institution_id)
+        _served_select(ids, sorted(institution_ids), now - CONTINUITY_PERIOD,
+                       InterpretingRequest.institution_id)
     ):
         served.setdefault(inst_id, []).append((mediator_id, request_id))
     return served
@@ -100,21 +105,35 @@ def apply_score_facts(ctx: Context, recent: dict[int, int],
         )
 
 
-def load_score_facts(ctx: Context, ids: list[int], now: dt.datetime) -> None:
-    """Load what the soft scores need, for the eligible mediators only (a smaller set).
+@functools.cache
+def _score_union(dialect: str) -> sa.CompoundSelect:
+    """Both score facts of one request as one UNION ALL, told apart by the first column,
+    with every value bound and built once per dialect (the minutes differ): building and
+    walking it for SQLAlchemy's cache key on every candidates page cost more than the
+    database's work."""
+    ids = sa.bindparam("ids", expanding=True)
+    return sa.union_all(
+        _recent_select(ids, sa.bindparam("fair_since"), sa.bindparam("now"),
+                       sa.literal_column("1")),
+        _served_select(ids, sa.bindparam("institutions", expanding=True),
+                       sa.bindparam("known_since"), sa.literal_column("2")),
+    )
 
-    One statement (the two selects as UNION ALL, told apart by their first column): on the
-    candidates page every round trip to the database counts.
-    """
+
+def load_score_facts(ctx: Context, ids: list[int], now: dt.datetime) -> None:
+    """Load what the soft scores need, for the eligible mediators only (a smaller set), in
+    one statement: on the candidates page every round trip to the database counts."""
     if not ids:
         return
     inst_id = ctx.req.institution_id
     recent: dict[int, int] = {}
     pairs: list[tuple] = []
-    for kind, mediator_id, value in db.session.execute(sa.union_all(
-        _recent_select(ids, now, sa.literal_column("1")),
-        _served_select(ids, {inst_id}, now, sa.literal_column("2")),
-    )):
+    statement = _score_union(db.session.get_bind().dialect.name)
+    for kind, mediator_id, value in db.session.execute(statement, {
+        "ids": ids, "institutions": [inst_id], "now": now,
+        "fair_since": now - dt.timedelta(days=FAIRNESS_DAYS),
+        "known_since": now - CONTINUITY_PERIOD,
+    }):
         if kind == 1:
             recent[mediator_id] = round(value or 0)
         else:
