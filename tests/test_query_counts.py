@@ -176,3 +176,26 @@ def test_an_open_request_page_reads_a_fixed_number_of_statements(
     assert response.status_code == 200
     assert response.get_data(as_text=True).count("Bereit") >= 3
     assert len(seen) == OPEN_REQUEST_PAGE_QUERIES, "\n".join(seen)
+
+
+def test_the_unfiltered_dashboard_takes_its_total_from_the_status_counts(
+        app, client, login, clock, make_user, make_institution):
+    """The open requests' total is the sum of the status counts the page reads anyway; a
+    filtered list counts its own rows."""
+    from tests.request_helpers import NOW, make_request
+
+    clock(NOW)
+    login(make_user("coordinator"))
+    inst = make_institution()
+    for status in ("submitted", "offered", "offered", "unfilled"):
+        make_request(inst, status=status)
+    db.session.commit()
+    def counted(statements):
+        return [s for s in statements if " ".join(s.split()).startswith(
+            "SELECT count(*) AS count_1 FROM (SELECT interpreting_request.id")]
+
+    response, seen = warm_get(client, "/coordination/requests")
+    assert "3 Einträge" in response.get_data(as_text=True)
+    assert not counted(seen)
+    response, seen = warm_get(client, "/coordination/requests?filter=unanswered")
+    assert response.status_code == 200 and len(counted(seen)) == 1

@@ -57,12 +57,16 @@ def requests_dashboard():
     name = request.args.get("filter", "")
     name = name if name in request_filters.COORDINATOR_FILTERS else ""
     condition = request_filters.coordinator_condition(name, now) if name else None
-    # most urgent first, a page at a time: a state-wide pool has thousands of open requests
+    lists = dashboard.coordinator_dashboard(now)
+    # most urgent first, a page at a time: a state-wide pool has thousands of open requests.
+    # Unfiltered, the counts above already hold the total: no count statement of its own.
     open_requests = db.paginate(
         dashboard.open_requests_query(condition),
         per_page=current_app.config["DASHBOARD_PER_PAGE"], error_out=False,
+        count=condition is not None,
     )
-    lists = dashboard.coordinator_dashboard(now)
+    if condition is None:
+        open_requests.total = sum(lists.counts[s] for s in OPEN_REQUEST_STATUSES)
     return render_template(
         "coordination/requests.html", requests=open_requests.items, page=open_requests,
         unfilled=lists.unfilled, assigned=lists.assigned,
