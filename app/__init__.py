@@ -116,16 +116,16 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.calendar import bp as calendar_bp
     from app.coordination import bp as coordination_bp
-    from app.main import bp as main_bp
     from app.mediator import bp as mediator_bp
     from app.meetings import bp as meetings_bp
     from app.pool import bp as pool_bp
     from app.recruiting import bp as recruiting_bp
     from app.reports import bp as reports_bp
     from app.requests import bp as requests_bp
+    from app.site import bp as site_bp
 
     for blueprint, prefix in (
-        (main_bp, None), (auth_bp, "/auth"), (pool_bp, "/pool"),
+        (site_bp, None), (auth_bp, "/auth"), (pool_bp, "/pool"),
         (coordination_bp, "/coordination"), (mediator_bp, "/me"), (recruiting_bp, None),
         (reports_bp, "/reports"), (requests_bp, "/requests"), (calendar_bp, "/calendar"),
         (meetings_bp, "/meetings"),

@@ -36,7 +36,7 @@ def _start_session(user: User, remember: bool) -> None:
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("main.index"))
+        return redirect(url_for("site.index"))
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(sa.select(User).where(User.email == form.email.data.lower()))
@@ -45,7 +45,7 @@ def login():
             return render_template("auth/login.html", form=form), 200
         _start_session(user, remember=form.remember.data)
         commit_or_message(accounts.record_login, user)  # a lost stamp does not block it
-        return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
+        return redirect(_safe_next(request.args.get("next")) or url_for("site.index"))
     return render_template("auth/login.html", form=form)
 
 
@@ -57,7 +57,7 @@ def logout():
         error = commit_or_message(accounts.end_sessions, user)[1]
         if error:
             flash(error, "error")
-            return redirect(url_for("main.index"))
+            return redirect(url_for("site.index"))
     logout_user()
     flash(_("You have been logged out."), "info")
     return redirect(url_for("auth.login"))
@@ -122,7 +122,7 @@ def change_password():
             _start_session(user, remember=remember)
             flash(_("Your password has been changed. You were logged out everywhere else."),
                   "success")
-            return redirect(url_for("main.index"))
+            return redirect(url_for("site.index"))
         form.current.errors = [error]
         status = 400
     elif form.errors:
@@ -136,7 +136,7 @@ def _account_page(user: User) -> str:
         return url_for("pool.mediator", mediator_id=user.mediator_id)
     if user.institution_id is not None:
         return url_for("coordination.institution", institution_id=user.institution_id)
-    return url_for("main.index")
+    return url_for("site.index")
 
 
 @bp.route("/users/<int:user_id>/end-sessions", methods=["POST"])

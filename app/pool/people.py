@@ -137,7 +137,7 @@ def export_user(user_id: int):
     data, error = commit_or_message(privacy.export_user, current_user, user)
     if error:
         flash(error, "error")
-        return redirect(url_for("main.index"))
+        return redirect(url_for("site.index"))
     return _json_download(data, f"skm-pool-user-{user_id}.json")
 
 

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 NAV_ITEMS = {
     "coordinator": [
-        ("main.index", _l("Start")),
+        ("site.index", _l("Start")),
         ("coordination.requests_dashboard", _l("Requests")),
         ("coordination.planner", _l("Plan the week")),
         ("pool.mediators", _l("Mediators")),
@@ -25,7 +25,7 @@ NAV_ITEMS = {
         ("calendar.mine", _l("My calendar")),
     ],
     "mediator": [
-        ("main.index", _l("Start")),
+        ("site.index", _l("Start")),
         ("mediator.offers", _l("My offers and assignments")),
         ("mediator.board", _l("Open requests (board)")),
         ("mediator.profile", _l("My profile")),
@@ -35,7 +35,7 @@ NAV_ITEMS = {
         ("calendar.mine", _l("My calendar")),
     ],
     "institution": [
-        ("main.index", _l("Start")),
+        ("site.index", _l("Start")),
         ("requests.index", _l("Our requests")),
         ("calendar.mine", _l("My calendar")),
         ("requests.new", _l("New request")),

@@ -13,9 +13,9 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from app.extensions import limiter
-from app.main import bp
-from app.main.forms import AccessibilityFeedbackForm
 from app.services.core.feedback import send_accessibility_feedback
+from app.site import bp
+from app.site.forms import AccessibilityFeedbackForm
 from app.web.transaction import commit_or_message
 
 
@@ -46,25 +46,25 @@ def accessibility():
         )
         if error is None:
             flash(_("Thank you. Your feedback has been sent to the office."), "success")
-            return redirect(url_for("main.accessibility"))
+            return redirect(url_for("site.accessibility"))
         flash(error, "error")
     status = 400 if form.errors else 200
     return render_template(
-        "main/accessibility.html", form=form, reviewed_on=_reviewed_on()
+        "site/accessibility.html", form=form, reviewed_on=_reviewed_on()
     ), status
 
 
 @bp.route("/leichte-sprache")
 def easy_language():
     """Explain the service in Leichte Sprache (always German)."""
-    return render_template("main/easy_language.html")
+    return render_template("site/easy_language.html")
 
 
 @bp.route("/impressum")
 def imprint():
-    return render_template("main/imprint.html")
+    return render_template("site/imprint.html")
 
 
 @bp.route("/datenschutz")
 def privacy():
-    return render_template("main/privacy.html")
+    return render_template("site/privacy.html")

@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from app.main import bp
 from app.services.core import accounts
 from app.services.start import cards as start_cards
+from app.site import bp
 from app.timeutil import now_utc
 from app.web import transaction
 from app.web.redirects import safe_next
@@ -23,7 +23,7 @@ def index():
         return redirect(url_for("auth.login"))
     if current_user.role not in ("coordinator", "institution", "mediator"):
         abort(403)  # the roles above are all the database allows
-    return render_template("main/start.html", cards=start_cards.cards_for(current_user,
+    return render_template("site/start.html", cards=start_cards.cards_for(current_user,
                                                                           now_utc()))
 
 
@@ -35,7 +35,7 @@ def set_language(code: str):
     session["locale"] = code
     if current_user.is_authenticated:
         commit_or_message(accounts.set_locale, current_user, code).flash()
-    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
+    return redirect(safe_next(request.form.get("next")) or url_for("site.index"))
 
 
 @bp.route("/healthz")
