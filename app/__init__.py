@@ -47,7 +47,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
+    login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "info"
 
     from app import models  # noqa: F401  (register mappers)
@@ -113,7 +113,7 @@ def _trust_proxies(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Mount every area's blueprint: the one list of the app's URL prefixes."""
-    from app.auth import bp as auth_bp
+    from app.accounts import bp as accounts_bp
     from app.calendar import bp as calendar_bp
     from app.coordination import bp as coordination_bp
     from app.mediator import bp as mediator_bp
@@ -125,7 +125,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.site import bp as site_bp
 
     for blueprint, prefix in (
-        (site_bp, None), (auth_bp, "/auth"), (pool_bp, "/pool"),
+        (site_bp, None), (accounts_bp, "/auth"), (pool_bp, "/pool"),
         (coordination_bp, "/coordination"), (mediator_bp, "/me"), (recruiting_bp, None),
         (reports_bp, "/reports"), (requests_bp, "/requests"), (calendar_bp, "/calendar"),
         (meetings_bp, "/meetings"),

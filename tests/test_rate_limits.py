@@ -125,7 +125,7 @@ def test_login_limit_is_shared_by_two_gunicorn_processes(app, redis_prefix, tmp_
     # five attempts in all, whichever process served them; each process alone allowed five
     assert codes == [200] * 5 + [429] * 3, codes
     # the counter lives in Redis under this run's own prefix (RATELIMIT_KEY_PREFIX)
-    assert [k for k in redis_client.scan_iter(match=f"*{prefix}*") if b"auth.login" in k]
+    assert [k for k in redis_client.scan_iter(match=f"*{prefix}*") if b"accounts.login" in k]
 
 
 def test_redis_outage_falls_back_to_counting_per_worker(app, tmp_path):

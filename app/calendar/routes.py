@@ -15,12 +15,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from app.auth.decorators import coordinator_required
 from app.calendar import bp
 from app.extensions import db
 from app.models import User
 from app.services.calendar import feed_admin, feeds
 from app.web.confirm import ask, confirmed
+from app.web.guards import coordinator_required
 from app.web.transaction import commit_or_message
 
 

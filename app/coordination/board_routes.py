@@ -12,10 +12,10 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 
-from app.auth.decorators import coordinator_required
 from app.coordination import bp
 from app.coordination.requests_routes import _get, request_detail
 from app.services.booking import board as board_svc
+from app.web.guards import coordinator_required
 from app.web.transaction import commit_or_message
 
 

@@ -10,7 +10,6 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.decorators import coordinator_required
 from app.coordination import bp
 from app.coordination.forms import DebriefNoteForm
 from app.extensions import db
@@ -18,6 +17,7 @@ from app.models import Debrief
 from app.services.booking import debriefs as svc
 from app.services.booking import follow_up
 from app.timeutil import now_utc
+from app.web.guards import coordinator_required
 from app.web.transaction import commit_or_message
 
 SHOW = {"open": False, "done": True, "all": None}

@@ -7,12 +7,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.decorators import coordinator_required
 from app.coordination import bp
 from app.coordination.forms import LanguageNameForm
 from app.services.core import language_admin
 from app.services.core.languages import language_name
 from app.web.confirm import ask, confirmed
+from app.web.guards import coordinator_required
 from app.web.transaction import commit_or_message
 
 

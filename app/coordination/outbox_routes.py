@@ -10,12 +10,12 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.decorators import coordinator_required
 from app.coordination import bp
 from app.extensions import db
 from app.models import OutboxMessage
 from app.services.core import outbox
 from app.web.confirm import ask, confirmed
+from app.web.guards import coordinator_required
 from app.web.transaction import commit_or_message
 
 

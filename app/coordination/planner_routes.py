@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from app.auth.decorators import coordinator_required
 from app.coordination import bp
 from app.coordination.planner_forms import WeekForm, chosen, line_field_name, plan_form
 from app.services.booking import week_plan
 from app.timeutil import today_local
+from app.web.guards import coordinator_required
 from app.web.transaction import commit_or_message
 
 

@@ -12,7 +12,6 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
-from app.auth.decorators import coordinator_required
 from app.coordination import bp
 from app.coordination.request_forms import PhoneIntakeForm
 from app.extensions import db
@@ -21,6 +20,7 @@ from app.requests.edit_routes import edit_view
 from app.requests.forms import form_page, prepare, request_data
 from app.services.booking import intake
 from app.web.forms import bounded_int
+from app.web.guards import coordinator_required
 from app.web.transaction import commit_or_message
 
 

@@ -11,7 +11,6 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from app.auth.decorators import coordinator_required
 from app.coordination import bp
 from app.coordination.request_forms import (
     AssignForm,
@@ -39,6 +38,7 @@ from app.services.calendar import remote
 from app.services.matching import ranking as matching
 from app.timeutil import now_utc
 from app.web.forms import please_choose
+from app.web.guards import coordinator_required
 from app.web.transaction import commit_or_message
 
 

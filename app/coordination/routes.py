@@ -6,7 +6,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.decorators import coordinator_required
 from app.coordination import bp
 from app.coordination.forms import ContactForm, InstitutionFilterForm, InstitutionForm
 from app.extensions import db
@@ -14,6 +13,7 @@ from app.models import ContactPerson, Institution
 from app.services.pool import institutions as svc
 from app.web.confirm import ask, confirmed
 from app.web.forms import InviteForm
+from app.web.guards import coordinator_required
 from app.web.transaction import commit_or_message
 
 

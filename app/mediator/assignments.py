@@ -14,7 +14,6 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.auth.decorators import role_required
 from app.extensions import db
 from app.mediator import bp
 from app.mediator.follow_up_forms import DebriefForm, ReportForm
@@ -26,6 +25,7 @@ from app.services.booking.offer_state import appointment_ics, offer_state
 from app.services.calendar import remote
 from app.services.core.errors import DomainError
 from app.timeutil import now_utc
+from app.web.guards import role_required
 from app.web.transaction import commit_or_message
 
 mediator_required = role_required("mediator")

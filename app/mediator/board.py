@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from app.auth.decorators import role_required
 from app.mediator import bp
 from app.services.booking import board as board_svc
 from app.timeutil import now_utc
+from app.web.guards import role_required
 from app.web.transaction import commit_or_message
 
 mediator_required = role_required("mediator")

@@ -6,11 +6,11 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.decorators import role_required
 from app.mediator import bp
 from app.services.calendar import meeting_admin as admin
 from app.services.calendar import meetings as svc
 from app.timeutil import now_utc
+from app.web.guards import role_required
 from app.web.transaction import commit_or_message
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import current_user
 
-from app.auth.decorators import role_required
 from app.mediator import bp
 from app.services.pool.mediators import police_certificate_due
+from app.web.guards import role_required
 
 
 @bp.route("/profile")

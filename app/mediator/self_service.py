@@ -13,7 +13,6 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.decorators import role_required
 from app.mediator import bp
 from app.mediator.self_service_forms import (
     AbsenceForm,
@@ -29,6 +28,7 @@ from app.services.pool.qualification import completed_modules, missing_required_
 from app.timeutil import today_local
 from app.web.confirm import ask, confirmed, describe_absence, describe_language, describe_window
 from app.web.forms import BankDetailsForm, language_field_choices
+from app.web.guards import role_required
 from app.web.transaction import commit_or_message
 
 mediator_only = role_required("mediator")

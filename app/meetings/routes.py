@@ -7,7 +7,6 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.decorators import coordinator_required
 from app.extensions import db
 from app.meetings import bp
 from app.meetings.forms import GroupForm, OccurrenceForm, SeriesForm, SingleForm
@@ -17,6 +16,7 @@ from app.services.calendar import meeting_admin as admin
 from app.services.calendar import meetings as svc
 from app.timeutil import now_utc, to_local
 from app.web.confirm import ask, confirmed
+from app.web.guards import coordinator_required
 from app.web.input import ids_from
 from app.web.transaction import commit_or_message
 

@@ -10,11 +10,11 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.decorators import coordinator_required
 from app.models import Mediator
 from app.pool import bp, live_mediator_or_404
 from app.services.pool import bank
 from app.web.forms import BankDetailsForm
+from app.web.guards import coordinator_required
 from app.web.transaction import commit_or_message
 
 

@@ -19,13 +19,13 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from app.auth.decorators import coordinator_required
 from app.pool import bp
 from app.pool.forms import MediatorFilterForm
 from app.pool.import_forms import ImportConfirmForm, ImportUploadForm, InviteAllForm
 from app.services.core.errors import DomainError
 from app.services.pool import exporting, import_files, importing
 from app.services.pool import mediators as mediator_svc
+from app.web.guards import coordinator_required
 from app.web.transaction import commit_or_message
 
 SESSION_KEY = "pool_import"

@@ -13,7 +13,6 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.decorators import coordinator_required
 from app.extensions import db
 from app.mediator.self_service_forms import (
     AbsenceForm,
@@ -28,6 +27,7 @@ from app.services.booking import offers as offer_svc
 from app.services.pool import self_service as svc
 from app.timeutil import now_utc, today_local
 from app.web.confirm import ask, confirmed, describe_absence, describe_window
+from app.web.guards import coordinator_required
 from app.web.transaction import commit_or_message
 
 

@@ -12,7 +12,6 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.decorators import coordinator_required
 from app.extensions import db
 from app.labels import choices, label
 from app.models import User
@@ -23,6 +22,7 @@ from app.services.pool import privacy, recruiting, self_service
 from app.services.pool.qualification import completed_modules
 from app.timeutil import today_local
 from app.web.forms import please_choose
+from app.web.guards import coordinator_required
 from app.web.transaction import commit_or_message
 
 

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from app.auth.decorators import coordinator_required
 from app.extensions import db
 from app.models import Cohort, Course, Mediator, QualificationModule
 from app.pool import bp
@@ -21,6 +20,7 @@ from app.pool.training_forms import (
 from app.services.pool import qualification as svc
 from app.web.confirm import ask, confirmed
 from app.web.forms import please_choose
+from app.web.guards import coordinator_required
 from app.web.transaction import commit_or_message
 
 

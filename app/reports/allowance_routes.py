@@ -9,7 +9,6 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.decorators import coordinator_required
 from app.extensions import db
 from app.models import AllowanceStatement, Mediator
 from app.reports import bp
@@ -28,6 +27,7 @@ from app.services.core.errors import DomainError
 from app.timeutil import today_local
 from app.web.confirm import ask, confirmed
 from app.web.forms import please_choose
+from app.web.guards import coordinator_required
 from app.web.transaction import commit_or_message
 
 BATCH_RE = re.compile(r"SKM-\d{4}-\d{2}-E\d{6,10}")

@@ -6,7 +6,6 @@ from flask import Response, abort, render_template, request
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
-from app.auth.decorators import coordinator_required
 from app.reports import bp
 from app.reports.forms import PeriodForm
 from app.services.core.errors import DomainError
@@ -22,6 +21,7 @@ from app.services.reports import exports as report_export
 from app.services.reports import statistics as reports
 from app.services.reports import yearly as yearly_report
 from app.timeutil import today_local
+from app.web.guards import coordinator_required
 
 
 def _locale() -> str:

@@ -10,12 +10,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.decorators import role_required
 from app.extensions import db
 from app.models import InterpretingRequest
 from app.requests import bp
 from app.requests.forms import RequestEditForm, form_page, prepare, request_data
 from app.services.booking import changes
+from app.web.guards import role_required
 from app.web.transaction import commit_or_message
 
 

@@ -10,7 +10,6 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.decorators import role_required
 from app.extensions import db
 from app.models import InterpretingRequest
 from app.requests import bp
@@ -18,6 +17,7 @@ from app.requests import routes as pages
 from app.requests.forms import FollowUpAnswerForm, RatingForm
 from app.services.booking import debriefs
 from app.services.booking import follow_up as svc
+from app.web.guards import role_required
 from app.web.transaction import commit_or_message
 
 

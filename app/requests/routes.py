@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from app.auth.decorators import role_required
 from app.extensions import db
 from app.models import InterpretingRequest
 from app.models.request import OPEN_REQUEST_STATUSES
@@ -26,6 +25,7 @@ from app.services.booking import dashboard, debriefs, request_filters, series, w
 from app.services.booking import intake as svc
 from app.services.calendar import remote
 from app.timeutil import now_utc
+from app.web.guards import role_required
 from app.web.transaction import commit_or_message
 
 institution_required = role_required("institution")

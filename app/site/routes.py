@@ -20,7 +20,7 @@ from app.web.transaction import commit_or_message
 def index():
     """Show the role's start page: cards that say what needs the user now."""
     if not current_user.is_authenticated:
-        return redirect(url_for("auth.login"))
+        return redirect(url_for("accounts.login"))
     if current_user.role not in ("coordinator", "institution", "mediator"):
         abort(403)  # the roles above are all the database allows
     return render_template("site/start.html", cards=start_cards.cards_for(current_user,

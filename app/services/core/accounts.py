@@ -99,7 +99,7 @@ def _send_link_mail(user: User, purpose: str) -> None:
     user.link_version = (user.link_version or 0) + 1  # the links sent before stop working
     db.session.flush()
     token = make_token(user, purpose)
-    endpoint = "auth.accept_invite" if purpose == "invite" else "auth.reset_password"
+    endpoint = "accounts.accept_invite" if purpose == "invite" else "accounts.reset_password"
     link = current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, token=token)
     kind = Kind.ACCOUNT_INVITE if purpose == "invite" else Kind.PASSWORD_RESET
     for rcpt in recipients(kind, user):

@@ -1,4 +1,5 @@
-"""Role checks for views: anonymous users go to the login page, wrong roles get 403."""
+"""Role guards shared by every domain's views: anonymous users go to the login page, wrong
+roles get 403."""
 
 from __future__ import annotations
 

@@ -7,13 +7,13 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import bp
-from app.auth.decorators import coordinator_required
-from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
+from app.accounts import bp
+from app.accounts.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from app.extensions import db, limiter
 from app.models import User
 from app.services.core import accounts
 from app.services.core.errors import DomainError
+from app.web.guards import coordinator_required
 from app.web.redirects import safe_next as _safe_next
 from app.web.transaction import commit_or_message
 
@@ -42,11 +42,11 @@ def login():
         user = db.session.scalar(sa.select(User).where(User.email == form.email.data.lower()))
         if user is None or not user.is_enabled or not user.check_password(form.password.data):
             flash(_("E-mail or password is wrong."), "error")
-            return render_template("auth/login.html", form=form), 200
+            return render_template("accounts/login.html", form=form), 200
         _start_session(user, remember=form.remember.data)
         commit_or_message(accounts.record_login, user)  # a lost stamp does not block it
         return redirect(_safe_next(request.args.get("next")) or url_for("site.index"))
-    return render_template("auth/login.html", form=form)
+    return render_template("accounts/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -60,7 +60,7 @@ def logout():
             return redirect(url_for("site.index"))
     logout_user()
     flash(_("You have been logged out."), "info")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
@@ -71,10 +71,10 @@ def forgot_password():
         error = commit_or_message(accounts.request_reset, form.email.data)[1]
         if error:
             flash(error, "error")
-            return render_template("auth/forgot.html", form=form), 409
+            return render_template("accounts/forgot.html", form=form), 409
         flash(_("If an account exists for this address, we have sent a link."), "info")
-        return redirect(url_for("auth.login"))
-    return render_template("auth/forgot.html", form=form)
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot.html", form=form)
 
 
 def _password_page(token: str, purpose: str, title: str):
@@ -82,18 +82,18 @@ def _password_page(token: str, purpose: str, title: str):
         user = accounts.user_from_token(token, purpose)
     except DomainError as exc:
         flash(str(exc), "error")
-        return redirect(url_for("auth.login"))
+        return redirect(url_for("accounts.login"))
     form = SetPasswordForm(account_words=accounts.password_words(user))
     if form.validate_on_submit():
         error = commit_or_message(accounts.set_password_from_token, token, purpose,
                                   form.password.data)[1]
         if error:
             form.password.errors = [error]
-            return render_template("auth/set_password.html", form=form, title=title,
+            return render_template("accounts/set_password.html", form=form, title=title,
                                    user=user), 400
         flash(_("Your password has been saved. Please log in."), "success")
-        return redirect(url_for("auth.login"))
-    return render_template("auth/set_password.html", form=form, title=title, user=user)
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/set_password.html", form=form, title=title, user=user)
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
@@ -127,7 +127,7 @@ def change_password():
         status = 400
     elif form.errors:
         status = 400
-    return render_template("auth/change_password.html", form=form, user=user), status
+    return render_template("accounts/change_password.html", form=form, user=user), status
 
 
 def _account_page(user: User) -> str:
@@ -153,5 +153,5 @@ def end_sessions(user_id: int):
         flash(_("All sessions of %(email)s have been ended.", email=user.email), "success")
     if user.id == current_user.id:  # ended their own sessions, this one included
         logout_user()
-        return redirect(url_for("auth.login"))
+        return redirect(url_for("accounts.login"))
     return redirect(_account_page(user))
