@@ -117,7 +117,6 @@ def _register_blueprints(app: Flask) -> None:
     from app.calendar import bp as calendar_bp
     from app.coordination import bp as coordination_bp
     from app.mediator import bp as mediator_bp
-    from app.meetings import bp as meetings_bp
     from app.pool import bp as pool_bp
     from app.recruiting import bp as recruiting_bp
     from app.reports import bp as reports_bp
@@ -127,7 +126,6 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint, prefix in (
         (site_bp, None), (accounts_bp, "/auth"), (pool_bp, "/pool"),
         (coordination_bp, "/coordination"), (mediator_bp, "/me"), (recruiting_bp, None),
-        (reports_bp, "/reports"), (requests_bp, "/requests"), (calendar_bp, "/calendar"),
-        (meetings_bp, "/meetings"),
+        (reports_bp, "/reports"), (requests_bp, "/requests"), (calendar_bp, None),
     ):
         app.register_blueprint(blueprint, url_prefix=prefix)

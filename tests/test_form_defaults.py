@@ -44,7 +44,7 @@ EXEMPT = {
 
 def _view_choices():
     """Field → the function the view fills its choices with (same helper, not a copy)."""
-    from app.meetings.routes import _group_choices
+    from app.calendar.meetings_coordinator import _group_choices
     from app.pool.routes import _cohort_choices
     from app.pool.training import module_choices
     from app.recruiting.routes import application_language_choices
@@ -59,8 +59,8 @@ def _view_choices():
     return {
         "app.web.forms.LanguageForm": field("code", language_field_choices),
         "app.pool.forms.MediatorForm": field("cohort_id", _cohort_choices),
-        "app.meetings.forms.SeriesForm": _group_choices,
-        "app.meetings.forms.SingleForm": _group_choices,
+        "app.calendar.meetings_forms.SeriesForm": _group_choices,
+        "app.calendar.meetings_forms.SingleForm": _group_choices,
         "app.pool.training_forms.CourseForm": field("module_id", module_choices),
         "app.recruiting.forms.ApplicationForm": application_language_choices,
         "app.reports.forms.CorrectionForm": field("mediator_id", correction_field_choices),
@@ -85,7 +85,7 @@ BUILT_PER_OBJECT = {
     "app.coordination.request_forms.ReassignForm": "one request's ranked candidates, "
                                                    "'– please choose –' first",
     "app.coordination.request_forms.OffersForm": "a checkbox list of candidates",
-    "app.meetings.forms.GroupForm": "a checkbox list of group members",
+    "app.calendar.meetings_forms.GroupForm": "a checkbox list of group members",
 }
 
 
@@ -157,8 +157,8 @@ def test_no_choice_is_made_for_the_user(app, make_user):
 def test_every_form_is_found(app):
     """The walk finds the forms of every area (guards against an import that stops it)."""
     areas = {key.split(".")[1] for key in _form_classes()}
-    assert {"pool", "mediator", "requests", "meetings", "recruiting", "reports",
-            "coordination", "web", "auth", "main"} <= areas
+    assert {"pool", "mediator", "requests", "calendar", "recruiting", "reports",
+            "coordination", "web", "accounts", "site"} <= areas
 
 
 def test_exemptions_name_real_fields(app):

@@ -1,4 +1,4 @@
-"""Calendar feeds (token URLs for calendar apps) and the "my calendar" page."""
+"""Calendar: feeds (token URLs for calendar apps), "my calendar", meetings and supervision."""
 
 from flask import Blueprint
 
@@ -12,4 +12,4 @@ def _mask_tokens_in_access_logs(state) -> None:
     install()
 
 
-from app.calendar import routes  # noqa: E402,F401
+from app.calendar import feeds, meetings_coordinator, meetings_mediator  # noqa: E402,F401

@@ -8,7 +8,6 @@ from app.mediator import (  # noqa: E402,F401
     assignments,
     board,
     follow_up_routes,
-    meetings,
     routes,
     self_service,
 )

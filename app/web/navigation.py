@@ -17,7 +17,7 @@ NAV_ITEMS = {
         ("pool.courses", _l("Training")),
         ("pool.expiring_documents", _l("Expiring documents")),
         ("pool.language_changes", _l("Language changes")),
-        ("meetings.index", _l("Meetings")),
+        ("calendar.meetings", _l("Meetings")),
         ("reports.index", _l("Reports")),
         ("pool.audit_log", _l("Audit log")),
         ("coordination.outbox_page", _l("E-mail outbox")),
@@ -31,7 +31,7 @@ NAV_ITEMS = {
         ("mediator.profile", _l("My profile")),
         ("mediator.availability", _l("My times")),
         ("mediator.qualification", _l("My training")),
-        ("mediator.meetings", _l("My meetings")),
+        ("calendar.my_meetings", _l("My meetings")),
         ("calendar.mine", _l("My calendar")),
     ],
     "institution": [

@@ -89,7 +89,7 @@ def _load(entries: list[tuple[AuditLog, dict]]) -> _Names:
         for m_id, title in db.session.execute(
                 sa.select(Meeting.id, Meeting.title).where(Meeting.id.in_(ids))):
             names.meetings[m_id] = _a(title or f"#{m_id}",
-                                      url_for("meetings.detail", meeting_id=m_id))
+                                      url_for("calendar.meeting_detail", meeting_id=m_id))
     if any(data.get("module") for _log, data in entries):
         locale = str(get_locale() or "de")
         names.modules = {m.code: m.title(locale)

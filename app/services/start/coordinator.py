@@ -95,7 +95,7 @@ def meeting(ctx: StartContext) -> Card:
     return Card(key="meeting", title=_("Next meeting"), count=count, tone="info",
                 explanation=_("Meetings in the coming seven days."),
                 detail=first.title if first else _("No meeting planned."),
-                when=first.starts_at if first else None, url=url_for("meetings.index"))
+                when=first.starts_at if first else None, url=url_for("calendar.meetings"))
 
 
 @card("coordinator", 5)

@@ -53,4 +53,4 @@ def meeting(ctx: StartContext) -> Card:
     return Card(key="meeting", title=_("Next meeting"), count=count, tone="info",
                 explanation=_("Exchange meetings and your supervision in the coming seven days."),
                 detail=first.title if first else _("No meeting planned."),
-                when=first.starts_at if first else None, url=url_for("mediator.meetings"))
+                when=first.starts_at if first else None, url=url_for("calendar.my_meetings"))

@@ -7,9 +7,9 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.calendar import bp
+from app.calendar.meetings_forms import GroupForm, OccurrenceForm, SeriesForm, SingleForm
 from app.extensions import db
-from app.meetings import bp
-from app.meetings.forms import GroupForm, OccurrenceForm, SeriesForm, SingleForm
 from app.models import Meeting, SupervisionGroup
 from app.services.booking import debriefs
 from app.services.calendar import meeting_admin as admin
@@ -29,13 +29,13 @@ def _group(form) -> SupervisionGroup | None:
     return db.session.get(SupervisionGroup, form.group_id.data) if form.group_id.data else None
 
 
-@bp.route("/")
+@bp.route("/meetings/")
 @coordinator_required
-def index():
+def meetings():
     show = request.args.get("show", "upcoming")
     page = db.paginate(admin.meetings_query(show, now_utc()),
                        per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
-    return render_template("meetings/index.html", page=page, show=show)
+    return render_template("calendar/meetings/index.html", page=page, show=show)
 
 
 def _create(form, template: str, create):
@@ -44,13 +44,13 @@ def _create(form, template: str, create):
         outcome = commit_or_message(create, form)
         if outcome.ok:
             flash(_("Meeting saved. The invitations are on their way."), "success")
-            return redirect(url_for("meetings.index"))
+            return redirect(url_for("calendar.meetings"))
         form.form_errors.append(outcome.error)
     status = 400 if form.errors or form.form_errors else 200
     return render_template(template, form=form), status
 
 
-@bp.route("/series/new", methods=["GET", "POST"])
+@bp.route("/meetings/series/new", methods=["GET", "POST"])
 @coordinator_required
 def new_series():
     def create(form):
@@ -60,10 +60,10 @@ def new_series():
             duration_minutes=form.duration_minutes.data, pattern=form.pattern.data,
             interval=form.interval.data, until=form.until.data, group=_group(form))
 
-    return _create(SeriesForm(), "meetings/series_form.html", create)
+    return _create(SeriesForm(), "calendar/meetings/series_form.html", create)
 
 
-@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/meetings/new", methods=["GET", "POST"])
 @coordinator_required
 def new_single():
     def create(form):
@@ -72,7 +72,7 @@ def new_single():
             agenda=form.agenda.data or "", day=form.day.data, start=form.start.data,
             duration_minutes=form.duration_minutes.data, group=_group(form))
 
-    return _create(SingleForm(), "meetings/single_form.html", create)
+    return _create(SingleForm(), "calendar/meetings/single_form.html", create)
 
 
 def _get(meeting_id: int) -> Meeting:
@@ -91,21 +91,21 @@ def _detail(meeting: Meeting, form: OccurrenceForm | None = None, status: int = 
             "place": meeting.place, "agenda": meeting.agenda})
     answers = {a.mediator_id: a for a in meeting.attendances}
     return render_template(
-        "meetings/detail.html", meeting=meeting, form=form, invitees=svc.invitees(meeting),
+        "calendar/meetings/detail.html", meeting=meeting, form=form, invitees=svc.invitees(meeting),
         answers=answers, can_record=meeting.starts_at <= now_utc(),
         debriefs=debriefs.agenda_items(meeting),
     ), status
 
 
-@bp.route("/<int:meeting_id>")
+@bp.route("/meetings/<int:meeting_id>")
 @coordinator_required
-def detail(meeting_id: int):
+def meeting_detail(meeting_id: int):
     return _detail(_get(meeting_id))
 
 
-@bp.route("/<int:meeting_id>/edit", methods=["POST"])
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["POST"])
 @coordinator_required
-def edit(meeting_id: int):
+def edit_meeting(meeting_id: int):
     meeting = _get(meeting_id)
     form = OccurrenceForm()
     if not form.validate_on_submit():
@@ -121,50 +121,50 @@ def edit(meeting_id: int):
         flash(_("Meeting changed. The invitees get an updated invitation."), "success")
     else:
         flash(_("Nothing was changed."), "info")
-    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    return redirect(url_for("calendar.meeting_detail", meeting_id=meeting.id))
 
 
-@bp.route("/<int:meeting_id>/cancel", methods=["POST"])
+@bp.route("/meetings/<int:meeting_id>/cancel", methods=["POST"])
 @coordinator_required
-def cancel(meeting_id: int):
+def cancel_meeting(meeting_id: int):
     meeting = _get(meeting_id)
     text = f"{meeting.title}, {format_datetime(to_local(meeting.starts_at), 'short')}"
     if not confirmed():
         return ask(_("Cancel the date %(meeting)s? Every invitee is told.", meeting=text),
-                   back=url_for("meetings.detail", meeting_id=meeting.id),
+                   back=url_for("calendar.meeting_detail", meeting_id=meeting.id),
                    button=_("Yes, cancel the date"))
     if not commit_or_message(admin.cancel_occurrence, current_user, meeting).flash(
             _("%(meeting)s cancelled. The invitees are informed.", meeting=text)):
         return _detail(meeting, status=409)
-    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    return redirect(url_for("calendar.meeting_detail", meeting_id=meeting.id))
 
 
-@bp.route("/<int:meeting_id>/attendance", methods=["POST"])
+@bp.route("/meetings/<int:meeting_id>/attendance", methods=["POST"])
 @coordinator_required
-def attendance(meeting_id: int):
+def meeting_attendance(meeting_id: int):
     meeting = _get(meeting_id)
     present = ids_from(request.form.getlist("present"))
     if not commit_or_message(svc.record_attendance, meeting, present).flash(
             _("Attendance saved.")):
         return _detail(meeting, status=409)
-    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    return redirect(url_for("calendar.meeting_detail", meeting_id=meeting.id))
 
 
-@bp.route("/rates")
+@bp.route("/meetings/rates")
 @coordinator_required
-def rates():
-    return render_template("meetings/rates.html", people=svc.rates_per_person(),
+def meeting_rates():
+    return render_template("calendar/meetings/rates.html", people=svc.rates_per_person(),
                            meetings=svc.rates_per_meeting())
 
 
-@bp.route("/groups")
+@bp.route("/meetings/groups")
 @coordinator_required
 def groups():
-    return render_template("meetings/groups.html", groups=admin.groups(with_members=True))
+    return render_template("calendar/meetings/groups.html", groups=admin.groups(with_members=True))
 
 
-@bp.route("/groups/new", methods=["GET", "POST"])
-@bp.route("/groups/<int:group_id>", methods=["GET", "POST"])
+@bp.route("/meetings/groups/new", methods=["GET", "POST"])
+@bp.route("/meetings/groups/<int:group_id>", methods=["GET", "POST"])
 @coordinator_required
 def edit_group(group_id: int | None = None):
     group = db.session.get(SupervisionGroup, group_id) if group_id else None
@@ -182,7 +182,7 @@ def edit_group(group_id: int | None = None):
             member_ids=form.members.data or [])
         if outcome.ok:
             flash(_("Supervision group saved."), "success")
-            return redirect(url_for("meetings.groups"))
+            return redirect(url_for("calendar.groups"))
         form.name.errors = [outcome.error]
     status = 400 if form.errors else 200
-    return render_template("meetings/group_form.html", form=form, group=group), status
+    return render_template("calendar/meetings/group_form.html", form=form, group=group), status

@@ -6,7 +6,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.mediator import bp
+from app.calendar import bp
 from app.services.calendar import meeting_admin as admin
 from app.services.calendar import meetings as svc
 from app.timeutil import now_utc
@@ -14,16 +14,16 @@ from app.web.guards import role_required
 from app.web.transaction import commit_or_message
 
 
-@bp.route("/meetings")
+@bp.route("/me/meetings")
 @role_required("mediator")
-def meetings():
+def my_meetings():
     mediator = current_user.mediator
     rows, answers, attended, recorded = admin.mediator_meetings(mediator, now_utc())
-    return render_template("mediator/meetings.html", meetings=rows, answers=answers,
+    return render_template("calendar/meetings/mediator.html", meetings=rows, answers=answers,
                            attended=attended, recorded=recorded)
 
 
-@bp.route("/meetings/<int:meeting_id>/rsvp", methods=["POST"])
+@bp.route("/me/meetings/<int:meeting_id>/rsvp", methods=["POST"])
 @role_required("mediator")
 def rsvp(meeting_id: int):
     mediator = current_user.mediator
@@ -32,5 +32,5 @@ def rsvp(meeting_id: int):
         abort(404)
     outcome = commit_or_message(svc.set_rsvp, meeting, mediator, request.form.get("answer", ""))
     if not outcome.flash(_("Thank you. Your answer is saved.")):
-        return redirect(url_for("mediator.meetings")), 303
-    return redirect(url_for("mediator.meetings"))
+        return redirect(url_for("calendar.my_meetings")), 303
+    return redirect(url_for("calendar.my_meetings"))
