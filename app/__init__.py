@@ -118,14 +118,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.coordination import bp as coordination_bp
     from app.mediator import bp as mediator_bp
     from app.pool import bp as pool_bp
-    from app.recruiting import bp as recruiting_bp
     from app.reports import bp as reports_bp
     from app.requests import bp as requests_bp
     from app.site import bp as site_bp
 
     for blueprint, prefix in (
-        (site_bp, None), (accounts_bp, "/auth"), (pool_bp, "/pool"),
-        (coordination_bp, "/coordination"), (mediator_bp, "/me"), (recruiting_bp, None),
+        (site_bp, None), (accounts_bp, "/auth"), (pool_bp, None),
+        (coordination_bp, "/coordination"), (mediator_bp, "/me"),
         (reports_bp, "/reports"), (requests_bp, "/requests"), (calendar_bp, None),
     ):
         app.register_blueprint(blueprint, url_prefix=prefix)

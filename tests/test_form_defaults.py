@@ -31,8 +31,8 @@ EXEMPT = {
     "app.requests.forms.CancelForm.scope": "the least a cancellation can touch: this one date",
     "app.web.forms.InviteForm.locale": "the invited person's UI language; changeable any time",
     "app.pool.import_forms.InviteAllForm.locale": "UI language of the invitations",
-    "app.mediator.self_service_forms.ProfileForm.locale": "the website language itself",
-    "app.mediator.self_service_forms.OnBehalfProfileForm.locale": "the website language itself",
+    "app.pool.self_service_forms.ProfileForm.locale": "the website language itself",
+    "app.pool.self_service_forms.OnBehalfProfileForm.locale": "the website language itself",
     "app.reports.forms.PeriodForm.kind": "a report filter: the year is the usual view",
     "app.reports.forms.PeriodForm.month": "a report filter, only read for a monthly period",
     "app.reports.forms.PeriodForm.quarter": "a report filter, only read for a quarter",
@@ -45,9 +45,9 @@ EXEMPT = {
 def _view_choices():
     """Field → the function the view fills its choices with (same helper, not a copy)."""
     from app.calendar.meetings_coordinator import _group_choices
-    from app.pool.routes import _cohort_choices
-    from app.pool.training import module_choices
-    from app.recruiting.routes import application_language_choices
+    from app.pool.mediators_coordinator import _cohort_choices
+    from app.pool.recruiting_public import application_language_choices
+    from app.pool.training_coordinator import module_choices
     from app.reports.allowance_routes import correction_field_choices
     from app.requests.forms import prepare
     from app.services.booking.intake import institution_choices
@@ -62,7 +62,7 @@ def _view_choices():
         "app.calendar.meetings_forms.SeriesForm": _group_choices,
         "app.calendar.meetings_forms.SingleForm": _group_choices,
         "app.pool.training_forms.CourseForm": field("module_id", module_choices),
-        "app.recruiting.forms.ApplicationForm": application_language_choices,
+        "app.pool.recruiting_forms.ApplicationForm": application_language_choices,
         "app.reports.forms.CorrectionForm": field("mediator_id", correction_field_choices),
         "app.requests.forms.RequestForm": lambda form: prepare(form, None),
         "app.requests.forms.RequestEditForm": lambda form: prepare(form, None),
@@ -81,7 +81,7 @@ BUILT_PER_OBJECT = {
     "app.pool.training_forms.AuditFilterForm": "a GET filter, view sets 'all' first",
     "app.pool.forms.MediatorFilterForm": "a GET filter, view sets 'all' first",
     "app.pool.training_forms.ParticipantForm": "one course's candidates, '– please choose –' "
-                                               "first (app/pool/training.py _course_page)",
+                                               "first (app/pool/training_coordinator.py _course_page)",
     "app.coordination.request_forms.ReassignForm": "one request's ranked candidates, "
                                                    "'– please choose –' first",
     "app.coordination.request_forms.OffersForm": "a checkbox list of candidates",
@@ -157,7 +157,7 @@ def test_no_choice_is_made_for_the_user(app, make_user):
 def test_every_form_is_found(app):
     """The walk finds the forms of every area (guards against an import that stops it)."""
     areas = {key.split(".")[1] for key in _form_classes()}
-    assert {"pool", "mediator", "requests", "calendar", "recruiting", "reports",
+    assert {"pool", "mediator", "requests", "calendar", "reports",
             "coordination", "web", "accounts", "site"} <= areas
 
 
@@ -170,7 +170,7 @@ def test_exemptions_name_real_fields(app):
 
 
 def test_status_form_starts_empty(app, make_mediator):
-    from app.pool.people import status_choices
+    from app.pool.people_coordinator import status_choices
 
     with app.test_request_context("/"):
         assert status_choices(make_mediator())[0][0] == ""
@@ -197,7 +197,7 @@ def test_new_mediator_refuses_to_save_without_a_gender(client, login, make_user,
 
 def test_nested_forms_are_walked():
     """LanguageRow / AvailabilityRow are plain Forms inside the application form."""
-    from app.recruiting.forms import LanguageRow
+    from app.pool.recruiting_forms import LanguageRow
 
     assert issubclass(LanguageRow, Form)
 

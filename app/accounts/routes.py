@@ -135,7 +135,7 @@ def _account_page(user: User) -> str:
     if user.mediator_id is not None:
         return url_for("pool.mediator", mediator_id=user.mediator_id)
     if user.institution_id is not None:
-        return url_for("coordination.institution", institution_id=user.institution_id)
+        return url_for("pool.institution", institution_id=user.institution_id)
     return url_for("site.index")
 
 

@@ -12,5 +12,4 @@ from app.coordination import (  # noqa: E402,F401
     planner_routes,
     request_change_routes,
     requests_routes,
-    routes,
 )

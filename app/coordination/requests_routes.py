@@ -21,9 +21,9 @@ from app.coordination.request_forms import (
     UnfilledReasonForm,
 )
 from app.extensions import db
-from app.mediator.self_service_forms import AnswerForm
 from app.models import Assignment, InterpretingRequest, Offer
 from app.models.request import OPEN_REQUEST_STATUSES
+from app.pool.self_service_forms import AnswerForm
 from app.services.booking import assignments as booking
 from app.services.booking import board as board_svc
 from app.services.booking import (

@@ -8,6 +8,4 @@ from app.mediator import (  # noqa: E402,F401
     assignments,
     board,
     follow_up_routes,
-    routes,
-    self_service,
 )

@@ -1,4 +1,5 @@
-"""The pool of mediators, managed by the coordinator."""
+"""The pool: mediators, training, import, bank details, applicants and recruiting,
+institutions, and the mediator's own profile, languages and times."""
 
 from flask import Blueprint
 
@@ -19,10 +20,14 @@ def live_mediator_or_404(mediator_id: int):
 
 
 from app.pool import (  # noqa: E402,F401
-    bank_routes,
-    import_routes,
-    on_behalf_routes,
-    people,
-    routes,
-    training,
+    bank_coordinator,
+    import_coordinator,
+    institutions_coordinator,
+    mediators_coordinator,
+    on_behalf_coordinator,
+    people_coordinator,
+    profile_mediator,
+    recruiting_public,
+    self_service_mediator,
+    training_coordinator,
 )

@@ -83,7 +83,7 @@ def _load(entries: list[tuple[AuditLog, dict]]) -> _Names:
     if ids := _ids(refs, "institution"):
         for i_id, name in db.session.execute(
                 sa.select(Institution.id, Institution.name).where(Institution.id.in_(ids))):
-            names.institutions[i_id] = _a(name, url_for("coordination.institution",
+            names.institutions[i_id] = _a(name, url_for("pool.institution",
                                                         institution_id=i_id))
     if ids := _ids(refs, "meeting"):
         for m_id, title in db.session.execute(

@@ -44,7 +44,7 @@ def _plan(data: bytes, fmt: str, kind: str) -> importing.Plan:
                           police_max_age_days=current_app.config["POLICE_CERT_MAX_AGE_DAYS"])
 
 
-@bp.route("/import", methods=["GET", "POST"])
+@bp.route("/pool/import", methods=["GET", "POST"])
 @coordinator_required
 def import_upload():
     # MAX_CONTENT_LENGTH (config) refuses far larger bodies with a 413 page before any view
@@ -71,7 +71,7 @@ def import_upload():
                            form=ImportConfirmForm())
 
 
-@bp.route("/import/confirm", methods=["POST"])
+@bp.route("/pool/import/confirm", methods=["POST"])
 @coordinator_required
 def import_confirm():
     form = ImportConfirmForm()
@@ -109,7 +109,7 @@ def _entry(import_id: int):
     return entry
 
 
-@bp.route("/import/<int:import_id>")
+@bp.route("/pool/import/<int:import_id>")
 @coordinator_required
 def import_done(import_id: int):
     entry = _entry(import_id)
@@ -118,7 +118,7 @@ def import_done(import_id: int):
                            uninvited=importing.uninvited(entry), form=InviteAllForm())
 
 
-@bp.route("/import/<int:import_id>/invite", methods=["POST"])
+@bp.route("/pool/import/<int:import_id>/invite", methods=["POST"])
 @coordinator_required
 def import_invite_all(import_id: int):
     entry = _entry(import_id)
@@ -137,7 +137,7 @@ def import_invite_all(import_id: int):
     return redirect(url_for("pool.import_done", import_id=entry.id))
 
 
-@bp.route("/import/template-<kind>.<fmt>")
+@bp.route("/pool/import/template-<kind>.<fmt>")
 @coordinator_required
 def import_template(kind: str, fmt: str):
     if kind not in KINDS or fmt not in ("xlsx", "csv"):
@@ -154,7 +154,7 @@ def _download(data: bytes, mimetype: str, name: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@bp.route("/mediators/export.<fmt>")
+@bp.route("/pool/mediators/export.<fmt>")
 @coordinator_required
 def export_mediators(fmt: str):
     if fmt not in ("xlsx", "csv"):
@@ -170,13 +170,13 @@ def export_mediators(fmt: str):
                      f"sprachmittler.{fmt}")
 
 
-@bp.route("/institutions/export.<fmt>")
+@bp.route("/pool/institutions/export.<fmt>")
 @coordinator_required
 def export_institutions(fmt: str):
     if fmt not in ("xlsx", "csv"):
         abort(404)
     outcome = commit_or_message(exporting.export, current_user, "institutions", fmt)
     if not outcome.flash():
-        return redirect(url_for("coordination.institutions"))
+        return redirect(url_for("pool.institutions"))
     return _download(outcome.result, XLSX if fmt == "xlsx" else "text/csv",
                      f"einrichtungen.{fmt}")

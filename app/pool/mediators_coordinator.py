@@ -30,7 +30,7 @@ def _cohort_choices() -> list[tuple[int, str]]:
     return [(0, "–")] + [(c.id, str(c.year)) for c in qualification.cohorts()]
 
 
-@bp.route("/mediators")
+@bp.route("/pool/mediators")
 @coordinator_required
 def mediators():
     form = MediatorFilterForm(request.args)
@@ -47,7 +47,7 @@ def mediators():
     return render_template("pool/mediators.html", form=form, page=page)
 
 
-@bp.route("/mediators/new", methods=["GET", "POST"])
+@bp.route("/pool/mediators/new", methods=["GET", "POST"])
 @coordinator_required
 def new_mediator():
     form = MediatorForm()
@@ -69,7 +69,7 @@ def _fill(form: MediatorForm, mediator: Mediator) -> None:
     mediator.email = (form.email.data or "").strip().lower()
 
 
-@bp.route("/mediators/<int:mediator_id>/edit", methods=["GET", "POST"])
+@bp.route("/pool/mediators/<int:mediator_id>/edit", methods=["GET", "POST"])
 @coordinator_required
 def edit_mediator(mediator_id: int):
     mediator = live_mediator_or_404(mediator_id)
@@ -86,7 +86,7 @@ def edit_mediator(mediator_id: int):
     return render_template("pool/mediator_form.html", form=form, mediator=mediator)
 
 
-@bp.route("/mediators/<int:mediator_id>")
+@bp.route("/pool/mediators/<int:mediator_id>")
 @coordinator_required
 def mediator(mediator_id: int):
     mediator = live_mediator_or_404(mediator_id)
@@ -114,7 +114,7 @@ def _detail(mediator: Mediator, **forms):
     ), (400 if forms else 200)
 
 
-@bp.route("/mediators/<int:mediator_id>/languages", methods=["POST"])
+@bp.route("/pool/mediators/<int:mediator_id>/languages", methods=["POST"])
 @coordinator_required
 def add_language(mediator_id: int):
     mediator = live_mediator_or_404(mediator_id)
@@ -131,7 +131,7 @@ def add_language(mediator_id: int):
     return redirect(url_for("pool.mediator", mediator_id=mediator.id))
 
 
-@bp.route("/mediators/<int:mediator_id>/languages/<int:language_id>/delete", methods=["POST"])
+@bp.route("/pool/mediators/<int:mediator_id>/languages/<int:language_id>/delete", methods=["POST"])
 @coordinator_required
 def remove_language(mediator_id: int, language_id: int):
     mediator = live_mediator_or_404(mediator_id)
@@ -148,7 +148,7 @@ def remove_language(mediator_id: int, language_id: int):
     return redirect(back)
 
 
-@bp.route("/mediators/<int:mediator_id>/pledge", methods=["POST"])
+@bp.route("/pool/mediators/<int:mediator_id>/pledge", methods=["POST"])
 @coordinator_required
 def record_pledge(mediator_id: int):
     mediator = live_mediator_or_404(mediator_id)
@@ -160,7 +160,7 @@ def record_pledge(mediator_id: int):
     return redirect(url_for("pool.mediator", mediator_id=mediator.id))
 
 
-@bp.route("/mediators/<int:mediator_id>/police-certificate", methods=["POST"])
+@bp.route("/pool/mediators/<int:mediator_id>/police-certificate", methods=["POST"])
 @coordinator_required
 def record_police_certificate(mediator_id: int):
     mediator = live_mediator_or_404(mediator_id)
@@ -182,7 +182,7 @@ def record_police_certificate(mediator_id: int):
     return redirect(url_for("pool.mediator", mediator_id=mediator.id))
 
 
-@bp.route("/mediators/<int:mediator_id>/invite", methods=["POST"])
+@bp.route("/pool/mediators/<int:mediator_id>/invite", methods=["POST"])
 @coordinator_required
 def invite_mediator(mediator_id: int):
     mediator = live_mediator_or_404(mediator_id)

@@ -6,10 +6,10 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.coordination import bp
-from app.coordination.forms import ContactForm, InstitutionFilterForm, InstitutionForm
 from app.extensions import db
 from app.models import ContactPerson, Institution
+from app.pool import bp
+from app.pool.institution_forms import ContactForm, InstitutionFilterForm, InstitutionForm
 from app.services.pool import institutions as svc
 from app.web.confirm import ask, confirmed
 from app.web.forms import InviteForm
@@ -24,7 +24,7 @@ def _get(institution_id: int) -> Institution:
     return institution
 
 
-@bp.route("/institutions")
+@bp.route("/coordination/institutions")
 @coordinator_required
 def institutions():
     form = InstitutionFilterForm(request.args)
@@ -32,11 +32,11 @@ def institutions():
         text=form.q.data or "", kind=form.kind.data or "", district=form.district.data or ""
     )
     page = db.paginate(stmt, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
-    return render_template("coordination/institutions.html", form=form, page=page)
+    return render_template("pool/institutions.html", form=form, page=page)
 
 
-@bp.route("/institutions/new", methods=["GET", "POST"])
-@bp.route("/institutions/<int:institution_id>/edit", methods=["GET", "POST"])
+@bp.route("/coordination/institutions/new", methods=["GET", "POST"])
+@bp.route("/coordination/institutions/<int:institution_id>/edit", methods=["GET", "POST"])
 @coordinator_required
 def edit_institution(institution_id: int | None = None):
     institution = _get(institution_id) if institution_id else None
@@ -46,28 +46,28 @@ def edit_institution(institution_id: int | None = None):
         outcome = commit_or_message(svc.save_institution, current_user, institution, values)
         if outcome.ok:
             flash(_("Institution saved."), "success")
-            return redirect(url_for("coordination.institution",
+            return redirect(url_for("pool.institution",
                                     institution_id=outcome.result.id))
         form.name.errors = [outcome.error]
     status = 400 if form.errors else 200
     return render_template(
-        "coordination/institution_form.html", form=form, institution=institution
+        "pool/institution_form.html", form=form, institution=institution
     ), status
 
 
-@bp.route("/institutions/<int:institution_id>")
+@bp.route("/coordination/institutions/<int:institution_id>")
 @coordinator_required
 def institution(institution_id: int, contact_form=None, invite_form=None):
     institution = _get(institution_id)
     return render_template(
-        "coordination/institution.html",
+        "pool/institution.html",
         institution=institution,
         contact_form=contact_form or ContactForm(),
         invite_form=invite_form or InviteForm(),
     ), (400 if contact_form or invite_form else 200)
 
 
-@bp.route("/institutions/<int:institution_id>/contacts", methods=["POST"])
+@bp.route("/coordination/institutions/<int:institution_id>/contacts", methods=["POST"])
 @coordinator_required
 def add_contact(institution_id: int):
     institution_obj = _get(institution_id)
@@ -77,17 +77,17 @@ def add_contact(institution_id: int):
     values = {name: getattr(form, name).data for name in svc.CONTACT_FIELDS}
     commit_or_message(svc.add_contact, current_user, institution_obj, values).flash(
         _("Contact person added."))
-    return redirect(url_for("coordination.institution", institution_id=institution_id))
+    return redirect(url_for("pool.institution", institution_id=institution_id))
 
 
-@bp.route("/institutions/<int:institution_id>/contacts/<int:contact_id>/delete",
+@bp.route("/coordination/institutions/<int:institution_id>/contacts/<int:contact_id>/delete",
           methods=["POST"])
 @coordinator_required
 def delete_contact(institution_id: int, contact_id: int):
     contact = db.session.get(ContactPerson, contact_id)
     if contact is None or contact.institution_id != institution_id:
         abort(404)
-    back = url_for("coordination.institution", institution_id=institution_id)
+    back = url_for("pool.institution", institution_id=institution_id)
     name = contact.name
     if not confirmed():
         return ask(_("Remove the contact person %(name)s?", name=name), back=back)
@@ -96,7 +96,7 @@ def delete_contact(institution_id: int, contact_id: int):
     return redirect(back)
 
 
-@bp.route("/institutions/<int:institution_id>/invite", methods=["POST"])
+@bp.route("/coordination/institutions/<int:institution_id>/invite", methods=["POST"])
 @coordinator_required
 def invite_user(institution_id: int):
     institution_obj = _get(institution_id)
@@ -109,4 +109,4 @@ def invite_user(institution_id: int):
         form.email.errors = [outcome.error]
         return institution(institution_id, invite_form=form)
     flash(_("Invitation sent to %(email)s.", email=outcome.result.email), "success")
-    return redirect(url_for("coordination.institution", institution_id=institution_id))
+    return redirect(url_for("pool.institution", institution_id=institution_id))

@@ -26,7 +26,7 @@ from app.web.guards import coordinator_required
 from app.web.transaction import commit_or_message
 
 
-@bp.route("/applicants")
+@bp.route("/pool/applicants")
 @coordinator_required
 def applicants():
     return _applicants_page()
@@ -50,7 +50,7 @@ def _applicants_page(status: int = 200):
                            steps=steps), status
 
 
-@bp.route("/mediators/<int:mediator_id>/status", methods=["POST"])
+@bp.route("/pool/mediators/<int:mediator_id>/status", methods=["POST"])
 @coordinator_required
 def change_status(mediator_id: int):
     mediator = live_mediator_or_404(mediator_id)
@@ -67,7 +67,7 @@ def change_status(mediator_id: int):
     return redirect(url_for("pool.applicants"))
 
 
-@bp.route("/language-changes")
+@bp.route("/pool/language-changes")
 @coordinator_required
 def language_changes():
     return _language_changes_page()
@@ -78,7 +78,7 @@ def _language_changes_page(status: int = 200):
                            pending=self_service.pending_languages()), status
 
 
-@bp.route("/language-changes/<int:language_id>/<any(confirm, reject):decision>",
+@bp.route("/pool/language-changes/<int:language_id>/<any(confirm, reject):decision>",
           methods=["POST"])
 @coordinator_required
 def decide_language(language_id: int, decision: str):
@@ -90,7 +90,7 @@ def decide_language(language_id: int, decision: str):
     return redirect(url_for("pool.language_changes"))
 
 
-@bp.route("/documents/expiring")
+@bp.route("/pool/documents/expiring")
 @coordinator_required
 def expiring_documents():
     today = today_local()
@@ -98,7 +98,7 @@ def expiring_documents():
                            today=today)
 
 
-@bp.route("/audit")
+@bp.route("/pool/audit")
 @coordinator_required
 def audit_log():
     form = AuditFilterForm(request.args)
@@ -117,7 +117,7 @@ def _json_download(data: dict, filename: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@bp.route("/mediators/<int:mediator_id>/export.json")
+@bp.route("/pool/mediators/<int:mediator_id>/export.json")
 @coordinator_required
 def export_mediator(mediator_id: int):
     data, error = commit_or_message(privacy.export_mediator, current_user,
@@ -128,7 +128,7 @@ def export_mediator(mediator_id: int):
     return _json_download(data, f"skm-pool-mediator-{mediator_id}.json")
 
 
-@bp.route("/users/<int:user_id>/export.json")
+@bp.route("/pool/users/<int:user_id>/export.json")
 @coordinator_required
 def export_user(user_id: int):
     user = db.session.get(User, user_id)
@@ -141,7 +141,7 @@ def export_user(user_id: int):
     return _json_download(data, f"skm-pool-user-{user_id}.json")
 
 
-@bp.route("/mediators/<int:mediator_id>/erase", methods=["GET", "POST"])
+@bp.route("/pool/mediators/<int:mediator_id>/erase", methods=["GET", "POST"])
 @coordinator_required
 def erase_mediator(mediator_id: int):
     mediator = live_mediator_or_404(mediator_id)
@@ -157,7 +157,7 @@ def erase_mediator(mediator_id: int):
     return render_template("pool/erase.html", form=form, mediator=mediator), status
 
 
-@bp.route("/mediators/<int:mediator_id>/certificate")
+@bp.route("/pool/mediators/<int:mediator_id>/certificate")
 @coordinator_required
 def certificate(mediator_id: int):
     mediator = live_mediator_or_404(mediator_id)

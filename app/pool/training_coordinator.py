@@ -24,14 +24,14 @@ from app.web.guards import coordinator_required
 from app.web.transaction import commit_or_message
 
 
-@bp.route("/modules")
+@bp.route("/pool/modules")
 @coordinator_required
 def modules():
     return render_template("pool/modules.html", modules=svc.modules())
 
 
-@bp.route("/modules/new", methods=["GET", "POST"], defaults={"module_id": None})
-@bp.route("/modules/<int:module_id>/edit", methods=["GET", "POST"])
+@bp.route("/pool/modules/new", methods=["GET", "POST"], defaults={"module_id": None})
+@bp.route("/pool/modules/<int:module_id>/edit", methods=["GET", "POST"])
 @coordinator_required
 def edit_module(module_id: int | None):
     module = db.session.get(QualificationModule, module_id) if module_id else None
@@ -51,7 +51,7 @@ def edit_module(module_id: int | None):
     return render_template("pool/module_form.html", form=form, module=module), status
 
 
-@bp.route("/courses")
+@bp.route("/pool/courses")
 @coordinator_required
 def courses():
     return render_template("pool/courses.html", courses=svc.courses())
@@ -67,8 +67,8 @@ def module_choices() -> list:
     return please_choose([(m.id, f"{m.code} – {m.title_de}") for m in svc.modules()])
 
 
-@bp.route("/courses/new", methods=["GET", "POST"], defaults={"course_id": None})
-@bp.route("/courses/<int:course_id>/edit", methods=["GET", "POST"])
+@bp.route("/pool/courses/new", methods=["GET", "POST"], defaults={"course_id": None})
+@bp.route("/pool/courses/<int:course_id>/edit", methods=["GET", "POST"])
 @coordinator_required
 def edit_course(course_id: int | None):
     course = db.session.get(Course, course_id) if course_id else None
@@ -106,13 +106,13 @@ def _course_page(course: Course, *, participant_form=None, status: int = 200):
                            attendance_form=AttendanceForm()), status
 
 
-@bp.route("/courses/<int:course_id>")
+@bp.route("/pool/courses/<int:course_id>")
 @coordinator_required
 def course(course_id: int):
     return _course_page(_get_course(course_id))
 
 
-@bp.route("/courses/<int:course_id>/participants", methods=["POST"])
+@bp.route("/pool/courses/<int:course_id>/participants", methods=["POST"])
 @coordinator_required
 def add_participant(course_id: int):
     course = _get_course(course_id)
@@ -130,7 +130,7 @@ def add_participant(course_id: int):
     return redirect(url_for("pool.course", course_id=course.id))
 
 
-@bp.route("/courses/<int:course_id>/participants/<int:participant_id>/delete",
+@bp.route("/pool/courses/<int:course_id>/participants/<int:participant_id>/delete",
           methods=["POST"])
 @coordinator_required
 def remove_participant(course_id: int, participant_id: int):
@@ -149,7 +149,7 @@ def remove_participant(course_id: int, participant_id: int):
     return redirect(url_for("pool.course", course_id=course.id))
 
 
-@bp.route("/courses/<int:course_id>/attendance", methods=["POST"])
+@bp.route("/pool/courses/<int:course_id>/attendance", methods=["POST"])
 @coordinator_required
 def record_attendance(course_id: int):
     course = _get_course(course_id)
@@ -169,7 +169,7 @@ def record_attendance(course_id: int):
     return redirect(url_for("pool.course", course_id=course.id))
 
 
-@bp.route("/cohorts", methods=["GET", "POST"])
+@bp.route("/pool/cohorts", methods=["GET", "POST"])
 @coordinator_required
 def cohorts():
     form = CohortForm()
@@ -184,7 +184,7 @@ def cohorts():
     return render_template("pool/cohorts.html", figures=svc.cohort_figures(), form=form), status
 
 
-@bp.route("/cohorts/<int:cohort_id>")
+@bp.route("/pool/cohorts/<int:cohort_id>")
 @coordinator_required
 def cohort(cohort_id: int):
     cohort = db.session.get(Cohort, cohort_id)

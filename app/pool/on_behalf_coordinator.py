@@ -14,14 +14,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.extensions import db
-from app.mediator.self_service_forms import (
+from app.models import Mediator, Offer
+from app.pool import bp, live_mediator_or_404
+from app.pool.self_service_forms import (
     AbsenceForm,
     AnswerForm,
     AvailabilityForm,
     OnBehalfProfileForm,
 )
-from app.models import Mediator, Offer
-from app.pool import bp, live_mediator_or_404
 from app.services.booking import dashboard
 from app.services.booking import offers as offer_svc
 from app.services.pool import self_service as svc
@@ -41,7 +41,7 @@ def _times_page(mediator: Mediator, availability_form=None, absence_form=None):
         absences=[a for a in mediator.absences if a.end_date >= today]), status
 
 
-@bp.route("/mediators/<int:mediator_id>/times")
+@bp.route("/pool/mediators/<int:mediator_id>/times")
 @coordinator_required
 def on_behalf_times(mediator_id: int):
     """Show the person's weekly times and absences with forms to change them."""
@@ -53,7 +53,7 @@ def _back_to_times(mediator: Mediator, message: str):
     return redirect(url_for("pool.on_behalf_times", mediator_id=mediator.id))
 
 
-@bp.route("/mediators/<int:mediator_id>/times/availability", methods=["POST"])
+@bp.route("/pool/mediators/<int:mediator_id>/times/availability", methods=["POST"])
 @coordinator_required
 def on_behalf_add_availability(mediator_id: int):
     mediator = live_mediator_or_404(mediator_id)
@@ -68,7 +68,7 @@ def on_behalf_add_availability(mediator_id: int):
     return _back_to_times(mediator, _("Time added."))
 
 
-@bp.route("/mediators/<int:mediator_id>/times/availability/<int:availability_id>/delete",
+@bp.route("/pool/mediators/<int:mediator_id>/times/availability/<int:availability_id>/delete",
           methods=["POST"])
 @coordinator_required
 def on_behalf_remove_availability(mediator_id: int, availability_id: int):
@@ -91,7 +91,7 @@ def _item(items, item_id: int):
     return item
 
 
-@bp.route("/mediators/<int:mediator_id>/times/absences", methods=["POST"])
+@bp.route("/pool/mediators/<int:mediator_id>/times/absences", methods=["POST"])
 @coordinator_required
 def on_behalf_add_absence(mediator_id: int):
     mediator = live_mediator_or_404(mediator_id)
@@ -106,7 +106,7 @@ def on_behalf_add_absence(mediator_id: int):
     return _back_to_times(mediator, _("Absence added."))
 
 
-@bp.route("/mediators/<int:mediator_id>/times/absences/<int:absence_id>/delete",
+@bp.route("/pool/mediators/<int:mediator_id>/times/absences/<int:absence_id>/delete",
           methods=["POST"])
 @coordinator_required
 def on_behalf_remove_absence(mediator_id: int, absence_id: int):
@@ -122,7 +122,7 @@ def on_behalf_remove_absence(mediator_id: int, absence_id: int):
     return _back_to_times(mediator, _("Absence %(days)s removed.", days=text))
 
 
-@bp.route("/mediators/<int:mediator_id>/settings", methods=["GET", "POST"])
+@bp.route("/pool/mediators/<int:mediator_id>/settings", methods=["GET", "POST"])
 @coordinator_required
 def on_behalf_profile(mediator_id: int):
     """Change contact data, weekly limit and notification settings as the person would."""
@@ -144,7 +144,7 @@ def on_behalf_profile(mediator_id: int):
     return render_template("pool/on_behalf_profile.html", form=form, mediator=mediator), status
 
 
-@bp.route("/mediators/<int:mediator_id>/offers")
+@bp.route("/pool/mediators/<int:mediator_id>/offers")
 @coordinator_required
 def on_behalf_offers(mediator_id: int):
     """List the person's open offers, to record the answer they gave on the phone."""
@@ -154,7 +154,7 @@ def on_behalf_offers(mediator_id: int):
                            pending=lists.pending, form=AnswerForm())
 
 
-@bp.route("/offers/<int:offer_id>/<any(accept, decline):answer>", methods=["POST"])
+@bp.route("/pool/offers/<int:offer_id>/<any(accept, decline):answer>", methods=["POST"])
 @coordinator_required
 def record_answer(offer_id: int, answer: str):
     """Record a phoned-in answer: an acceptance books the person like an e-mail answer."""

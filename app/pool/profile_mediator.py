@@ -5,18 +5,18 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import current_user
 
-from app.mediator import bp
+from app.pool import bp
 from app.services.pool.mediators import police_certificate_due
 from app.web.guards import role_required
 
 
-@bp.route("/profile")
+@bp.route("/me/profile")
 @role_required("mediator")
-def profile():
+def my_profile():
     mediator = current_user.mediator
     police = mediator.document("police_certificate")
     return render_template(
-        "mediator/profile.html",
+        "pool/mediator/profile.html",
         mediator=mediator,
         pledge=mediator.document("pledge"),
         police=police,

@@ -32,7 +32,7 @@ def values(form: BankDetailsForm) -> dict:
             "bic": form.bic.data or "", "delete": bool(form.remove.data)}
 
 
-@bp.route("/mediators/<int:mediator_id>/bank", methods=["GET", "POST"])
+@bp.route("/pool/mediators/<int:mediator_id>/bank", methods=["GET", "POST"])
 @coordinator_required
 def bank_details(mediator_id: int):
     mediator = live_mediator_or_404(mediator_id)
@@ -45,7 +45,7 @@ def bank_details(mediator_id: int):
     return _page(mediator, form)
 
 
-@bp.route("/mediators/<int:mediator_id>/bank/reveal", methods=["POST"])
+@bp.route("/pool/mediators/<int:mediator_id>/bank/reveal", methods=["POST"])
 @coordinator_required
 def reveal_iban(mediator_id: int):
     """Show the full IBAN once (the read is audited)."""

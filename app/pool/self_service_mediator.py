@@ -13,8 +13,8 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.mediator import bp
-from app.mediator.self_service_forms import (
+from app.pool import bp
+from app.pool.self_service_forms import (
     AbsenceForm,
     AvailabilityForm,
     OwnLanguageForm,
@@ -41,9 +41,9 @@ def _me():
         abort(403)
 
 
-@bp.route("/profile/edit", methods=["GET", "POST"])
+@bp.route("/me/profile/edit", methods=["GET", "POST"])
 @mediator_only
-def edit_profile():
+def edit_my_profile():
     mediator = _me()
     form = ProfileForm(obj=mediator)
     if not form.is_submitted():
@@ -58,22 +58,22 @@ def edit_profile():
         if outcome.ok:
             session["locale"] = form.locale.data  # the explicit choice wins over older toggles
             flash(_("Your data has been saved."), "success")
-            return redirect(url_for("mediator.profile"))
+            return redirect(url_for("pool.my_profile"))
         form.form_errors.append(outcome.error)
     status = 400 if form.errors else 200
-    return render_template("mediator/edit_profile.html", form=form), status
+    return render_template("pool/mediator/edit_profile.html", form=form), status
 
 
 def _languages_page(form: OwnLanguageForm | None = None, status: int = 200):
     mediator = _me()
     form = form or OwnLanguageForm()
     form.code.choices = language_field_choices()
-    return render_template("mediator/languages.html", mediator=mediator, form=form), status
+    return render_template("pool/mediator/languages.html", mediator=mediator, form=form), status
 
 
-@bp.route("/bank", methods=["GET", "POST"])
+@bp.route("/me/bank", methods=["GET", "POST"])
 @mediator_only
-def bank_details():
+def my_bank_details():
     """Let the mediator enter the account the allowance goes to (shown masked afterwards)."""
     mediator = _me()
     form = BankDetailsForm()
@@ -86,17 +86,17 @@ def bank_details():
                                     iban=form.iban.data or "", bic=form.bic.data or "",
                                     delete=bool(form.remove.data))
         if outcome.flash(_("Your bank details have been saved.")):
-            return redirect(url_for("mediator.profile"))
+            return redirect(url_for("pool.my_profile"))
         form.iban.errors = [outcome.error]
     return render_template(
         "pool/bank.html", mediator=mediator, form=form, full_iban=None,
-        masked=bank.mask(mediator.iban), action=url_for("mediator.bank_details"), reveal=None,
-        back=url_for("mediator.profile")), 400 if form.errors else 200
+        masked=bank.mask(mediator.iban), action=url_for("pool.my_bank_details"), reveal=None,
+        back=url_for("pool.my_profile")), 400 if form.errors else 200
 
 
-@bp.route("/languages", methods=["GET", "POST"])
+@bp.route("/me/languages", methods=["GET", "POST"])
 @mediator_only
-def languages():
+def my_languages():
     form = OwnLanguageForm()
     form.code.choices = language_field_choices()
     if form.validate_on_submit():
@@ -106,22 +106,22 @@ def languages():
             form.code.errors = [outcome.error]
             return _languages_page(form, 400)
         flash(_("Thank you. The office will check the new language soon."), "success")
-        return redirect(url_for("mediator.languages"))
+        return redirect(url_for("pool.my_languages"))
     return _languages_page(form, 400 if form.errors else 200)
 
 
-@bp.route("/languages/<int:language_id>/delete", methods=["POST"])
+@bp.route("/me/languages/<int:language_id>/delete", methods=["POST"])
 @mediator_only
-def remove_language(language_id: int):
+def remove_my_language(language_id: int):
     language = _own_item(_me().languages, language_id)
     name = describe_language(language)
     if not confirmed():
         return ask(_("Remove the language %(name)s from your list?", name=name),
-                   back=url_for("mediator.languages"))
+                   back=url_for("pool.my_languages"))
     if not commit_or_message(svc.remove_language, current_user, language_id).ok:
         abort(404)
     flash(_("Language %(name)s removed.", name=name), "success")
-    return redirect(url_for("mediator.languages"))
+    return redirect(url_for("pool.my_languages"))
 
 
 def _own_item(items, item_id: int):
@@ -132,9 +132,9 @@ def _own_item(items, item_id: int):
     return item
 
 
-@bp.route("/availability", methods=["GET", "POST"])
+@bp.route("/me/availability", methods=["GET", "POST"])
 @mediator_only
-def availability():
+def my_availability():
     mediator = _me()
     form = AvailabilityForm()
     if form.validate_on_submit():
@@ -142,65 +142,65 @@ def availability():
                                     form.start.data, form.end.data)
         if outcome.ok:
             flash(_("Time added."), "success")
-            return redirect(url_for("mediator.availability"))
+            return redirect(url_for("pool.my_availability"))
         form.end.errors = [outcome.error]
     status = 400 if form.errors else 200
-    return render_template("mediator/availability.html", mediator=mediator, form=form), status
+    return render_template("pool/mediator/availability.html", mediator=mediator, form=form), status
 
 
-@bp.route("/availability/<int:availability_id>/delete", methods=["POST"])
+@bp.route("/me/availability/<int:availability_id>/delete", methods=["POST"])
 @mediator_only
-def remove_availability(availability_id: int):
+def remove_my_availability(availability_id: int):
     text = describe_window(_own_item(_me().availability, availability_id))
     if not confirmed():
         return ask(_("Remove the time %(time)s from your list?", time=text),
-                   back=url_for("mediator.availability"))
+                   back=url_for("pool.my_availability"))
     if not commit_or_message(svc.remove_availability, current_user, availability_id).ok:
         abort(404)
     flash(_("Time %(time)s removed.", time=text), "success")
-    return redirect(url_for("mediator.availability"))
+    return redirect(url_for("pool.my_availability"))
 
 
-@bp.route("/absences", methods=["GET", "POST"])
+@bp.route("/me/absences", methods=["GET", "POST"])
 @mediator_only
-def absences():
+def my_absences():
     form = AbsenceForm()
     if form.validate_on_submit():
         outcome = commit_or_message(svc.add_absence, current_user, form.start.data,
                                     form.end.data, form.reason.data or "")
         if outcome.ok:
             flash(_("Absence added."), "success")
-            return redirect(url_for("mediator.absences"))
+            return redirect(url_for("pool.my_absences"))
         form.end.errors = [outcome.error]
     mediator = _me()
     today = today_local()
     upcoming = [a for a in mediator.absences if a.end_date >= today]
     status = 400 if form.errors else 200
-    return render_template("mediator/absences.html", absences=upcoming, form=form), status
+    return render_template("pool/mediator/absences.html", absences=upcoming, form=form), status
 
 
-@bp.route("/absences/<int:absence_id>/delete", methods=["POST"])
+@bp.route("/me/absences/<int:absence_id>/delete", methods=["POST"])
 @mediator_only
-def remove_absence(absence_id: int):
+def remove_my_absence(absence_id: int):
     text = describe_absence(_own_item(_me().absences, absence_id))
     if not confirmed():
         return ask(_("Remove the absence %(days)s from your list?", days=text),
-                   back=url_for("mediator.absences"))
+                   back=url_for("pool.my_absences"))
     if not commit_or_message(svc.remove_absence, current_user, absence_id).ok:
         abort(404)
     flash(_("Absence %(days)s removed.", days=text), "success")
-    return redirect(url_for("mediator.absences"))
+    return redirect(url_for("pool.my_absences"))
 
 
-@bp.route("/qualification")
+@bp.route("/me/qualification")
 @mediator_only
-def qualification():
+def my_qualification():
     """Show own modules, papers with their validity and the hours of this year."""
     mediator = _me()
     today = today_local()
     police = mediator.document("police_certificate")
     return render_template(
-        "mediator/qualification.html", mediator=mediator,
+        "pool/mediator/qualification.html", mediator=mediator,
         completions=completed_modules(mediator), missing=missing_required_modules(mediator),
         pledge=mediator.document("pledge"), police=police,
         police_due=police_certificate_due(police) if police else None,
@@ -208,21 +208,21 @@ def qualification():
         hours=format_decimal(svc.hours_this_year(mediator)), year=today.year)
 
 
-@bp.route("/certificate")
+@bp.route("/me/certificate")
 @mediator_only
-def certificate():
+def my_certificate():
     mediator = _me()
     return render_template("pool/certificate.html", mediator=mediator,
                            completions=completed_modules(mediator), today=today_local())
 
 
-@bp.route("/export.json")
+@bp.route("/me/export.json")
 @mediator_only
-def export():
+def my_export():
     """Give the mediator all data held about them as JSON (Art. 15 GDPR)."""
     data, error = commit_or_message(privacy.export_mediator, current_user, _me())
     if error:
         flash(error, "error")
-        return redirect(url_for("mediator.profile"))
+        return redirect(url_for("pool.my_profile"))
     return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json",
                     headers={"Content-Disposition": 'attachment; filename="my-data.json"'})

@@ -9,8 +9,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app.extensions import limiter
-from app.recruiting import bp
-from app.recruiting.forms import ApplicationForm
+from app.pool import bp
+from app.pool.recruiting_forms import ApplicationForm
 from app.services.core.languages import language_choices
 from app.services.pool.recruiting import Application, submit_application
 from app.web.transaction import commit_or_message
@@ -49,19 +49,19 @@ def apply():
         outcome = commit_or_message(submit_application, _to_application(form))
         if not outcome.ok:
             form.first_name.errors = list(form.first_name.errors) + [outcome.error]
-            return render_template("recruiting/apply.html", form=form), 400
+            return render_template("pool/recruiting/apply.html", form=form), 400
         flash(_("Thank you! Your application has been sent."), "success")
-        return redirect(url_for("recruiting.thanks"))
+        return redirect(url_for("pool.apply_thanks"))
     status = 400 if form.errors else 200
-    return render_template("recruiting/apply.html", form=form), status
+    return render_template("pool/recruiting/apply.html", form=form), status
 
 
 @bp.route("/apply/thanks")
-def thanks():
-    return render_template("recruiting/thanks.html")
+def apply_thanks():
+    return render_template("pool/recruiting/thanks.html")
 
 
 @bp.route("/privacy")
 def privacy_notice():
     """Show the privacy notice (German or English by the UI language)."""
-    return render_template("recruiting/privacy.html")
+    return render_template("pool/recruiting/privacy.html")
