@@ -123,7 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.site import bp as site_bp
 
     for blueprint, prefix in (
-        (site_bp, None), (accounts_bp, "/auth"), (pool_bp, None),
+        (site_bp, None), (accounts_bp, None), (pool_bp, None),
         (coordination_bp, "/coordination"), (mediator_bp, "/me"),
         (reports_bp, "/reports"), (requests_bp, "/requests"), (calendar_bp, None),
     ):

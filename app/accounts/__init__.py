@@ -1,7 +1,8 @@
-"""Login, logout, invitations and password reset."""
+"""Accounts and settings: login, logout, invitations, password reset, the e-mail outbox and
+the language names."""
 
 from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-from app.accounts import routes  # noqa: E402,F401
+from app.accounts import auth, language_names_coordinator, outbox_coordinator  # noqa: E402,F401

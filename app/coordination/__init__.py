@@ -7,8 +7,6 @@ bp = Blueprint("coordination", __name__)
 from app.coordination import (  # noqa: E402,F401
     board_routes,
     follow_up_routes,
-    language_routes,
-    outbox_routes,
     planner_routes,
     request_change_routes,
     requests_routes,

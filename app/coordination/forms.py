@@ -1,18 +1,11 @@
-"""Forms of the coordinator's language names and debrief follow-up."""
+"""The form of the coordinator's debrief follow-up."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
-
-
-class LanguageNameForm(FlaskForm):
-    code = StringField(_l("ISO 639-3 code"), validators=[DataRequired(), Length(min=3, max=3)])
-    name_de = StringField(_l("Name in German"), validators=[DataRequired(), Length(max=120)])
-    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=120)])
-    submit = SubmitField(_l("Save name"))
+from wtforms import BooleanField, TextAreaField
+from wtforms.validators import Length, Optional
 
 
 class DebriefNoteForm(FlaskForm):

@@ -20,8 +20,8 @@ NAV_ITEMS = {
         ("calendar.meetings", _l("Meetings")),
         ("reports.index", _l("Reports")),
         ("pool.audit_log", _l("Audit log")),
-        ("coordination.outbox_page", _l("E-mail outbox")),
-        ("coordination.language_names", _l("Language names")),
+        ("accounts.outbox_page", _l("E-mail outbox")),
+        ("accounts.language_names", _l("Language names")),
         ("calendar.mine", _l("My calendar")),
     ],
     "mediator": [

@@ -68,7 +68,7 @@ def dead_mail(ctx: StartContext) -> Card:
                               .where(OutboxMessage.status == "dead")) or 0
     return Card(key="dead_mail", title=_("E-mails not delivered"), count=count,
                 explanation=_("Messages the mail server refused for good: retry or discard."),
-                url=url_for("coordination.outbox_page"))
+                url=url_for("accounts.outbox_page"))
 
 
 @card("coordinator", 70)

@@ -7,8 +7,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.coordination import bp
-from app.coordination.forms import LanguageNameForm
+from app.accounts import bp
+from app.accounts.language_names_forms import LanguageNameForm
 from app.services.core import language_admin
 from app.services.core.languages import language_name
 from app.web.confirm import ask, confirmed
@@ -16,7 +16,7 @@ from app.web.guards import coordinator_required
 from app.web.transaction import commit_or_message
 
 
-@bp.route("/languages", methods=["GET", "POST"])
+@bp.route("/coordination/languages", methods=["GET", "POST"])
 @coordinator_required
 def language_names():
     form = LanguageNameForm()
@@ -25,22 +25,22 @@ def language_names():
         outcome = commit_or_message(language_admin.save, current_user, form.code.data,
                                     form.name_de.data, form.name_en.data)
         if outcome.flash(success=_("The name was saved.")):
-            return redirect(url_for("coordination.language_names"))
+            return redirect(url_for("accounts.language_names"))
         status = 409
     elif form.is_submitted():
         status = 400
-    return render_template("coordination/language_names.html", form=form,
+    return render_template("accounts/language_names.html", form=form,
                            rows=language_admin.table()), status
 
 
-@bp.route("/languages/<code>/remove", methods=["POST"])
+@bp.route("/coordination/languages/<code>/remove", methods=["POST"])
 @coordinator_required
 def language_name_remove(code: str):
     code = code[:3]
     name = language_name(code, str(get_locale() or "de"))
     if not confirmed():
         return ask(_("Remove the office's name %(name)s? The reviewed name is shown again.",
-                     name=name), back=url_for("coordination.language_names"))
+                     name=name), back=url_for("accounts.language_names"))
     outcome = commit_or_message(language_admin.remove, current_user, code)
     outcome.flash(success=_("The office's name %(name)s was removed.", name=name))
-    return redirect(url_for("coordination.language_names"))
+    return redirect(url_for("accounts.language_names"))

@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.coordination import bp
+from app.accounts import bp
 from app.extensions import db
 from app.models import OutboxMessage
 from app.services.core import outbox
@@ -19,20 +19,20 @@ from app.web.guards import coordinator_required
 from app.web.transaction import commit_or_message
 
 
-@bp.route("/outbox")
+@bp.route("/coordination/outbox")
 @coordinator_required
 def outbox_page(status: int = 200):
     dead, retrying = outbox.failed_messages()
-    return render_template("coordination/outbox.html", dead=dead, retrying=retrying), status
+    return render_template("accounts/outbox.html", dead=dead, retrying=retrying), status
 
 
-@bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
+@bp.route("/coordination/outbox/<int:message_id>/retry", methods=["POST"])
 @coordinator_required
 def outbox_retry(message_id: int):
     return _decide(outbox.retry, message_id, _("The message is queued again."))
 
 
-@bp.route("/outbox/<int:message_id>/discard", methods=["POST"])
+@bp.route("/coordination/outbox/<int:message_id>/discard", methods=["POST"])
 @coordinator_required
 def outbox_discard(message_id: int):
     message = db.session.get(OutboxMessage, message_id)
@@ -42,7 +42,7 @@ def outbox_discard(message_id: int):
              recipient=message.recipient)
     if not confirmed():
         return ask(_("Discard the message %(message)s? It will not be sent.", message=text),
-                   back=url_for("coordination.outbox_page"), button=_("Yes, discard"))
+                   back=url_for("accounts.outbox_page"), button=_("Yes, discard"))
     # the flash names the subject only: a discarded message's recipient is no longer shown
     return _decide(outbox.discard, message_id, _("The message “%(subject)s” was discarded.",
                                                  subject=message.subject))
@@ -54,4 +54,4 @@ def _decide(action, message_id: int, done: str):
         flash(error, "error")
         return outbox_page(status=409)
     flash(done, "success")
-    return redirect(url_for("coordination.outbox_page"))
+    return redirect(url_for("accounts.outbox_page"))

@@ -32,7 +32,7 @@ def _start_session(user: User, remember: bool) -> None:
     login_user(user, remember=remember)
 
 
-@bp.route("/login", methods=["GET", "POST"])
+@bp.route("/auth/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
@@ -49,7 +49,7 @@ def login():
     return render_template("accounts/login.html", form=form)
 
 
-@bp.route("/logout", methods=["POST"])
+@bp.route("/auth/logout", methods=["POST"])
 def logout():
     """Log out everywhere: copies of this session's cookies stop working too."""
     if current_user.is_authenticated:
@@ -63,7 +63,7 @@ def logout():
     return redirect(url_for("accounts.login"))
 
 
-@bp.route("/forgot", methods=["GET", "POST"])
+@bp.route("/auth/forgot", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
@@ -96,17 +96,17 @@ def _password_page(token: str, purpose: str, title: str):
     return render_template("accounts/set_password.html", form=form, title=title, user=user)
 
 
-@bp.route("/invite/<token>", methods=["GET", "POST"])
+@bp.route("/auth/invite/<token>", methods=["GET", "POST"])
 def accept_invite(token: str):
     return _password_page(token, "invite", _("Welcome: choose your password"))
 
 
-@bp.route("/reset/<token>", methods=["GET", "POST"])
+@bp.route("/auth/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     return _password_page(token, "reset", _("Choose a new password"))
 
 
-@bp.route("/password", methods=["GET", "POST"])
+@bp.route("/auth/password", methods=["GET", "POST"])
 @login_required
 def change_password():
     """Change the own password; this session goes on, every other one ends."""
@@ -139,7 +139,7 @@ def _account_page(user: User) -> str:
     return url_for("site.index")
 
 
-@bp.route("/users/<int:user_id>/end-sessions", methods=["POST"])
+@bp.route("/auth/users/<int:user_id>/end-sessions", methods=["POST"])
 @coordinator_required
 def end_sessions(user_id: int):
     """End every session and remember cookie of one user (e.g. a volunteer who left)."""
