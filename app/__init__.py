@@ -112,19 +112,16 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    """Mount every area's blueprint: the one list of the app's URL prefixes."""
+    """Mount one blueprint per domain; each view spells its full path (no URL prefixes)."""
     from app.accounts import bp as accounts_bp
+    from app.booking import bp as booking_bp
     from app.calendar import bp as calendar_bp
-    from app.coordination import bp as coordination_bp
-    from app.mediator import bp as mediator_bp
     from app.pool import bp as pool_bp
     from app.reports import bp as reports_bp
-    from app.requests import bp as requests_bp
     from app.site import bp as site_bp
 
     for blueprint, prefix in (
-        (site_bp, None), (accounts_bp, None), (pool_bp, None),
-        (coordination_bp, "/coordination"), (mediator_bp, "/me"),
-        (reports_bp, "/reports"), (requests_bp, "/requests"), (calendar_bp, None),
+        (site_bp, None), (accounts_bp, None), (booking_bp, None), (pool_bp, None),
+        (calendar_bp, None), (reports_bp, "/reports"),
     ):
         app.register_blueprint(blueprint, url_prefix=prefix)

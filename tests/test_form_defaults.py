@@ -26,9 +26,9 @@ NEUTRAL_LABELS = {"–", "– none –", "– keine –", "all", "alle", "– pl
                   "keine Angabe", "no preference", "keine Präferenz"}
 
 EXEMPT = {
-    "app.coordination.request_forms.CancelRequestForm.scope": "the least a cancellation can "
+    "app.booking.coordinator_forms.CancelRequestForm.scope": "the least a cancellation can "
                                                               "touch: this one date only",
-    "app.requests.forms.CancelForm.scope": "the least a cancellation can touch: this one date",
+    "app.booking.request_forms.CancelForm.scope": "the least a cancellation can touch: this one date",
     "app.web.forms.InviteForm.locale": "the invited person's UI language; changeable any time",
     "app.pool.import_forms.InviteAllForm.locale": "UI language of the invitations",
     "app.pool.self_service_forms.ProfileForm.locale": "the website language itself",
@@ -37,19 +37,19 @@ EXEMPT = {
     "app.reports.forms.PeriodForm.month": "a report filter, only read for a monthly period",
     "app.reports.forms.PeriodForm.quarter": "a report filter, only read for a quarter",
     "app.reports.forms.MonthForm.month": "a GET filter: which month's statements are shown",
-    "app.coordination.request_forms.OffersForm.channel":
+    "app.booking.coordinator_forms.OffersForm.channel":
         "carried by the two submit buttons (e-mail / phone), never shown as a choice",
 }
 
 
 def _view_choices():
     """Field → the function the view fills its choices with (same helper, not a copy)."""
+    from app.booking.request_forms import prepare
     from app.calendar.meetings_coordinator import _group_choices
     from app.pool.mediators_coordinator import _cohort_choices
     from app.pool.recruiting_public import application_language_choices
     from app.pool.training_coordinator import module_choices
     from app.reports.allowance_routes import correction_field_choices
-    from app.requests.forms import prepare
     from app.services.booking.intake import institution_choices
     from app.web.forms import language_field_choices
 
@@ -64,9 +64,9 @@ def _view_choices():
         "app.pool.training_forms.CourseForm": field("module_id", module_choices),
         "app.pool.recruiting_forms.ApplicationForm": application_language_choices,
         "app.reports.forms.CorrectionForm": field("mediator_id", correction_field_choices),
-        "app.requests.forms.RequestForm": lambda form: prepare(form, None),
-        "app.requests.forms.RequestEditForm": lambda form: prepare(form, None),
-        "app.coordination.request_forms.PhoneIntakeForm": lambda form: (
+        "app.booking.request_forms.RequestForm": lambda form: prepare(form, None),
+        "app.booking.request_forms.RequestEditForm": lambda form: prepare(form, None),
+        "app.booking.coordinator_forms.PhoneIntakeForm": lambda form: (
             prepare(form, None), setattr(form.institution_id, "choices", [
                 ("", "– bitte wählen –"), *institution_choices()])),
     }
@@ -82,9 +82,9 @@ BUILT_PER_OBJECT = {
     "app.pool.forms.MediatorFilterForm": "a GET filter, view sets 'all' first",
     "app.pool.training_forms.ParticipantForm": "one course's candidates, '– please choose –' "
                                                "first (app/pool/training_coordinator.py _course_page)",
-    "app.coordination.request_forms.ReassignForm": "one request's ranked candidates, "
+    "app.booking.coordinator_forms.ReassignForm": "one request's ranked candidates, "
                                                    "'– please choose –' first",
-    "app.coordination.request_forms.OffersForm": "a checkbox list of candidates",
+    "app.booking.coordinator_forms.OffersForm": "a checkbox list of candidates",
     "app.calendar.meetings_forms.GroupForm": "a checkbox list of group members",
 }
 
@@ -157,8 +157,7 @@ def test_no_choice_is_made_for_the_user(app, make_user):
 def test_every_form_is_found(app):
     """The walk finds the forms of every area (guards against an import that stops it)."""
     areas = {key.split(".")[1] for key in _form_classes()}
-    assert {"pool", "mediator", "requests", "calendar", "reports",
-            "coordination", "web", "accounts", "site"} <= areas
+    assert {"pool", "booking", "calendar", "reports", "web", "accounts", "site"} <= areas
 
 
 def test_exemptions_name_real_fields(app):

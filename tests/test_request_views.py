@@ -271,7 +271,7 @@ def test_many_excluded_are_summarised_closest_first(client, login, make_user, in
                                                      make_mediator):
     """A widely spoken language: the page lists the closest excluded speakers, counts every
     broken rule, and lists everyone on request; a refused override keeps its typed reason."""
-    from app.coordination.requests_routes import EXCLUDED_SHOWN
+    from app.booking.requests_coordinator import EXCLUDED_SHOWN
 
     coordinator = make_user("coordinator")
     req = make_request(inst_user.institution)

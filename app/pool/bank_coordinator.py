@@ -11,10 +11,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.models import Mediator
-from app.pool import bp, live_mediator_or_404
+from app.pool import bp
 from app.services.pool import bank
 from app.web.forms import BankDetailsForm
-from app.web.guards import coordinator_required
+from app.web.guards import coordinator_required, live_mediator_or_404
 from app.web.transaction import commit_or_message
 
 

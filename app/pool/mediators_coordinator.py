@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.models import Mediator
-from app.pool import bp, live_mediator_or_404
+from app.pool import bp
 from app.pool.forms import (
     LanguageForm,
     MediatorFilterForm,
@@ -22,7 +22,7 @@ from app.services.pool import mediators as svc
 from app.services.pool import qualification
 from app.web.confirm import ask, confirmed, describe_language
 from app.web.forms import InviteForm, language_field_choices
-from app.web.guards import coordinator_required
+from app.web.guards import coordinator_required, live_mediator_or_404
 from app.web.transaction import commit_or_message
 
 

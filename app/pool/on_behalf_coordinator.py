@@ -1,10 +1,10 @@
-"""Coordinator acting for a volunteer: times, absences, contact data, answers to offers.
+"""Coordinator acting for a volunteer: times, absences, contact data (answers to offers:
+`app/booking/offers_coordinator.py`).
 
 Why: a volunteer without an account, or one who phones in, can otherwise never change
 "Meine Zeiten" and so never becomes eligible. These views call the very self-service
 functions the mediator uses (`app.services.pool.self_service`) with the person as
-`mediator=`; the coordinator is the actor in every audit entry. Phoned-in answers to offers
-go through `offers.accept_offer`/`decline_offer`, with the same locks as an e-mail answer.
+`mediator=`; the coordinator is the actor in every audit entry.
 """
 
 from __future__ import annotations
@@ -13,21 +13,17 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.extensions import db
-from app.models import Mediator, Offer
-from app.pool import bp, live_mediator_or_404
+from app.models import Mediator
+from app.pool import bp
 from app.pool.self_service_forms import (
     AbsenceForm,
-    AnswerForm,
     AvailabilityForm,
     OnBehalfProfileForm,
 )
-from app.services.booking import dashboard
-from app.services.booking import offers as offer_svc
 from app.services.pool import self_service as svc
-from app.timeutil import now_utc, today_local
+from app.timeutil import today_local
 from app.web.confirm import ask, confirmed, describe_absence, describe_window
-from app.web.guards import coordinator_required
+from app.web.guards import coordinator_required, live_mediator_or_404
 from app.web.transaction import commit_or_message
 
 
@@ -142,34 +138,3 @@ def on_behalf_profile(mediator_id: int):
         form.form_errors.append(outcome.error)
     status = 400 if form.errors else 200
     return render_template("pool/on_behalf_profile.html", form=form, mediator=mediator), status
-
-
-@bp.route("/pool/mediators/<int:mediator_id>/offers")
-@coordinator_required
-def on_behalf_offers(mediator_id: int):
-    """List the person's open offers, to record the answer they gave on the phone."""
-    mediator = live_mediator_or_404(mediator_id)
-    lists = dashboard.mediator_offers(mediator.id, now_utc(), past_limit=0)
-    return render_template("pool/on_behalf_offers.html", mediator=mediator,
-                           pending=lists.pending, form=AnswerForm())
-
-
-@bp.route("/pool/offers/<int:offer_id>/<any(accept, decline):answer>", methods=["POST"])
-@coordinator_required
-def record_answer(offer_id: int, answer: str):
-    """Record a phoned-in answer: an acceptance books the person like an e-mail answer."""
-    offer = db.session.get(Offer, offer_id)
-    if offer is None:
-        abort(404)
-    form = AnswerForm()
-    if not form.validate_on_submit():
-        abort(400)
-    if answer == "accept":
-        outcome = commit_or_message(offer_svc.accept_offer, offer_id, current_user)
-        success = _("The acceptance was recorded and the mediator is booked.")
-    else:
-        outcome = commit_or_message(offer_svc.decline_offer, offer_id, form.reason.data or "",
-                                    current_user)
-        success = _("The refusal was recorded.")
-    outcome.flash(success=success)
-    return redirect(url_for("coordination.request_detail", request_id=offer.request_id))

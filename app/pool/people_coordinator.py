@@ -15,14 +15,14 @@ from flask_login import current_user
 from app.extensions import db
 from app.labels import choices, label
 from app.models import User
-from app.pool import bp, live_mediator_or_404
+from app.pool import bp
 from app.pool.training_forms import AuditFilterForm, EraseForm, StatusForm
 from app.services.core import audit_text
 from app.services.pool import privacy, recruiting, self_service
 from app.services.pool.qualification import completed_modules
 from app.timeutil import today_local
 from app.web.forms import please_choose
-from app.web.guards import coordinator_required
+from app.web.guards import coordinator_required, live_mediator_or_404
 from app.web.transaction import commit_or_message
 
 

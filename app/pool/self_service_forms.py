@@ -74,8 +74,3 @@ class OnBehalfProfileForm(ProfileForm):
 
     email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
 
-
-class AnswerForm(FlaskForm):
-    """The answer a volunteer gave on the phone, recorded by the coordinator."""
-
-    reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=500)])

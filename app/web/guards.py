@@ -26,3 +26,14 @@ def role_required(*roles: str):
 
 
 coordinator_required = role_required("coordinator")
+
+
+def live_mediator_or_404(mediator_id: int):
+    """Load a mediator record a coordinator page may show: an erased person is gone (404)."""
+    from app.extensions import db
+    from app.models import Mediator
+
+    mediator = db.session.get(Mediator, mediator_id)
+    if mediator is None or mediator.erased_at is not None:
+        abort(404)
+    return mediator

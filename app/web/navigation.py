@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 NAV_ITEMS = {
     "coordinator": [
         ("site.index", _l("Start")),
-        ("coordination.requests_dashboard", _l("Requests")),
-        ("coordination.planner", _l("Plan the week")),
+        ("booking.requests_dashboard", _l("Requests")),
+        ("booking.planner", _l("Plan the week")),
         ("pool.mediators", _l("Mediators")),
         ("pool.institutions", _l("Institutions")),
         ("pool.applicants", _l("Applicants")),
@@ -26,8 +26,8 @@ NAV_ITEMS = {
     ],
     "mediator": [
         ("site.index", _l("Start")),
-        ("mediator.offers", _l("My offers and assignments")),
-        ("mediator.board", _l("Open requests (board)")),
+        ("booking.my_offers", _l("My offers and assignments")),
+        ("booking.board", _l("Open requests (board)")),
         ("pool.my_profile", _l("My profile")),
         ("pool.my_availability", _l("My times")),
         ("pool.my_qualification", _l("My training")),
@@ -36,8 +36,8 @@ NAV_ITEMS = {
     ],
     "institution": [
         ("site.index", _l("Start")),
-        ("requests.index", _l("Our requests")),
+        ("booking.our_requests", _l("Our requests")),
         ("calendar.mine", _l("My calendar")),
-        ("requests.new", _l("New request")),
+        ("booking.new_request", _l("New request")),
     ],
 }

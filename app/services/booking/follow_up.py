@@ -115,9 +115,9 @@ def _claim(assignment: Assignment, audience: str, now: dt.datetime) -> FollowUp 
 
 _MAILS = {
     "institution": (Kind.FOLLOW_UP_CONFIRMATION, _l("Did the appointment take place?"),
-                    "email/follow_up_confirmation.txt", "requests.follow_up_answer"),
+                    "email/follow_up_confirmation.txt", "booking.follow_up_answer"),
     "mediator": (Kind.REPORT_REMINDER, _l("Please report your assignment"),
-                 "email/report_reminder.txt", "mediator.follow_up_report"),
+                 "email/report_reminder.txt", "booking.follow_up_report"),
 }
 
 

@@ -30,9 +30,9 @@ def offer_mail(offer: Offer, accept_token: str, decline_token: str) -> None:
     _send(
         Kind.OFFER, offer, _l("New interpreting request for you"), "offer",
         offer=offer, req=offer.request, mediator=offer.mediator,
-        accept_link=_link("mediator.answer_offer", token=accept_token),
-        decline_link=_link("mediator.answer_offer", token=decline_token),
-        dashboard_link=_link("mediator.offers"),
+        accept_link=_link("booking.answer_offer", token=accept_token),
+        decline_link=_link("booking.answer_offer", token=decline_token),
+        dashboard_link=_link("booking.my_offers"),
     )
 
 
@@ -43,7 +43,7 @@ def withdrawn_mail(offer: Offer) -> None:
 
 def escalation_mail(req: InterpretingRequest, auto_offered: int) -> None:
     _send(Kind.ESCALATION, req, _l("Request still without a mediator"), "escalation", req=req,
-          auto_offered=auto_offered, link=_link("coordination.request_detail", request_id=req.id))
+          auto_offered=auto_offered, link=_link("booking.request_detail", request_id=req.id))
 
 
 def institution_notice(req: InterpretingRequest, kind: str, reason: str = "") -> None:
@@ -56,7 +56,7 @@ def institution_notice(req: InterpretingRequest, kind: str, reason: str = "") ->
         "released": _l("Your changed request: we are looking for a mediator again"),
     }
     _send(Kind.INSTITUTION_NOTICE, req, subjects[kind], f"institution_{kind}", req=req,
-          reason=reason, link=_link("requests.detail", request_id=req.id))
+          reason=reason, link=_link("booking.our_request", request_id=req.id))
 
 
 def released_mail(assignment: Assignment) -> None:
@@ -70,4 +70,4 @@ def coordinator_notice(req: InterpretingRequest, reason: str) -> None:
     """Alert the coordinators that a mediator cancelled (the request is open again)."""
     _send(Kind.MEDIATOR_CANCELLED, req, _l("A mediator cancelled an assignment"),
           "coordinator_cancelled", req=req, reason=reason,
-          link=_link("coordination.request_detail", request_id=req.id))
+          link=_link("booking.request_detail", request_id=req.id))

@@ -220,7 +220,7 @@ def send_open_requests_digest() -> int:
             locale = str(get_locale())
             lines = [f"{_fmt(r.starts_at)} · {language_name(r.language_code, locale)}"
                      f" · {r.institution.name} · {label('request_status', r.status)}\n"
-                     f"  {_link('coordination.request_detail', request_id=r.id)}"
+                     f"  {_link('booking.request_detail', request_id=r.id)}"
                      for r in requests]
             subject = ngettext("%(num)d open request in the next 7 days",
                                "%(num)d open requests in the next 7 days", len(requests))

@@ -126,7 +126,7 @@ class _Entry:
     def request(self, request_id=None) -> Markup:
         rid = request_id if request_id is not None else self.log.object_id
         text = _("request #%(id)s", id=rid)
-        return _a(text, url_for("coordination.request_detail", request_id=rid)) if rid else \
+        return _a(text, url_for("booking.request_detail", request_id=rid)) if rid else \
             escape(text)
 
     def via(self, table: dict[int, tuple[int, int]]) -> tuple[Markup, Markup]:

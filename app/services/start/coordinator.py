@@ -22,7 +22,7 @@ MEETING_DAYS = 7  # "next meeting" counts the meetings of the coming week
 def _requests(ctx: StartContext, key: str, title: str, explanation: str) -> Card:
     return Card(key=key, title=title, explanation=explanation,
                 count=filters.count(filters.coordinator_condition(key, ctx.now)),
-                url=url_for("coordination.requests_dashboard", filter=key))
+                url=url_for("booking.requests_dashboard", filter=key))
 
 
 @card("coordinator", 10)
@@ -50,7 +50,7 @@ def reports(ctx: StartContext) -> Card:
                               .where(Assignment.report_status == "reported")) or 0
     return Card(key="reports", title=_("Reports to approve"), count=count,
                 explanation=_("Hours and travel costs mediators have reported."),
-                url=url_for("coordination.requests_dashboard", _anchor="reports-h"))
+                url=url_for("booking.requests_dashboard", _anchor="reports-h"))
 
 
 @card("coordinator", 50)
@@ -104,7 +104,7 @@ def burdened(ctx: StartContext) -> Card:
     return Card(key="burdened", title=_("Conversations that weighed on a mediator"),
                 count=debriefs.burdened_debriefs(db.session),
                 explanation=_("Debriefs marked as a burden whose follow-up is not done yet."),
-                url=url_for("coordination.debriefs"))
+                url=url_for("booking.debriefs"))
 
 
 @card("coordinator", 45)
@@ -113,4 +113,4 @@ def follow_ups(ctx: StartContext) -> Card:
                 count=follow_up.unanswered_follow_ups(db.session, ctx.now),
                 explanation=_("Appointments whose confirmation or report is still missing "
                               "after the reminder."),
-                url=url_for("coordination.follow_ups"))
+                url=url_for("booking.follow_ups"))

@@ -14,7 +14,7 @@ def _own(ctx: StartContext, key: str, title: str, explanation: str, tone: str) -
     count = filters.count(filters.institution_condition(key, ctx.now),
                           InterpretingRequest.institution_id == ctx.user.institution_id)
     return Card(key=key, title=title, explanation=explanation, count=count, tone=tone,
-                url=url_for("requests.index", filter=key))
+                url=url_for("booking.our_requests", filter=key))
 
 
 @card("institution", 10)

@@ -25,7 +25,7 @@ def offers(ctx: StartContext) -> Card:
         Offer.expires_at > ctx.now))
     return Card(key="offers", title=_("Offers to answer"), count=count,
                 explanation=_("Appointments you are asked to take: yes or no."),
-                url=url_for("mediator.offers", show="offers"))
+                url=url_for("booking.my_offers", show="offers"))
 
 
 @card("mediator", 20)
@@ -34,7 +34,7 @@ def reports(ctx: StartContext) -> Card:
         dashboard.report_due(ctx.user.mediator_id, ctx.now)))
     return Card(key="reports", title=_("Reports to send"), count=count,
                 explanation=_("Past appointments: report the time and travel costs."),
-                url=url_for("mediator.offers", show="reports"))
+                url=url_for("booking.my_offers", show="reports"))
 
 
 @card("mediator", 30)
@@ -44,7 +44,7 @@ def upcoming(ctx: StartContext) -> Card:
         Assignment.starts_at > ctx.now))
     return Card(key="upcoming", title=_("Next appointments"), count=count, tone="info",
                 explanation=_("Appointments you have taken."),
-                url=url_for("mediator.offers", show="upcoming"))
+                url=url_for("booking.my_offers", show="upcoming"))
 
 
 @card("mediator", 40)
