@@ -35,6 +35,10 @@ class Config:
     MAIL_TIMEOUT = 10
     OUTBOX_MAX_ATTEMPTS = 8
     OUTBOX_INTERVAL_SECONDS = int(os.environ.get("OUTBOX_INTERVAL_SECONDS", "60"))
+    # the scheduler (docs/operations.md): how often a standby asks for the lock, and how
+    # often the holder checks that it still has it (besides the check before every job)
+    SCHEDULER_POLL_SECONDS = float(os.environ.get("SCHEDULER_POLL_SECONDS", "30"))
+    SCHEDULER_HEARTBEAT_SECONDS = float(os.environ.get("SCHEDULER_HEARTBEAT_SECONDS", "10"))
 
     BABEL_DEFAULT_LOCALE = "de"
     BABEL_DEFAULT_TIMEZONE = TIMEZONE

@@ -1,31 +1,31 @@
 """The background scheduler: its own process (`flask scheduler run`), never a web worker.
 
 Jobs are plain functions that poll the database for what is due and commit; their ids,
-intervals and misfire policy are declared once in `JOBS`. Only one scheduler acts at a time:
-on PostgreSQL a session-level advisory lock held on a dedicated, non-pooled connection for
-the life of the process; on SQLite an fcntl lock on a file next to the database.
+intervals and misfire policy are declared once in `JOBS`. Only one scheduler acts at a time
+(`app.scheduler_lock`), and every job is fenced: it checks that this process still holds the
+lock before it runs, before it commits and before each SMTP send (`services.core.fence`), so
+a holder that lost its lock in a database restart stops acting instead of running beside the
+next holder. Jobs also claim their rows, so two schedulers never act on one row.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import importlib
 import logging
-import os
+import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import Flask
-from sqlalchemy.pool import NullPool
 
 from app.extensions import db
+from app.scheduler_lock import LOCK_KEY, SchedulerLock, single_instance, whoami
+from app.services.core import fence
 
 log = logging.getLogger("skm.scheduler")
-LOCK_KEY = 0x534B4D01  # "SKM" + 1: the advisory lock id of the scheduler
-_LOCK_CONN: dict = {}  # the connection holding the PostgreSQL lock, while held
+MAX_BACKOFF = 60  # seconds between attempts while the database is unreachable
 
 
 @dataclass(frozen=True)
@@ -66,12 +66,21 @@ def resolve(job: Job) -> Callable[[], object]:
 
 
 def run_job(app: Flask, job: Job) -> object:
-    """Run one job in a fresh app context; a failure is logged and never kills the process."""
+    """Run one job in a fresh app context; a failure is logged and never kills the process.
+
+    Fenced: it runs and commits only while this process holds the scheduler lock; a lost
+    lock raises `fence.LockLostError` (nothing of the run is committed) for the caller to stop.
+    """
     with app.app_context():
         try:
+            fence.check()
             result = resolve(job)()
+            fence.check()
             db.session.commit()
             return result
+        except fence.LockLostError:
+            db.session.rollback()
+            raise
         except Exception:  # a job must not take the scheduler down
             db.session.rollback()
             log.exception("job %s failed", job.id)
@@ -85,48 +94,40 @@ def run_all_once(app: Flask) -> dict[str, object]:
     return {job.id: run_job(app, job) for job in JOBS}
 
 
-@contextlib.contextmanager
-def single_instance(app: Flask) -> Iterator[bool]:
-    """Yield True while this process holds the scheduler lock, False if another one has it."""
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    if url.startswith("postgresql"):
-        engine = sa.create_engine(url, poolclass=NullPool)
-        conn = engine.connect()
+class _Run:
+    """One term as the acting scheduler: ends when the lock is lost (said once)."""
+
+    def __init__(self, lock: SchedulerLock) -> None:
+        self.lock = lock
+        self.lost = False
+        self.scheduler = None
+        self._mutex = threading.Lock()
+
+    def lose(self) -> None:
+        with self._mutex:
+            if self.lost:
+                return
+            self.lost = True
+        log.error("lock lost (%s); standing by", self.lock.lost_reason or "connection closed")
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+
+    def job(self, app: Flask, job: Job) -> None:
+        if self.lost:
+            return
         try:
-            got = conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": LOCK_KEY})
-            held = bool(got.scalar())
-            conn.commit()  # the lock is session-level: it outlives this transaction
-            if held:
-                _LOCK_CONN["conn"] = conn
-            yield held
-        finally:
-            if _LOCK_CONN.get("conn") is conn:
-                del _LOCK_CONN["conn"]
-            conn.close()  # closing the session releases the lock
-            engine.dispose()
-        return
-    path = _sqlite_lock_path(app, url)
-    handle = open(path, "a+")  # noqa: SIM115 (held for the whole block)
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            held = True
-        except BlockingIOError:
-            held = False
-        yield held
-    finally:
-        handle.close()
+            run_job(app, job)
+        except fence.LockLostError:
+            self.lose()
+
+    def heartbeat(self) -> None:
+        """Notice a lost lock between jobs too, not only when the next job is due."""
+        if not self.lost and not self.lock.alive():
+            self.lose()
 
 
-def _sqlite_lock_path(app: Flask, url: str) -> str:
-    path = sa.engine.make_url(url).database
-    if not path or path == ":memory:":
-        return os.path.join(app.instance_path, "scheduler.lock")
-    return f"{path}.scheduler.lock"
-
-
-def build_scheduler(app: Flask):
-    """Create the BlockingScheduler with every job of the registry."""
+def build_scheduler(app: Flask, run: _Run | None = None):
+    """Create the BlockingScheduler with every job of the registry (fenced through `run`)."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     scheduler = BlockingScheduler(timezone="UTC")
@@ -134,54 +135,80 @@ def build_scheduler(app: Flask):
         seconds = job.minutes * 60
         if job.id == "outbox.deliver":  # mail latency is an operator's choice (and tests')
             seconds = app.config.get("OUTBOX_INTERVAL_SECONDS", seconds)
+        func, args = (run_job, (app, job)) if run is None else (run.job, (app, job))
         scheduler.add_job(
-            run_job, "interval", args=(app, job), id=job.id, seconds=seconds,
+            func, "interval", args=args, id=job.id, seconds=seconds,
             misfire_grace_time=job.misfire_grace_time, coalesce=job.coalesce,
             max_instances=1, replace_existing=True,
         )
+    if run is not None:
+        run.scheduler = scheduler
+        scheduler.add_job(run.heartbeat, "interval", id="scheduler.heartbeat",
+                          seconds=app.config.get("SCHEDULER_HEARTBEAT_SECONDS", 10),
+                          misfire_grace_time=60, coalesce=True, max_instances=1)
     return scheduler
 
 
-def _lock_alive(conn) -> bool:
-    try:
-        conn.execute(sa.text("SELECT 1"))
-        conn.commit()
-        return True
-    except sa.exc.DBAPIError:
-        return False
+def act(app: Flask, lock: SchedulerLock) -> bool:
+    """Act as the scheduler while the lock holds: catch up, then schedule.
 
-
-def _heartbeat(conn, scheduler, lost: list) -> None:
-    """Stop acting when the connection that holds the advisory lock is gone."""
-    if not _lock_alive(conn):
-        log.error("scheduler lock connection lost; standing by")
-        lost.append(True)
-        scheduler.shutdown(wait=False)
-
-
-def run_forever(app: Flask, *, wait: bool = True, poll_seconds: int = 30) -> None:
-    """Take the lock (or stand by until it is free), catch up on due work, then schedule.
-
-    On PostgreSQL a heartbeat checks the lock's connection every minute: if the database
-    dropped it (restart, network), the lock is gone, so this process stops acting and goes
-    back to standby instead of running beside a new holder.
+    Return False when the lock was lost (the caller stands by), True on a normal shutdown.
     """
+    run = _Run(lock)
+    fence.install(app, lock.alive)
+    try:
+        log.info("scheduler lock acquired (%s); running %d jobs", whoami(), len(JOBS))
+        for job in JOBS:  # catch up at once: reminders missed while down go out now
+            run.job(app, job)
+            if run.lost:
+                return False
+        build_scheduler(app, run).start()
+        return not run.lost
+    finally:
+        fence.remove(app)
+
+
+def run_forever(app: Flask, *, wait: bool = True, poll_seconds: float | None = None,
+                sleep: Callable[[float], object] = time.sleep) -> None:
+    """Take the lock (or stand by until it is free) and act; never exit while waiting.
+
+    While the database is unreachable (also at start-up) it retries with back-off (1, 2, 4
+    ... 60 s). Each state is logged once when it begins: database unreachable, reachable
+    again, another scheduler holds the lock (and which), lock lost.
+    """
+    poll = poll_seconds or app.config.get("SCHEDULER_POLL_SECONDS", 30)
+    said, delay = "", 1.0
     while True:
-        with single_instance(app) as held:
-            if held:
-                log.info("scheduler lock acquired; running %d jobs", len(JOBS))
-                run_all_once(app)  # catch up at once: reminders missed while down go out now
-                scheduler = build_scheduler(app)
-                lost = []
-                conn = _LOCK_CONN.get("conn")
-                if conn is not None:
-                    scheduler.add_job(_heartbeat, "interval", args=(conn, scheduler, lost),
-                                      id="scheduler.heartbeat", minutes=1,
-                                      misfire_grace_time=60, coalesce=True)
-                scheduler.start()
-                if not lost:
-                    return
-        if not wait:
-            raise RuntimeError("another scheduler process holds the lock")
-        log.info("another scheduler is active; standing by")
-        time.sleep(poll_seconds)
+        try:
+            with single_instance(app) as lock:
+                if said == "database down":
+                    log.info("database reachable again")
+                delay = 1.0
+                if lock:
+                    said = ""
+                    if act(app, lock):
+                        return
+                    continue  # lost: ask again at once (the database tells who holds it)
+                if not wait:
+                    raise RuntimeError(f"another scheduler holds the lock ({lock.holder})")
+                if said != f"held {lock.holder}":
+                    log.info("another scheduler holds the lock (%s); standing by", lock.holder)
+                    said = f"held {lock.holder}"
+        except sa.exc.DBAPIError as exc:
+            if said != "database down":
+                log.warning("database unreachable (%s); retrying with back-off up to %d s",
+                            _first_line(exc), MAX_BACKOFF)
+                said = "database down"
+            sleep(delay)
+            delay = min(delay * 2, MAX_BACKOFF)
+            continue
+        sleep(poll)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+__all__ = ["JOBS", "LOCK_KEY", "Job", "act", "build_scheduler", "resolve", "run_all_once",
+           "run_forever", "run_job", "single_instance"]

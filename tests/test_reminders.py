@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 
 import pytest
@@ -143,11 +144,12 @@ def test_smtp_outage_delays_but_loses_nothing(app, clock, smtp_server, make_medi
 
 def test_scheduler_lock_is_exclusive(app):
     with scheduler.single_instance(app) as first:
-        assert first is True
+        assert first.held is True
         with scheduler.single_instance(app) as second:
-            assert second is False
+            assert second.held is False
+            assert str(os.getpid()) in second.holder  # the standby can say who holds it
     with scheduler.single_instance(app) as again:
-        assert again is True
+        assert again.held is True
 
 
 def test_registry_sets_misfire_policy_deliberately(app):
@@ -206,14 +208,13 @@ def test_repeated_scheduler_runs_send_each_reminder_once(app, clock, smtp_server
 def test_lost_lock_connection_is_noticed(app):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("advisory locks exist on PostgreSQL only")
-    with scheduler.single_instance(app) as held:
-        assert held
-        conn = scheduler._LOCK_CONN["conn"]
-        assert scheduler._lock_alive(conn)
-        pid = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar()
-        conn.commit()
+    with scheduler.single_instance(app) as lock:
+        assert lock.alive()
+        pid = lock._conn.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+        lock._conn.commit()
         with db.engine.connect() as admin:
             admin.execute(sa.text("SELECT pg_terminate_backend(:p)"), {"p": pid})
-        assert not scheduler._lock_alive(conn)
+        assert not lock.alive()
+        assert lock.lost_reason == "connection closed"
         with scheduler.single_instance(app) as second:
-            assert second is True  # the lock is free again: this process must stop acting
+            assert second.held is True  # the lock is free again: this process must stop acting

@@ -22,10 +22,21 @@ def run(once: bool, no_wait: bool) -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # no line per run
     app_obj = current_app._get_current_object()
     if once:
-        with sched.single_instance(app_obj) as held:
-            if not held:
-                raise click.ClickException("another scheduler process holds the lock")
-            for job_id, result in sched.run_all_once(app_obj).items():
+        from app.services.core import fence
+
+        with sched.single_instance(app_obj) as lock:
+            if not lock:
+                raise click.ClickException(
+                    f"another scheduler holds the lock ({lock.holder})")
+            fence.install(app_obj, lock.alive)
+            try:
+                results = sched.run_all_once(app_obj)
+            except fence.LockLostError as exc:
+                raise click.ClickException(
+                    f"lock lost ({lock.lost_reason}); stopped") from exc
+            finally:
+                fence.remove(app_obj)
+            for job_id, result in results.items():
                 click.echo(f"{job_id}: {result}")
         return
     try:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app, render_template
@@ -31,6 +30,7 @@ from app.services.booking.assignments import lock_request, record_outcome, store
 from app.services.booking.states import move_assignment, move_request
 from app.services.core import audit
 from app.services.core.errors import DomainError
+from app.services.core.links import external_url
 from app.services.core.recipients import Kind, queue, recipients, speaking
 from app.timeutil import now_utc
 
@@ -94,14 +94,6 @@ def open_link(token: str, audience: str) -> tuple[FollowUp | None, str, str | No
         return None, "invalid", str(exc)
     return follow_up, link_state(follow_up), None
 
-def _link(endpoint: str, **values) -> str:
-    """Build an absolute link on BASE_URL (the scheduler has no request to take a host from)."""
-    base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
-                                       url_scheme=base.scheme or "https")
-    return adapter.build(endpoint, values, force_external=True)
-
-
 def _claim(assignment: Assignment, audience: str, now: dt.datetime) -> FollowUp | None:
     """Insert the follow-up row; None when another process already has it."""
     try:
@@ -124,7 +116,7 @@ _MAILS = {
 def _send(follow_up: FollowUp) -> None:
     kind, subject, template, endpoint = _MAILS[follow_up.audience]
     a = follow_up.assignment
-    link = _link(endpoint, token=make_token(follow_up))
+    link = external_url(endpoint, token=make_token(follow_up))
     for rcpt in recipients(kind, a):
         with speaking(rcpt):
             body = render_template(template, a=a, req=a.request, link=link,

@@ -8,15 +8,12 @@ mediator's opt-out applies is `app.services.core.recipients`' decision, not this
 
 from __future__ import annotations
 
-from flask import current_app, render_template, url_for
+from flask import render_template
 from flask_babel import lazy_gettext as _l
 
 from app.models import Assignment, InterpretingRequest, Offer
+from app.services.core.links import external_url as _link
 from app.services.core.recipients import Kind, queue, recipients, speaking
-
-
-def _link(endpoint: str, **values) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def _send(kind: Kind, subject_obj, subject, template: str, **ctx) -> None:

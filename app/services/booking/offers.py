@@ -167,12 +167,29 @@ def _back_to_submitted_if_unanswered(req: InterpretingRequest) -> None:
 
 
 # -- periodic tasks (flush, never commit) ------------------------------------------------------
+# Each claims the request rows it acts on (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite has one
+# writer): a second scheduler, or a view booking the request, makes it skip that request until
+# the next run, so no request is expired, escalated or marked unfilled (and mailed) twice. The
+# request is locked before its offers, in the same order as the views take them.
+
+
+def _claim_requests(*where) -> list[InterpretingRequest]:
+    return list(db.session.scalars(
+        sa.select(InterpretingRequest).where(*where)
+        .order_by(InterpretingRequest.starts_at, InterpretingRequest.id)
+        .with_for_update(skip_locked=True).execution_options(populate_existing=True)))
 
 
 def expire_offers(now: dt.datetime) -> int:
     """Mark pending offers past their expiry as expired."""
+    due = (Offer.status == "pending", Offer.expires_at <= now)
+    claimed = _claim_requests(
+        InterpretingRequest.id.in_(sa.select(Offer.request_id).where(*due)))
+    if not claimed:
+        return 0
     offers = db.session.scalars(
-        sa.select(Offer).where(Offer.status == "pending", Offer.expires_at <= now)
+        sa.select(Offer).where(*due, Offer.request_id.in_([r.id for r in claimed]))
+        .order_by(Offer.id).with_for_update()
     ).all()
     for offer in offers:
         move_offer(offer, "expired")
@@ -191,14 +208,12 @@ def escalate_unanswered(now: dt.datetime) -> int:
     """
     cfg = current_app.config
     cutoff = now - dt.timedelta(hours=cfg["ESCALATION_HOURS"])
-    requests = db.session.scalars(
-        sa.select(InterpretingRequest).where(
-            InterpretingRequest.is_open,
-            InterpretingRequest.escalated_at.is_(None),
-            InterpretingRequest.created_at <= cutoff,
-            InterpretingRequest.starts_at > now,
-        ).order_by(InterpretingRequest.starts_at)
-    ).all()
+    requests = _claim_requests(
+        InterpretingRequest.is_open,
+        InterpretingRequest.escalated_at.is_(None),
+        InterpretingRequest.created_at <= cutoff,
+        InterpretingRequest.starts_at > now,
+    )
     for req in requests:
         req.escalated_at = now
         auto = 0
@@ -216,12 +231,7 @@ def escalate_unanswered(now: dt.datetime) -> int:
 
 def mark_unfilled(now: dt.datetime) -> int:
     """Turn open requests whose appointment has begun into `unfilled` and tell the institution."""
-    requests = db.session.scalars(
-        sa.select(InterpretingRequest).where(
-            InterpretingRequest.is_open,
-            InterpretingRequest.starts_at <= now,
-        )
-    ).all()
+    requests = _claim_requests(InterpretingRequest.is_open, InterpretingRequest.starts_at <= now)
     for req in requests:
         for offer in req.offers:
             if offer.status == "pending":

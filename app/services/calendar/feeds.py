@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 from cachetools import LRUCache
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
@@ -39,6 +39,7 @@ from app.models.user import new_feed_secret
 from app.services.calendar import feed_listener, ical
 from app.services.core import audit
 from app.services.core.bounds import parse_id
+from app.services.core.links import external_url
 from app.timeutil import UTC, UTCDateTime, now_utc
 
 PAST_DAYS = 365  # feeds carry a year of history: enough for clients, small enough to be fast
@@ -91,9 +92,7 @@ def feed_urls(user: User) -> dict[str, str] | None:
     token = token_for(user)
     if token is None:
         return None
-    base = current_app.config["BASE_URL"].rstrip("/")
-    path = url_for("calendar.feed", token=token, _external=False)
-    https = base + path
+    https = external_url("calendar.feed", token=token)
     webcal = "webcal://" + https.split("://", 1)[1]
     google = "https://calendar.google.com/calendar/render?cid=" + quote(webcal, safe="")
     return {"https": https, "webcal": webcal, "google": google}

@@ -8,7 +8,6 @@ while the scheduler was down is still sent within the grace period.
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app, render_template
@@ -30,6 +29,7 @@ from app.models import (
 )
 from app.services.calendar import ical
 from app.services.core.languages import language_name
+from app.services.core.links import external_url
 from app.services.core.recipients import Kind, Recipient, queue, recipients, speaking
 from app.services.pool.mediators import police_certificate_due
 from app.timeutil import now_utc, to_local
@@ -37,17 +37,6 @@ from app.timeutil import now_utc, to_local
 
 def _cfg(name: str, default):
     return current_app.config.get(name, default)
-
-
-def _link(endpoint: str, **values) -> str:
-    """Return an absolute link on BASE_URL: the scheduler has no request to take a host from.
-
-    Bound to BASE_URL directly, so it also works where SERVER_NAME is not configured.
-    """
-    base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
-                                       url_scheme=base.scheme or "https")
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def _claim(key: str) -> bool:
@@ -220,7 +209,7 @@ def send_open_requests_digest() -> int:
             locale = str(get_locale())
             lines = [f"{_fmt(r.starts_at)} · {language_name(r.language_code, locale)}"
                      f" · {r.institution.name} · {label('request_status', r.status)}\n"
-                     f"  {_link('booking.request_detail', request_id=r.id)}"
+                     f"  {external_url('booking.request_detail', request_id=r.id)}"
                      for r in requests]
             subject = ngettext("%(num)d open request in the next 7 days",
                                "%(num)d open requests in the next 7 days", len(requests))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 
 import sqlalchemy as sa
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -18,6 +18,7 @@ from app.extensions import db
 from app.models import Institution, Mediator, User
 from app.services.core import audit, passwords
 from app.services.core.errors import DomainError
+from app.services.core.links import external_url
 from app.services.core.recipients import Kind, queue, recipients, speaking
 from app.timeutil import now_utc
 
@@ -100,7 +101,7 @@ def _send_link_mail(user: User, purpose: str) -> None:
     db.session.flush()
     token = make_token(user, purpose)
     endpoint = "accounts.accept_invite" if purpose == "invite" else "accounts.reset_password"
-    link = current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, token=token)
+    link = external_url(endpoint, token=token)
     kind = Kind.ACCOUNT_INVITE if purpose == "invite" else Kind.PASSWORD_RESET
     for rcpt in recipients(kind, user):
         with speaking(rcpt):

@@ -8,6 +8,7 @@ dead one on the outbox page (`retry`, `discard`).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import smtplib
 from email.message import EmailMessage
@@ -20,11 +21,13 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import OutboxMessage, User
-from app.services.core import audit
+from app.services.core import audit, fence
 from app.services.core.errors import DomainError
 from app.timeutil import now_utc
 
 # C0/C1 controls (CR, LF, TAB, NUL, ESC, ...) and the Unicode line breaks str.splitlines() knows
+log = logging.getLogger("skm.outbox")
+_SMTP = {"down": False}  # this process's last view of the mail server, logged on change
 _HEADER_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 
@@ -169,10 +172,14 @@ def deliver_due(limit: int = 100) -> dict[str, int]:
                 continue
             connected = smtp is not None
             try:
+                fence.check()  # a scheduler that lost its lock sends nothing more
                 if smtp is None:
                     smtp = _connect(cfg)
                     connected = True
                 smtp.send_message(email)
+            except fence.LockLostError:
+                db.session.rollback()
+                raise
             except Exception as exc:  # noqa: BLE001 - recorded on the message, see below
                 failed += 1
                 _close(smtp)
@@ -183,10 +190,12 @@ def deliver_due(limit: int = 100) -> dict[str, int]:
                     msg.next_attempt_at = now_utc() + min(
                         _backoff(msg.attempts), dt.timedelta(minutes=15))
                     db.session.commit()
+                    _smtp_down(msg.last_error)
                     break
                 _record(msg, _describe(exc),
                         dead=msg.attempts + 1 >= cfg["OUTBOX_MAX_ATTEMPTS"])
                 continue
+            _smtp_up()
             msg.status = "sent"
             msg.sent_at = now_utc()
             msg.attempts += 1
@@ -198,6 +207,22 @@ def deliver_due(limit: int = 100) -> dict[str, int]:
     finally:
         _close(smtp)
     return {"sent": sent, "failed": failed}
+
+
+def _smtp_down(reason: str) -> None:
+    """Log an outage once, when it begins (not once per message or run)."""
+    if _SMTP["down"]:
+        return
+    _SMTP["down"] = True
+    waiting = db.session.scalar(sa.select(sa.func.count(OutboxMessage.id)).where(
+        OutboxMessage.status == "pending"))
+    log.warning("SMTP unreachable: %s; %d messages waiting", reason, waiting)
+
+
+def _smtp_up() -> None:
+    if _SMTP["down"]:
+        _SMTP["down"] = False
+        log.info("SMTP reachable again")
 
 
 def _next_due():

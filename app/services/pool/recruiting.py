@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import current_app, render_template, url_for
+from flask import render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
@@ -16,6 +16,7 @@ from app.models import Availability, Mediator, MediatorLanguage, User
 from app.services.core import audit
 from app.services.core.errors import DomainError
 from app.services.core.languages import is_valid_code
+from app.services.core.links import external_url
 from app.services.core.recipients import Kind, queue, recipients, speaking
 from app.services.pool.mediators import police_certificate_valid_on
 from app.services.pool.qualification import missing_required_modules
@@ -75,8 +76,7 @@ def submit_application(app_data: Application) -> Mediator:
 
 
 def _notify_coordinators(mediator: Mediator) -> None:
-    link = current_app.config["BASE_URL"].rstrip("/") + url_for(
-        "pool.mediator", mediator_id=mediator.id, _external=False)
+    link = external_url("pool.mediator", mediator_id=mediator.id)
     for rcpt in recipients(Kind.NEW_APPLICATION):
         with speaking(rcpt):
             queue(
