@@ -127,7 +127,9 @@ def readiness(engine: sa.Engine, now: dt.datetime) -> dict:
                         "code": list(state.code)}
             oldest = oldest_due_outbox(conn, now)
     except sa.exc.DBAPIError as exc:
-        return {"status": "not ready", "reason": "database unreachable",
+        reachable = not (exc.connection_invalidated or isinstance(exc, sa.exc.OperationalError))
+        return {"status": "not ready",
+                "reason": "database error" if reachable else "database unreachable",
                 "detail": type(exc.orig).__name__}
     waited = (now - oldest) if oldest is not None else dt.timedelta(0)
     minutes = int(waited.total_seconds() // 60)
