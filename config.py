@@ -39,6 +39,10 @@ class Config:
     # often the holder checks that it still has it (besides the check before every job)
     SCHEDULER_POLL_SECONDS = float(os.environ.get("SCHEDULER_POLL_SECONDS", "30"))
     SCHEDULER_HEARTBEAT_SECONDS = float(os.environ.get("SCHEDULER_HEARTBEAT_SECONDS", "10"))
+    # /readyz answers 503 when a due e-mail has waited longer than this (no sender running)
+    READY_OUTBOX_MAX_AGE_MINUTES = int(os.environ.get("READY_OUTBOX_MAX_AGE_MINUTES", "30"))
+    # every worker logs one line at start when the schema is not at the code's migration head
+    SCHEMA_CHECK_ON_START = _bool("SCHEMA_CHECK_ON_START", True)
 
     BABEL_DEFAULT_LOCALE = "de"
     BABEL_DEFAULT_TIMEZONE = TIMEZONE
@@ -188,6 +192,7 @@ class TestingConfig(Config):
     SERVER_NAME = "skm.test"
     BASE_URL = "http://skm.test"
     MAIL_PORT = 0  # tests point this at their own aiosmtpd server
+    SCHEMA_CHECK_ON_START = False  # tests/test_health.py asks for it
     LOGIN_RATE_LIMIT = "5 per minute"
     # tests change rows and poll at once; tests/test_feed_listener.py switches it on
     FEED_LISTEN = False

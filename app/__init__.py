@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 
 from flask import Flask, has_request_context, request, session
 from flask_login import current_user
@@ -85,16 +86,35 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     _register_blueprints(app)
 
     from app.cli import register_cli
+    from app.web.errors import register_errors
     from app.web.security import register_security
     from app.web.templating import register_templating
 
     register_cli(app)
     register_templating(app)
     register_security(app)
+    register_errors(app)
 
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
+    if app.config.get("SCHEMA_CHECK_ON_START") and not running_db_command(sys.argv):
+        from app.services.core import health
+
+        with app.app_context():
+            health.log_schema_at_start(db.engine)
     return app
+
+
+def running_db_command(argv: list[str]) -> bool:
+    """Tell `flask [--app X] db ...`: the migration commands fix the schema the start-up
+    check would complain about."""
+    words = iter(argv[1:])
+    for word in words:
+        if word in ("--app", "-A", "--env-file", "-e"):
+            next(words, None)
+        elif not word.startswith("-"):
+            return word == "db"
+    return False
 
 
 def _trust_proxies(app: Flask) -> None:

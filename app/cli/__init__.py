@@ -12,6 +12,6 @@ def register_cli(app: Flask) -> None:
 
     for command in (
         demo.seed_demo, users.users, mail.outbox, privacy.privacy, requests.requests_group,
-        feeds.feeds, scheduler.scheduler, ops.backup, ops.refresh_facts,
+        feeds.feeds, scheduler.scheduler, ops.backup, ops.restore, ops.refresh_facts,
     ):
         app.cli.add_command(command)

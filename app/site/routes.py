@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import abort, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from app.services.core import accounts
+from app.extensions import db
+from app.services.core import accounts, health
 from app.services.start import cards as start_cards
 from app.site import bp
 from app.timeutil import now_utc
-from app.web import transaction
+from app.web import errors, transaction
 from app.web.redirects import safe_next
 from app.web.transaction import commit_or_message
+
+log = logging.getLogger(__name__)
 
 
 @bp.route("/")
@@ -40,12 +45,37 @@ def set_language(code: str):
 
 @bp.route("/healthz")
 def healthz():
-    """Trivial endpoint for load balancers and the benchmark baseline."""
+    """Liveness for load balancers and the benchmark baseline: the process answers (no DB)."""
     return jsonify(status="ok")
 
 
-def _error(code: int, title: str, text: str):
-    return render_template("errors/error.html", code=code, title=title, text=text), code
+@bp.route("/readyz")
+def readyz():
+    """Readiness: 200 when the database answers at the code's schema head and the outbox
+    drains, else 503 with the reason (app/services/core/health.py)."""
+    result = health.readiness(db.engine, now_utc())
+    ready = result["status"] == "ready"
+    _log_readiness_change(result)
+    errors.mark_logged()  # a probe's 503 carries its reason; changes are logged above
+    return jsonify(result), 200 if ready else 503
+
+
+_LAST_READINESS: dict[str, str] = {}
+
+
+def _log_readiness_change(result: dict) -> None:
+    """Log readiness when it changes in this worker, not on every probe."""
+    reason = result.get("reason", "ready")
+    if _LAST_READINESS.get("reason") != reason:
+        _LAST_READINESS["reason"] = reason
+        level = logging.INFO if reason == "ready" else logging.WARNING
+        log.log(level, "readyz: %s%s", reason,
+                f" ({result['detail']})" if "detail" in result else "")
+
+
+def _error(code: int, title: str, text: str, reference: str | None = None):
+    return render_template("errors/error.html", code=code, title=title, text=text,
+                           reference=reference), code
 
 
 @bp.app_errorhandler(400)
@@ -93,4 +123,5 @@ def server_error(_e):
         500,
         _("Something went wrong"),
         _("An unexpected error occurred. Nothing you saved before is lost."),
+        errors.reference(),
     )

@@ -13,7 +13,10 @@ import contextlib
 
 from flask import Flask, Response, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from app.web import errors
 
 CSP = "; ".join(
     [
@@ -35,7 +38,13 @@ CSP = "; ".join(
 FALLBACK_503 = (
     '<!doctype html><html lang="de"><head><meta charset="utf-8"><title>503</title></head>'
     "<body><h1>Vorübergehend nicht erreichbar</h1><p>Die Datenbank ist gerade nicht "
-    "erreichbar. Bitte versuchen Sie es gleich noch einmal.</p></body></html>"
+    "erreichbar. Bitte versuchen Sie es gleich noch einmal.</p>"
+    "<p>Fehlerreferenz: {ref}</p></body></html>"
+)
+FALLBACK_500 = (
+    '<!doctype html><html lang="de"><head><meta charset="utf-8"><title>500</title></head>'
+    "<body><h1>Etwas ist schiefgelaufen</h1><p>Ein unerwarteter Fehler ist aufgetreten.</p>"
+    "<p>Fehlerreferenz: {ref}</p></body></html>"
 )
 
 
@@ -63,27 +72,35 @@ def register_security(app: Flask) -> None:
             )
         return response
 
-    def _unavailable(_exc):
+    def _database_error(exc):
+        """Answer an outage with 503 and Retry-After, any other database error with a 500;
+        both logged with the error reference the page shows (app/web/errors.py)."""
         from flask import g
 
         from app.extensions import db, login_manager
 
+        kind = errors.classify(exc)
+        ref = errors.log_database_error(exc, kind)
         try:
             db.session.rollback()
         except DBAPIError:  # the connection is gone; the pool replaces it on the next request
             db.session.invalidate()
-        # render as anonymous: loading the user would ask the unreachable database again
+        # render as anonymous: loading the user would ask the failing database again
         g._login_user = login_manager.anonymous_user()
+        if kind == errors.OUTAGE:
+            code, fallback, headers = 503, FALLBACK_503, {"Retry-After": "30"}
+            title = _("Temporarily unavailable")
+            text = _("The database cannot be reached at the moment. Please try again shortly.")
+        else:
+            code, fallback, headers = 500, FALLBACK_500, {}
+            title = _("Something went wrong")
+            text = _("An unexpected error occurred. Nothing you saved before is lost.")
         try:
-            body = render_template(
-                "errors/error.html",
-                code=503,
-                title=_("Temporarily unavailable"),
-                text=_("The database cannot be reached at the moment. Please try again shortly."),
-            )
-        except Exception:  # noqa: BLE001 - the outage page must never become a 500
-            body = FALLBACK_503
-        return body, 503, {"Retry-After": "30"}
+            body = render_template("errors/error.html", code=code, title=title, text=text,
+                                   reference=ref)
+        except Exception:  # noqa: BLE001 - the error page must never fail itself
+            body = fallback.format(ref=ref)
+        return body, code, headers
 
     @app.before_request
     def _page_within_reach():
@@ -110,5 +127,5 @@ def register_security(app: Flask) -> None:
                 db.session.invalidate()
             db.session.registry.clear()
 
-    app.register_error_handler(OperationalError, _unavailable)
-    app.register_error_handler(DBAPIError, _unavailable)
+    for exc_class in (DBAPIError, DisconnectionError, PoolTimeout):
+        app.register_error_handler(exc_class, _database_error)
