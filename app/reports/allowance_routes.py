@@ -220,6 +220,8 @@ def delete_statement(statement_id: int):
                    button=_("Yes, delete"))
     if not commit_or_message(allowances.delete_statement, item, current_user).flash(
             _("Draft statement %(statement)s deleted.", statement=text)):
+        if db.session.get(AllowanceStatement, statement_id) is None:  # deleted meanwhile
+            return _month_page(year, month, status=409)
         return render_template("reports/statement.html", statement=_statement(statement_id),
                                action_form=ActionForm()), 409
     return redirect(url_for("reports.allowance_month", year=year, month=month))
