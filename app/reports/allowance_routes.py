@@ -119,7 +119,8 @@ def _confirm_page(year: int, month: int, status: int = 200):
     plan = allowances.export_plan(year, month)
     form = ExportConfirmForm(formdata=None, count=plan.count, total_cents=plan.total_cents)
     return render_template("reports/export_confirm.html", year=year, month=month, plan=plan,
-                           form=form), status
+                           form=form, caps=allowance_reports.cap_overview(year, month),
+                           near_cap=month_svc.near_cap_names(plan.ready, year, month)), status
 
 
 @bp.route("/allowances/<int:year>/<int:month>/payout.csv")

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import format_currency
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
@@ -205,6 +207,10 @@ def add_correction(mediator: Mediator, year: int, month: int, fee_cents: int,
     """Add a manual correction entry (positive or negative) as a new statement."""
     if fee_cents == 0 and travel_cents == 0:
         raise DomainError(_("A correction needs an amount other than zero."))
+    limit = max_correction_cents()
+    if abs(fee_cents) > limit or abs(travel_cents) > limit:
+        raise DomainError(_("A correction may be at most %(amount)s, either way.",
+                            amount=format_currency(Decimal(limit) / 100, "EUR")))
     lock_statements(year)
     statement = AllowanceStatement(mediator_id=mediator.id, year=year, month=month,
                                    kind="correction", note=note,
@@ -218,6 +224,11 @@ def add_correction(mediator: Mediator, year: int, month: int, fee_cents: int,
     audit.record(actor, "create", "allowance_statement", statement.id, kind="correction",
                  fee_cents=fee_cents, travel_cents=travel_cents)
     return statement
+
+
+def max_correction_cents() -> int:
+    """The largest amount (either sign) one correction may carry, from the configuration."""
+    return int(current_app.config.get("ALLOWANCE_MAX_CORRECTION_EUR", 2000)) * 100
 
 
 def month_statements(year: int, month: int) -> list[AllowanceStatement]:
