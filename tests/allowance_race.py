@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import json
 import threading
+import uuid
 from collections import Counter
 from decimal import Decimal
 
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import AllowanceStatement, AuditLog, Mediator, User
+from app.models import AllowanceStatement, AuditLog, Institution, Mediator, User
 from app.services.allowances import statements as allowances
 from app.timeutil import freeze
 from app.web.transaction import commit_or_message
@@ -31,21 +32,29 @@ IBAN = "DE89370400440532013000"
 OPERATIONS = ("generate", "correct", "delete", "export")
 
 
-def build_month(make_institution, make_mediator, make_user, mediators: int = 3) -> dict:
-    """Approved work of a few mediators in March 2026, its drafts generated; return ids."""
-    coordinators = [make_user("coordinator"), make_user("coordinator")]
-    kita = make_institution()
-    people = [make_mediator(iban=IBAN) for _ in range(mediators)]
+def build_month(year: int = YEAR, month: int = MONTH, mediators: int = 3) -> dict:
+    """Approved work of a few new mediators in a month, its drafts generated; return ids."""
+    tag = uuid.uuid4().hex[:8]
+    coordinators = [User(email=f"race-{tag}-{n}@example.org", role="coordinator",
+                         name=f"Race {n}") for n in (1, 2)]
+    kita = Institution(name=f"Kita Race {tag}", kind="kita", district="Nord",
+                       street="Teststraße 1", postcode="55218", city="Rheinstadt")
+    people = [Mediator(first_name="Race", last_name=f"{tag}-{n}", gender="female",
+                       status="active", email=f"race-{tag}-m{n}@example.org", district="Nord",
+                       iban=IBAN) for n in range(mediators)]
+    db.session.add_all([*coordinators, kita, *people])
+    db.session.flush()
     for n, mediator in enumerate(people):
         for day in (3, 10):
-            req = make_request(kita, local(YEAR, MONTH, day + n), "tir", "completed",
+            req = make_request(kita, local(year, month, day + n), "tir", "completed",
                                "took_place")
             make_assignment(req, mediator, report_status="approved", reported_minutes=90,
                             travel_km=Decimal("12.0"))
     db.session.commit()
-    allowances.generate_statements(YEAR, MONTH, coordinators[0])
+    allowances.generate_statements(year, month, coordinators[0])
     db.session.commit()
-    return {"coordinators": [c.id for c in coordinators], "mediators": [m.id for m in people]}
+    return {"coordinators": [c.id for c in coordinators], "mediators": [m.id for m in people],
+            "year": year, "month": month}
 
 
 def _paid(exported: list[AllowanceStatement]) -> Counter:
@@ -60,32 +69,35 @@ def _paid(exported: list[AllowanceStatement]) -> Counter:
 
 def _operation(name: str, ids: dict, who: int):
     """Return (prepare, act): prepare loads what the page showed, act changes it."""
+    year, month = ids["year"], ids["month"]
+
     def actor():
         return db.session.get(User, ids["coordinators"][who])
 
     if name == "generate":
-        return lambda: None, lambda _shown: allowances.generate_statements(YEAR, MONTH, actor())
+        return lambda: None, lambda _shown: allowances.generate_statements(year, month, actor())
     if name == "correct":
         def correct(_shown):
             mediator = db.session.get(Mediator, ids["mediators"][0])
-            return allowances.add_correction(mediator, YEAR, MONTH, 500, 0, "Nachtrag",
+            return allowances.add_correction(mediator, year, month, 500, 0, "Nachtrag",
                                              actor())
         return lambda: None, correct
     if name == "delete":
         def shown_draft():  # the statement page the coordinator deletes from
             return db.session.scalar(
                 sa.select(AllowanceStatement)
-                .where(AllowanceStatement.exported_at.is_(None),
+                .where(AllowanceStatement.year == year, AllowanceStatement.month == month,
+                       AllowanceStatement.exported_at.is_(None),
                        AllowanceStatement.mediator_id.is_not(None))
                 .order_by(AllowanceStatement.id.desc()).limit(1))
         return shown_draft, lambda draft: draft and allowances.delete_statement(draft, actor())
 
     def shown_plan():  # the confirmation page: count and sum
-        plan = allowances.export_plan(YEAR, MONTH)
+        plan = allowances.export_plan(year, month)
         return plan.count, plan.total_cents
 
     def export(confirmed):
-        return _paid(allowances.export_month(YEAR, MONTH, actor(), confirmed=confirmed))
+        return _paid(allowances.export_month(year, month, actor(), confirmed=confirmed))
     return shown_plan, export
 
 
@@ -122,22 +134,25 @@ def race(app, names: tuple[str, str], ids: dict) -> tuple[list, Counter]:
 
 def settle_and_check(ids: dict, outcomes: list, paid: Counter) -> None:
     """Export what is left, then assert the invariants (no exception, paid once, audit)."""
+    year, month = ids["year"], ids["month"]
     errors = [o for o in outcomes if isinstance(o, Exception)]
     assert not errors, f"unexpected exception: {errors!r}"
     db.session.expire_all()
     actor = db.session.get(User, ids["coordinators"][0])
-    allowances.generate_statements(YEAR, MONTH, actor)
-    if allowances.export_plan(YEAR, MONTH).ready:
-        paid.update(_paid(allowances.export_month(YEAR, MONTH, actor)))
+    allowances.generate_statements(year, month, actor)
+    if allowances.export_plan(year, month).ready:
+        paid.update(_paid(allowances.export_month(year, month, actor)))
     db.session.commit()
-    rule = allowances.rule_for(YEAR)
+    rule = allowances.rule_for(year)
     approved = {aid: item.fee + item.travel
-                for aid, item in allowances._approved_items(YEAR, MONTH, rule).items()}
+                for aid, item in allowances._approved_items(year, month, rule).items()}
     assert dict(paid) == approved, "an assignment was paid twice or not at all"
     entries = db.session.scalars(sa.select(AuditLog.details).where(
         AuditLog.action == "export", AuditLog.object_type == "allowance_statement"))
     for details in entries:
         entry = json.loads(details)
+        if (entry["year"], entry["month"]) != (year, month):
+            continue
         frozen = dict(db.session.execute(
             sa.select(AllowanceStatement.id, AllowanceStatement.exported_at)
             .where(AllowanceStatement.export_batch == entry["batch"])).all())

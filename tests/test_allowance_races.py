@@ -21,9 +21,8 @@ PAIRS = list(itertools.combinations_with_replacement(OPERATIONS, 2))
 
 @pytest.mark.parametrize("round_", range(ROUNDS))
 @pytest.mark.parametrize("names", PAIRS, ids=["-".join(p) for p in PAIRS])
-def test_two_statement_operations_at_once(app, clock, make_institution, make_mediator,
-                                          make_user, names, round_):
+def test_two_statement_operations_at_once(app, clock, names, round_):
     clock(NOW)
-    ids = build_month(make_institution, make_mediator, make_user)
+    ids = build_month()
     outcomes, paid = race(app, names, ids)
     settle_and_check(ids, outcomes, paid)
