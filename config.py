@@ -66,6 +66,8 @@ class Config:
     SEPA_DEBTOR_NAME = os.environ.get("SEPA_DEBTOR_NAME", "")
     SEPA_DEBTOR_IBAN = os.environ.get("SEPA_DEBTOR_IBAN", "")
     SEPA_DEBTOR_BIC = os.environ.get("SEPA_DEBTOR_BIC", "")
+    # the largest amount (EUR, either sign) of one manual allowance correction, time or travel
+    ALLOWANCE_MAX_CORRECTION_EUR = int(os.environ.get("ALLOWANCE_MAX_CORRECTION_EUR", "2000"))
     DASHBOARD_PER_PAGE = 50  # open requests per page of the coordinator's dashboard
     # per-worker memory for whole calendar feeds, keyed by owner and ETag (app/services/feeds)
     FEED_CACHE_BYTES = int(os.environ.get("FEED_CACHE_BYTES", str(16 * 1024 * 1024)))

@@ -137,3 +137,31 @@ def test_schema_is_current_on_the_load_database(stack):
     assert "(head)" in result.stdout
     with checks.connect(stack.url) as conn:
         assert conn.execute("SELECT count(*) FROM app_user").fetchone()[0] >= 4
+
+
+def test_statement_operations_race_on_a_real_cluster(cluster):
+    """Every pair of operations on a month's statements at once (tests/allowance_race.py)."""
+    import itertools
+    import uuid
+
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.extensions import db
+    from config import TestingConfig
+    from tests.allowance_race import OPERATIONS, build_month, race, settle_and_check
+
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = cluster.create_database(f"skm_money_{uuid.uuid4().hex[:8]}")
+
+    app = create_app(Config)
+    with app.app_context():
+        upgrade()
+        try:
+            for n, names in enumerate(itertools.combinations_with_replacement(OPERATIONS, 2)):
+                ids = build_month(2030, 1 + n)
+                outcomes, paid = race(app, names, ids)
+                settle_and_check(ids, outcomes, paid)
+        finally:
+            db.session.remove()
+            db.engine.dispose()

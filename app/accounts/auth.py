@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -39,8 +38,8 @@ def login():
         return redirect(url_for("site.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(sa.select(User).where(User.email == form.email.data.lower()))
-        if user is None or not user.is_enabled or not user.check_password(form.password.data):
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is None:
             flash(_("E-mail or password is wrong."), "error")
             return render_template("accounts/login.html", form=form), 200
         _start_session(user, remember=form.remember.data)

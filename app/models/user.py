@@ -82,7 +82,10 @@ class User(UserMixin, TimestampMixin, db.Model):
         return f"{self.id}.{self.session_version or 1}"
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        """Check a password; an account without one costs the same hash (tells nothing)."""
+        if not self.password_hash:
+            return dummy_password_check(password)
+        return check_password_hash(self.password_hash, password)
 
     @property
     def is_active(self) -> bool:  # Flask-Login: disabled users cannot log in
@@ -94,3 +97,18 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+_DUMMY_HASH: list[str] = []
+
+
+def dummy_password_check(password: str) -> bool:
+    """Spend what checking a real password costs, and fail: for addresses without a password.
+
+    Without it a wrong password for a known address took ten times longer than one for an
+    unknown address, which told anyone who has an account.
+    """
+    if not _DUMMY_HASH:  # same method and cost as the real hashes
+        _DUMMY_HASH.append(generate_password_hash(secrets.token_urlsafe(16)))
+    check_password_hash(_DUMMY_HASH[0], password)
+    return False

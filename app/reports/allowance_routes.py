@@ -119,7 +119,8 @@ def _confirm_page(year: int, month: int, status: int = 200):
     plan = allowances.export_plan(year, month)
     form = ExportConfirmForm(formdata=None, count=plan.count, total_cents=plan.total_cents)
     return render_template("reports/export_confirm.html", year=year, month=month, plan=plan,
-                           form=form), status
+                           form=form, caps=allowance_reports.cap_overview(year, month),
+                           near_cap=month_svc.near_cap_names(plan.ready, year, month)), status
 
 
 @bp.route("/allowances/<int:year>/<int:month>/payout.csv")
@@ -220,6 +221,8 @@ def delete_statement(statement_id: int):
                    button=_("Yes, delete"))
     if not commit_or_message(allowances.delete_statement, item, current_user).flash(
             _("Draft statement %(statement)s deleted.", statement=text)):
+        if db.session.get(AllowanceStatement, statement_id) is None:  # deleted meanwhile
+            return _month_page(year, month, status=409)
         return render_template("reports/statement.html", statement=_statement(statement_id),
                                action_form=ActionForm()), 409
     return redirect(url_for("reports.allowance_month", year=year, month=month))

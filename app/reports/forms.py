@@ -24,6 +24,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
+from app.services.allowances.statements import max_correction_cents
 from app.services.core.periods import PERIOD_KINDS
 from app.web.forms import FilterForm, RecordDateField, chosen, optional_int
 from app.web.money import MoneyField, cents_text
@@ -60,11 +61,16 @@ class PeriodForm(FilterForm):
 
 
 class AllowanceRuleForm(FlaskForm):
-    hourly_rate = MoneyField(_l("Allowance per hour (EUR)"), validators=[DataRequired()])
-    minimum = MoneyField(_l("Minimum per assignment (EUR)"), validators=[DataRequired()])
-    per_km = MoneyField(_l("Travel allowance per km (EUR)"), validators=[DataRequired()])
+    # plausible bounds: a month's statement of such amounts stays far from any overflow
+    hourly_rate = MoneyField(_l("Allowance per hour (EUR)"), validators=[DataRequired()],
+                             max_cents=1000_00)
+    minimum = MoneyField(_l("Minimum per assignment (EUR)"), validators=[DataRequired()],
+                         max_cents=1000_00)
+    per_km = MoneyField(_l("Travel allowance per km (EUR)"), validators=[DataRequired()],
+                        max_cents=10_00)
     reimburse_tickets = BooleanField(_l("Reimburse public transport tickets"))
-    annual_cap = MoneyField(_l("Tax-free annual cap (EUR)"), validators=[DataRequired()])
+    annual_cap = MoneyField(_l("Tax-free annual cap (EUR)"), validators=[DataRequired()],
+                            max_cents=100_000_00)
     warn_percent = IntegerField(_l("Warn from (percentage of the cap)"),
                                 validators=[DataRequired(), NumberRange(min=1, max=100)])
     remote_time_percent = IntegerField(
@@ -118,8 +124,8 @@ class CorrectionForm(FlaskForm):
     mediator_id = SelectField(_l("Mediator"), coerce=optional_int, choices=[],
                               validators=[chosen()])
     fee = MoneyField(_l("Allowance for time (EUR, negative to reclaim)"), default="0",
-                     allow_negative=True)
+                     allow_negative=True, max_cents=max_correction_cents)
     travel = MoneyField(_l("Travel costs (EUR, negative to reclaim)"), default="0",
-                        allow_negative=True)
+                        allow_negative=True, max_cents=max_correction_cents)
     note = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
     submit = SubmitField(_l("Add correction"))

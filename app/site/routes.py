@@ -79,7 +79,9 @@ def _error(code: int, title: str, text: str, reference: str | None = None):
 
 
 @bp.app_errorhandler(400)
-def bad_request(_e):
+def bad_request(e):
+    if isinstance(e, transaction.RefusedValue):  # the database refused a value typed in
+        return _error(400, _("Value not accepted"), e.description)
     return _error(400, _("Bad request"), _("The request could not be understood."))
 
 

@@ -15,6 +15,7 @@ type the way they are used to whatever the UI says.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from flask import has_request_context
@@ -135,6 +136,9 @@ class DecimalTextField(StringField):
         if number is None:
             return
         if self.minimum is not None and number < self.minimum:
+            if self.minimum < 0:
+                raise ValueError(self._under_message(
+                    format_decimal_text(self.minimum, self.places)))
             raise ValueError(self._below_message())
         if self.maximum is not None and number > self.maximum:
             raise ValueError(self._above_message(format_decimal_text(self.maximum, self.places)))
@@ -146,19 +150,33 @@ class DecimalTextField(StringField):
     def _above_message(self, limit: str):
         return _l("The value must not be more than %(value)s.", value=limit)
 
+    def _under_message(self, limit: str):
+        return _l("The value must not be less than %(value)s.", value=limit)
+
+
+# Any amount typed into the app: far above every real one, far below what an INTEGER column
+# of cents holds (2**31 - 1 cents = 21.474.836,47 €), so no input can overflow the database.
+DEFAULT_MAX_CENTS = 1_000_000_00
+
 
 class MoneyField(DecimalTextField):
     """An amount in euros typed the German or English way (15,50 / 1.234,50 / 15.50) → cents.
 
-    Object data is cents (as stored), shown as euros in the UI's language.
+    Object data is cents (as stored), shown as euros in the UI's language. Every amount is
+    bounded (`max_cents`, by default `DEFAULT_MAX_CENTS`; the negative of it when negative
+    amounts are allowed); `max_cents` may be a function, read when the form is built (a
+    configured limit).
     """
 
     places = 2
 
-    def __init__(self, *args, allow_negative: bool = False, max_cents: int | None = None,
-                 **kwargs):
-        super().__init__(*args, minimum=None if allow_negative else 0,
-                         maximum=None if max_cents is None else Decimal(max_cents) / 100,
+    def __init__(self, *args, allow_negative: bool = False,
+                 max_cents: int | Callable[[], int] = DEFAULT_MAX_CENTS, **kwargs):
+        if callable(max_cents):
+            max_cents = max_cents()
+        max_cents = min(int(max_cents), DEFAULT_MAX_CENTS)
+        limit = Decimal(max_cents) / 100
+        super().__init__(*args, minimum=-limit if allow_negative else 0, maximum=limit,
                          **kwargs)
         self.max_cents = max_cents
 
@@ -171,6 +189,9 @@ class MoneyField(DecimalTextField):
 
     def _below_message(self):
         return _l("The amount must not be negative.")
+
+    def _under_message(self, limit: str):
+        return _l("The amount must not be less than %(amount)s.", amount=limit)
 
     def _above_message(self, limit: str):
         return _l("The amount must not be more than %(amount)s.", amount=limit)

@@ -18,7 +18,8 @@ from typing import Any, NamedTuple
 
 from flask import flash
 from flask_babel import gettext as _
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from werkzeug.exceptions import BadRequest
 
 from app.extensions import db
 from app.services.core.errors import DomainError
@@ -29,6 +30,14 @@ log = logging.getLogger(__name__)
 # lock_not_available (lock_timeout or NOWAIT)
 CONFLICT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
 SQLITE_LOCKED = ("database is locked", "database table is locked")
+DATA_EXCEPTION_CLASS = "22"  # numeric_value_out_of_range (22003), string too long (22001), ...
+
+
+class RefusedValue(BadRequest):
+    """A value the database refused (too large, too long): the user's input, answered with 400.
+
+    The 400 page shows this description, so the user learns what to change.
+    """
 
 
 class Outcome(NamedTuple):
@@ -67,12 +76,27 @@ def is_conflict(exc: DBAPIError) -> bool:
     return any(marker in text for marker in SQLITE_LOCKED)
 
 
+def refused_value_message() -> str:
+    return _("A value is too large (or too long) to be stored. Please check the amounts and "
+             "numbers you entered and try again.")
+
+
+def is_refused_value(exc: DBAPIError) -> bool:
+    """Tell whether the database refused a value as such (SQLSTATE class 22), not an outage."""
+    if not isinstance(exc, DataError):
+        return False
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return code is None or str(code).startswith(DATA_EXCEPTION_CLASS)
+
+
 def commit_or_message(fn: Callable[..., Any], *args, **kwargs) -> Outcome:
     """Call fn, commit, and return Outcome(result, None), or Outcome(None, message).
 
     A `DomainError` gives its own (translated) message, a unique-key violation or a lock
     time-out the conflict message; either way the session is rolled back first, so nothing
-    of the failed call is written. Any other exception is rolled back and re-raised.
+    of the failed call is written. A value the database refuses (an overflowing number) is
+    rolled back and answered with 400 (`RefusedValue`), never with the outage page. Any other
+    exception is rolled back and re-raised.
     """
     try:
         result = fn(*args, **kwargs)
@@ -82,6 +106,9 @@ def commit_or_message(fn: Callable[..., Any], *args, **kwargs) -> Outcome:
         return Outcome(None, str(exc))
     except DBAPIError as exc:
         db.session.rollback()
+        if is_refused_value(exc):
+            log.info("value refused in %s: %s", getattr(fn, "__qualname__", fn), exc.orig)
+            raise RefusedValue(refused_value_message()) from exc
         if not is_conflict(exc):
             raise
         log.info("transaction conflict in %s: %s", getattr(fn, "__qualname__", fn), exc.orig)

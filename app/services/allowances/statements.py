@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import format_currency
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
@@ -29,76 +31,20 @@ from app.models import (
 )
 from app.models.request import REMOTE_MODES
 from app.services.allowances.rates import amounts
+from app.services.allowances.rules import (  # noqa: F401 - the rule API, also read from here
+    default_cap_cents,
+    default_rule,
+    ensure_rule,
+    lock_statements,
+    rule_for,
+    save_rule,
+    stored_years,
+)
 from app.services.core import audit
 from app.services.core.errors import DomainError
 from app.services.core.periods import month_period
 from app.services.pool import bank
 from app.timeutil import now_utc, to_local
-
-DEFAULT_HOURLY_CENTS = 1500
-DEFAULT_MINIMUM_CENTS = 1500
-DEFAULT_PER_KM_CENTS = 30
-DEFAULT_WARN_PERCENT = 80
-
-
-def default_cap_cents(year: int) -> int:
-    """Return the legal cap of § 3 Nr. 26a EStG for a year (in cents)."""
-    if year >= 2026:
-        return 96000
-    if year >= 2021:
-        return 84000
-    if year >= 2013:
-        return 72000
-    return 50000
-
-
-def default_rule(year: int) -> AllowanceRule:
-    return AllowanceRule(
-        year=year, hourly_rate_cents=DEFAULT_HOURLY_CENTS, minimum_cents=DEFAULT_MINIMUM_CENTS,
-        per_km_cents=DEFAULT_PER_KM_CENTS, reimburse_tickets=True,
-        annual_cap_cents=default_cap_cents(year), warn_percent=DEFAULT_WARN_PERCENT,
-        remote_time_percent=100,
-    )
-
-
-def stored_years() -> list[int]:
-    return list(db.session.scalars(sa.select(AllowanceRule.year).order_by(AllowanceRule.year)))
-
-
-def rule_for(year: int) -> AllowanceRule:
-    """Return the stored rule of the year, or an unsaved default (for display)."""
-    rule = db.session.scalar(sa.select(AllowanceRule).where(AllowanceRule.year == year))
-    return rule or default_rule(year)
-
-
-def ensure_rule(year: int) -> AllowanceRule:
-    """Return the year's rule row, locked, creating it with the defaults when missing.
-
-    The row lock also serialises statement generation and export for that year.
-    """
-    stmt = sa.select(AllowanceRule).where(AllowanceRule.year == year).with_for_update()
-    rule = db.session.scalar(stmt)
-    if rule is None:
-        try:
-            with db.session.begin_nested():  # a concurrent first insert wins, we re-read it
-                rule = default_rule(year)
-                db.session.add(rule)
-                db.session.flush()
-        except sa.exc.IntegrityError:
-            rule = db.session.scalar(stmt)
-    return rule
-
-
-def save_rule(year: int, actor, **values) -> AllowanceRule:
-    """Store the allowance rule of a year (hourly rate, minimum, km rate, tickets, cap)."""
-    if not 2000 <= year <= 2100:
-        raise DomainError(_("Please choose a year between 2000 and 2100."))
-    rule = ensure_rule(year)
-    for name, value in values.items():
-        setattr(rule, name, value)
-    db.session.flush()
-    audit.record(actor, "update", "allowance_rule", rule.id, year=year, **values)
-    return rule
 
 
 @dataclass
@@ -165,11 +111,12 @@ def generate_statements(year: int, month: int, actor) -> list[AllowanceStatement
 
     Drafts of the month are replaced, so running this again after more approvals is safe.
     """
-    rule = ensure_rule(year)
+    rule = lock_statements(year)
     for draft in db.session.scalars(
         sa.select(AllowanceStatement).where(AllowanceStatement.year == year,
                                             AllowanceStatement.month == month,
                                             AllowanceStatement.exported_at.is_(None))
+        .execution_options(populate_existing=True)
     ):
         db.session.delete(draft)
     db.session.flush()
@@ -227,8 +174,28 @@ def _refuse_if_exported(statement: AllowanceStatement) -> None:
                             "Please add a correction instead."))
 
 
+def _locked_statement(statement_id: int) -> AllowanceStatement:
+    """Lock the statement's year and return the statement as it is now, or refuse if gone."""
+    year = db.session.scalar(sa.select(AllowanceStatement.year)
+                             .where(AllowanceStatement.id == statement_id))
+    if year is not None:  # the year of a statement never changes: safe to read before
+        lock_statements(year)
+        statement = db.session.scalars(
+            sa.select(AllowanceStatement).where(AllowanceStatement.id == statement_id)
+            .execution_options(populate_existing=True)).one_or_none()
+        if statement is not None:
+            return statement
+    raise DomainError(_("This statement no longer exists. Someone else has deleted it or "
+                        "generated the month again."))
+
+
 def delete_statement(statement: AllowanceStatement, actor) -> None:
-    """Delete a draft statement; exported statements are immutable."""
+    """Delete a draft statement; exported statements are immutable.
+
+    `statement` is the caller's copy, loaded before the lock: the check reads the row again
+    under the lock, so a statement exported (or deleted) meanwhile is refused, not deleted.
+    """
+    statement = _locked_statement(sa.inspect(statement).identity[0])
     _refuse_if_exported(statement)
     audit.record(actor, "delete", "allowance_statement", statement.id)
     db.session.delete(statement)
@@ -240,6 +207,11 @@ def add_correction(mediator: Mediator, year: int, month: int, fee_cents: int,
     """Add a manual correction entry (positive or negative) as a new statement."""
     if fee_cents == 0 and travel_cents == 0:
         raise DomainError(_("A correction needs an amount other than zero."))
+    limit = max_correction_cents()
+    if abs(fee_cents) > limit or abs(travel_cents) > limit:
+        raise DomainError(_("A correction may be at most %(amount)s, either way.",
+                            amount=format_currency(Decimal(limit) / 100, "EUR")))
+    lock_statements(year)
     statement = AllowanceStatement(mediator_id=mediator.id, year=year, month=month,
                                    kind="correction", note=note,
                                    created_by_id=getattr(actor, "id", None))
@@ -254,13 +226,20 @@ def add_correction(mediator: Mediator, year: int, month: int, fee_cents: int,
     return statement
 
 
+def max_correction_cents() -> int:
+    """The largest amount (either sign) one correction may carry, from the configuration."""
+    return int(current_app.config.get("ALLOWANCE_MAX_CORRECTION_EUR", 2000)) * 100
+
+
 def month_statements(year: int, month: int) -> list[AllowanceStatement]:
+    """Return the month's statements with their values as stored now (not as loaded before)."""
     stmt = (
         sa.select(AllowanceStatement)
         .outerjoin(Mediator, Mediator.id == AllowanceStatement.mediator_id)
         .where(AllowanceStatement.year == year, AllowanceStatement.month == month)
         .options(selectinload(AllowanceStatement.mediator))
         .order_by(Mediator.last_name, Mediator.first_name, AllowanceStatement.id)
+        .execution_options(populate_existing=True)
     )
     return list(db.session.scalars(stmt))
 
@@ -304,8 +283,8 @@ def export_month(year: int, month: int, actor, *,
     lists them) rather than exported with an empty IBAN. `confirmed` is the (count, total in
     cents) the coordinator saw when confirming: if the drafts changed since, nothing is frozen.
     """
-    ensure_rule(year)
-    plan = export_plan(year, month)
+    lock_statements(year)
+    plan = export_plan(year, month)  # read under the lock, every copy refreshed
     if not plan.ready:
         if plan.without_iban:
             raise DomainError(_("None of the new statements can be exported: nobody has a "

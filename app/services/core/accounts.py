@@ -16,6 +16,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.extensions import db
 from app.models import Institution, Mediator, User
+from app.models.user import dummy_password_check
 from app.services.core import audit, passwords
 from app.services.core.errors import DomainError
 from app.services.core.links import external_url
@@ -96,9 +97,10 @@ def create_user(
     return user
 
 
-def _send_link_mail(user: User, purpose: str) -> None:
-    user.link_version = (user.link_version or 0) + 1  # the links sent before stop working
-    db.session.flush()
+def _send_link_mail(user: User, purpose: str, *, keep_older: bool = False) -> None:
+    if not keep_older:
+        user.link_version = (user.link_version or 0) + 1  # the links sent before stop working
+        db.session.flush()
     token = make_token(user, purpose)
     endpoint = "accounts.accept_invite" if purpose == "invite" else "accounts.reset_password"
     link = external_url(endpoint, token=token)
@@ -119,11 +121,43 @@ def invite(actor: User, user: User) -> None:
     audit.record(actor, "invite", "user", user.id, email=user.email, role=user.role)
 
 
-def request_reset(email: str) -> None:
-    """Queue a reset link if the account exists; silent otherwise (no account enumeration)."""
+def authenticate(email: str, password: str) -> User | None:
+    """Return the enabled account this password opens, or None.
+
+    Every attempt costs one password hash, whether the address is known, unknown, disabled
+    or still waiting for its first password: the answer time tells nobody who has an account.
+    """
     user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
-    if user is not None:
+    if user is None:
+        dummy_password_check(password)
+        return None
+    if not user.check_password(password) or not user.is_enabled:
+        return None
+    return user
+
+
+def request_reset(email: str) -> None:
+    """Queue a reset link if the account exists; silent otherwise (no account enumeration).
+
+    An account that never set a password gets its invitation again instead, and the
+    invitation already sent keeps working: an anonymous request must not kill it. Unknown
+    addresses do the same work (a signed link, a rendered mail) without sending anything.
+    """
+    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    if user is None or (not user.password_hash and not user.is_enabled):
+        _rehearse_link_mail(email)
+    elif not user.password_hash:
+        _send_link_mail(user, "invite", keep_older=True)
+        audit.record(None, "invite_again", "user", user.id, email=user.email)
+    else:
         _send_link_mail(user, "reset")  # the policy sends no reset to a disabled account
+
+
+def _rehearse_link_mail(email: str) -> None:
+    """Sign a link and render the mail as for a real account, and send nothing."""
+    placeholder = User(id=0, email=email, name="", role="mediator")
+    link = external_url("accounts.reset_password", token=make_token(placeholder, "reset"))
+    render_template("email/reset.txt", user=placeholder, link=link)
 
 
 def password_words(user: User) -> list[str]:

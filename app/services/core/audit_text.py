@@ -169,6 +169,9 @@ SENTENCES: dict[tuple[str, str], Formatter] = {
     ("create", "user"): _say(_l("%(who)s created the account of %(user)s."),
                              user=lambda e: e.user()),
     ("invite", "user"): _say(_l("%(who)s invited %(email)s."), email=lambda e: e.get("email")),
+    ("invite_again", "user"): _say(_l("The invitation to %(email)s was sent again: someone "
+                                      "asked for a password reset before it was used."),
+                                   email=lambda e: e.get("email")),
     ("export", "user"): _say(_l("%(who)s exported the data of the account %(user)s."),
                              user=lambda e: e.user()),
     ("feed_rotate", "user"): _say(_l("%(who)s renewed the calendar feed link of %(user)s."),
