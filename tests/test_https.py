@@ -20,6 +20,7 @@ import psycopg
 import pytest
 
 from app import create_app
+from app.extensions import db
 from app.services.calendar import feeds
 from config import ProductionConfig, TestingConfig, database_url
 from tests.net import CSRF_RE, HttpSession, free_port
@@ -63,7 +64,15 @@ def test_hsts_only_in_production_over_https():
 def test_csrf_over_https_needs_a_same_origin_referer_and_logs_why(app, make_user, caplog):
     """No Referer or a foreign one: 400 and one WARNING naming the reason, never the token."""
     make_user("coordinator", email="k@example.org")
-    client = _production(app.config["SQLALCHEMY_DATABASE_URI"]).test_client()
+    production = _production(app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        _refusals_are_logged(production.test_client(), caplog)
+    finally:
+        with production.app_context():
+            db.engine.dispose()  # its own pool: no connection may outlive the test
+
+
+def _refusals_are_logged(client, caplog) -> None:
     token = CSRF_RE.search(client.get("/auth/login", base_url=HTTPS).get_data(as_text=True))[1]
     form = {"csrf_token": token, "email": "k@example.org", "password": "correct-horse-battery"}
     caplog.set_level(logging.INFO)
