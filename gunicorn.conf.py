@@ -37,8 +37,8 @@ keepalive = 5
 forwarded_allow_ips = "127.0.0.1,::1" if Config.TRUSTED_PROXIES > 0 else ""
 secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
 
-# nginx writes the access log (with tokens masked); set GUNICORN_ACCESS_LOG=- for gunicorn's
-# own, e.g. without a proxy. Feed tokens are masked here too (app/calendar/logmask.py).
+# nginx writes the access log (tokens masked); GUNICORN_ACCESS_LOG=- adds gunicorn's own, e.g.
+# without a proxy; the app masks the tokens there too (app/calendar/logmask.py)
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 access_log_format = '%({x-forwarded-for}i)s %(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"

@@ -20,6 +20,7 @@ import psycopg
 import pytest
 
 from app import create_app
+from app.calendar import logmask
 from app.extensions import db
 from app.services.calendar import feeds
 from config import ProductionConfig, TestingConfig, database_url
@@ -209,13 +210,17 @@ def _nginx_masks() -> list[tuple[re.Pattern, str]]:
     return masks
 
 
-def test_nginx_site_masks_the_token_of_every_token_route(app):
-    """Each URL with a `<token>` part, as the app routes it, reaches nginx's log masked."""
+def test_every_token_route_reaches_the_logs_masked(app):
+    """Each URL with a `<token>` part, as the app routes it, is masked in nginx's log (the
+    shipped site's map) and in gunicorn's or werkzeug's (app/calendar/logmask.py)."""
     masks = _nginx_masks()
     routes = [rule for rule in app.url_map.iter_rules() if "token" in rule.arguments]
     assert len(routes) >= 6
     for rule in routes:
         path = re.sub(r"<(?:\w+:)?token>", "Zm9v.YmFy-c2VjcmV0", rule.rule)
-        masked = next((match.expand(value) for regex, value in masks
-                       if (match := regex.match(path))), path)  # nginx: the value replaces all
-        assert "Zm9v" not in masked and "c2VjcmV0" not in masked and "***" in masked, rule.rule
+        by_nginx = next((match.expand(value) for regex, value in masks
+                         if (match := regex.match(path))), path)  # the value replaces all
+        by_app = logmask.mask(f'"GET {path} HTTP/1.1" 200')
+        for masked in (by_nginx, by_app):
+            assert "Zm9v" not in masked and "c2VjcmV0" not in masked, (rule.rule, masked)
+            assert "***" in masked, rule.rule
