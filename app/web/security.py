@@ -4,6 +4,7 @@ Referrer-Policy (docs/security.md): `same-origin` on ordinary pages, because Fla
 check over HTTPS needs a same-origin Referer on every form POST; `strict-origin` on pages whose
 URL carries a secret token (e-mail links), so their path never leaves in a Referer while their
 own forms still pass that check; the calendar feed sets `no-referrer` itself.
+
 Nearly every page and download shows personal data (a mediator's record, exports, payout
 files, the calendar page with the secret feed URL), so no response but a static asset may be
 kept by a browser or proxy cache (`Cache-Control: no-store`); a view that needs revalidation
