@@ -182,10 +182,12 @@ def _seen_as_https(port: int) -> bool:
     import http.client
 
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.request("GET", "/healthz", headers={"X-Forwarded-Proto": "https"})
-    response = conn.getresponse()
-    response.read()
-    conn.close()
+    try:
+        conn.request("GET", "/healthz", headers={"X-Forwarded-Proto": "https"})
+        response = conn.getresponse()
+        response.read()
+    finally:
+        conn.close()
     return response.getheader("Strict-Transport-Security") is not None  # only on https
 
 

@@ -85,10 +85,12 @@ def _get(port: int, path: str, *, tls: bool) -> http.client.HTTPResponse:
                                            context=ssl._create_unverified_context())  # noqa: S323
     else:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.request("GET", path)
-    response = conn.getresponse()
-    response.read()
-    conn.close()
+    try:  # closed also when the server is still starting and drops the connection
+        conn.request("GET", path)
+        response = conn.getresponse()
+        response.read()
+    finally:
+        conn.close()
     return response
 
 
