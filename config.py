@@ -17,11 +17,23 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def database_url(value: str) -> str:
+    """Give plain PostgreSQL URLs the installed driver (psycopg 3), not SQLAlchemy's psycopg2.
+
+    Hosting panels and `pg_service` snippets hand out `postgres://` or `postgresql://` URLs;
+    SQLAlchemy reads both as psycopg2, which is not installed.
+    """
+    for prefix in ("postgres://", "postgresql://"):
+        if value.startswith(prefix):
+            return "postgresql+psycopg://" + value[len(prefix):]
+    return value
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET)
-    SQLALCHEMY_DATABASE_URI = os.environ.get(
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get(
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'skm_pool.sqlite'}"
-    )
+    ))
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     TIMEZONE = os.environ.get("TIMEZONE", "Europe/Berlin")
@@ -97,6 +109,11 @@ class Config:
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_MIN_SCORE = 3  # zxcvbn score 0-4; 3 = about 10^8 guesses or more
     WTF_CSRF_TIME_LIMIT = None
+    # over HTTPS a form POST also needs a same-origin Referer (Flask-WTF's default, kept on
+    # purpose); the pages send one because of their Referrer-Policy (app/web/security.py)
+    WTF_CSRF_SSL_STRICT = True
+    # Strict-Transport-Security on responses to HTTPS requests (0 = none); see ProductionConfig
+    HSTS_MAX_AGE = 0
 
     # interpreting requests, matching and offers (issue 3)
     TRAVEL_BUFFER_MINUTES = int(os.environ.get("TRAVEL_BUFFER_MINUTES", "30"))
@@ -190,7 +207,7 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-secret"
-    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
     SERVER_NAME = "skm.test"
     BASE_URL = "http://skm.test"
     MAIL_PORT = 0  # tests point this at their own aiosmtpd server
@@ -207,6 +224,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    HSTS_MAX_AGE = int(os.environ.get("HSTS_MAX_AGE", str(365 * 24 * 3600)))
 
 
 CONFIGS = {

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+from urllib.parse import urlsplit
+
 import sqlalchemy as sa
+from flask import current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFProtect as _CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -45,6 +49,31 @@ POSTGRES_ONLY_INDEXES = frozenset({"ix_assignment_status_starts_at_report"})
 def include_object(obj, name: str | None, type_: str, reflected: bool, compare_to) -> bool:
     """Leave the PostgreSQL-only indexes out of the model/database comparison."""
     return not (type_ == "index" and name in POSTGRES_ONLY_INDEXES)
+
+
+class CSRFProtect(_CSRFProtect):
+    """Flask-WTF's CSRF check that says in the log why a form was refused for a transport reason.
+
+    A missing or foreign Referer over HTTPS, or a missing session cookie over plain HTTP in
+    production, shows users only "form expired"; the operator needs the cause. The line names
+    the endpoint and the Referer's origin, never a path or token.
+    """
+
+    def _error_response(self, reason):
+        secure = request.is_secure
+        if secure and "referrer" in reason:
+            referrer = urlsplit(request.referrer or "")
+            origin = f"{referrer.scheme}://{referrer.netloc}" if referrer.netloc else "none"
+            logging.getLogger("app.security").warning(
+                "CSRF refused %s %s over HTTPS: %s (Referer origin %s, expected https://%s)",
+                request.method, request.endpoint, reason, origin, request.host)
+        elif not secure and current_app.config.get("SESSION_COOKIE_SECURE") \
+                and "session token is missing" in reason:
+            logging.getLogger("app.security").warning(
+                "CSRF refused %s %s over plain HTTP: %s (the session cookie is Secure; serve "
+                "the site over HTTPS and, behind a proxy, set TRUSTED_PROXIES)",
+                request.method, request.endpoint, reason)
+        super()._error_response(reason)
 
 
 migrate = Migrate(render_as_batch=True, compare_type=True, render_item=_render_item,

@@ -10,7 +10,7 @@ def test_security_headers_on_every_page(client):
         csp = headers["Content-Security-Policy"]
         assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
         assert "frame-ancestors 'none'" in csp
-        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["Referrer-Policy"] == "same-origin"  # tests/test_https.py for more
         assert headers["X-Content-Type-Options"] == "nosniff"
 
 
@@ -52,4 +52,5 @@ def test_production_cookies_are_secure():
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
     assert app.config["REMEMBER_COOKIE_SECURE"]
     with app.test_client() as client:
-        assert "Strict-Transport-Security" in client.get("/healthz").headers
+        assert "Strict-Transport-Security" in client.get("/healthz",
+                                                         base_url="https://localhost").headers

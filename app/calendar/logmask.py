@@ -1,4 +1,8 @@
-"""Mask feed tokens in access logs: a token in a log file is a working calendar URL.
+"""Mask secret tokens in access logs: a token in a log file is a working calendar URL or link.
+
+Feed URLs and the e-mail links (invitation, password reset, offer answer, follow-up, report)
+carry their token in the path; deploy/nginx/skm-pool.conf masks the same paths in nginx's log
+(tests/test_https.py checks both against every route with a `<token>` part).
 
 `install()` adds `TokenMaskFilter` to the werkzeug (dev server) and gunicorn.access loggers
 when the calendar blueprint is registered, so every worker masks its own lines. Other log
@@ -12,11 +16,13 @@ import re
 
 TOKEN_RE = re.compile(r"(/calendar/)[^/\s\"?]+(\.ics)")
 MASK = r"\1***\2"
+LINK_RE = re.compile(
+    r"(/(?:auth/invite|auth/reset|me/offers/answer|me/report|requests/follow-up)/)[^/\s\"?]+")
 
 
 def mask(text: str) -> str:
-    """Replace the token of any feed URL in `text`."""
-    return TOKEN_RE.sub(MASK, text)
+    """Replace the token of any feed URL or e-mail link in `text`."""
+    return LINK_RE.sub(r"\1***", TOKEN_RE.sub(MASK, text))
 
 
 class TokenMaskFilter(logging.Filter):

@@ -1,6 +1,10 @@
 """HTTP security headers and the database-outage page.
 
-Feed URLs carry secret tokens, so no page may leak its URL through the Referer header.
+Referrer-Policy (docs/security.md): `same-origin` on ordinary pages, because Flask-WTF's CSRF
+check over HTTPS needs a same-origin Referer on every form POST; `strict-origin` on pages whose
+URL carries a secret token (e-mail links), so their path never leaves in a Referer while their
+own forms still pass that check; the calendar feed sets `no-referrer` itself.
+
 Nearly every page and download shows personal data (a mediator's record, exports, payout
 files, the calendar page with the secret feed URL), so no response but a static asset may be
 kept by a browser or proxy cache (`Cache-Control: no-store`); a view that needs revalidation
@@ -10,6 +14,7 @@ instead (the iCal feed with its ETag) sets its own Cache-Control.
 from __future__ import annotations
 
 import contextlib
+import logging
 
 from flask import Flask, Response, render_template, request
 from flask_babel import gettext as _
@@ -53,23 +58,32 @@ def _is_static(endpoint: str | None) -> bool:
     return endpoint is not None and endpoint.rpartition(".")[2] == "static"
 
 
+def referrer_policy() -> str:
+    """Pick the Referrer-Policy: only the origin from a page whose URL holds a secret token."""
+    if request.view_args and "token" in request.view_args:
+        return "strict-origin"
+    return "same-origin"
+
+
 def register_security(app: Flask) -> None:
     """Add security headers to every response and answer database outages with a 503."""
+    _warn_plain_http(app)
 
     @app.after_request
     def _headers(response: Response) -> Response:
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CSP)
-        headers.setdefault("Referrer-Policy", "no-referrer")
+        headers.setdefault("Referrer-Policy", referrer_policy())
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if not _is_static(request.endpoint):
             headers.setdefault("Cache-Control", "no-store")
-        if app.config.get("SESSION_COOKIE_SECURE"):
-            headers.setdefault(
-                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-            )
+        # only over HTTPS: browsers ignore it on http, and a wrong scheme here means a
+        # missing TRUSTED_PROXIES, which the header would hide rather than fix
+        if app.config.get("HSTS_MAX_AGE") and request.is_secure:
+            headers.setdefault("Strict-Transport-Security",
+                               f"max-age={app.config['HSTS_MAX_AGE']}; includeSubDomains")
         return response
 
     def _database_error(exc):
@@ -129,3 +143,13 @@ def register_security(app: Flask) -> None:
 
     for exc_class in (DBAPIError, DisconnectionError, PoolTimeout):
         app.register_error_handler(exc_class, _database_error)
+
+
+def _warn_plain_http(app: Flask) -> None:
+    """Say at start why forms will fail: Secure cookies never come back over plain HTTP."""
+    base_url = str(app.config.get("BASE_URL") or "")
+    if app.config.get("SESSION_COOKIE_SECURE") and not base_url.startswith("https://"):
+        logging.getLogger("app.security").warning(
+            "SESSION_COOKIE_SECURE is on but BASE_URL is %s: browsers drop Secure cookies over "
+            "plain HTTP, so every login and form fails as 'form expired'. Serve the site over "
+            "HTTPS (docs/operations.md) and set BASE_URL=https://...", base_url or "empty")

@@ -1,0 +1,46 @@
+"""gunicorn settings: `gunicorn -c gunicorn.conf.py` behind the town's nginx (docs/operations.md).
+
+gunicorn also reads this file by itself when started in this directory without `-c` (the
+benchmark, the resilience suite and tests/test_rate_limits.py do); their command-line options
+win over the values here. Every value can be set from the environment (or `.env`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # config.py and wsgi.py, also when started from elsewhere
+load_dotenv(HERE / ".env")
+
+from config import Config  # noqa: E402  (after .env, like wsgi.py)
+
+wsgi_app = "wsgi:app"
+chdir = str(HERE)
+# loopback only: nginx in front terminates TLS (deploy/nginx/skm-pool.conf)
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
+workers = int(os.environ.get("GUNICORN_WORKERS", str(2 * (os.cpu_count() or 1))))
+# the slowest pages (week planner ~8 s, a 10 MB list import) end well inside this
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = 5
+
+# Forwarded headers are believed as configured, in one place: the app's ProxyFix sized by
+# TRUSTED_PROXIES (app/__init__.py). gunicorn's own rewrite of the scheme (on by default for
+# loopback peers) would otherwise make every request "https" even with TRUSTED_PROXIES=0.
+# With a proxy, gunicorn trusts the loopback nginx of deploy/ and only X-Forwarded-Proto,
+# the header that nginx sets, so a client's X-Forwarded-Ssl cannot turn a request into a 400.
+forwarded_allow_ips = "127.0.0.1,::1" if Config.TRUSTED_PROXIES > 0 else ""
+secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
+
+# nginx writes the access log (tokens masked); GUNICORN_ACCESS_LOG=- adds gunicorn's own, e.g.
+# without a proxy; the app masks the tokens there too (app/calendar/logmask.py)
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+access_log_format = '%({x-forwarded-for}i)s %(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+proc_name = "skm-pool"
