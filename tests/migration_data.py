@@ -42,6 +42,22 @@ def scratch_database(tmp_path, prefix: str = "skm_mig"):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@contextlib.contextmanager
+def app_on(url: str):
+    """Push the context of an app bound to `url`; its pooled connections are closed after."""
+    from app import create_app
+    from app.extensions import db
+    from config import TestingConfig
+
+    app = create_app(type("Config", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
 def snapshot(engine: sa.Engine) -> dict[str, list[tuple]]:
     """Return every table's primary keys, sorted: what must survive each migration step."""
     inspector = sa.inspect(engine)

@@ -17,11 +17,9 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
-from app import create_app
 from app.extensions import db
-from config import TestingConfig
 from tests.conftest import PG_URL
-from tests.migration_data import Filler, lost_rows, scratch_database, snapshot
+from tests.migration_data import Filler, app_on, lost_rows, scratch_database, snapshot
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
@@ -35,14 +33,8 @@ def revision_chain() -> list[str]:
 @pytest.fixture()
 def scratch_app(tmp_path):
     """An app bound to a new, empty database of this run's dialect, its context pushed."""
-    with scratch_database(tmp_path) as url:
-        class Config(TestingConfig):
-            SQLALCHEMY_DATABASE_URI = url
-
-        app = create_app(Config)
-        with app.app_context():
-            yield app
-            db.engine.dispose()
+    with scratch_database(tmp_path) as url, app_on(url) as app:
+        yield app
 
 
 def _describe(problems: dict) -> str:
