@@ -30,6 +30,15 @@ def revision_chain() -> list[str]:
     return [s.revision for s in reversed(list(script.walk_revisions()))]
 
 
+def test_the_history_is_one_line_with_one_head():
+    script = ScriptDirectory(str(MIGRATIONS))
+    assert len(script.get_heads()) == 1, f"several heads: {script.get_heads()}"
+    assert len(script.get_bases()) == 1, f"several bases: {script.get_bases()}"
+    branched = [s.revision for s in script.walk_revisions() if len(s.nextrev) > 1 or s.is_merge_point]
+    assert not branched, f"branch or merge points: {branched}"
+    assert len(revision_chain()) == len(list(MIGRATIONS.glob("versions/*.py")))
+
+
 @pytest.fixture()
 def scratch_app(tmp_path):
     """An app bound to a new, empty database of this run's dialect, its context pushed."""
@@ -66,6 +75,30 @@ def test_every_step_up_and_down_keeps_every_row(scratch_app):
     assert all(len(ids) >= 2 for ids in final.values()), final
     result = scratch_app.test_cli_runner().invoke(args=["db", "check"])
     assert result.exit_code == 0, result.output
+
+
+def test_the_operators_commands_keep_every_row(scratch_app):
+    """What docs/operations.md tells an office running 0006 to do, through the real CLI."""
+    runner = scratch_app.test_cli_runner()
+    upgrade(revision="0006")
+    filler = Filler()
+    filler.fill(db.engine)
+    filler.fill(db.engine)
+    before = snapshot(db.engine)
+    assert runner.invoke(args=["db", "current"]).exit_code == 0
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    lost = lost_rows(before, snapshot(db.engine))
+    assert not lost, _describe(lost)
+    check = runner.invoke(args=["db", "check"])
+    assert check.exit_code == 0, check.output
+    with db.engine.connect() as conn:
+        version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    assert version == revision_chain()[-1]
+    result = runner.invoke(args=["db", "downgrade", "0014"])
+    assert result.exit_code == 0, result.output
+    lost = lost_rows(before, snapshot(db.engine))
+    assert not lost, _describe(lost)
 
 
 @pytest.mark.skipif(bool(PG_URL), reason="PRAGMA foreign_keys and foreign_key_check are SQLite's")
