@@ -62,9 +62,15 @@ def run_migrations_offline():
     context.configure(
         url=url, target_metadata=get_metadata(), literal_binds=True
     )
+    sqlite = url.startswith('sqlite')
+    if sqlite:  # the script must do what the online run does (see _sqlite_foreign_keys)
+        context.execute('PRAGMA foreign_keys=OFF')
 
     with context.begin_transaction():
         context.run_migrations()
+    if sqlite:
+        context.execute('PRAGMA foreign_key_check')
+        context.execute('PRAGMA foreign_keys=ON')
 
 
 def run_migrations_online():
@@ -93,10 +99,12 @@ def run_migrations_online():
 
     with connectable.connect() as connection:
         sqlite = connection.dialect.name == 'sqlite'
-        if sqlite:
-            _sqlite_foreign_keys(connection, on=False)
-            conf_args = _with_foreign_key_check(conf_args)
         try:
+            if sqlite:
+                _sqlite_foreign_keys(connection, on=False)
+                _raise_on_violations(connection, 'before migrating (nothing was migrated)')
+                connection.commit()  # Alembic must begin each migration's transaction itself
+                conf_args = _with_foreign_key_check(conf_args)
             context.configure(
                 connection=connection,
                 target_metadata=get_metadata(),
@@ -107,7 +115,7 @@ def run_migrations_online():
                 context.run_migrations()
             if sqlite:
                 connection.commit()
-                _raise_on_violations(connection, 'the migrations')
+                _raise_on_violations(connection, 'after the migrations')
         finally:
             if sqlite:
                 connection.rollback()
@@ -127,7 +135,7 @@ def _sqlite_foreign_keys(connection, on):
     state = connection.exec_driver_sql('PRAGMA foreign_keys').scalar()
     connection.commit()
     if state != int(on):
-        raise RuntimeError(f'SQLite refused PRAGMA foreign_keys={on}; migrations not run')
+        raise RuntimeError(f'SQLite did not take PRAGMA foreign_keys={"ON" if on else "OFF"}')
 
 
 def _raise_on_violations(connection, where):
@@ -137,15 +145,16 @@ def _raise_on_violations(connection, where):
         listed = '; '.join(f'{table} rowid {rowid} -> {parent}'
                            for table, rowid, parent, _fk in rows[:20])
         raise RuntimeError(
-            f'foreign key check failed after {where}: {len(rows)} row(s) point at missing '
-            f'rows ({listed}). Restore the backup taken before the upgrade.')
+            f'foreign key check failed {where}: {len(rows)} row(s) point at missing '
+            f'rows ({listed}). Restore the backup taken before migrating.')
 
 
 def _with_foreign_key_check(conf_args):
     """Check the foreign keys inside each migration's transaction, naming the revision."""
     def check(ctx, step, heads, run_args):
-        _raise_on_violations(ctx.connection, f'revision {step.up_revision_id}'
-                             if step.is_upgrade else f'downgrading {step.up_revision_id}')
+        revision = step.up_revision_id
+        _raise_on_violations(ctx.connection, f'after revision {revision}' if step.is_upgrade
+                             else f'after downgrading revision {revision}')
 
     callbacks = conf_args.get('on_version_apply') or []
     if callable(callbacks):

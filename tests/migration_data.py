@@ -15,13 +15,16 @@ import decimal
 import itertools
 import re
 import uuid
+from pathlib import Path
 
 import psycopg
 import sqlalchemy as sa
+from alembic.script import ScriptDirectory
 
 from tests.conftest import PG_URL, _admin_url
 
 SKIP = {"alembic_version"}
+MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 BASE_TIME = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -56,6 +59,12 @@ def app_on(url: str):
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+def revision_chain() -> list[str]:
+    """Return the revisions from the first to the head (the file names do not sort so)."""
+    script = ScriptDirectory(str(MIGRATIONS))
+    return [s.revision for s in reversed(list(script.walk_revisions()))]
 
 
 def snapshot(engine: sa.Engine) -> dict[str, list[tuple]]:

@@ -10,33 +10,21 @@ that reference them, always hold rows of several schema generations.
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
 from app.extensions import db
-from tests.conftest import PG_URL
-from tests.migration_data import Filler, app_on, lost_rows, scratch_database, snapshot
-
-MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
-
-
-def revision_chain() -> list[str]:
-    """Return the revisions from the first to the head (the file names do not sort so)."""
-    script = ScriptDirectory(str(MIGRATIONS))
-    return [s.revision for s in reversed(list(script.walk_revisions()))]
-
-
-def test_the_history_is_one_line_with_one_head():
-    script = ScriptDirectory(str(MIGRATIONS))
-    assert len(script.get_heads()) == 1, f"several heads: {script.get_heads()}"
-    assert len(script.get_bases()) == 1, f"several bases: {script.get_bases()}"
-    branched = [s.revision for s in script.walk_revisions() if len(s.nextrev) > 1 or s.is_merge_point]
-    assert not branched, f"branch or merge points: {branched}"
-    assert len(revision_chain()) == len(list(MIGRATIONS.glob("versions/*.py")))
+from tests.migration_data import (
+    MIGRATIONS,
+    Filler,
+    app_on,
+    lost_rows,
+    revision_chain,
+    scratch_database,
+    snapshot,
+)
 
 
 @pytest.fixture()
@@ -44,6 +32,16 @@ def scratch_app(tmp_path):
     """An app bound to a new, empty database of this run's dialect, its context pushed."""
     with scratch_database(tmp_path) as url, app_on(url) as app:
         yield app
+
+
+def test_the_history_is_one_line_with_one_head():
+    script = ScriptDirectory(str(MIGRATIONS))
+    assert len(script.get_heads()) == 1, f"several heads: {script.get_heads()}"
+    assert len(script.get_bases()) == 1, f"several bases: {script.get_bases()}"
+    branched = [s.revision for s in script.walk_revisions()
+                if len(s.nextrev) > 1 or s.is_merge_point]
+    assert not branched, f"branch or merge points: {branched}"
+    assert len(revision_chain()) == len(list(MIGRATIONS.glob("versions/*.py")))
 
 
 def _describe(problems: dict) -> str:
@@ -99,36 +97,3 @@ def test_the_operators_commands_keep_every_row(scratch_app):
     assert result.exit_code == 0, result.output
     lost = lost_rows(before, snapshot(db.engine))
     assert not lost, _describe(lost)
-
-
-@pytest.mark.skipif(bool(PG_URL), reason="PRAGMA foreign_keys and foreign_key_check are SQLite's")
-def test_sqlite_migrations_fail_loudly_on_a_broken_foreign_key(scratch_app, capfd):
-    chain = revision_chain()
-    upgrade(revision=chain[-2])
-    with db.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        conn.exec_driver_sql("INSERT INTO availability (mediator_id, weekday, start_time, "
-                             "end_time) VALUES (4242, 1, '09:00:00', '10:00:00')")
-        conn.commit()
-        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-    with pytest.raises(SystemExit) as exit_info:  # Flask-Migrate: `flask db upgrade` exits 1
-        upgrade(revision=chain[-1])
-    assert exit_info.value.code == 1
-    assert (f"foreign key check failed after revision {chain[-1]}: 1 row(s) point at missing "
-            "rows (availability rowid 1 -> mediator)") in capfd.readouterr().err
-    with db.engine.connect() as conn:
-        version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-        assert version == chain[-2], "the failing step must not be recorded as applied"
-        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-
-
-@pytest.mark.skipif(bool(PG_URL), reason="PRAGMA foreign_keys is SQLite's")
-def test_sqlite_connections_have_foreign_keys_on_after_migrating(scratch_app):
-    upgrade()
-    downgrade(revision=revision_chain()[-2])
-    for _ in range(3):  # the pool's connections, the migration's among them
-        with db.engine.connect() as conn:
-            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-    with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
-        conn.exec_driver_sql("INSERT INTO availability (mediator_id, weekday, start_time, "
-                             "end_time) VALUES (4242, 1, '09:00:00', '10:00:00')")
