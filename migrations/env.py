@@ -102,7 +102,8 @@ def run_migrations_online():
         try:
             if sqlite:
                 _sqlite_foreign_keys(connection, on=False)
-                _raise_on_violations(connection, 'before migrating (nothing was migrated)')
+                _raise_on_violations(connection, 'before migrating (nothing was migrated)',
+                                     'Correct or delete those rows, then migrate again.')
                 connection.commit()  # Alembic must begin each migration's transaction itself
                 conf_args = _with_foreign_key_check(conf_args)
             context.configure(
@@ -138,7 +139,8 @@ def _sqlite_foreign_keys(connection, on):
         raise RuntimeError(f'SQLite did not take PRAGMA foreign_keys={"ON" if on else "OFF"}')
 
 
-def _raise_on_violations(connection, where):
+def _raise_on_violations(connection, where,
+                         advice='Restore the backup taken before migrating.'):
     """Fail loudly if a row points at a missing row: foreign keys were off meanwhile."""
     rows = connection.exec_driver_sql('PRAGMA foreign_key_check').all()
     if rows:
@@ -146,7 +148,7 @@ def _raise_on_violations(connection, where):
                            for table, rowid, parent, _fk in rows[:20])
         raise RuntimeError(
             f'foreign key check failed {where}: {len(rows)} row(s) point at missing '
-            f'rows ({listed}). Restore the backup taken before migrating.')
+            f'rows ({listed}). {advice}')
 
 
 def _with_foreign_key_check(conf_args):
