@@ -62,9 +62,15 @@ def run_migrations_offline():
     context.configure(
         url=url, target_metadata=get_metadata(), literal_binds=True
     )
+    sqlite = url.startswith('sqlite')
+    if sqlite:  # the script must do what the online run does (see _sqlite_foreign_keys)
+        context.execute('PRAGMA foreign_keys=OFF')
 
     with context.begin_transaction():
         context.run_migrations()
+    if sqlite:
+        context.execute('PRAGMA foreign_key_check')
+        context.execute('PRAGMA foreign_keys=ON')
 
 
 def run_migrations_online():
@@ -92,14 +98,70 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        sqlite = connection.dialect.name == 'sqlite'
+        try:
+            if sqlite:
+                _sqlite_foreign_keys(connection, on=False)
+                _raise_on_violations(connection, 'before migrating (nothing was migrated)',
+                                     'Correct or delete those rows, then migrate again.')
+                connection.commit()  # Alembic must begin each migration's transaction itself
+                conf_args = _with_foreign_key_check(conf_args)
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                connection.commit()
+                _raise_on_violations(connection, 'after the migrations')
+        finally:
+            if sqlite:
+                connection.rollback()
+                _sqlite_foreign_keys(connection, on=True)
+
+
+def _sqlite_foreign_keys(connection, on):
+    """Switch SQLite's foreign keys, which only works outside a transaction.
+
+    A batch migration rebuilds a table (create, copy, DROP the old one, rename); with
+    foreign keys on, that DROP deletes every row of the child tables that reference it with
+    ON DELETE CASCADE (the Alembic batch recipe turns them off for this reason).
+    """
+    connection.commit()  # end SQLAlchemy's autobegun transaction: the PRAGMA is a no-op in one
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    connection.commit()
+    state = connection.exec_driver_sql('PRAGMA foreign_keys').scalar()
+    connection.commit()
+    if state != int(on):
+        raise RuntimeError(f'SQLite did not take PRAGMA foreign_keys={"ON" if on else "OFF"}')
+
+
+def _raise_on_violations(connection, where,
+                         advice='Restore the backup taken before migrating.'):
+    """Fail loudly if a row points at a missing row: foreign keys were off meanwhile."""
+    rows = connection.exec_driver_sql('PRAGMA foreign_key_check').all()
+    if rows:
+        listed = '; '.join(f'{table} rowid {rowid} -> {parent}'
+                           for table, rowid, parent, _fk in rows[:20])
+        raise RuntimeError(
+            f'foreign key check failed {where}: {len(rows)} row(s) point at missing '
+            f'rows ({listed}). {advice}')
+
+
+def _with_foreign_key_check(conf_args):
+    """Check the foreign keys inside each migration's transaction, naming the revision."""
+    def check(ctx, step, heads, run_args):
+        revision = step.up_revision_id
+        _raise_on_violations(ctx.connection, f'after revision {revision}' if step.is_upgrade
+                             else f'after downgrading revision {revision}')
+
+    callbacks = conf_args.get('on_version_apply') or []
+    if callable(callbacks):
+        callbacks = [callbacks]
+    return {**conf_args, 'on_version_apply': [*callbacks, check]}
 
 
 if context.is_offline_mode():
