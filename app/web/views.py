@@ -35,28 +35,31 @@ def found_or_404(value: T | None) -> T:
     return value
 
 
-def load_or_404(model: type[T], ident: Any, **kwargs) -> T:
+def load_or_404(model: type[T], ident: Any, *, options: Iterable = (), **belongs) -> T:
     """Load one row by primary key; a missing, empty or overflowing id is a 404, never a 5xx.
 
     Ids from the URL are bounded by the `int` converter already; ids from a form or a query
     string may not be, so the bound is checked here once more before the database sees it.
+    `belongs` names attributes the row must have (`institution_id=...` for a contact on
+    that institution's page): a row of another parent is a 404 as well.
     """
     if not isinstance(ident, int) or isinstance(ident, bool) or not fits_int32(ident):
         abort(404)
-    return found_or_404(db.session.get(model, ident, **kwargs))
+    obj = found_or_404(db.session.get(model, ident, options=options))
+    if any(getattr(obj, name) != value for name, value in belongs.items()):
+        abort(404)
+    return obj
 
 
-def own_or_404(model: type[T], ident: Any, **kwargs) -> T:
+def own_or_404(model: type[T], ident: Any, *, options: Iterable = ()) -> T:
     """Load the logged-in user's own row: another's is a 404 (it does not exist for them).
 
     The institution owns its requests, the mediator their offers and assignments
     (`OWNER_ATTRIBUTE`); the role guard on the view has already refused other roles.
     """
-    obj = load_or_404(model, ident, **kwargs)
     attribute = OWNER_ATTRIBUTE[model]
-    if getattr(obj, attribute) != getattr(current_user, attribute):
-        abort(404)
-    return obj
+    return load_or_404(model, ident, options=options,
+                       **{attribute: getattr(current_user, attribute)})
 
 
 def member_or_404(items: Iterable[T], item_id: int) -> T:
