@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -15,6 +15,7 @@ from app.services.core.errors import DomainError
 from app.web.guards import coordinator_required
 from app.web.redirects import safe_next as _safe_next
 from app.web.transaction import commit_or_message
+from app.web.views import form_page, load_or_404
 
 SESSION_KEYS_KEPT_AT_LOGIN = ("locale",)  # everything else, the CSRF secret too, starts anew
 
@@ -53,9 +54,7 @@ def logout():
     """Log out everywhere: copies of this session's cookies stop working too."""
     if current_user.is_authenticated:
         user = db.session.get(User, current_user.id)
-        error = commit_or_message(accounts.end_sessions, user)[1]
-        if error:
-            flash(error, "error")
+        if not commit_or_message(accounts.end_sessions, user).flash():
             return redirect(url_for("site.index"))
     logout_user()
     flash(_("You have been logged out."), "info")
@@ -67,9 +66,7 @@ def logout():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        error = commit_or_message(accounts.request_reset, form.email.data)[1]
-        if error:
-            flash(error, "error")
+        if not commit_or_message(accounts.request_reset, form.email.data).flash():
             return render_template("accounts/forgot.html", form=form), 409
         flash(_("If an account exists for this address, we have sent a link."), "info")
         return redirect(url_for("accounts.login"))
@@ -84,10 +81,10 @@ def _password_page(token: str, purpose: str, title: str):
         return redirect(url_for("accounts.login"))
     form = SetPasswordForm(account_words=accounts.password_words(user))
     if form.validate_on_submit():
-        error = commit_or_message(accounts.set_password_from_token, token, purpose,
-                                  form.password.data)[1]
-        if error:
-            form.password.errors = [error]
+        outcome = commit_or_message(accounts.set_password_from_token, token, purpose,
+                                    form.password.data)
+        if not outcome.ok:
+            form.password.errors = [outcome.error]
             return render_template("accounts/set_password.html", form=form, title=title,
                                    user=user), 400
         flash(_("Your password has been saved. Please log in."), "success")
@@ -111,22 +108,18 @@ def change_password():
     """Change the own password; this session goes on, every other one ends."""
     user = db.session.get(User, current_user.id)
     form = ChangePasswordForm(account_words=accounts.password_words(user))
-    status = 200
     if form.validate_on_submit():
-        error = commit_or_message(accounts.change_password, user, form.current.data,
-                                  form.password.data)[1]
-        if error is None:
+        outcome = commit_or_message(accounts.change_password, user, form.current.data,
+                                    form.password.data)
+        if outcome.ok:
             remember = current_app.config.get("REMEMBER_COOKIE_NAME",
                                               "remember_token") in request.cookies
             _start_session(user, remember=remember)
             flash(_("Your password has been changed. You were logged out everywhere else."),
                   "success")
             return redirect(url_for("site.index"))
-        form.current.errors = [error]
-        status = 400
-    elif form.errors:
-        status = 400
-    return render_template("accounts/change_password.html", form=form, user=user), status
+        form.current.errors = [outcome.error]
+    return form_page("accounts/change_password.html", form, user=user)
 
 
 def _account_page(user: User) -> str:
@@ -142,14 +135,9 @@ def _account_page(user: User) -> str:
 @coordinator_required
 def end_sessions(user_id: int):
     """End every session and remember cookie of one user (e.g. a volunteer who left)."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    error = commit_or_message(accounts.end_sessions, user, current_user)[1]
-    if error:
-        flash(error, "error")
-    else:
-        flash(_("All sessions of %(email)s have been ended.", email=user.email), "success")
+    user = load_or_404(User, user_id)
+    commit_or_message(accounts.end_sessions, user, current_user).flash(
+        _("All sessions of %(email)s have been ended.", email=user.email))
     if user.id == current_user.id:  # ended their own sessions, this one included
         logout_user()
         return redirect(url_for("accounts.login"))

@@ -6,17 +6,17 @@ so the others keep flowing; somebody has to see it and decide.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts import bp
-from app.extensions import db
 from app.models import OutboxMessage
 from app.services.core import outbox
 from app.web.confirm import ask, confirmed
 from app.web.guards import coordinator_required
 from app.web.transaction import commit_or_message
+from app.web.views import load_or_404
 
 
 @bp.route("/coordination/outbox")
@@ -35,9 +35,7 @@ def outbox_retry(message_id: int):
 @bp.route("/coordination/outbox/<int:message_id>/discard", methods=["POST"])
 @coordinator_required
 def outbox_discard(message_id: int):
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None:
-        abort(404)
+    message = load_or_404(OutboxMessage, message_id)
     text = _("“%(subject)s” to %(recipient)s", subject=message.subject,
              recipient=message.recipient)
     if not confirmed():
@@ -49,9 +47,6 @@ def outbox_discard(message_id: int):
 
 
 def _decide(action, message_id: int, done: str):
-    _msg, error = commit_or_message(action, current_user, message_id)
-    if error is not None:
-        flash(error, "error")
+    if not commit_or_message(action, current_user, message_id).flash(done):
         return outbox_page(status=409)
-    flash(done, "success")
     return redirect(url_for("accounts.outbox_page"))

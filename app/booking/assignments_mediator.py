@@ -26,7 +26,8 @@ from app.services.calendar import remote
 from app.services.core.errors import DomainError
 from app.timeutil import now_utc
 from app.web.guards import role_required
-from app.web.transaction import commit_or_message
+from app.web.transaction import Outcome, commit_or_message
+from app.web.views import form_page, found_or_404, own_or_404
 
 mediator_required = role_required("mediator")
 OFFER_PAGE_LISTS = ("offers", "upcoming", "reports")  # ?show=: one list of the offers page
@@ -54,10 +55,8 @@ def my_offers():
                            decline_form=DeclineForm(), now=now, show=show)
 
 
-def _answer(offer_id: int, action: str, reason: str = ""):
-    offer = db.session.get(Offer, offer_id)
-    if offer is None or offer.mediator_id != current_user.mediator_id:
-        abort(404)  # someone else's offer id in the URL: it does not exist for this user
+def _answer(offer_id: int, action: str, reason: str = "") -> Outcome:
+    own_or_404(Offer, offer_id)  # someone else's offer id in the URL: it does not exist for them
     if action == "accept":
         return commit_or_message(offer_svc.accept_offer, offer_id, current_user)
     return commit_or_message(offer_svc.decline_offer, offer_id, reason, current_user)
@@ -66,8 +65,7 @@ def _answer(offer_id: int, action: str, reason: str = ""):
 @bp.route("/me/offers/<int:offer_id>/accept", methods=["POST"])
 @mediator_required
 def accept_offer(offer_id: int):
-    _r, error = _answer(offer_id, "accept")
-    return _after_answer(error, _("Thank you! The appointment is now yours."))
+    return _after_answer(_answer(offer_id, "accept"), _("Thank you! The appointment is now yours."))
 
 
 @bp.route("/me/offers/<int:offer_id>/decline", methods=["POST"])
@@ -76,16 +74,14 @@ def decline_offer(offer_id: int):
     form = DeclineForm()
     if not form.validate_on_submit():
         abort(400)
-    _r, error = _answer(offer_id, "decline", form.reason.data or "")
-    return _after_answer(error, _("You have declined the offer."))
+    return _after_answer(_answer(offer_id, "decline", form.reason.data or ""),
+                         _("You have declined the offer."))
 
 
-def _after_answer(error: str | None, success: str):
+def _after_answer(outcome: Outcome, success: str):
     """Redirect after success; show the dashboard with the message and a 409 otherwise."""
-    if error is None:
-        flash(success, "success")
+    if outcome.flash(success):
         return redirect(url_for("booking.my_offers"))
-    flash(error, "error")
     return my_offers(), 409
 
 
@@ -107,10 +103,11 @@ def answer_offer(token: str):
         posted, error = False, _("Nothing was changed: the offer is no longer open.")
     if posted:
         if action == "accept":
-            _r, error = commit_or_message(offer_svc.accept_offer, offer.id)
+            outcome = commit_or_message(offer_svc.accept_offer, offer.id)
         else:
-            _r, error = commit_or_message(offer_svc.decline_offer, offer.id,
-                                          form.reason.data or "")
+            outcome = commit_or_message(offer_svc.decline_offer, offer.id,
+                                        form.reason.data or "")
+        error = outcome.error
         offer = db.session.get(Offer, offer.id)
     current = offer_state(offer)
     status = 409 if error else 200
@@ -126,19 +123,10 @@ def answer_offer_ics(token: str):
         offer, _action = offer_svc.read_token(token)
     except DomainError:
         abort(404)
-    body = appointment_ics(offer)
-    if body is None:
-        abort(404)
+    body = found_or_404(appointment_ics(offer))
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition":
                              f'attachment; filename="skm-termin-{offer.request_id}.ics"'})
-
-
-def _mine(assignment_id: int) -> Assignment:
-    assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None or assignment.mediator_id != current_user.mediator_id:
-        abort(404)
-    return assignment
 
 
 def _report_form(a: Assignment) -> ReportForm:
@@ -164,37 +152,35 @@ def _debrief_form(a: Assignment):
 @mediator_required
 def my_assignment(assignment_id: int):
     """Show one assignment with the report form (after) or the cancel form (before)."""
-    a = _mine(assignment_id)
+    a = own_or_404(Assignment, assignment_id)
     form = _report_form(a)
     if form.validate_on_submit():
-        _r, error = commit_or_message(booking.report_hours, current_user, a,
-                                      minutes=form.minutes.data, travel_km=form.travel_km.number,
-                                      ticket_cost_cents=form.ticket_cost.cents)
-        if error is None:
+        outcome = commit_or_message(booking.report_hours, current_user, a,
+                                    minutes=form.minutes.data, travel_km=form.travel_km.number,
+                                    ticket_cost_cents=form.ticket_cost.cents)
+        if outcome.ok:
             flash(_("Thank you! Your report was sent."), "success")
             return redirect(url_for("booking.my_assignment", assignment_id=a.id))
-        form.minutes.errors = [error]
-    status = 400 if form.errors else 200
-    return render_template("booking/mediator/assignment.html", a=a, req=a.request, form=form,
-                           cancel_form=CancelForm(), now=now_utc(),
-                           debrief_form=_debrief_form(a),
-                           joining=remote.access(a.request, "mediator", a.mediator)), status
+        form.minutes.errors = [outcome.error]
+    return form_page("booking/mediator/assignment.html", form, a=a, req=a.request,
+                     cancel_form=CancelForm(), now=now_utc(), debrief_form=_debrief_form(a),
+                     joining=remote.access(a.request, "mediator", a.mediator))
 
 
 @bp.route("/me/assignments/<int:assignment_id>/cancel", methods=["POST"])
 @mediator_required
 def cancel_my_assignment(assignment_id: int):
-    a = _mine(assignment_id)
+    a = own_or_404(Assignment, assignment_id)
     form = CancelForm()
     if form.validate_on_submit():
-        result, error = commit_or_message(booking.cancel_assignment, current_user, a.id,
-                                          by="mediator", reason=form.reason.data)
-        if error is None:
+        outcome = commit_or_message(booking.cancel_assignment, current_user, a.id,
+                                    by="mediator", reason=form.reason.data)
+        if outcome.ok:
             flash(_("You have cancelled the appointment. The office has been told."), "success")
-            if result.late_cancellation:
+            if outcome.result.late_cancellation:
                 flash(_("This is a late cancellation (less than 24 hours before)."), "warning")
             return redirect(url_for("booking.my_offers"))
-        form.reason.errors = [error]
+        form.reason.errors = [outcome.error]
     return render_template("booking/mediator/assignment.html", a=a, req=a.request,
                            form=_report_form(a), cancel_form=form, now=now_utc(),
                            debrief_form=_debrief_form(a)), 400

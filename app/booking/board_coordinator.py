@@ -13,10 +13,12 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField
 
 from app.booking import bp
-from app.booking.requests_coordinator import _get, request_detail
+from app.booking.requests_coordinator import request_detail
+from app.models import InterpretingRequest
 from app.services.booking import board as board_svc
 from app.web.guards import coordinator_required
 from app.web.transaction import commit_or_message
+from app.web.views import load_or_404
 
 
 class FirstComeForm(FlaskForm):
@@ -28,7 +30,7 @@ class FirstComeForm(FlaskForm):
 @bp.route("/coordination/requests/<int:request_id>/first-come", methods=["POST"])
 @coordinator_required
 def board_first_come(request_id: int):
-    _get(request_id)
+    load_or_404(InterpretingRequest, request_id)
     form = FirstComeForm()
     if not form.validate_on_submit():
         abort(400)

@@ -6,7 +6,7 @@ The counts behind these lists (`follow_up.unanswered_follow_ups`,
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,6 +19,7 @@ from app.services.booking import follow_up
 from app.timeutil import now_utc
 from app.web.guards import coordinator_required
 from app.web.transaction import commit_or_message
+from app.web.views import load_or_404
 
 SHOW = {"open": False, "done": True, "all": None}
 
@@ -53,10 +54,7 @@ def debriefs(status: int = 200):
 
 
 def _get(debrief_id: int) -> Debrief:
-    debrief = db.session.get(Debrief, debrief_id)
-    if debrief is None or not debrief.burdened:
-        abort(404)
-    return debrief
+    return load_or_404(Debrief, debrief_id, burdened=True)  # the office follows up burdened ones
 
 
 @bp.route("/coordination/debriefs/<int:debrief_id>/note", methods=["POST"])

@@ -6,7 +6,7 @@ works once; a used or expired link shows a page that says so, and changes nothin
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,6 +19,7 @@ from app.services.booking import debriefs
 from app.services.booking import follow_up as svc
 from app.web.guards import role_required
 from app.web.transaction import commit_or_message
+from app.web.views import form_page, own_or_404
 
 
 def _page(status: int = 200, **ctx):
@@ -44,16 +45,15 @@ def follow_up_answer(token: str):
             return _page(state="answered")
         form.answer.errors = [outcome.error]
     req = follow_up.assignment.request
-    return _page(400 if form.errors else 200, form=form, req=req)
+    return form_page("booking/institution/follow_up.html", form, req=req, error=None,
+                     state="open")
 
 
 @bp.route("/requests/<int:request_id>/rating", methods=["POST"])
 @role_required("institution")
 def rate_request(request_id: int):
     """Rate the interpreting of one's own request (the office reads it, nobody else)."""
-    req = db.session.get(InterpretingRequest, request_id)
-    if req is None or req.institution_id != current_user.institution_id:
-        abort(404)
+    req = own_or_404(InterpretingRequest, request_id)
     form = RatingForm()
     if form.validate_on_submit():
         outcome = commit_or_message(debriefs.rate, current_user, req, form.stars.data,

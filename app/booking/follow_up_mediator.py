@@ -11,13 +11,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.booking import bp
-from app.booking.assignments_mediator import _mine, mediator_required
+from app.booking.assignments_mediator import mediator_required
 from app.booking.assignments_mediator import my_assignment as assignment_page
 from app.booking.follow_up_forms import DebriefForm, FollowUpReportForm
 from app.extensions import db
+from app.models import Assignment
 from app.services.booking import follow_up as svc
 from app.services.booking.debriefs import save_debrief
 from app.web.transaction import commit_or_message
+from app.web.views import form_page, own_or_404
 
 
 def _page(status: int = 200, **ctx):
@@ -45,14 +47,15 @@ def follow_up_report(token: str):
         if svc.link_state(follow_up) != "open":
             return _page(state="answered")
         form.minutes.errors = [outcome.error]
-    return _page(400 if form.errors else 200, form=form, a=a, req=a.request)
+    return form_page("booking/mediator/follow_up.html", form, a=a, req=a.request, error=None,
+                     state="open")
 
 
 @bp.route("/me/assignments/<int:assignment_id>/debrief", methods=["POST"])
 @mediator_required
 def debrief(assignment_id: int):
     """Save the debrief of one of my assignments."""
-    a = _mine(assignment_id)
+    a = own_or_404(Assignment, assignment_id)
     form = DebriefForm()
     if form.validate_on_submit():
         outcome = commit_or_message(save_debrief, current_user, a, form.debrief_data())

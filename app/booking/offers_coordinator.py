@@ -12,13 +12,13 @@ from flask_login import current_user
 
 from app.booking import bp
 from app.booking.coordinator_forms import AnswerForm
-from app.extensions import db
 from app.models import Offer
 from app.services.booking import dashboard
 from app.services.booking import offers as offer_svc
 from app.timeutil import now_utc
 from app.web.guards import coordinator_required, live_mediator_or_404
 from app.web.transaction import commit_or_message
+from app.web.views import load_or_404
 
 
 @bp.route("/pool/mediators/<int:mediator_id>/offers")
@@ -35,9 +35,7 @@ def on_behalf_offers(mediator_id: int):
 @coordinator_required
 def record_answer(offer_id: int, answer: str):
     """Record a phoned-in answer: an acceptance books the person like an e-mail answer."""
-    offer = db.session.get(Offer, offer_id)
-    if offer is None:
-        abort(404)
+    offer = load_or_404(Offer, offer_id)
     form = AnswerForm()
     if not form.validate_on_submit():
         abort(400)

@@ -6,7 +6,7 @@ rule and the duplicate warning are the same whoever types the request.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -15,13 +15,13 @@ from flask_login import current_user
 from app.booking import bp
 from app.booking.coordinator_forms import PhoneIntakeForm
 from app.booking.request_edit_institution import edit_view
-from app.booking.request_forms import form_page, prepare, request_data
-from app.extensions import db
+from app.booking.request_forms import prepare, request_data, request_form_page
 from app.models import InterpretingRequest
 from app.services.booking import intake
 from app.web.forms import bounded_int
 from app.web.guards import coordinator_required
 from app.web.transaction import commit_or_message
+from app.web.views import load_or_404
 
 
 def _chosen(form: PhoneIntakeForm) -> int | None:
@@ -55,15 +55,13 @@ def phone_intake():
             if any(r.urgent for r in created):
                 flash(_("The appointment is at short notice and marked urgent."), "warning")
             return redirect(url_for("booking.request_detail", request_id=created[0].id))
-    return form_page(form, outcome, phone_intake=True)
+    return request_form_page(form, outcome, phone_intake=True)
 
 
 @bp.route("/coordination/requests/<int:request_id>/edit", methods=["GET", "POST"])
 @coordinator_required
 def edit_request(request_id: int):
-    req = db.session.get(InterpretingRequest, request_id)
-    if req is None:
-        abort(404)
+    req = load_or_404(InterpretingRequest, request_id)
     return edit_view(req, may_edit=req.is_cancellable,
                      back_url=url_for("booking.request_detail", request_id=req.id),
                      refused=_("A completed, cancelled or unfilled request cannot be changed "

@@ -6,17 +6,17 @@ the request on GET; the service decides what the change means for offers and ass
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.booking import bp
-from app.booking.request_forms import RequestEditForm, form_page, prepare, request_data
-from app.extensions import db
+from app.booking.request_forms import RequestEditForm, prepare, request_data, request_form_page
 from app.models import InterpretingRequest
 from app.services.booking import changes
 from app.web.guards import role_required
 from app.web.transaction import commit_or_message
+from app.web.views import own_or_404
 
 
 def edit_view(req: InterpretingRequest, *, may_edit: bool, back_url: str, refused: str):
@@ -34,7 +34,7 @@ def edit_view(req: InterpretingRequest, *, may_edit: bool, back_url: str, refuse
         if outcome.ok and not outcome.result.duplicates:
             _flash_change(outcome.result)
             return redirect(back_url)
-    return form_page(form, outcome, edit=req, back_url=back_url)
+    return request_form_page(form, outcome, edit=req, back_url=back_url)
 
 
 def _flash_change(result: changes.Change) -> None:
@@ -55,9 +55,7 @@ def _flash_change(result: changes.Change) -> None:
 @bp.route("/requests/<int:request_id>/edit", methods=["GET", "POST"])
 @role_required("institution")
 def edit_our_request(request_id: int):
-    req = db.session.get(InterpretingRequest, request_id)
-    if req is None or req.institution_id != current_user.institution_id:
-        abort(404)
+    req = own_or_404(InterpretingRequest, request_id)
     return edit_view(req, may_edit=req.is_open,
                      back_url=url_for("booking.our_request", request_id=req.id),
                      refused=_("This request can no longer be changed here because a mediator "

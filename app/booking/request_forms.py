@@ -31,6 +31,7 @@ from app.services.booking.intake import RequestData
 from app.services.core.languages import language_choices, language_name
 from app.timeutil import to_local
 from app.web.forms import SERIES_SCOPES, AppointmentDateField, chosen, required_choice
+from app.web.views import form_status
 
 
 class RequestForm(FlaskForm):
@@ -114,7 +115,7 @@ def page_context() -> dict:
                 workdays.lead_deadline(days)))}
 
 
-def form_page(form: RequestForm, outcome=None, **extra):
+def request_form_page(form: RequestForm, outcome=None, **extra):
     """Render the request form again (new, edit, phone intake) with what the last try gave.
 
     An outcome with duplicates asks to confirm (409); a refused one shows its message (400);
@@ -126,7 +127,7 @@ def form_page(form: RequestForm, outcome=None, **extra):
             duplicates = outcome.result.duplicates
         else:
             form.form_errors.append(outcome.error)
-    status = 409 if duplicates else 400 if form.errors or form.form_errors else 200
+    status = 409 if duplicates else form_status(form)
     return render_template("booking/request_form.html", form=form, duplicates=duplicates,
                            **page_context(), **extra), status
 

@@ -39,14 +39,8 @@ from app.services.matching import ranking as matching
 from app.timeutil import now_utc
 from app.web.forms import please_choose
 from app.web.guards import coordinator_required
-from app.web.transaction import commit_or_message
-
-
-def _get(request_id: int, *options) -> InterpretingRequest:
-    req = db.session.get(InterpretingRequest, request_id, options=options)
-    if req is None:
-        abort(404)
-    return req
+from app.web.transaction import Outcome, commit_or_message
+from app.web.views import load_or_404
 
 
 @bp.route("/coordination/requests")
@@ -103,9 +97,10 @@ def _excluded_view(result: matching.MatchResult) -> tuple[list, list[tuple[str, 
 def request_detail(request_id: int, status: int = 200, cancel_form=None, unfilled_form=None):
     # the page names the institution and every assignment's and offer's mediator: one
     # statement for all (a request has a handful of each, so the join's product is small)
-    req = _get(request_id, joinedload(InterpretingRequest.institution),
-               joinedload(InterpretingRequest.assignments).joinedload(Assignment.mediator),
-               joinedload(InterpretingRequest.offers).joinedload(Offer.mediator))
+    req = load_or_404(InterpretingRequest, request_id, options=(
+        joinedload(InterpretingRequest.institution),
+        joinedload(InterpretingRequest.assignments).joinedload(Assignment.mediator),
+        joinedload(InterpretingRequest.offers).joinedload(Offer.mediator)))
     result = (matching.match(req, cached=True)
               if req.status in (*OPEN_REQUEST_STATUSES, "assigned") else None)
     offered = {o.mediator_id for o in req.offers}
@@ -140,118 +135,115 @@ def request_detail(request_id: int, status: int = 200, cancel_form=None, unfille
     ), status
 
 
-def _done(error: str | None, success: str, request_id: int):
-    if error is None:
-        flash(success, "success")
+def _done(outcome: Outcome, success: str, request_id: int):
+    if outcome.flash(success):
         return redirect(url_for("booking.request_detail", request_id=request_id))
-    flash(error, "error")
     return request_detail(request_id, status=409)
 
 
 @bp.route("/coordination/requests/<int:request_id>/assign", methods=["POST"])
 @coordinator_required
 def assign(request_id: int):
-    _get(request_id)
+    load_or_404(InterpretingRequest, request_id)
     form = AssignForm()
     if not form.validate_on_submit():
         abort(400)
-    _a, error = commit_or_message(
+    outcome = commit_or_message(
         booking.book, current_user, request_id, form.mediator_id.data,
         override_reason=form.override_reason.data or "",
     )
-    return _done(error, _("The mediator was assigned."), request_id)
+    return _done(outcome, _("The mediator was assigned."), request_id)
 
 
 @bp.route("/coordination/requests/<int:request_id>/offers", methods=["POST"])
 @coordinator_required
 def send_offers(request_id: int):
-    _get(request_id)
+    load_or_404(InterpretingRequest, request_id)
     form = OffersForm()
     if not form.validate_on_submit():
         flash(_("Please choose at least one mediator."), "error")
         return request_detail(request_id, status=400)
-    sent, error = commit_or_message(offers.send_offers, current_user, request_id,
+    outcome = commit_or_message(offers.send_offers, current_user, request_id,
                                     form.mediator_ids.data, channel=form.channel.data)
-    count = len(sent or [])
+    count = len(outcome.result or [])
     if form.channel.data == "phone":
-        return _done(error, ngettext(
+        return _done(outcome, ngettext(
             "%(num)d offer made by phone was recorded; record the answer below.",
             "%(num)d offers made by phone were recorded; record the answers below.", count),
             request_id)
-    return _done(error, ngettext("%(num)d offer was sent.", "%(num)d offers were sent.", count),
+    return _done(outcome, ngettext("%(num)d offer was sent.", "%(num)d offers were sent.", count),
                  request_id)
 
 
 @bp.route("/coordination/requests/<int:request_id>/cancel", methods=["POST"])
 @coordinator_required
 def cancel_request(request_id: int):
-    _get(request_id)
+    load_or_404(InterpretingRequest, request_id)
     form = CancelRequestForm()
     if not form.validate_on_submit():
         flash(_("Please give a reason and choose why the request could not be served."),
               "error")
         return request_detail(request_id, status=400, cancel_form=form)
-    done, error = commit_or_message(unfilled.cancel_series_by_office, current_user, request_id,
+    outcome = commit_or_message(unfilled.cancel_series_by_office, current_user, request_id,
                                     scope=form.scope.data or "one", reason=form.reason.data,
                                     unfilled_reason=form.unfilled_reason.data,
                                     unfilled_note=form.unfilled_note.data)
+    done = outcome.result
     if done and len(done) > 1:
-        return _done(error, ngettext("%(num)d date of the series was cancelled.",
-                                     "%(num)d dates of the series were cancelled.", len(done)),
+        return _done(outcome, ngettext("%(num)d date of the series was cancelled.",
+                                       "%(num)d dates of the series were cancelled.", len(done)),
                      request_id)
-    return _done(error, _("The request was cancelled."), request_id)
+    return _done(outcome, _("The request was cancelled."), request_id)
 
 
 @bp.route("/coordination/requests/<int:request_id>/unfilled-reason", methods=["POST"])
 @coordinator_required
 def unfilled_reason(request_id: int):
     """Pick why an unfilled request was not served (the scheduler leaves it empty)."""
-    _get(request_id)
+    load_or_404(InterpretingRequest, request_id)
     form = UnfilledReasonForm()
     if not form.validate_on_submit():
         flash(_("Please choose why the request could not be served."), "error")
         return request_detail(request_id, status=400, unfilled_form=form)
-    _r, error = commit_or_message(unfilled.set_reason, current_user, request_id,
+    outcome = commit_or_message(unfilled.set_reason, current_user, request_id,
                                   form.unfilled_reason.data, form.unfilled_note.data)
-    return _done(error, _("The reason was saved."), request_id)
+    return _done(outcome, _("The reason was saved."), request_id)
 
 
 @bp.route("/coordination/requests/<int:request_id>/unassign", methods=["POST"])
 @coordinator_required
 def unassign(request_id: int):
-    req = _get(request_id)
+    req = load_or_404(InterpretingRequest, request_id)
     form = ReasonForm()
     current = req.live_assignment
     if not form.validate_on_submit() or current is None:
         flash(_("Please give a reason."), "error")
         return request_detail(request_id, status=400)
-    _a, error = commit_or_message(booking.cancel_assignment, current_user, current.id,
+    outcome = commit_or_message(booking.cancel_assignment, current_user, current.id,
                                   by="coordinator", reason=form.reason.data)
-    return _done(error, _("The assignment was cancelled; the request is open again."),
+    return _done(outcome, _("The assignment was cancelled; the request is open again."),
                  request_id)
 
 
 @bp.route("/coordination/requests/<int:request_id>/reassign", methods=["POST"])
 @coordinator_required
 def reassign(request_id: int):
-    _get(request_id)
+    load_or_404(InterpretingRequest, request_id)
     form = ReassignForm()
     form.mediator_id.choices = []
     if not form.validate_on_submit():
         flash(_("Please choose a mediator and give a reason."), "error")
         return request_detail(request_id, status=400)
-    _a, error = commit_or_message(booking.reassign, current_user, request_id,
+    outcome = commit_or_message(booking.reassign, current_user, request_id,
                                   form.mediator_id.data, reason=form.reason.data,
                                   override_reason=form.override_reason.data or "")
-    return _done(error, _("The new mediator was assigned."), request_id)
+    return _done(outcome, _("The new mediator was assigned."), request_id)
 
 
 @bp.route("/coordination/assignments/<int:assignment_id>/approve", methods=["POST"])
 @coordinator_required
 def approve_report(assignment_id: int):
-    assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None:
-        abort(404)
+    assignment = load_or_404(Assignment, assignment_id)
     commit_or_message(booking.approve_report, current_user, assignment).flash(
         _("The report was approved."))
     return redirect(url_for("booking.requests_dashboard"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -13,9 +13,9 @@ from app.booking.request_forms import (
     OutcomeForm,
     RatingForm,
     RequestForm,
-    form_page,
     prepare,
     request_data,
+    request_form_page,
 )
 from app.extensions import db
 from app.models import InterpretingRequest
@@ -27,16 +27,9 @@ from app.services.calendar import remote
 from app.timeutil import now_utc
 from app.web.guards import role_required
 from app.web.transaction import commit_or_message
+from app.web.views import own_or_404
 
 institution_required = role_required("institution")
-
-
-def _own(request_id: int) -> InterpretingRequest:
-    """Load a request of the user's own institution; anything else is a 404."""
-    req = db.session.get(InterpretingRequest, request_id)
-    if req is None or req.institution_id != current_user.institution_id:
-        abort(404)
-    return req
 
 
 @bp.route("/requests/")
@@ -77,13 +70,13 @@ def new_request():
                     flash(_("Public holidays do not count as working days: %(days)s.",
                             days=workdays.holiday_text(skipped)), "info")
             return redirect(url_for("booking.our_request", request_id=created[0].id))
-    return form_page(form, outcome)
+    return request_form_page(form, outcome)
 
 
 @bp.route("/requests/<int:request_id>")
 @institution_required
 def our_request(request_id: int, cancel_form=None, outcome_form=None):
-    req = _own(request_id)
+    req = own_or_404(InterpretingRequest, request_id)
     now = now_utc()
     return render_template(
         "booking/institution/request.html", req=req, mediator=svc.visible_mediator(req), now=now,
@@ -99,14 +92,15 @@ def our_request(request_id: int, cancel_form=None, outcome_form=None):
 @bp.route("/requests/<int:request_id>/cancel", methods=["POST"])
 @institution_required
 def cancel_our_request(request_id: int):
-    req = _own(request_id)
+    req = own_or_404(InterpretingRequest, request_id)
     form = CancelForm()
     if form.validate_on_submit():
-        result, error = commit_or_message(
+        outcome = commit_or_message(
             series.cancel_series, current_user, req.id, scope=form.scope.data or "one",
             by="institution", reason=form.reason.data,
         )
-        if error is None:
+        if outcome.ok:
+            result = outcome.result
             if len(result) > 1:
                 flash(ngettext("%(num)d date of the series was cancelled.",
                                "%(num)d dates of the series were cancelled.", len(result)),
@@ -116,24 +110,24 @@ def cancel_our_request(request_id: int):
             if any(r.late_cancellation for r in result):
                 flash(_("This is a late cancellation (less than 24 hours before)."), "warning")
             return redirect(url_for("booking.our_request", request_id=req.id))
-        form.reason.errors = [error]
+        form.reason.errors = [outcome.error]
     return our_request(request_id, cancel_form=form), 400
 
 
 @bp.route("/requests/<int:request_id>/outcome", methods=["POST"])
 @institution_required
 def record_outcome(request_id: int):
-    req = _own(request_id)
+    req = own_or_404(InterpretingRequest, request_id)
     form = OutcomeForm()
     if form.validate_on_submit():
         value = form.outcome.data
-        _result, error = commit_or_message(
+        outcome = commit_or_message(
             booking.record_outcome, current_user, req.id,
             "took_place" if value == "took_place" else "no_show",
             mediator_no_show=value == "mediator_no_show",
         )
-        if error is None:
+        if outcome.ok:
             flash(_("Thank you, your answer was saved."), "success")
             return redirect(url_for("booking.our_request", request_id=req.id))
-        form.outcome.errors = [error]
+        form.outcome.errors = [outcome.error]
     return our_request(request_id, outcome_form=form), 400

@@ -54,10 +54,10 @@ def planner_send():
     week_form = WeekForm(formdata=None, day=monday)
     if not form.validate_on_submit():
         return _render(week_form, week, form, 400)
-    sent, error = commit_or_message(week_plan.send, current_user, monday,
-                                    chosen(form, week.lines), _replan())
-    if error:
-        flash(error, "error")
+    outcome = commit_or_message(week_plan.send, current_user, monday,
+                                chosen(form, week.lines), _replan())
+    if not outcome.flash():
         return _render(week_form, week, form, 409)
-    flash(ngettext("%(num)d offer was sent.", "%(num)d offers were sent.", sent), "success")
+    flash(ngettext("%(num)d offer was sent.", "%(num)d offers were sent.", outcome.result),
+          "success")
     return redirect(url_for("booking.requests_dashboard"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    abort,
     current_app,
     make_response,
     redirect,
@@ -22,14 +21,12 @@ from app.services.calendar import feed_admin, feeds
 from app.web.confirm import ask, confirmed
 from app.web.guards import coordinator_required
 from app.web.transaction import commit_or_message
+from app.web.views import found_or_404, load_or_404
 
 
 @bp.route("/calendar/<token>.ics")
 def feed(token: str):
-    polled = feeds.poll(token)
-    if polled is None:
-        abort(404)
-    owner, etag, last_modified = polled
+    owner, etag, last_modified = found_or_404(feeds.poll(token))
     headers = {"Cache-Control": "private", "ETag": f'"{etag}"',
                "Last-Modified": last_modified.strftime("%a, %d %b %Y %H:%M:%S GMT"),
                "X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer"}
@@ -38,9 +35,7 @@ def feed(token: str):
             return "", 304, headers
     elif request.if_modified_since and request.if_modified_since >= last_modified:
         return "", 304, headers
-    body = feeds.cached_feed(owner, etag)
-    if body is None:  # deleted between the poll and now
-        abort(404)
+    body = found_or_404(feeds.cached_feed(owner, etag))  # None: deleted since the poll
     response = make_response(body)
     response.headers.update(headers)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
@@ -87,9 +82,7 @@ def manage():
 @bp.route("/calendar/feeds/<int:user_id>/revoke", methods=["POST"])
 @coordinator_required
 def revoke(user_id: int):
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
+    user = load_or_404(User, user_id)
     if not confirmed():
         return ask(_("Switch off the calendar link of %(email)s? Calendars using it stop "
                      "updating.", email=user.email),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -19,6 +19,7 @@ from app.web.confirm import ask, confirmed
 from app.web.guards import coordinator_required
 from app.web.input import ids_from
 from app.web.transaction import commit_or_message
+from app.web.views import form_page, load_or_404
 
 
 def _group_choices(form) -> None:
@@ -46,8 +47,7 @@ def _create(form, template: str, create):
             flash(_("Meeting saved. The invitations are on their way."), "success")
             return redirect(url_for("calendar.meetings"))
         form.form_errors.append(outcome.error)
-    status = 400 if form.errors or form.form_errors else 200
-    return render_template(template, form=form), status
+    return form_page(template, form)
 
 
 @bp.route("/meetings/series/new", methods=["GET", "POST"])
@@ -75,13 +75,6 @@ def new_single():
     return _create(SingleForm(), "calendar/meetings/single_form.html", create)
 
 
-def _get(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
-
-
 def _detail(meeting: Meeting, form: OccurrenceForm | None = None, status: int = 200):
     if form is None:
         local = to_local(meeting.starts_at)
@@ -100,24 +93,24 @@ def _detail(meeting: Meeting, form: OccurrenceForm | None = None, status: int = 
 @bp.route("/meetings/<int:meeting_id>")
 @coordinator_required
 def meeting_detail(meeting_id: int):
-    return _detail(_get(meeting_id))
+    return _detail(load_or_404(Meeting, meeting_id))
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["POST"])
 @coordinator_required
 def edit_meeting(meeting_id: int):
-    meeting = _get(meeting_id)
+    meeting = load_or_404(Meeting, meeting_id)
     form = OccurrenceForm()
     if not form.validate_on_submit():
         return _detail(meeting, form, 400)
-    changed, error = commit_or_message(
+    outcome = commit_or_message(
         admin.update_occurrence, current_user, meeting, day=form.day.data,
         start=form.start.data, duration_minutes=form.duration_minutes.data,
         place=form.place.data or "", agenda=form.agenda.data or "")
-    if error:
-        form.form_errors.append(error)
+    if not outcome.ok:
+        form.form_errors.append(outcome.error)
         return _detail(meeting, form, 400)
-    if changed:
+    if outcome.result:
         flash(_("Meeting changed. The invitees get an updated invitation."), "success")
     else:
         flash(_("Nothing was changed."), "info")
@@ -127,7 +120,7 @@ def edit_meeting(meeting_id: int):
 @bp.route("/meetings/<int:meeting_id>/cancel", methods=["POST"])
 @coordinator_required
 def cancel_meeting(meeting_id: int):
-    meeting = _get(meeting_id)
+    meeting = load_or_404(Meeting, meeting_id)
     text = f"{meeting.title}, {format_datetime(to_local(meeting.starts_at), 'short')}"
     if not confirmed():
         return ask(_("Cancel the date %(meeting)s? Every invitee is told.", meeting=text),
@@ -142,7 +135,7 @@ def cancel_meeting(meeting_id: int):
 @bp.route("/meetings/<int:meeting_id>/attendance", methods=["POST"])
 @coordinator_required
 def meeting_attendance(meeting_id: int):
-    meeting = _get(meeting_id)
+    meeting = load_or_404(Meeting, meeting_id)
     present = ids_from(request.form.getlist("present"))
     if not commit_or_message(svc.record_attendance, meeting, present).flash(
             _("Attendance saved.")):
@@ -167,9 +160,7 @@ def groups():
 @bp.route("/meetings/groups/<int:group_id>", methods=["GET", "POST"])
 @coordinator_required
 def edit_group(group_id: int | None = None):
-    group = db.session.get(SupervisionGroup, group_id) if group_id else None
-    if group_id and group is None:
-        abort(404)
+    group = load_or_404(SupervisionGroup, group_id) if group_id else None
     form = GroupForm(obj=group)
     form.members.choices = [(m.id, m.full_name) for m in admin.group_candidates()]
     if request.method == "GET" and group is not None:
@@ -184,5 +175,4 @@ def edit_group(group_id: int | None = None):
             flash(_("Supervision group saved."), "success")
             return redirect(url_for("calendar.groups"))
         form.name.errors = [outcome.error]
-    status = 400 if form.errors else 200
-    return render_template("calendar/meetings/group_form.html", form=form, group=group), status
+    return form_page("calendar/meetings/group_form.html", form, group=group)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,6 +12,7 @@ from app.services.calendar import meetings as svc
 from app.timeutil import now_utc
 from app.web.guards import role_required
 from app.web.transaction import commit_or_message
+from app.web.views import found_or_404
 
 
 @bp.route("/me/meetings")
@@ -27,9 +28,7 @@ def my_meetings():
 @role_required("mediator")
 def rsvp(meeting_id: int):
     mediator = current_user.mediator
-    meeting = admin.visible_meeting(meeting_id, mediator)
-    if meeting is None:
-        abort(404)
+    meeting = found_or_404(admin.visible_meeting(meeting_id, mediator))
     outcome = commit_or_message(svc.set_rsvp, meeting, mediator, request.form.get("answer", ""))
     if not outcome.flash(_("Thank you. Your answer is saved.")):
         return redirect(url_for("calendar.my_meetings")), 303

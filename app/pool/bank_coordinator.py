@@ -16,6 +16,7 @@ from app.services.pool import bank
 from app.web.forms import BankDetailsForm
 from app.web.guards import coordinator_required, live_mediator_or_404
 from app.web.transaction import commit_or_message
+from app.web.views import form_status
 
 
 def prefilled(mediator: Mediator) -> BankDetailsForm:
@@ -69,4 +70,4 @@ def _page(mediator: Mediator, form: BankDetailsForm, full_iban: str | None = Non
                                                         mediator_id=mediator.id),
         reveal=url_for("pool.reveal_iban", mediator_id=mediator.id),
         back=url_for("pool.mediator", mediator_id=mediator.id),
-    ), status or (400 if form.errors else 200)
+    ), status or form_status(form)

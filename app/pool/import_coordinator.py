@@ -27,6 +27,7 @@ from app.services.pool import exporting, import_files, importing
 from app.services.pool import mediators as mediator_svc
 from app.web.guards import coordinator_required
 from app.web.transaction import commit_or_message
+from app.web.views import form_page, found_or_404
 
 SESSION_KEY = "pool_import"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,7 +51,7 @@ def import_upload():
     # MAX_CONTENT_LENGTH (config) refuses far larger bodies with a 413 page before any view
     form = ImportUploadForm()
     if not form.validate_on_submit():
-        return render_template("pool/import.html", form=form), 400 if form.errors else 200
+        return form_page("pool/import.html", form)
     upload = form.file.data
     filename = Path(upload.filename or "").name[:120]
     data = b""
@@ -103,10 +104,7 @@ def import_confirm():
 
 
 def _entry(import_id: int):
-    entry = importing.import_entry(import_id)
-    if entry is None:
-        abort(404)
-    return entry
+    return found_or_404(importing.import_entry(import_id))
 
 
 @bp.route("/pool/import/<int:import_id>")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,13 +15,7 @@ from app.web.confirm import ask, confirmed
 from app.web.forms import InviteForm
 from app.web.guards import coordinator_required
 from app.web.transaction import commit_or_message
-
-
-def _get(institution_id: int) -> Institution:
-    institution = db.session.get(Institution, institution_id)
-    if institution is None:
-        abort(404)
-    return institution
+from app.web.views import form_page, load_or_404
 
 
 @bp.route("/coordination/institutions")
@@ -39,7 +33,7 @@ def institutions():
 @bp.route("/coordination/institutions/<int:institution_id>/edit", methods=["GET", "POST"])
 @coordinator_required
 def edit_institution(institution_id: int | None = None):
-    institution = _get(institution_id) if institution_id else None
+    institution = load_or_404(Institution, institution_id) if institution_id else None
     form = InstitutionForm(obj=institution)
     if form.validate_on_submit():
         values = {name: getattr(form, name).data for name in svc.INSTITUTION_FIELDS}
@@ -49,16 +43,13 @@ def edit_institution(institution_id: int | None = None):
             return redirect(url_for("pool.institution",
                                     institution_id=outcome.result.id))
         form.name.errors = [outcome.error]
-    status = 400 if form.errors else 200
-    return render_template(
-        "pool/institution_form.html", form=form, institution=institution
-    ), status
+    return form_page("pool/institution_form.html", form, institution=institution)
 
 
 @bp.route("/coordination/institutions/<int:institution_id>")
 @coordinator_required
 def institution(institution_id: int, contact_form=None, invite_form=None):
-    institution = _get(institution_id)
+    institution = load_or_404(Institution, institution_id)
     return render_template(
         "pool/institution.html",
         institution=institution,
@@ -70,7 +61,7 @@ def institution(institution_id: int, contact_form=None, invite_form=None):
 @bp.route("/coordination/institutions/<int:institution_id>/contacts", methods=["POST"])
 @coordinator_required
 def add_contact(institution_id: int):
-    institution_obj = _get(institution_id)
+    institution_obj = load_or_404(Institution, institution_id)
     form = ContactForm()
     if not form.validate_on_submit():
         return institution(institution_id, contact_form=form)
@@ -84,9 +75,7 @@ def add_contact(institution_id: int):
           methods=["POST"])
 @coordinator_required
 def delete_contact(institution_id: int, contact_id: int):
-    contact = db.session.get(ContactPerson, contact_id)
-    if contact is None or contact.institution_id != institution_id:
-        abort(404)
+    contact = load_or_404(ContactPerson, contact_id, institution_id=institution_id)
     back = url_for("pool.institution", institution_id=institution_id)
     name = contact.name
     if not confirmed():
@@ -99,7 +88,7 @@ def delete_contact(institution_id: int, contact_id: int):
 @bp.route("/coordination/institutions/<int:institution_id>/invite", methods=["POST"])
 @coordinator_required
 def invite_user(institution_id: int):
-    institution_obj = _get(institution_id)
+    institution_obj = load_or_404(Institution, institution_id)
     form = InviteForm()
     if not form.validate_on_submit():
         return institution(institution_id, invite_form=form)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -24,6 +24,7 @@ from app.web.confirm import ask, confirmed, describe_language
 from app.web.forms import InviteForm, language_field_choices
 from app.web.guards import coordinator_required, live_mediator_or_404
 from app.web.transaction import commit_or_message
+from app.web.views import form_page, member_or_404
 
 
 def _cohort_choices() -> list[tuple[int, str]]:
@@ -59,8 +60,7 @@ def new_mediator():
         if outcome.flash(_("Mediator saved.")):
             return redirect(url_for("pool.mediator", mediator_id=mediator.id))
         return render_template("pool/mediator_form.html", form=form, mediator=None), 409
-    return render_template("pool/mediator_form.html", form=form, mediator=None), (
-        400 if form.errors else 200)
+    return form_page("pool/mediator_form.html", form, mediator=None)
 
 
 def _fill(form: MediatorForm, mediator: Mediator) -> None:
@@ -135,9 +135,7 @@ def add_language(mediator_id: int):
 @coordinator_required
 def remove_language(mediator_id: int, language_id: int):
     mediator = live_mediator_or_404(mediator_id)
-    language = next((lang for lang in mediator.languages if lang.id == language_id), None)
-    if language is None:
-        abort(404)
+    language = member_or_404(mediator.languages, language_id)
     name = describe_language(language)
     back = url_for("pool.mediator", mediator_id=mediator.id)
     if not confirmed():

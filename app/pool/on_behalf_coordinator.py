@@ -25,6 +25,7 @@ from app.timeutil import today_local
 from app.web.confirm import ask, confirmed, describe_absence, describe_window
 from app.web.guards import coordinator_required, live_mediator_or_404
 from app.web.transaction import commit_or_message
+from app.web.views import form_page, member_or_404
 
 
 def _times_page(mediator: Mediator, availability_form=None, absence_form=None):
@@ -69,7 +70,7 @@ def on_behalf_add_availability(mediator_id: int):
 @coordinator_required
 def on_behalf_remove_availability(mediator_id: int, availability_id: int):
     mediator = live_mediator_or_404(mediator_id)
-    text = describe_window(_item(mediator.availability, availability_id))
+    text = describe_window(member_or_404(mediator.availability, availability_id))
     if not confirmed():
         return ask(_("Remove the time %(time)s of %(name)s?", time=text,
                      name=mediator.full_name),
@@ -78,13 +79,6 @@ def on_behalf_remove_availability(mediator_id: int, availability_id: int):
                              mediator=mediator).ok:
         abort(404)
     return _back_to_times(mediator, _("Time %(time)s removed.", time=text))
-
-
-def _item(items, item_id: int):
-    item = next((i for i in items if i.id == item_id), None)
-    if item is None:
-        abort(404)
-    return item
 
 
 @bp.route("/pool/mediators/<int:mediator_id>/times/absences", methods=["POST"])
@@ -107,7 +101,7 @@ def on_behalf_add_absence(mediator_id: int):
 @coordinator_required
 def on_behalf_remove_absence(mediator_id: int, absence_id: int):
     mediator = live_mediator_or_404(mediator_id)
-    text = describe_absence(_item(mediator.absences, absence_id))
+    text = describe_absence(member_or_404(mediator.absences, absence_id))
     if not confirmed():
         return ask(_("Remove the absence %(days)s of %(name)s?", days=text,
                      name=mediator.full_name),
@@ -136,5 +130,4 @@ def on_behalf_profile(mediator_id: int):
         if outcome.flash(_("The data has been saved.")):
             return redirect(url_for("pool.mediator", mediator_id=mediator.id))
         form.form_errors.append(outcome.error)
-    status = 400 if form.errors else 200
-    return render_template("pool/on_behalf_profile.html", form=form, mediator=mediator), status
+    return form_page("pool/on_behalf_profile.html", form, mediator=mediator)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,6 +24,7 @@ from app.timeutil import today_local
 from app.web.forms import please_choose
 from app.web.guards import coordinator_required, live_mediator_or_404
 from app.web.transaction import commit_or_message
+from app.web.views import form_page, load_or_404
 
 
 @bp.route("/pool/applicants")
@@ -120,25 +121,21 @@ def _json_download(data: dict, filename: str) -> Response:
 @bp.route("/pool/mediators/<int:mediator_id>/export.json")
 @coordinator_required
 def export_mediator(mediator_id: int):
-    data, error = commit_or_message(privacy.export_mediator, current_user,
-                                    live_mediator_or_404(mediator_id))
-    if error:
-        flash(error, "error")
+    outcome = commit_or_message(privacy.export_mediator, current_user,
+                                live_mediator_or_404(mediator_id))
+    if not outcome.flash():
         return redirect(url_for("pool.mediator", mediator_id=mediator_id))
-    return _json_download(data, f"skm-pool-mediator-{mediator_id}.json")
+    return _json_download(outcome.result, f"skm-pool-mediator-{mediator_id}.json")
 
 
 @bp.route("/pool/users/<int:user_id>/export.json")
 @coordinator_required
 def export_user(user_id: int):
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    data, error = commit_or_message(privacy.export_user, current_user, user)
-    if error:
-        flash(error, "error")
+    user = load_or_404(User, user_id)
+    outcome = commit_or_message(privacy.export_user, current_user, user)
+    if not outcome.flash():
         return redirect(url_for("site.index"))
-    return _json_download(data, f"skm-pool-user-{user_id}.json")
+    return _json_download(outcome.result, f"skm-pool-user-{user_id}.json")
 
 
 @bp.route("/pool/mediators/<int:mediator_id>/erase", methods=["GET", "POST"])
@@ -153,8 +150,7 @@ def erase_mediator(mediator_id: int):
             return render_template("pool/erase.html", form=form, mediator=mediator), 409
         flash(_("The personal data was erased; the statistics are kept."), "success")
         return redirect(url_for("pool.mediators"))
-    status = 400 if form.errors else 200
-    return render_template("pool/erase.html", form=form, mediator=mediator), status
+    return form_page("pool/erase.html", form, mediator=mediator)
 
 
 @bp.route("/pool/mediators/<int:mediator_id>/certificate")

@@ -14,6 +14,7 @@ from app.pool.recruiting_forms import ApplicationForm
 from app.services.core.languages import language_choices
 from app.services.pool.recruiting import Application, submit_application
 from app.web.transaction import commit_or_message
+from app.web.views import form_page
 
 
 def _apply_limit() -> str:
@@ -52,8 +53,7 @@ def apply():
             return render_template("pool/recruiting/apply.html", form=form), 400
         flash(_("Thank you! Your application has been sent."), "success")
         return redirect(url_for("pool.apply_thanks"))
-    status = 400 if form.errors else 200
-    return render_template("pool/recruiting/apply.html", form=form), status
+    return form_page("pool/recruiting/apply.html", form)
 
 
 @bp.route("/apply/thanks")

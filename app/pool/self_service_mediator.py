@@ -30,6 +30,7 @@ from app.web.confirm import ask, confirmed, describe_absence, describe_language,
 from app.web.forms import BankDetailsForm, language_field_choices
 from app.web.guards import role_required
 from app.web.transaction import commit_or_message
+from app.web.views import form_page, form_status, member_or_404
 
 mediator_only = role_required("mediator")
 
@@ -60,8 +61,7 @@ def edit_my_profile():
             flash(_("Your data has been saved."), "success")
             return redirect(url_for("pool.my_profile"))
         form.form_errors.append(outcome.error)
-    status = 400 if form.errors else 200
-    return render_template("pool/mediator/edit_profile.html", form=form), status
+    return form_page("pool/mediator/edit_profile.html", form)
 
 
 def _languages_page(form: OwnLanguageForm | None = None, status: int = 200):
@@ -91,7 +91,7 @@ def my_bank_details():
     return render_template(
         "pool/bank.html", mediator=mediator, form=form, full_iban=None,
         masked=bank.mask(mediator.iban), action=url_for("pool.my_bank_details"), reveal=None,
-        back=url_for("pool.my_profile")), 400 if form.errors else 200
+        back=url_for("pool.my_profile")), form_status(form)
 
 
 @bp.route("/me/languages", methods=["GET", "POST"])
@@ -107,13 +107,13 @@ def my_languages():
             return _languages_page(form, 400)
         flash(_("Thank you. The office will check the new language soon."), "success")
         return redirect(url_for("pool.my_languages"))
-    return _languages_page(form, 400 if form.errors else 200)
+    return _languages_page(form, form_status(form))
 
 
 @bp.route("/me/languages/<int:language_id>/delete", methods=["POST"])
 @mediator_only
 def remove_my_language(language_id: int):
-    language = _own_item(_me().languages, language_id)
+    language = member_or_404(_me().languages, language_id)
     name = describe_language(language)
     if not confirmed():
         return ask(_("Remove the language %(name)s from your list?", name=name),
@@ -122,14 +122,6 @@ def remove_my_language(language_id: int):
         abort(404)
     flash(_("Language %(name)s removed.", name=name), "success")
     return redirect(url_for("pool.my_languages"))
-
-
-def _own_item(items, item_id: int):
-    """One of the mediator's own languages, windows or absences, else 404."""
-    item = next((i for i in items if i.id == item_id), None)
-    if item is None:
-        abort(404)
-    return item
 
 
 @bp.route("/me/availability", methods=["GET", "POST"])
@@ -144,14 +136,13 @@ def my_availability():
             flash(_("Time added."), "success")
             return redirect(url_for("pool.my_availability"))
         form.end.errors = [outcome.error]
-    status = 400 if form.errors else 200
-    return render_template("pool/mediator/availability.html", mediator=mediator, form=form), status
+    return form_page("pool/mediator/availability.html", form, mediator=mediator)
 
 
 @bp.route("/me/availability/<int:availability_id>/delete", methods=["POST"])
 @mediator_only
 def remove_my_availability(availability_id: int):
-    text = describe_window(_own_item(_me().availability, availability_id))
+    text = describe_window(member_or_404(_me().availability, availability_id))
     if not confirmed():
         return ask(_("Remove the time %(time)s from your list?", time=text),
                    back=url_for("pool.my_availability"))
@@ -175,14 +166,13 @@ def my_absences():
     mediator = _me()
     today = today_local()
     upcoming = [a for a in mediator.absences if a.end_date >= today]
-    status = 400 if form.errors else 200
-    return render_template("pool/mediator/absences.html", absences=upcoming, form=form), status
+    return form_page("pool/mediator/absences.html", form, absences=upcoming)
 
 
 @bp.route("/me/absences/<int:absence_id>/delete", methods=["POST"])
 @mediator_only
 def remove_my_absence(absence_id: int):
-    text = describe_absence(_own_item(_me().absences, absence_id))
+    text = describe_absence(member_or_404(_me().absences, absence_id))
     if not confirmed():
         return ask(_("Remove the absence %(days)s from your list?", days=text),
                    back=url_for("pool.my_absences"))
@@ -220,9 +210,9 @@ def my_certificate():
 @mediator_only
 def my_export():
     """Give the mediator all data held about them as JSON (Art. 15 GDPR)."""
-    data, error = commit_or_message(privacy.export_mediator, current_user, _me())
-    if error:
-        flash(error, "error")
+    outcome = commit_or_message(privacy.export_mediator, current_user, _me())
+    if not outcome.flash():
         return redirect(url_for("pool.my_profile"))
-    return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json",
+    return Response(json.dumps(outcome.result, ensure_ascii=False, indent=2),
+                    mimetype="application/json",
                     headers={"Content-Disposition": 'attachment; filename="my-data.json"'})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -22,6 +22,7 @@ from app.web.confirm import ask, confirmed
 from app.web.forms import please_choose
 from app.web.guards import coordinator_required
 from app.web.transaction import commit_or_message
+from app.web.views import form_page, load_or_404, member_or_404
 
 
 @bp.route("/pool/modules")
@@ -34,9 +35,7 @@ def modules():
 @bp.route("/pool/modules/<int:module_id>/edit", methods=["GET", "POST"])
 @coordinator_required
 def edit_module(module_id: int | None):
-    module = db.session.get(QualificationModule, module_id) if module_id else None
-    if module_id and module is None:
-        abort(404)
+    module = load_or_404(QualificationModule, module_id) if module_id else None
     form = ModuleForm(obj=module)
     if form.validate_on_submit():
         target = module or QualificationModule()
@@ -47,8 +46,7 @@ def edit_module(module_id: int | None):
             return render_template("pool/module_form.html", form=form, module=module), 400
         flash(_("Module saved."), "success")
         return redirect(url_for("pool.modules"))
-    status = 400 if form.errors else 200
-    return render_template("pool/module_form.html", form=form, module=module), status
+    return form_page("pool/module_form.html", form, module=module)
 
 
 @bp.route("/pool/courses")
@@ -71,9 +69,7 @@ def module_choices() -> list:
 @bp.route("/pool/courses/<int:course_id>/edit", methods=["GET", "POST"])
 @coordinator_required
 def edit_course(course_id: int | None):
-    course = db.session.get(Course, course_id) if course_id else None
-    if course_id and course is None:
-        abort(404)
+    course = load_or_404(Course, course_id) if course_id else None
     form = _course_form(course)
     if form.validate_on_submit():
         target = course or Course()
@@ -84,15 +80,7 @@ def edit_course(course_id: int | None):
             return render_template("pool/course_form.html", form=form, course=course), 400
         flash(_("Course saved."), "success")
         return redirect(url_for("pool.course", course_id=target.id))
-    status = 400 if form.errors else 200
-    return render_template("pool/course_form.html", form=form, course=course), status
-
-
-def _get_course(course_id: int) -> Course:
-    course = db.session.get(Course, course_id)
-    if course is None:
-        abort(404)
-    return course
+    return form_page("pool/course_form.html", form, course=course)
 
 
 def _course_page(course: Course, *, participant_form=None, status: int = 200):
@@ -109,13 +97,13 @@ def _course_page(course: Course, *, participant_form=None, status: int = 200):
 @bp.route("/pool/courses/<int:course_id>")
 @coordinator_required
 def course(course_id: int):
-    return _course_page(_get_course(course_id))
+    return _course_page(load_or_404(Course, course_id))
 
 
 @bp.route("/pool/courses/<int:course_id>/participants", methods=["POST"])
 @coordinator_required
 def add_participant(course_id: int):
-    course = _get_course(course_id)
+    course = load_or_404(Course, course_id)
     form = ParticipantForm()
     form.mediator_id.choices = [(form.mediator_id.data, "")] if form.mediator_id.data else []
     mediator = db.session.get(Mediator, form.mediator_id.data or 0)
@@ -125,7 +113,7 @@ def add_participant(course_id: int):
     outcome = commit_or_message(svc.add_participant, current_user, course.id, mediator)
     if not outcome.ok:
         form.mediator_id.errors = [outcome.error]
-        return _course_page(_get_course(course_id), participant_form=form, status=409)
+        return _course_page(load_or_404(Course, course_id), participant_form=form, status=409)
     flash(_("Participant registered."), "success")
     return redirect(url_for("pool.course", course_id=course.id))
 
@@ -134,10 +122,8 @@ def add_participant(course_id: int):
           methods=["POST"])
 @coordinator_required
 def remove_participant(course_id: int, participant_id: int):
-    course = _get_course(course_id)
-    participant = next((p for p in course.participants if p.id == participant_id), None)
-    if participant is None:
-        abort(404)
+    course = load_or_404(Course, course_id)
+    participant = member_or_404(course.participants, participant_id)
     name = participant.mediator.full_name
     if not confirmed():
         return ask(_("Remove %(name)s from this course?", name=name),
@@ -152,19 +138,18 @@ def remove_participant(course_id: int, participant_id: int):
 @bp.route("/pool/courses/<int:course_id>/attendance", methods=["POST"])
 @coordinator_required
 def record_attendance(course_id: int):
-    course = _get_course(course_id)
+    course = load_or_404(Course, course_id)
     form = AttendanceForm()
     form.attended.choices = [(p.mediator_id, "") for p in course.participants]
     if not form.validate_on_submit():
         flash(_("The attendance could not be saved."), "error")
         return _course_page(course, status=400)
-    created, error = commit_or_message(svc.record_attendance, current_user, course,
-                                       set(form.attended.data or []))
-    if error:
-        flash(error, "error")
+    outcome = commit_or_message(svc.record_attendance, current_user, course,
+                                set(form.attended.data or []))
+    if not outcome.flash():
         return _course_page(course, status=409)
     flash(ngettext("Attendance saved; %(num)d module completion recorded.",
-                   "Attendance saved; %(num)d module completions recorded.", created),
+                   "Attendance saved; %(num)d module completions recorded.", outcome.result),
           "success")
     return redirect(url_for("pool.course", course_id=course.id))
 
@@ -180,16 +165,13 @@ def cohorts():
             flash(_("Cohort saved."), "success")
             return redirect(url_for("pool.cohorts"))
         form.year.errors = [outcome.error]
-    status = 400 if form.errors else 200
-    return render_template("pool/cohorts.html", figures=svc.cohort_figures(), form=form), status
+    return form_page("pool/cohorts.html", form, figures=svc.cohort_figures())
 
 
 @bp.route("/pool/cohorts/<int:cohort_id>")
 @coordinator_required
 def cohort(cohort_id: int):
-    cohort = db.session.get(Cohort, cohort_id)
-    if cohort is None:
-        abort(404)
+    cohort = load_or_404(Cohort, cohort_id)
     required = svc.required_module_ids()
     return render_template("pool/cohort.html", cohort=cohort,
                            members=svc.cohort_members(cohort), required=required)

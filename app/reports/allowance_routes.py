@@ -29,6 +29,7 @@ from app.web.confirm import ask, confirmed
 from app.web.forms import please_choose
 from app.web.guards import coordinator_required
 from app.web.transaction import commit_or_message
+from app.web.views import form_page, load_or_404
 
 BATCH_RE = re.compile(r"SKM-\d{4}-\d{2}-E\d{6,10}")
 
@@ -82,10 +83,10 @@ def generate(year: int, month: int):
     _check_month(year, month)
     if not ActionForm().validate_on_submit():
         abort(400)
-    generated, error = commit_or_message(month_svc.generate, year, month, current_user)
-    if error:
-        flash(error, "error")
+    outcome = commit_or_message(month_svc.generate, year, month, current_user)
+    if not outcome.flash():
         return _month_page(year, month, status=409)
+    generated = outcome.result
     flash(ngettext("%(num)d statement prepared.", "%(num)d statements prepared.",
                    len(generated.statements)), "success")
     if generated.near_cap:
@@ -192,10 +193,7 @@ def add_correction(year: int, month: int):
 
 
 def _statement(statement_id: int) -> AllowanceStatement:
-    statement = db.session.get(AllowanceStatement, statement_id)
-    if statement is None:
-        abort(404)
-    return statement
+    return load_or_404(AllowanceStatement, statement_id)
 
 
 @bp.route("/allowances/statements/<int:statement_id>")
@@ -249,5 +247,4 @@ def edit_rule(year: int):
         outcome = commit_or_message(allowances.save_rule, year, current_user, **form.values())
         if outcome.flash(_("Allowance rule for %(year)s saved.", year=year)):
             return redirect(url_for("reports.rules"))
-    return render_template("reports/rule_form.html", form=form, year=year), (
-        400 if form.errors else 200)
+    return form_page("reports/rule_form.html", form, year=year)

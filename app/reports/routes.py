@@ -22,6 +22,7 @@ from app.services.reports import statistics as reports
 from app.services.reports import yearly as yearly_report
 from app.timeutil import today_local
 from app.web.guards import coordinator_required
+from app.web.views import found_or_404
 
 
 def _locale() -> str:
@@ -81,9 +82,7 @@ def table_csv(key: str):
     form, period = _selected_period()
     if period is None:
         abort(400)
-    table = next((t for t in _tables(period)[0] if t.key == key), None)
-    if table is None:
-        abort(404)
+    table = found_or_404(next((t for t in _tables(period)[0] if t.key == key), None))
     return Response(
         report_export.table_csv(table, _locale()),
         mimetype="text/csv",  # Flask adds "; charset=utf-8" to text/* itself

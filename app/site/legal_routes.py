@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from app.extensions import limiter
@@ -17,6 +17,7 @@ from app.services.core.feedback import send_accessibility_feedback
 from app.site import bp
 from app.site.forms import AccessibilityFeedbackForm
 from app.web.transaction import commit_or_message
+from app.web.views import form_page
 
 
 def _feedback_limit() -> str:
@@ -36,7 +37,7 @@ def accessibility():
     """Show the accessibility statement and take feedback into the office's outbox."""
     form = AccessibilityFeedbackForm()
     if form.validate_on_submit():
-        _msg, error = commit_or_message(
+        outcome = commit_or_message(
             send_accessibility_feedback,
             current_app.config["OFFICE_EMAIL"],
             message=form.message.data,
@@ -44,14 +45,9 @@ def accessibility():
             email=form.email.data or "",
             page=form.page.data or "",
         )
-        if error is None:
-            flash(_("Thank you. Your feedback has been sent to the office."), "success")
+        if outcome.flash(_("Thank you. Your feedback has been sent to the office.")):
             return redirect(url_for("site.accessibility"))
-        flash(error, "error")
-    status = 400 if form.errors else 200
-    return render_template(
-        "site/accessibility.html", form=form, reviewed_on=_reviewed_on()
-    ), status
+    return form_page("site/accessibility.html", form, reviewed_on=_reviewed_on())
 
 
 @bp.route("/leichte-sprache")
