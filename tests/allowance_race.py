@@ -25,7 +25,8 @@ from app.models import AllowanceStatement, AuditLog, Institution, Mediator, User
 from app.services.allowances import statements as allowances
 from app.timeutil import freeze
 from app.web.transaction import commit_or_message
-from tests.report_data import NOW, local, make_assignment, make_request
+from tests.factories import make_assignment
+from tests.report_data import NOW, dated_request, local
 
 YEAR, MONTH = 2026, 3
 IBAN = "DE89370400440532013000"
@@ -46,9 +47,9 @@ def build_month(year: int = YEAR, month: int = MONTH, mediators: int = 3) -> dic
     db.session.flush()
     for n, mediator in enumerate(people):
         for day in (3, 10):
-            req = make_request(kita, local(year, month, day + n), "tir", "completed",
-                               "took_place")
-            make_assignment(req, mediator, report_status="approved", reported_minutes=90,
+            req = dated_request(kita, local(year, month, day + n), "tir", "completed",
+                                "took_place")
+            make_assignment(req, mediator, status="completed", report_status="approved", reported_minutes=90,
                             travel_km=Decimal("12.0"))
     db.session.commit()
     allowances.generate_statements(year, month, coordinators[0])

@@ -12,13 +12,13 @@ from decimal import Decimal
 
 from app.extensions import db
 from app.models import (
-    Assignment,
     Cohort,
     InterpretingRequest,
     Meeting,
     MeetingAttendance,
 )
 from app.timeutil import UTC, from_local
+from tests.factories import make_assignment, make_request
 
 NOW = dt.datetime(2026, 12, 15, 12, 0, tzinfo=UTC)
 
@@ -31,25 +31,12 @@ def utc(y, m, d, hh=0) -> dt.datetime:
     return dt.datetime(y, m, d, hh, tzinfo=UTC)
 
 
-def make_request(institution, starts_at, language, status, outcome=None, created=None,
-                 assigned=None, duration=60) -> InterpretingRequest:
-    req = InterpretingRequest(
-        institution_id=institution.id, starts_at=starts_at,
-        ends_at=starts_at + dt.timedelta(minutes=duration), duration_minutes=duration,
-        language_code=language, occasion="parent_meeting", status=status, outcome=outcome,
-        created_at=created or starts_at - dt.timedelta(days=10), assigned_at=assigned,
-    )
-    db.session.add(req)
-    db.session.flush()
-    return req
-
-
-def make_assignment(req, mediator, status="completed", **values) -> Assignment:
-    a = Assignment(request_id=req.id, mediator_id=mediator.id, status=status,
-                   starts_at=req.starts_at, ends_at=req.ends_at, **values)
-    db.session.add(a)
-    db.session.flush()
-    return a
+def dated_request(institution, starts_at, language, status, outcome=None, created=None,
+                  assigned=None) -> InterpretingRequest:
+    """A request of the data set: created ten days ahead unless `created` says otherwise."""
+    return make_request(institution, starts_at=starts_at, language=language, status=status,
+                        outcome=outcome, created_at=created or starts_at - dt.timedelta(days=10),
+                        assigned_at=assigned)
 
 
 def build(make_institution, make_mediator) -> dict:
@@ -67,22 +54,22 @@ def build(make_institution, make_mediator) -> dict:
     kita = make_institution(name="Kita Sonnenschein", kind="kita")
     school = make_institution(name="Grundschule Am Park", kind="school")
 
-    r1 = make_request(kita, local(2026, 2, 28, 23, 30), "tir", "completed", "took_place",
+    r1 = dated_request(kita, local(2026, 2, 28, 23, 30), "tir", "completed", "took_place",
                       created=utc(2026, 2, 20, 12), assigned=utc(2026, 2, 21, 12))
-    r2 = make_request(kita, local(2026, 3, 1, 0, 30), "tir", "completed", "no_show",
+    r2 = dated_request(kita, local(2026, 3, 1, 0, 30), "tir", "completed", "no_show",
                       created=utc(2026, 2, 25), assigned=utc(2026, 2, 25, 6))
-    r3 = make_request(school, local(2026, 3, 28), "prs", "cancelled")  # last CET Saturday
-    make_request(school, local(2026, 3, 29), "prs", "unfilled")  # first CEST day
-    r5 = make_request(school, local(2026, 4, 1, 0, 30), "kmr", "assigned",
+    r3 = dated_request(school, local(2026, 3, 28), "prs", "cancelled")  # last CET Saturday
+    dated_request(school, local(2026, 3, 29), "prs", "unfilled")  # first CEST day
+    r5 = dated_request(school, local(2026, 4, 1, 0, 30), "kmr", "assigned",
                       created=utc(2026, 3, 20), assigned=utc(2026, 3, 22))
-    make_request(kita, local(2026, 11, 1, 0, 30), "kmr", "unfilled")  # after DST ended
-    make_request(kita, local(2026, 11, 10), "tir", "submitted")
-    make_request(kita, local(2025, 12, 31, 23, 30), "tir", "unfilled")  # 2025 locally
-    make_request(kita, local(2027, 1, 1, 0, 30), "tir", "unfilled")  # 2027 locally, 2026 UTC
+    dated_request(kita, local(2026, 11, 1, 0, 30), "kmr", "unfilled")  # after DST ended
+    dated_request(kita, local(2026, 11, 10), "tir", "submitted")
+    dated_request(kita, local(2025, 12, 31, 23, 30), "tir", "unfilled")  # 2025 locally
+    dated_request(kita, local(2027, 1, 1, 0, 30), "tir", "unfilled")  # 2027 locally, 2026 UTC
 
-    a1 = make_assignment(r1, m1, reported_minutes=90, travel_km=Decimal("10.0"),
+    a1 = make_assignment(r1, m1, status="completed", reported_minutes=90, travel_km=Decimal("10.0"),
                          report_status="approved")
-    a2 = make_assignment(r2, m2, report_status="approved", ticket_cost_cents=350)
+    a2 = make_assignment(r2, m2, status="completed", report_status="approved", ticket_cost_cents=350)
     make_assignment(r3, m2, status="cancelled")
     make_assignment(r5, m1, status="active")
 

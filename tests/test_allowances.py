@@ -15,7 +15,8 @@ from app.models.allowance import ExportedStatementError
 from app.services.allowances import payout as allowance_reports
 from app.services.allowances import statements as allowances
 from app.services.core.errors import DomainError
-from tests.report_data import NOW, local, make_assignment, make_request
+from tests.factories import make_assignment
+from tests.report_data import NOW, dated_request, local
 
 
 @pytest.fixture()
@@ -28,8 +29,9 @@ def march(app, clock, make_institution, make_mediator, make_user):
     m2 = make_mediator(first_name="Farid", last_name="Ahmadi", iban="DE89370400440532013000")
 
     def work(mediator, when, **values):
-        req = make_request(kita, when, "tir", "completed", "took_place")
+        req = dated_request(kita, when, "tir", "completed", "took_place")
         values.setdefault("report_status", "approved")
+        values.setdefault("status", "completed")
         return make_assignment(req, mediator, **values)
 
     x1 = work(m1, local(2026, 3, 3), reported_minutes=90, travel_km=Decimal("10.0"))

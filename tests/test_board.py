@@ -13,7 +13,7 @@ from app.models import Absence, AuditLog, BoardSignup, Offer, OutboxMessage
 from app.services.booking import assignments as booking
 from app.services.booking import board, offers
 from tests.conftest import csrf_token
-from tests.request_helpers import DAY, NOW, eligible, make_request
+from tests.factories import DAY, NOW, eligible, make_request
 
 WEEK = dt.timedelta(days=7)
 

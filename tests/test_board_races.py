@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import Assignment, BoardSignup, User
 from app.services.booking import board
 from tests.conftest import PG_URL
-from tests.request_helpers import NOW, eligible, make_request
+from tests.factories import NOW, eligible, make_request
 from tests.test_booking_races import _race
 
 VOLUNTEERS = 20

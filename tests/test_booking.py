@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import Assignment, AuditLog, OutboxMessage
 from app.services.booking import assignments as booking
 from app.services.core.errors import DomainError
-from tests.request_helpers import DAY, NOW, eligible, make_request
+from tests.factories import DAY, NOW, eligible, make_request
 
 
 @pytest.fixture()

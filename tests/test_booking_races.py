@@ -19,7 +19,7 @@ from app.services.booking import assignments as booking
 from app.services.booking import offers
 from app.timeutil import freeze
 from app.web.transaction import commit_or_message
-from tests.request_helpers import NOW, eligible, make_request
+from tests.factories import NOW, eligible, make_request
 
 ROUNDS = 3
 

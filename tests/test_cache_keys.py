@@ -21,7 +21,7 @@ from app.services.calendar import ical
 from app.services.calendar import meetings as msvc
 from app.services.matching import cache as fact_cache
 from app.services.matching.facts import Speaker
-from tests.helpers_calendar import make_assignment
+from tests.factories import make_booking
 
 UTC = dt.UTC
 
@@ -74,13 +74,13 @@ def test_assignment_event_reads_exactly_the_declared_fields(
     inst = make_institution(phone="0421 1", email="kita@example.org")
     med = make_mediator(phone="0170 2", share_phone=True)
     starts = dt.datetime(2026, 12, 3, 9, tzinfo=UTC)
-    at_address = make_assignment(inst, med, starts, place_kind="address", address="Weg 1")
-    at_institution = make_assignment(inst, med, starts + dt.timedelta(days=1))
-    by_video = make_assignment(inst, med, starts + dt.timedelta(days=2), mode="video",
+    at_address = make_booking(inst, med, starts, place_kind="address", address="Weg 1")
+    at_institution = make_booking(inst, med, starts + dt.timedelta(days=1))
+    by_video = make_booking(inst, med, starts + dt.timedelta(days=2), mode="video",
                                meeting_url="https://video.example/skm-x")
-    we_call = make_assignment(inst, med, starts + dt.timedelta(days=3), mode="phone",
+    we_call = make_booking(inst, med, starts + dt.timedelta(days=3), mode="phone",
                               phone_number="0421 9", phone_caller="institution")
-    they_call = make_assignment(inst, med, starts + dt.timedelta(days=4), mode="phone",
+    they_call = make_booking(inst, med, starts + dt.timedelta(days=4), mode="phone",
                                 phone_number="0421 9", phone_caller="mediator")
     read: set[str] = set()
     for assignment in (at_address, at_institution, by_video, we_call, they_call):
@@ -132,7 +132,7 @@ def test_feed_keys_are_built_from_the_declarations(app, make_institution, make_m
                                                    series):
     from app.services.calendar import feeds
 
-    a = make_assignment(make_institution(), make_mediator(),
+    a = make_booking(make_institution(), make_mediator(),
                         dt.datetime(2026, 12, 3, 9, tzinfo=UTC))
     assert feeds.assignment_key(a) == ical.field_values(a, ical.ASSIGNMENT_EVENT_FIELDS)
     occurrence = series.occurrences[0]

@@ -14,8 +14,8 @@ import pytest
 from app.extensions import db
 from app.services.booking import offers
 from tests.browser.journey_helpers import login
+from tests.factories import NOW, eligible, make_request
 from tests.net import serve
-from tests.request_helpers import NOW, eligible, make_request
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium")

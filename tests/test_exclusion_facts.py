@@ -11,7 +11,7 @@ import pytest
 from app.extensions import db
 from app.models import Absence, Assignment, Availability
 from app.services.matching import ranking as matching
-from tests.request_helpers import DAY, NOW, eligible, make_request
+from tests.factories import DAY, NOW, eligible, make_request
 
 
 @pytest.fixture()

@@ -16,7 +16,7 @@ from app.models import (
 )
 from app.services.matching import cache as fact_cache
 from app.services.matching import ranking as matching
-from tests.request_helpers import NOW, eligible, make_request
+from tests.factories import NOW, eligible, make_request
 from tests.test_query_counts import count_queries
 
 

@@ -19,7 +19,7 @@ from flask import current_app
 
 from app.extensions import db
 from app.services.calendar import feed_listener, feeds
-from tests.helpers_calendar import make_assignment
+from tests.factories import make_booking
 from tests.test_query_counts import count_queries
 
 UTC = dt.UTC
@@ -69,7 +69,7 @@ def _setup(clock, make_user, make_institution, make_mediator):
     clock(dt.datetime(2026, 3, 1, 9, tzinfo=UTC))
     inst, mediator = make_institution(name="Kita Vorher"), make_mediator()
     user = make_user("mediator", mediator=mediator)
-    assignment = make_assignment(inst, mediator, dt.datetime(2026, 3, 30, 8, tzinfo=UTC))
+    assignment = make_booking(inst, mediator, dt.datetime(2026, 3, 30, 8, tzinfo=UTC))
     db.session.commit()
     if feed_listener.memo_for(current_app) is not None:
         _settled(feed_listener.memo_for(current_app))
@@ -143,7 +143,7 @@ def test_a_rotated_link_is_dead_once_the_notification_arrives(
 def test_an_unrelated_change_keeps_the_memory_of_other_feeds(
         app, client, clock, make_user, make_institution, make_mediator, listening):
     user, _ = _setup(clock, make_user, make_institution, make_mediator)
-    other = make_assignment(make_institution(), make_mediator(),
+    other = make_booking(make_institution(), make_mediator(),
                             dt.datetime(2026, 3, 31, 8, tzinfo=UTC))
     db.session.commit()
     url = f"/calendar/{feeds.token_for(user)}.ics"

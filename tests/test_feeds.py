@@ -14,7 +14,7 @@ from app.models import Meeting
 from app.services.calendar import feeds
 from app.services.calendar import meetings as msvc
 from app.services.calendar.itip import assignment_changed
-from tests.helpers_calendar import make_assignment
+from tests.factories import make_booking
 from tests.tokens import tamper
 
 UTC = dt.UTC
@@ -95,7 +95,7 @@ def test_assignment_feed_per_viewer_sequence_and_cancel(
     mediator_user = make_user("mediator", mediator=mediator)
     inst_user = make_user("institution", institution=inst)
     coordinator = make_user("coordinator")
-    assignment = make_assignment(inst, mediator, dt.datetime(2026, 3, 30, 8, tzinfo=UTC))
+    assignment = make_booking(inst, mediator, dt.datetime(2026, 3, 30, 8, tzinfo=UTC))
     assignment_changed(assignment, "created")
     db.session.commit()
     uid = f"assignment-{assignment.id}@skm.test"
@@ -212,7 +212,7 @@ def test_feed_follows_a_renamed_institution(app, client, clock, make_user, make_
     inst = make_institution(name="Kita Alt")
     mediator = make_mediator()
     user = make_user("mediator", mediator=mediator)
-    make_assignment(inst, mediator, dt.datetime(2026, 3, 30, 8, tzinfo=UTC))
+    make_booking(inst, mediator, dt.datetime(2026, 3, 30, 8, tzinfo=UTC))
     db.session.commit()
     first = _feed(client, user)
     assert "Kita Alt" in first.get_data(as_text=True)
@@ -237,7 +237,7 @@ def test_a_year_of_events_is_served_in_one_statement_per_poll(
     user = make_user("mediator", mediator=mediator)
     days = range(0, 365, 2)
     for day in days:
-        make_assignment(inst, mediator, dt.datetime(2026, 1, 1, 8, tzinfo=UTC)
+        make_booking(inst, mediator, dt.datetime(2026, 1, 1, 8, tzinfo=UTC)
                         + dt.timedelta(days=day))
     db.session.commit()
     url = f"/calendar/{feeds.token_for(user)}.ics"
@@ -274,7 +274,7 @@ def test_poll_costs_one_query_and_a_cached_feed_builds_nothing(
     clock(dt.datetime(2026, 3, 1, 9, tzinfo=UTC))
     inst, mediator = make_institution(name="Kita Vorher"), make_mediator()
     user = make_user("mediator", mediator=mediator)
-    make_assignment(inst, mediator, dt.datetime(2026, 3, 30, 8, tzinfo=UTC))
+    make_booking(inst, mediator, dt.datetime(2026, 3, 30, 8, tzinfo=UTC))
     db.session.commit()
     url = f"/calendar/{feeds.token_for(user)}.ics"
     first = client.get(url)
@@ -334,7 +334,7 @@ def test_one_poll_statement_follows_each_viewers_own_rows(
     after_meeting = etags()
     assert {n for n in users if after_meeting[n] != before[n]} == {"member", "coordinator"}
     clock(dt.datetime(2026, 1, 7, 9, tzinfo=UTC))
-    make_assignment(kita, outsider, dt.datetime(2026, 2, 10, 8, tzinfo=UTC))
+    make_booking(kita, outsider, dt.datetime(2026, 2, 10, 8, tzinfo=UTC))
     db.session.commit()
     after_booking = etags()
     for name in ("kita", "outsider", "coordinator"):

@@ -25,7 +25,7 @@ from app.services.booking import debriefs, follow_up
 from app.services.core.outbox import deliver_due
 from app.services.pool import privacy
 from tests.conftest import IsolatedClient, csrf_token
-from tests.request_helpers import NOW, make_request
+from tests.factories import NOW, make_request
 from tests.test_start_pages import cards
 from tests.tokens import tamper
 

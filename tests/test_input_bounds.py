@@ -17,7 +17,7 @@ from app.models import Institution, InterpretingRequest
 from app.services.booking import intake
 from app.services.core.errors import DomainError
 from tests.conftest import csrf_token
-from tests.request_helpers import DAY, NOW
+from tests.factories import DAY, NOW
 from tests.test_request_views import _form
 
 
@@ -117,7 +117,7 @@ def test_an_overflowing_course_participant_is_refused(app, client, clock, make_u
 
 def test_an_overflowing_mediator_id_in_the_assign_form_is_refused(app, client, clock, make_user,
                                                                   make_institution, login):
-    from tests.request_helpers import make_request
+    from tests.factories import make_request
 
     clock(NOW)
     login(make_user("coordinator"))

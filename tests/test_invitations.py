@@ -10,7 +10,7 @@ from app.extensions import db
 from app.services.calendar import meetings as msvc
 from app.services.calendar.itip import assignment_changed
 from app.services.core.outbox import deliver_due
-from tests.helpers_calendar import make_assignment
+from tests.factories import make_booking
 
 UTC = dt.UTC
 
@@ -35,7 +35,7 @@ def test_assignment_request_update_cancel(app, clock, smtp_server, make_user,
     mediator = make_mediator(first_name="Amanuel", last_name="Tesfay")
     make_user("mediator", mediator=mediator, email="amanuel@example.org", locale="en")
     make_user("institution", institution=inst, email="schule@example.org")
-    assignment = make_assignment(inst, mediator, dt.datetime(2026, 3, 30, 8, tzinfo=UTC))
+    assignment = make_booking(inst, mediator, dt.datetime(2026, 3, 30, 8, tzinfo=UTC))
     assignment_changed(assignment, "created")
     db.session.commit()
     assert deliver_due()["sent"] == 2

@@ -14,7 +14,7 @@ from app.models import Offer
 from app.services.booking import offers
 from app.services.calendar import feeds, meetings, reminders
 from app.services.core.outbox import deliver_due
-from tests.request_helpers import NOW, eligible, make_request
+from tests.factories import NOW, eligible, make_request
 
 UTC = dt.UTC
 CHRISTMAS_EVE = dt.datetime(2026, 12, 24, 17, 0, tzinfo=UTC)  # 18:00 in Berlin

@@ -20,7 +20,7 @@ from app.services.calendar.itip import assignment_changed
 from app.services.core import accounts
 from app.services.core.outbox import deliver_due
 from app.services.pool import recruiting
-from tests.helpers_calendar import make_assignment
+from tests.factories import make_booking
 
 UTC = dt.UTC
 
@@ -54,7 +54,7 @@ def world(app, clock, make_user, make_mediator, make_institution):
 
 
 def _offer(world, mediator) -> Offer:
-    assignment = make_assignment(world["bare"], mediator, dt.datetime(2026, 3, 30, 8, tzinfo=UTC))
+    assignment = make_booking(world["bare"], mediator, dt.datetime(2026, 3, 30, 8, tzinfo=UTC))
     offer = Offer(request=assignment.request, mediator=mediator,
                   expires_at=dt.datetime(2026, 3, 20, tzinfo=UTC))
     db.session.add(offer)
@@ -72,7 +72,7 @@ def test_offer_and_withdrawal_honour_the_opt_out(world):
 
 
 def test_assignment_invitation_honours_opt_out_cancellation_does_not(world):
-    assignment = make_assignment(world["bare"], world["out"],
+    assignment = make_booking(world["bare"], world["out"],
                                  dt.datetime(2026, 3, 30, 8, tzinfo=UTC))
     assignment_changed(assignment, "created")
     assert _to() == ["kita@example.org"]  # the institution address, no accounts there
@@ -84,7 +84,7 @@ def test_assignment_invitation_honours_opt_out_cancellation_does_not(world):
 
 
 def test_assignment_invitation_to_institution_accounts_in_their_language(world):
-    assignment = make_assignment(world["served"], world["english"],
+    assignment = make_booking(world["served"], world["english"],
                                  dt.datetime(2026, 3, 30, 8, tzinfo=UTC))
     assignment_changed(assignment, "created")
     rows = dict(_rows())
@@ -108,7 +108,7 @@ def test_reminders_honour_the_opt_out_and_the_account_language(world, clock, mak
     make_user("mediator", mediator=disabled, email="gesperrt@example.org", locale="en",
               is_enabled=False)
     for mediator in (world["out"], disabled):
-        make_assignment(world["bare"], mediator, dt.datetime(2026, 3, 10, 8, tzinfo=UTC))
+        make_booking(world["bare"], mediator, dt.datetime(2026, 3, 10, 8, tzinfo=UTC))
     db.session.commit()
     clock(dt.datetime(2026, 3, 9, 8, 10, tzinfo=UTC))
     assert reminders.send_assignment_reminders() == 1
@@ -144,14 +144,14 @@ def test_document_notice_honours_the_opt_out_coordinators_always_get_theirs(worl
     ("served", [("leitung@example.org", "Your mediator had to cancel")]),
 ])
 def test_institution_notice_same_fallback_as_the_invitation(world, which, expected):
-    assignment = make_assignment(world[which], world["english"],
+    assignment = make_booking(world[which], world["english"],
                                  dt.datetime(2026, 3, 30, 8, tzinfo=UTC))
     request_mail.institution_notice(assignment.request, "mediator_cancelled", "krank")
     assert _rows() == expected
 
 
 def test_coordinator_mails_in_the_coordinators_language(world, clock):
-    assignment = make_assignment(world["bare"], world["english"],
+    assignment = make_booking(world["bare"], world["english"],
                                  dt.datetime(2026, 3, 30, 8, tzinfo=UTC), status="submitted")
     request_mail.escalation_mail(assignment.request, 0)
     request_mail.coordinator_notice(assignment.request, "krank")
@@ -182,7 +182,7 @@ def test_account_mail_ignores_the_opt_out(world):
 
 def test_delivered_over_smtp_institution_address_and_must_have_cancellation(world, smtp_server):
     """The opted-out mediator's inbox sees only the cancellation; the Kita both, in German."""
-    assignment = make_assignment(world["bare"], world["out"],
+    assignment = make_booking(world["bare"], world["out"],
                                  dt.datetime(2026, 3, 30, 8, tzinfo=UTC))
     assignment_changed(assignment, "created")
     assignment.status = "cancelled"

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Absence, Assignment, QualificationModule
 from app.services.core.languages import language_name
 from app.services.matching import ranking as matching
-from tests.request_helpers import DAY, NOW, eligible, make_request
+from tests.factories import DAY, NOW, eligible, make_request
 
 
 @pytest.fixture()

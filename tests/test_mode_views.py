@@ -16,7 +16,7 @@ from app.services.calendar import feeds
 from app.services.calendar.itip import assignment_changed
 from app.services.core.outbox import deliver_due
 from tests.conftest import csrf_token
-from tests.helpers_calendar import make_assignment
+from tests.factories import make_booking
 
 UTC = dt.UTC
 LINK = "https://video.example/skm-Zq8pR2"
@@ -40,9 +40,9 @@ def video(app, clock, make_user, make_institution, make_mediator):
         "institution": make_user("institution", institution=inst, email="kita@example.org"),
         "coordinator": make_user("coordinator"),
     }
-    assignment = make_assignment(inst, mediator, dt.datetime(2026, 12, 10, 9, tzinfo=UTC),
+    assignment = make_booking(inst, mediator, dt.datetime(2026, 12, 10, 9, tzinfo=UTC),
                                  mode="video", meeting_url=LINK)
-    make_assignment(inst, other, dt.datetime(2026, 12, 11, 9, tzinfo=UTC))  # on site
+    make_booking(inst, other, dt.datetime(2026, 12, 11, 9, tzinfo=UTC))  # on site
     db.session.commit()
     return assignment, people
 
@@ -109,7 +109,7 @@ def test_phone_details_for_those_concerned(app, client, clock, login, make_user,
     med_user = make_user("mediator", mediator=mediator)
     inst_user = make_user("institution", institution=inst)
     coordinator = make_user("coordinator")
-    we_call = make_assignment(inst, mediator, dt.datetime(2026, 12, 10, 9, tzinfo=UTC),
+    we_call = make_booking(inst, mediator, dt.datetime(2026, 12, 10, 9, tzinfo=UTC),
                               mode="phone", phone_number="06131 4711",
                               phone_caller="institution")
     uid = f"assignment-{we_call.id}@skm.test"

@@ -13,8 +13,7 @@ from app.services.allowances import statements as allowances
 from app.services.matching import ranking as matching
 from app.services.matching import solver
 from app.timeutil import from_local
-from tests.helpers_calendar import make_assignment
-from tests.request_helpers import NOW, eligible, make_request
+from tests.factories import NOW, eligible, make_booking, make_request
 
 UTC = dt.UTC
 LINK = "https://video.example/skm-Zq8pR2"
@@ -132,7 +131,7 @@ def test_month_statement_leaves_out_travel_reported_for_a_phone_call(app, clock,
     clock(dt.datetime(2026, 4, 2, 9, tzinfo=UTC))
     inst, m = make_institution(), make_mediator()
     for mode, day in (("on_site", 3), ("phone", 4)):
-        a = make_assignment(inst, m, from_local(dt.date(2026, 3, day), dt.time(10)),
+        a = make_booking(inst, m, from_local(dt.date(2026, 3, day), dt.time(10)),
                             mode=mode, status="completed")
         a.status, a.report_status, a.reported_minutes = "completed", "approved", 60
         a.travel_km, a.ticket_cost_cents = Decimal("10.0"), 290

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.services.booking import assignments as booking
 from app.web.money import parse_cents, parse_decimal
 from tests.conftest import csrf_token
-from tests.request_helpers import NOW, eligible, make_request
+from tests.factories import NOW, eligible, make_request
 
 
 @pytest.mark.parametrize(("text", "cents"), [

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.services.booking import assignments as booking
 from app.services.booking import offers
 from app.services.booking.states import move_offer
-from tests.request_helpers import NOW, eligible, make_request
+from tests.factories import NOW, eligible, make_request
 
 
 @pytest.fixture()

@@ -13,7 +13,7 @@ from app.models import OutboxMessage
 from app.services.booking import offers
 from app.services.core.errors import DomainError
 from app.services.core.outbox import deliver_due
-from tests.request_helpers import NOW, eligible, make_request
+from tests.factories import NOW, eligible, make_request
 from tests.tokens import tamper
 
 

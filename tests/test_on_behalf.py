@@ -15,7 +15,7 @@ from app.services.core.errors import NotAllowedError
 from app.services.matching import ranking as matching
 from app.services.pool import self_service
 from tests.conftest import csrf_token
-from tests.request_helpers import NOW, eligible, make_request
+from tests.factories import NOW, eligible, make_request
 
 
 @pytest.fixture()

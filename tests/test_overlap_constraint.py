@@ -17,7 +17,7 @@ from app.models import Assignment
 from app.models.request import OVERLAP_CONSTRAINT
 from app.web.transaction import commit_or_message
 from tests.conftest import PG_URL
-from tests.request_helpers import DAY, make_request
+from tests.factories import DAY, make_request
 
 pytestmark = pytest.mark.skipif(
     not PG_URL, reason="exclusion constraints exist on PostgreSQL only (SQLite: the service's check)")

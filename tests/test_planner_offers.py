@@ -9,7 +9,7 @@ import pytest
 from app.extensions import db
 from app.services.booking import offers, week_plan
 from app.services.core.errors import DomainError
-from tests.request_helpers import DAY, NOW, eligible, make_request
+from tests.factories import DAY, NOW, eligible, make_request
 
 MONDAY = dt.date(2026, 11, 30)
 

@@ -69,7 +69,7 @@ def test_start_pages_have_a_fixed_query_count(app, client, clock, make_user, mak
 
     from app.models import Offer
     from tests.conftest import csrf_token
-    from tests.request_helpers import NOW, make_request
+    from tests.factories import NOW, make_request
 
     clock(NOW)
     users = {role: make_user(role) for role in START_PAGE_QUERIES}
@@ -99,7 +99,7 @@ def test_start_pages_have_a_fixed_query_count(app, client, clock, make_user, mak
 def test_board_asks_the_rules_for_all_requests_in_a_fixed_number_of_queries(
         client, login, clock, make_user, make_mediator, make_institution):
     """The mediator's board: one mediator, many open requests, never a query per request."""
-    from tests.request_helpers import DAY, NOW, eligible, make_request
+    from tests.factories import DAY, NOW, eligible, make_request
 
     clock(NOW)
     user = make_user("mediator", mediator=eligible(make_mediator))
@@ -121,7 +121,7 @@ def test_board_asks_the_rules_for_all_requests_in_a_fixed_number_of_queries(
 def _add_past_row(req, kind: str, mediator) -> None:
     """Give the request one more earlier assignment (cancelled) or answered offer."""
     from app.models import Assignment, Offer
-    from tests.request_helpers import NOW
+    from tests.factories import NOW
 
     if kind == "assignments":
         db.session.add(Assignment(request=req, mediator=mediator, starts_at=req.starts_at,
@@ -137,7 +137,7 @@ def _add_past_row(req, kind: str, mediator) -> None:
 def test_request_page_names_every_assignment_and_offer_without_a_query_each(
         kind, client, login, clock, make_user, make_mediator, make_institution):
     """The request page names each earlier assignment's and each offer's mediator."""
-    from tests.request_helpers import NOW, eligible, make_request
+    from tests.factories import NOW, eligible, make_request
 
     clock(NOW)
     login(make_user("coordinator"))
@@ -164,7 +164,7 @@ OPEN_REQUEST_PAGE_QUERIES = 7
 
 def test_an_open_request_page_reads_a_fixed_number_of_statements(
         client, login, clock, make_user, make_mediator, make_institution):
-    from tests.request_helpers import NOW, eligible, make_request
+    from tests.factories import NOW, eligible, make_request
 
     clock(NOW)
     login(make_user("coordinator"))
@@ -182,7 +182,7 @@ def test_the_unfiltered_dashboard_takes_its_total_from_the_status_counts(
         app, client, login, clock, make_user, make_institution):
     """The open requests' total is the sum of the status counts the page reads anyway; a
     filtered list counts its own rows."""
-    from tests.request_helpers import NOW, make_request
+    from tests.factories import NOW, make_request
 
     clock(NOW)
     login(make_user("coordinator"))

@@ -15,7 +15,7 @@ import pytest
 from app.extensions import db
 from app.models import Document, Meeting, Offer, SupervisionGroup
 from app.services.core.recipients import OPTIONAL_FOR_MEDIATORS, Kind, recipients
-from tests.helpers_calendar import make_assignment
+from tests.factories import make_booking
 
 UTC = dt.UTC
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -42,7 +42,7 @@ def people(make_user, make_mediator, make_institution):
 def _subject(kind: Kind, mediator, institution):
     """Build what a message of `kind` is about (and the invitees for meetings)."""
     start = dt.datetime(2026, 3, 30, 8, tzinfo=UTC)
-    assignment = make_assignment(institution, mediator, start)
+    assignment = make_booking(institution, mediator, start)
     if kind in (Kind.OFFER, Kind.OFFER_WITHDRAWN):
         offer = Offer(request=assignment.request, mediator=mediator, expires_at=start)
         db.session.add(offer)
@@ -111,7 +111,7 @@ def test_mediator_address_and_locale_rule(app, people, make_user, make_mediator)
     disabled = make_mediator(email="kontakt2@example.org")
     make_user("mediator", mediator=disabled, email="zu@example.org", locale="en",
               is_enabled=False)
-    (rcpt,) = recipients(Kind.ASSIGNMENT_REMINDER, make_assignment(
+    (rcpt,) = recipients(Kind.ASSIGNMENT_REMINDER, make_booking(
         people["bare"], disabled, dt.datetime(2026, 4, 1, 8, tzinfo=UTC)))
     assert (rcpt.email, rcpt.locale) == ("kontakt2@example.org", "en")
     # a locale the app does not speak falls back to German; no address at all: nobody
@@ -122,7 +122,7 @@ def test_mediator_address_and_locale_rule(app, people, make_user, make_mediator)
     assert (rcpt.email, rcpt.locale) == ("fr@example.org", "de")
     # an erased person gets nothing, not even a must-have cancellation
     no_account.erased_at = dt.datetime(2026, 1, 1, tzinfo=UTC)
-    cancelled = make_assignment(people["bare"], no_account, dt.datetime(2026, 5, 1, tzinfo=UTC))
+    cancelled = make_booking(people["bare"], no_account, dt.datetime(2026, 5, 1, tzinfo=UTC))
     assert [r.role for r in recipients(Kind.ASSIGNMENT_CANCELLATION, cancelled)] == [
         "institution"]
 

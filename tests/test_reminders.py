@@ -15,7 +15,7 @@ from app.models import Document, OutboxMessage, SentReminder
 from app.services.calendar import meetings as msvc
 from app.services.calendar import reminders
 from app.services.core.outbox import deliver_due
-from tests.helpers_calendar import make_assignment
+from tests.factories import make_booking
 from tests.net import free_port
 
 UTC = dt.UTC
@@ -61,7 +61,7 @@ def test_assignment_reminder_24h(app, clock, smtp_server, make_user, make_instit
     clock(dt.datetime(2026, 3, 1, 9, tzinfo=UTC))
     mediator = make_mediator()
     make_user("mediator", mediator=mediator, email="amanuel@example.org")
-    assignment = make_assignment(make_institution(name="Kita Regenbogen"), mediator,
+    assignment = make_booking(make_institution(name="Kita Regenbogen"), mediator,
                                  dt.datetime(2026, 3, 10, 8, tzinfo=UTC))
     db.session.commit()
     clock(dt.datetime(2026, 3, 9, 7, 0, tzinfo=UTC))

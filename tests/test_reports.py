@@ -157,7 +157,7 @@ def test_report_queries_do_not_grow_with_rows(data, make_institution):
         first = counter["n"]
         kita = make_institution(kind="kita")
         for day in range(1, 20):
-            report_data.make_request(kita, report_data.local(2026, 5, day), "ara", "unfilled")
+            report_data.dated_request(kita, report_data.local(2026, 5, day), "ara", "unfilled")
         db.session.commit()
         counter["n"] = 0
         reports.build_report(year_period(2026), "de")

@@ -20,7 +20,7 @@ from app.services.core.audit_text import sentences
 from app.services.core.errors import DomainError, NotAllowedError
 from app.services.core.outbox import deliver_due
 from tests.conftest import csrf_token
-from tests.request_helpers import DAY, NOW, eligible, make_request
+from tests.factories import DAY, NOW, eligible, make_request
 
 
 @pytest.fixture()

@@ -12,7 +12,7 @@ from app.models import InterpretingRequest, Offer
 from app.services.booking import assignments as booking
 from app.services.booking import intake
 from tests.conftest import csrf_token
-from tests.request_helpers import DAY, NOW, eligible, make_request
+from tests.factories import DAY, NOW, eligible, make_request
 
 
 @pytest.fixture()

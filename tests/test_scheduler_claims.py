@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import AuditLog, InterpretingRequest, Offer, OutboxMessage
 from app.services.booking import offers
-from tests.request_helpers import make_request
+from tests.factories import make_request
 
 NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
 

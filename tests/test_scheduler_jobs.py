@@ -29,8 +29,7 @@ from app.models import (
 )
 from app.services.core.outbox import enqueue
 from config import ProductionConfig
-from tests.helpers_calendar import make_assignment
-from tests.request_helpers import make_request
+from tests.factories import make_booking, make_request
 
 NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)  # Tuesday 09:00 in Berlin (after 07:00)
 BASE = "https://skm.example/pool"
@@ -76,12 +75,12 @@ def _due_world(make_institution, make_mediator, make_user) -> dict[str, int]:
                            starts_at=start, ends_at=start + dt.timedelta(hours=2)))
     active = make_mediator(email="selam@example.org")
     make_user("mediator", mediator=active, email="selam-user@example.org")
-    make_assignment(inst, active, NOW + dt.timedelta(hours=23, minutes=50))
+    make_booking(inst, active, NOW + dt.timedelta(hours=23, minutes=50))
     db.session.add(Document(mediator=active, kind="police_certificate",
                             recorded_on=dt.date(2022, 1, 1), issued_on=dt.date(2021, 12, 20)))
     # follow-ups: an appointment of the day before yesterday; assumed completion: 10 days ago
-    yesterday = make_assignment(inst, active, NOW - dt.timedelta(days=2), note="")
-    assumed = make_assignment(inst, active, NOW - dt.timedelta(days=10), note="")
+    yesterday = make_booking(inst, active, NOW - dt.timedelta(days=2), note="")
+    assumed = make_booking(inst, active, NOW - dt.timedelta(days=10), note="")
     # retention: a note of an appointment more than a year ago
     old = make_request(inst, day=dt.date(2025, 6, 5), status="completed", note="Vater krank",
                        created_at=dt.datetime(2025, 6, 1, tzinfo=dt.UTC))

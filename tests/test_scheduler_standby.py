@@ -18,8 +18,8 @@ from app.scheduler_lock import SchedulerLock
 from app.services.core import outbox
 from app.services.core.outbox import deliver_due, enqueue
 from tests.conftest import _Collector, running_smtp
+from tests.factories import make_request
 from tests.net import free_port
-from tests.request_helpers import make_request
 
 
 class StopError(Exception):

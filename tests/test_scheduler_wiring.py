@@ -5,7 +5,7 @@ import datetime as dt
 from app import scheduler
 from app.extensions import db
 from app.models import InterpretingRequest
-from tests.request_helpers import make_request
+from tests.factories import make_request
 
 
 def test_registry_has_every_area_with_fixed_ids():

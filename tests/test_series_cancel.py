@@ -16,7 +16,7 @@ from app.services.booking import intake, offers, series
 from app.services.core.errors import DomainError
 from app.services.core.outbox import deliver_due
 from tests.conftest import csrf_token
-from tests.request_helpers import DAY, NOW, eligible
+from tests.factories import DAY, NOW, eligible
 
 
 @pytest.fixture()

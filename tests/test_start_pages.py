@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import Assignment, Document, Meeting, Offer, OutboxMessage, SupervisionGroup
 from app.timeutil import from_local
 from tests.conftest import csrf_token
-from tests.request_helpers import NOW, make_request
+from tests.factories import NOW, make_request
 
 CARD = re.compile(r'data-card="(\w+)".*?href="([^"]+)".*?start-card__number">(\d+)<', re.S)
 

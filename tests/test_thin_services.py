@@ -17,7 +17,7 @@ from app.services.booking import dashboard
 from app.services.core.errors import DomainError
 from app.services.pool import institutions
 from tests import report_data
-from tests.request_helpers import NOW, make_request
+from tests.factories import NOW, make_request
 
 
 def _values(**over):

@@ -16,9 +16,8 @@ from app.services.core.periods import year_period
 from app.services.reports import unfilled as report
 from app.services.reports.yearly import sentences
 from tests.conftest import csrf_token
-from tests.report_data import local
-from tests.report_data import make_request as report_request
-from tests.request_helpers import make_request
+from tests.factories import make_request
+from tests.report_data import dated_request, local
 
 
 @pytest.fixture()
@@ -110,10 +109,10 @@ def test_report_tables_count_by_reason_and_language(app, make_institution, make_
             ("ara", "cancelled", None),   # the institution cancelled: not counted
             ("ara", "completed", None)]
     for n, (lang, status, reason) in enumerate(rows):
-        req = report_request(inst, local(2026, 3, 2 + n), lang, status)
+        req = dated_request(inst, local(2026, 3, 2 + n), lang, status)
         req.unfilled_reason = reason
-    report_request(inst, local(2025, 3, 2), "prs", "unfilled")  # another year
-    report_request(inst, local(2025, 3, 3), "prs", "cancelled").unfilled_reason = "no_speaker"
+    dated_request(inst, local(2025, 3, 2), "prs", "unfilled")  # another year
+    dated_request(inst, local(2025, 3, 3), "prs", "cancelled").unfilled_reason = "no_speaker"
     db.session.commit()
 
     counts = report.not_served_counts(year_period(2026))
@@ -136,7 +135,7 @@ def test_report_tables_count_by_reason_and_language(app, make_institution, make_
 
 def test_yearly_report_sentence_and_csv(client, coordinator, make_institution):
     inst = make_institution()
-    report_request(inst, local(2026, 3, 2), "tir", "unfilled").unfilled_reason = "no_speaker"
+    dated_request(inst, local(2026, 3, 2), "tir", "unfilled").unfilled_reason = "no_speaker"
     db.session.commit()
     csv = client.get("/reports/csv/unfilled_by_reason?kind=year&year=2026")
     assert csv.status_code == 200

@@ -14,7 +14,7 @@ from app.models.request import (
     OPEN_REQUEST_STATUSES,
     REQUEST_STATUSES,
 )
-from tests.request_helpers import make_request
+from tests.factories import make_request
 
 ROOT = Path(__file__).resolve().parent.parent
 # two or more request statuses spelled together, in Python or Jinja: a tuple, list or set

@@ -16,7 +16,7 @@ from app.services.core.errors import DomainError
 from app.services.matching import ranking as matching
 from app.services.matching.solver import conflicts
 from tests.conftest import csrf_token
-from tests.request_helpers import DAY, NOW, eligible, make_request
+from tests.factories import DAY, NOW, eligible, make_request
 
 MONDAY = dt.date(2026, 11, 30)
 

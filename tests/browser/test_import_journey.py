@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from app.extensions import db
 from app.models import Mediator
 from tests.browser.journey_helpers import NEXT_TUESDAY, NOW, check_page, login
-from tests.request_helpers import make_request
+from tests.factories import make_request
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "pool-import-demo.xlsx"
 

@@ -25,7 +25,7 @@ from tests.browser.journey_helpers import (
     login,
     open_menu,
 )
-from tests.request_helpers import eligible
+from tests.factories import eligible
 
 LINK = "https://video.example/raum-42"
 NOTE = "Der Vater bringt seinen Bescheid vom Jugendamt mit."
