@@ -211,9 +211,9 @@ class TestingConfig(Config):
     SERVER_NAME = "skm.test"
     BASE_URL = "http://skm.test"
     MAIL_PORT = 0  # tests point this at their own aiosmtpd server
-    SCHEMA_CHECK_ON_START = False  # tests/test_health.py asks for it
+    SCHEMA_CHECK_ON_START = False  # tests/ops/test_health.py asks for it
     LOGIN_RATE_LIMIT = "5 per minute"
-    # tests change rows and poll at once; tests/test_feed_listener.py switches it on
+    # tests change rows and poll at once; tests/calendar/test_feed_listener.py switches it on
     FEED_LISTEN = False
     SEPA_DEBTOR_NAME = "Stadtkasse Musterstadt"
     SEPA_DEBTOR_IBAN = "DE89370400440532013000"

@@ -27,7 +27,7 @@ from config import TestingConfig
 from tests import factories
 from tests.net import CSRF_RE, free_port
 
-pytest_plugins = ("tests.fuzz_report",)  # the fuzz summary line per role and database
+pytest_plugins = ("tests.core.fuzz_report",)  # the fuzz summary line per role and database
 PG_URL = os.environ.get("SKM_TEST_POSTGRES_URL")
 
 
@@ -198,22 +198,3 @@ def smtp_server(app):
     """A real SMTP server on loopback that keeps every message it receives."""
     with running_smtp(app, _Collector()) as handler:
         yield handler
-
-
-# --- one real browser for the whole run ---------------------------------------------------
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's chromium driven by Playwright; one per run (the sync API allows only one)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS,
-                                     headless=True)
-        yield instance
-        instance.close()
