@@ -150,4 +150,12 @@ def test_sentence_uses_the_plural_forms(app):
 
         one = Table("unfilled_by_reason", "", ["", ""], rows=[["x", 1], ["fehlt", 0]])
         assert report.sentence(one).startswith("1 Anfrage konnte")
-        assert sentences is not None
+        two = Table("unfilled_by_reason", "", ["", ""], rows=[["x", 2], ["fehlt", 1]])
+        assert report.sentence(two) == ("3 Anfragen konnten nicht besetzt werden, am häufigsten "
+                                        "wegen: x. Bei 1 davon fehlt der Grund noch.")
+        # the yearly report's opening carries the sentence only when it has the reasons
+        facts = {"booked": 2, "languages": 1, "institutions": 1, "hours": 3, "rate": None,
+                 "median": None, "mediators": 1, "pool_languages": 1}
+        gap = Table("gap", "", ["", ""], rows=[])
+        assert report.sentence(two) in sentences(year_period(2026), facts, gap, two)
+        assert report.sentence(two) not in sentences(year_period(2026), facts, gap)
