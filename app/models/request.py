@@ -39,7 +39,7 @@ OCCASIONS = (
     "counselling",
     "other",
 )
-# why a request was not served (issue 17): the coordinator picks one when the office cancels a
+# why a request was not served: the coordinator picks one when the office cancels a
 # request or for an `unfilled` one (the scheduler leaves it empty: "reason missing")
 UNFILLED_REASONS = (
     "no_speaker",           # nobody in the pool speaks the language

@@ -239,7 +239,7 @@ def test_form_names_the_holiday_it_skipped(client, clock, login, make_user, make
 
 
 def test_a_remote_request_needs_no_place_but_one_on_site_does(client, login, inst_user):
-    """The place radios have no default (issue 16); only an on-site appointment needs one."""
+    """The place radios have no default; only an on-site appointment needs one."""
     login(inst_user)
     video = _form(mode="video", meeting_url=LINK)
     del video["place_kind"]

@@ -1,4 +1,4 @@
-"""The e-mail link of an offer tells the truth, every time it is opened (issue 16)."""
+"""The e-mail link of an offer tells the truth, every time it is opened."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Unfilled requests get a reason (issue 17): the form, the constraint, the report tables."""
+"""Unfilled requests get a reason: the form, the constraint, the report tables."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The confirmation step and the offer-link page in a real browser (issue 16).
+"""The confirmation step and the offer-link page in a real browser.
 
 The confirmation page is the answer to a POST, so the GET crawl cannot reach it: here a
 browser without JavaScript removes a language through it, and axe checks it and the offer

@@ -37,7 +37,7 @@ def _fixed_copy(tmp_path: Path) -> Path:
 
 def _upload(page, path: Path) -> None:
     page.goto("/pool/import")
-    page.locator("select[name=kind]").select_option("mediators")  # no default (issue 16)
+    page.locator("select[name=kind]").select_option("mediators")  # no default
     page.locator("input[type=file][name=file]").set_input_files(str(path))
     with page.expect_navigation():
         page.get_by_role("button", name="Vorschau anzeigen").click()

@@ -1,4 +1,4 @@
-"""Destructive actions ask first, without JavaScript (issue 16).
+"""Destructive actions ask first, without JavaScript.
 
 The first POST (the "Remove" button) shows what will be removed and changes nothing; the
 confirmation page is a plain form, posted here exactly as a browser without JavaScript

@@ -1,4 +1,4 @@
-"""Forms that do not decide for the user (issue 16).
+"""Forms that do not decide for the user.
 
 Every FlaskForm subclass in app/ is instantiated inside a request; every SelectField and
 RadioField must start empty ("– please choose –", nothing checked) or on an explicitly neutral

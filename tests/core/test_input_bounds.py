@@ -1,4 +1,4 @@
-"""Bad input at the edges gives a 4xx and a message, never a 5xx (hardening issue, section 4).
+"""Bad input at the edges gives a 4xx and a message, never a 5xx.
 
 Each test names one input that used to give a 500 (or a misleading 503): dates at the ends of
 the calendar, NUL bytes and other control characters, integers beyond the database's range,

@@ -1,4 +1,4 @@
-"""What became of an offer, told to the mediator who opens the e-mail link (issue 16).
+"""What became of an offer, told to the mediator who opens the e-mail link.
 
 Why: "already answered" said nothing. A volunteer who opens the link again (or clicks "Yes"
 a minute too late) wants to know whether the appointment is theirs, whether someone else took

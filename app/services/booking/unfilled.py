@@ -1,4 +1,4 @@
-"""Why a request was not served (issue 17): the coordinator's reason.
+"""Why a request was not served: the coordinator's reason.
 
 When the office cancels a request, the coordinator picks a reason from `UNFILLED_REASONS`
 (with free text for "other"). When the scheduler marks a request `unfilled`
