@@ -57,7 +57,6 @@ REMOTE_MODES = ("phone", "video")
 # calls the mediator (who then sees nothing but the institution's number)
 PHONE_CALLERS = ("mediator", "institution")
 PREFERRED_GENDERS = ("none", "female", "male")
-OUTCOMES = ("took_place", "no_show")
 OFFER_STATUSES = ("pending", "accepted", "declined", "withdrawn", "expired")
 # how the mediator was asked: a mail with answer links, or the coordinator phoned them and
 # records the answer (a volunteer without an account or without an address)
