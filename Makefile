@@ -56,7 +56,7 @@ i18n-extract: install
 clean:
 	rm -rf $(VENV) .pytest_cache
 
-# Benchmark (issue 8): a state-wide data set on PostgreSQL, then measurements through gunicorn.
+# Benchmark: a state-wide data set on PostgreSQL, then measurements through gunicorn.
 BENCH_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/skm_bench
 BENCH_SQLITE ?= sqlite:///$(CURDIR)/instance/skm_bench.sqlite
 
@@ -84,7 +84,7 @@ bench-sqlite: install
 	$(PY) -m bench.generate --url $(BENCH_SQLITE) --scale 0.1
 	$(PY) -m bench.run --url $(BENCH_SQLITE) --out bench/results-sqlite.json
 
-# Resilience (issue 8): load, faults and recovery with real processes on a throwaway PostgreSQL
+# Resilience: load, faults and recovery with real processes on a throwaway PostgreSQL
 # cluster (never the machine's main one); bounded to a few minutes.
 .PHONY: test-resilience audit
 

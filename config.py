@@ -81,7 +81,8 @@ class Config:
     # the largest amount (EUR, either sign) of one manual allowance correction, time or travel
     ALLOWANCE_MAX_CORRECTION_EUR = int(os.environ.get("ALLOWANCE_MAX_CORRECTION_EUR", "2000"))
     DASHBOARD_PER_PAGE = 50  # open requests per page of the coordinator's dashboard
-    # per-worker memory for whole calendar feeds, keyed by owner and ETag (app/services/feeds)
+    # per-worker memory for whole calendar feeds, keyed by owner and ETag
+    # (app/services/calendar/feeds.py)
     FEED_CACHE_BYTES = int(os.environ.get("FEED_CACHE_BYTES", str(16 * 1024 * 1024)))
     # PostgreSQL: answer repeated polls from memory, kept current by LISTEN/NOTIFY
     # (app/services/calendar/feed_listener.py); the age bounds a silently dead connection
@@ -89,14 +90,15 @@ class Config:
     FEED_MEMO_ENTRIES = int(os.environ.get("FEED_MEMO_ENTRIES", "50000"))
     FEED_MEMO_MAX_AGE = int(os.environ.get("FEED_MEMO_MAX_AGE", "300"))
     # per-worker copies of each language's speaker facts, checked against a stamp on every
-    # use (app/services/fact_cache); the lifetime only bounds writes made outside the app
+    # use (app/services/matching/cache.py); the lifetime bounds only writes from outside the app
     SPEAKER_CACHE_SECONDS = int(os.environ.get("SPEAKER_CACHE_SECONDS", "600"))
     REQUEST_NOTE_RETENTION_MONTHS = int(os.environ.get("REQUEST_NOTE_RETENTION_MONTHS", "12"))
     APPLICANT_RETENTION_MONTHS = int(os.environ.get("APPLICANT_RETENTION_MONTHS", "6"))
     POLICE_CERT_DELETE_MONTHS = 3  # § 72a (5) SGB VIII: delete at the latest 3 months after leaving
     APPLY_RATE_LIMIT = os.environ.get("APPLY_RATE_LIMIT", "5 per hour")
 
-    # the largest request body (the list import takes files up to 10 MB, app/pool/import_routes)
+    # the largest request body (the list import takes files up to 10 MB,
+    # app/pool/import_coordinator.py)
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(11 * 1024 * 1024)))
 
     SESSION_COOKIE_HTTPONLY = True
@@ -115,7 +117,7 @@ class Config:
     # Strict-Transport-Security on responses to HTTPS requests (0 = none); see ProductionConfig
     HSTS_MAX_AGE = 0
 
-    # interpreting requests, matching and offers (issue 3)
+    # interpreting requests, matching and offers
     TRAVEL_BUFFER_MINUTES = int(os.environ.get("TRAVEL_BUFFER_MINUTES", "30"))
     MIN_LEAD_WORKING_DAYS = int(os.environ.get("MIN_LEAD_WORKING_DAYS", "3"))
     # the German state whose public holidays are no working days (ISO 3166-2 code without
@@ -136,7 +138,7 @@ class Config:
     REFUSED_OCCASIONS = tuple(
         v for v in os.environ.get("REFUSED_OCCASIONS", "legal_consequences").split(",") if v
     )
-    # after the appointment (issue 17, docs/follow-up.md): follow-up mails a day after,
+    # after the appointment (docs/follow-up.md): follow-up mails a day after,
     # signed links valid for N days, coordinators see unanswered ones after N days; assumed
     # completion is off unless a number of days is set; ratings and debriefs are deleted
     FOLLOW_UP_AFTER_HOURS = int(os.environ.get("FOLLOW_UP_AFTER_HOURS", "24"))
@@ -146,7 +148,7 @@ class Config:
     ASSUME_COMPLETION_AFTER_DAYS = (int(os.environ["ASSUME_COMPLETION_AFTER_DAYS"])
                                     if os.environ.get("ASSUME_COMPLETION_AFTER_DAYS") else None)
     FEEDBACK_RETENTION_DAYS = int(os.environ.get("FEEDBACK_RETENTION_DAYS", "730"))
-    # week planner (issue 8): CP-SAT time limit for "Plan vorschlagen"
+    # week planner: CP-SAT time limit for "Plan vorschlagen"
     PLANNER_TIME_LIMIT_S = float(os.environ.get("PLANNER_TIME_LIMIT_S", "5"))
     # ... and the whole proposal's budget: matching a busy week leaves the solver only what
     # remains of it (never less than PLANNER_MIN_SOLVE_S): the page answers in about 8 s
@@ -211,9 +213,9 @@ class TestingConfig(Config):
     SERVER_NAME = "skm.test"
     BASE_URL = "http://skm.test"
     MAIL_PORT = 0  # tests point this at their own aiosmtpd server
-    SCHEMA_CHECK_ON_START = False  # tests/test_health.py asks for it
+    SCHEMA_CHECK_ON_START = False  # tests/ops/test_health.py asks for it
     LOGIN_RATE_LIMIT = "5 per minute"
-    # tests change rows and poll at once; tests/test_feed_listener.py switches it on
+    # tests change rows and poll at once; tests/calendar/test_feed_listener.py switches it on
     FEED_LISTEN = False
     SEPA_DEBTOR_NAME = "Stadtkasse Musterstadt"
     SEPA_DEBTOR_IBAN = "DE89370400440532013000"

@@ -1,7 +1,7 @@
 """gunicorn settings: `gunicorn -c gunicorn.conf.py` behind the town's nginx (docs/operations.md).
 
 gunicorn also reads this file by itself when started in this directory without `-c` (the
-benchmark, the resilience suite and tests/test_rate_limits.py do); their command-line options
+benchmark, the resilience suite and tests/core/test_rate_limits.py do); their command-line options
 win over the values here. Every value can be set from the environment (or `.env`).
 """
 

@@ -50,9 +50,9 @@ JOBS: list[Job] = [
     Job("reminders.documents", f"{_CAL}.reminders:send_document_reminders", 60, 6 * 3600),
     Job("reminders.open_requests_digest", f"{_CAL}.reminders:send_open_requests_digest",
         30, 6 * 3600),
-    # offer expiry, escalation of unanswered requests, unfilled marking (issue 3)
+    # offer expiry, escalation of unanswered requests, unfilled marking
     Job("requests.tick", "app.services.booking.offers:tick", 5, 1800),
-    # after the appointment (issue 17): the day-after mails, assumed completion (off by default)
+    # after the appointment: the day-after mails, assumed completion (off by default)
     Job("follow_up.send", "app.services.booking.follow_up:send_follow_ups", 30, 6 * 3600),
     Job("follow_up.assume", "app.services.booking.follow_up:assume_completions", 60, 6 * 3600),
     # retention: request notes, police-certificate records of leavers, stale applicants

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from bench.generate import COORDINATOR_EMAIL, PASSWORD
 
-# the candidates metric wants a language with about this many speakers (the target
+# the candidates metric wants a language with about this many speakers (the target
 # is stated for a 1,000-speaker language); "Arabisch" (the macrolanguage, served by every
 # Arabic variety's speakers) is measured separately as the widest case
 SPEAKERS_WANTED = 1000

@@ -3,7 +3,7 @@
 Why not the ORM: a million requests through the unit of work takes far longer than the ten
 minutes the benchmark allows; COPY streams text straight into the table. Columns a generator
 does not set get the model's scalar default, so every NOT NULL column is filled and a new
-column added by another issue does not break the loader silently (it raises instead).
+column added later does not break the loader silently (it raises instead).
 """
 
 from __future__ import annotations

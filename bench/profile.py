@@ -1,7 +1,7 @@
 """Profile one page of the generated data set: where its time goes, in Python and in SQL.
 
 Why a tool and not a one-off: the benchmark says *that* a page is slow; this says *why*
-(issue 18 asks for a profile before any change). It serves the page in-process with the
+(profile before any change). It serves the page in-process with the
 production config (no gunicorn, so cProfile sees every frame), logs in through the real login
 form as the role's first generated account, warms up, then profiles `--repeat` GETs and prints
 the heaviest functions and every SQL statement with its time.

@@ -1,1 +1,1 @@
-"""Resilience suite (issue 8): load, faults and recovery against real processes."""
+"""Resilience suite: load, faults and recovery against real processes."""

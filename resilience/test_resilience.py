@@ -140,7 +140,7 @@ def test_schema_is_current_on_the_load_database(stack):
 
 
 def test_statement_operations_race_on_a_real_cluster(cluster):
-    """Every pair of operations on a month's statements at once (tests/allowance_race.py)."""
+    """All pairs of operations on a month's statements at once (tests/reports/allowance_race.py)."""
     import itertools
     import uuid
 
@@ -149,7 +149,7 @@ def test_statement_operations_race_on_a_real_cluster(cluster):
     from app import create_app
     from app.extensions import db
     from config import TestingConfig
-    from tests.allowance_race import OPERATIONS, build_month, race, settle_and_check
+    from tests.reports.allowance_race import OPERATIONS, build_month, race, settle_and_check
 
     class Config(TestingConfig):
         SQLALCHEMY_DATABASE_URI = cluster.create_database(f"skm_money_{uuid.uuid4().hex[:8]}")

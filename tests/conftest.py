@@ -19,14 +19,15 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.extensions import db, limiter
-from app.models import FactStamp, Institution, Mediator, MediatorLanguage, User
+from app.models import FactStamp, User
 from app.services.core.languages import LANGUAGES
 from app.services.matching import cache as fact_cache
 from app.timeutil import freeze
 from config import TestingConfig
+from tests import factories
 from tests.net import CSRF_RE, free_port
 
-pytest_plugins = ("tests.fuzz_report",)  # the fuzz summary line per role and database
+pytest_plugins = ("tests.core.fuzz_report",)  # the fuzz summary line per role and database
 PG_URL = os.environ.get("SKM_TEST_POSTGRES_URL")
 
 
@@ -129,65 +130,26 @@ def clock():
 
 @pytest.fixture()
 def make_institution(app):
-    counter = iter(range(1, 10_000))
-
-    def make(**kwargs) -> Institution:
-        n = next(counter)
-        values = {"name": f"Kita Test {n}", "kind": "kita", "district": "Nord",
-                  "street": f"Teststraße {n}", "postcode": "55218", "city": "Rheinstadt"}
-        values.update(kwargs)
-        inst = Institution(**values)
-        db.session.add(inst)
-        db.session.flush()
-        return inst
-
-    return make
+    return factories.numbered(factories.make_institution)
 
 
 @pytest.fixture()
 def make_mediator(app):
-    counter = iter(range(1, 10_000))
-
-    def make(languages=(("tir", "", "native"),), **kwargs) -> Mediator:
-        n = next(counter)
-        values = {"first_name": f"Vorname{n}", "last_name": f"Nachname{n}", "gender": "female",
-                  "status": "active", "email": f"mittler{n}@example.org", "district": "Nord"}
-        values.update(kwargs)
-        mediator = Mediator(**values)
-        for code, variety, level in languages:
-            mediator.languages.append(MediatorLanguage(code=code, variety=variety, level=level))
-        db.session.add(mediator)
-        db.session.flush()
-        return mediator
-
-    return make
+    return factories.numbered(factories.make_mediator)
 
 
 @pytest.fixture()
 def make_user(app, make_institution, make_mediator):
-    counter = iter(range(1, 10_000))
-
-    def make(role: str = "coordinator", password: str = "correct-horse-battery", **kwargs) -> User:
-        n = next(counter)
-        if role == "institution" and "institution" not in kwargs:
-            kwargs["institution"] = make_institution()
-        if role == "mediator" and "mediator" not in kwargs:
-            kwargs["mediator"] = make_mediator()
-        user = User(email=kwargs.pop("email", f"{role}{n}@example.org"), role=role,
-                    name=kwargs.pop("name", f"{role.title()} {n}"), **kwargs)
-        user.set_password(password)
-        db.session.add(user)
-        db.session.commit()
-        return user
-
-    return make
+    make = factories.numbered(factories.make_user)
+    return lambda *args, **kwargs: make(*args, new_institution=make_institution,
+                                        new_mediator=make_mediator, **kwargs)
 
 
 @pytest.fixture()
 def login(client):
     """Log a user in through the real login form (CSRF disabled only via the token helper)."""
 
-    def do_login(user: User, password: str = "correct-horse-battery"):
+    def do_login(user: User, password: str = factories.PASSWORD):
         token = csrf_token(client, "/auth/login")
         return client.post("/auth/login", data={"email": user.email, "password": password,
                                                 "csrf_token": token})
@@ -236,22 +198,3 @@ def smtp_server(app):
     """A real SMTP server on loopback that keeps every message it receives."""
     with running_smtp(app, _Collector()) as handler:
         yield handler
-
-
-# --- one real browser for the whole run ---------------------------------------------------
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's chromium driven by Playwright; one per run (the sync API allows only one)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS,
-                                     headless=True)
-        yield instance
-        instance.close()

@@ -40,7 +40,7 @@ class ReasonForm(FlaskForm):
 
 
 class UnfilledReasonForm(FlaskForm):
-    """Why a request was not served (issue 17); "other" needs the free text."""
+    """Why a request was not served; "other" needs the free text."""
 
     unfilled_reason = SelectField(_l("Why could the request not be served?"),
                                   choices=required_choice("unfilled_reason"),

@@ -2,7 +2,7 @@
 
 Feed URLs and the e-mail links (invitation, password reset, offer answer, follow-up, report)
 carry their token in the path; deploy/nginx/skm-pool.conf masks the same paths in nginx's log
-(tests/test_https.py checks both against every route with a `<token>` part).
+(tests/core/test_https.py checks both against every route with a `<token>` part).
 
 `install()` adds `TokenMaskFilter` to the werkzeug (dev server) and gunicorn.access loggers
 when the calendar blueprint is registered, so every worker masks its own lines. Other log

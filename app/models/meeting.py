@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 
 MEETING_KINDS = ("exchange", "supervision")
 MEETING_STATUSES = ("scheduled", "cancelled")
-RSVP_VALUES = ("yes", "no", "maybe")
 
 
 class MeetingSeries(TimestampMixin, db.Model):

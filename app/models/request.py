@@ -39,7 +39,7 @@ OCCASIONS = (
     "counselling",
     "other",
 )
-# why a request was not served (issue 17): the coordinator picks one when the office cancels a
+# why a request was not served: the coordinator picks one when the office cancels a
 # request or for an `unfilled` one (the scheduler leaves it empty: "reason missing")
 UNFILLED_REASONS = (
     "no_speaker",           # nobody in the pool speaks the language
@@ -57,7 +57,6 @@ REMOTE_MODES = ("phone", "video")
 # calls the mediator (who then sees nothing but the institution's number)
 PHONE_CALLERS = ("mediator", "institution")
 PREFERRED_GENDERS = ("none", "female", "male")
-OUTCOMES = ("took_place", "no_show")
 OFFER_STATUSES = ("pending", "accepted", "declined", "withdrawn", "expired")
 # how the mediator was asked: a mail with answer links, or the coordinator phoned them and
 # records the answer (a volunteer without an account or without an address)

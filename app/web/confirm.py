@@ -1,4 +1,4 @@
-"""Destructive actions ask first, without JavaScript (issue 16).
+"""Destructive actions ask first, without JavaScript.
 
 A "Remove" button posts to the action as before. That first POST changes nothing: the view
 returns `ask(...)`, a page that says what will be removed, with a "Yes, remove" button (a plain

@@ -103,7 +103,7 @@ def blank_choice(kind: str, blank_label) -> list:
     return [("", blank_label), *choices(kind)]
 
 
-#: the empty first option of a choice that matters (issue 16: forms do not decide for the user)
+#: the empty first option of a choice that matters (forms do not decide for the user)
 PLEASE_CHOOSE = _l("– please choose –")
 
 

@@ -28,7 +28,7 @@ CSP = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         # no inline styles either: the SVG charts use presentation attributes and classes in
-        # static/css/app.css (tests/test_security.py keeps 'unsafe-inline' out)
+        # static/css/app.css (tests/core/test_security.py keeps 'unsafe-inline' out)
         "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self'",

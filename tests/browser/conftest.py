@@ -11,16 +11,27 @@ import pytest
 
 from app import create_app
 from config import TestingConfig
+from tests.browser import chromium
 from tests.net import free_port, serve
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 360, "height": 740}}
 
-if not os.path.exists(CHROMIUM):  # CI installs it (.ci/run); locally it may be absent
+if not chromium.installed():  # CI installs it (.ci/run); locally it may be absent
     if os.environ.get("CI"):
         raise RuntimeError("Debian's chromium is required for the browser tests in CI")
     pytest.skip("chromium is not installed", allow_module_level=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright; one per run (the sync API allows only one)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = chromium.launch(p)
+        yield instance
+        instance.close()
 
 
 @pytest.fixture(scope="session")

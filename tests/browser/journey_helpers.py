@@ -12,7 +12,7 @@ import icalendar
 from app.extensions import db
 from app.services.calendar import feeds
 from app.services.core.outbox import deliver_due
-from tests.request_helpers import eligible
+from tests.factories import eligible
 
 # Wednesday 2 December 2026, 09:00 in Berlin: "next Tuesday" is 8 December 2026.
 NOW = dt.datetime(2026, 12, 2, 8, 0, tzinfo=dt.UTC)

@@ -25,7 +25,7 @@ from app.services.booking import assignments as booking
 from app.services.core.outbox import deliver_due
 from app.timeutil import to_local
 from tests.browser.journey_helpers import NOW, build_world, check_page, login
-from tests.request_helpers import make_request
+from tests.factories import make_request
 
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
 XSD = os.path.join(os.path.dirname(sepaxml.__file__), "schemas", "pain.001.001.03.xsd")

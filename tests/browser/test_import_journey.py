@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from app.extensions import db
 from app.models import Mediator
 from tests.browser.journey_helpers import NEXT_TUESDAY, NOW, check_page, login
-from tests.request_helpers import make_request
+from tests.factories import make_request
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "pool-import-demo.xlsx"
 
@@ -37,7 +37,7 @@ def _fixed_copy(tmp_path: Path) -> Path:
 
 def _upload(page, path: Path) -> None:
     page.goto("/pool/import")
-    page.locator("select[name=kind]").select_option("mediators")  # no default (issue 16)
+    page.locator("select[name=kind]").select_option("mediators")  # no default
     page.locator("input[type=file][name=file]").set_input_files(str(path))
     with page.expect_navigation():
         page.get_by_role("button", name="Vorschau anzeigen").click()

@@ -38,7 +38,7 @@ def _kita_submits_request(page) -> InterpretingRequest:
     check_page(page, "kita: new request form")
     page.get_by_label("Datum").fill(NEXT_TUESDAY.isoformat())
     page.get_by_label("Beginn").fill("08:30")
-    page.get_by_role("radio", name="vor Ort").check()  # none pre-selected (issue 16)
+    page.get_by_role("radio", name="vor Ort").check()  # none pre-selected
     page.get_by_role("radio", name="in der Einrichtung").check()
     page.get_by_label("Sprache", exact=True).select_option("tir")
     page.get_by_label("Anlass").select_option("parent_meeting")

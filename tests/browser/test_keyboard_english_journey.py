@@ -55,7 +55,7 @@ def test_kita_request_in_english_with_keyboard_only(page, clock, make_user, make
     type_date(page, "day", NEXT_TUESDAY)
     tab_to(page, _is("INPUT", "start_time"))
     page.keyboard.type("0830A")  # the English field has AM/PM; "A" is ignored in 24 h
-    tab_to(page, _is("INPUT", "mode"))  # nothing is pre-selected (issue 16)
+    tab_to(page, _is("INPUT", "mode"))  # nothing is pre-selected
     page.keyboard.press("Space")
     tab_to(page, _is("INPUT", "place_kind"))
     page.keyboard.press("Space")

@@ -24,7 +24,7 @@ from tests.browser.journey_helpers import login
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 WIDTHS = (360, 1280)
-# (role, areas it crawls): the role's areas as in tests/test_access_walk.py, the coordinator's
+# (role, areas it crawls): the role's areas as in tests/core/test_access_walk.py, the coordinator's
 # split in two so both xdist workers share the work; the public pages are crawled anonymously
 CRAWLS = {
     "coordinator-pool": ("coordinator", ("/pool/", "/meetings/")),

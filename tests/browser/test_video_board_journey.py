@@ -1,4 +1,5 @@
-"""Issue 17 end to end in a real browser, at desktop and 360 px, in German.
+"""Video appointments and the open-request board end to end in a real browser, at desktop
+and 360 px, in German.
 
 A school books a video appointment → a mediator finds it on the open-request board and says
 "Ich kann" (the school's note stays off the board) → the coordinator assigns the volunteer →
@@ -25,7 +26,7 @@ from tests.browser.journey_helpers import (
     login,
     open_menu,
 )
-from tests.request_helpers import eligible
+from tests.factories import eligible
 
 LINK = "https://video.example/raum-42"
 NOTE = "Der Vater bringt seinen Bescheid vom Jugendamt mit."
@@ -53,7 +54,7 @@ def _school_books_video(page) -> InterpretingRequest:
     page.goto("/requests/new")
     page.get_by_label("Datum").fill(NEXT_TUESDAY.isoformat())
     page.get_by_label("Beginn").fill("10:00")
-    page.get_by_role("radio", name="per Video").check()  # none pre-selected (issue 16)
+    page.get_by_role("radio", name="per Video").check()  # none pre-selected
     page.get_by_role("radio", name="in der Einrichtung").check()
     page.locator("input[name=meeting_url]").fill(LINK)
     page.get_by_label("Sprache", exact=True).select_option("tir")

@@ -1,4 +1,4 @@
-"""What became of an offer, told to the mediator who opens the e-mail link (issue 16).
+"""What became of an offer, told to the mediator who opens the e-mail link.
 
 Why: "already answered" said nothing. A volunteer who opens the link again (or clicks "Yes"
 a minute too late) wants to know whether the appointment is theirs, whether someone else took
@@ -13,15 +13,13 @@ from app.models import Assignment, Offer
 from app.services.calendar import ical
 from app.timeutil import now_utc
 
-# the states the answer page words: the offer still waits; you have the appointment; you had
-# it and it was cancelled; another mediator took it; the request was cancelled; the office
-# withdrew the offer; it expired; you declined it
-STATES = ("pending", "yours", "yours_cancelled", "taken", "cancelled", "withdrawn",
-          "expired", "declined")
-
 
 @dataclass(frozen=True)
 class OfferState:
+    # the states the answer page words: the offer still waits ("pending"); you have the
+    # appointment ("yours"); you had it and it was cancelled ("yours_cancelled"); another
+    # mediator took it ("taken"); the request was cancelled ("cancelled"); the office withdrew
+    # the offer ("withdrawn"); it expired ("expired"); you declined it ("declined")
     key: str
     assignment: Assignment | None  # the mediator's own assignment ("yours" only)
     has_account: bool  # a login exists: link to the assignment page

@@ -1,4 +1,4 @@
-"""Why a request was not served (issue 17): the coordinator's reason.
+"""Why a request was not served: the coordinator's reason.
 
 When the office cancels a request, the coordinator picks a reason from `UNFILLED_REASONS`
 (with free text for "other"). When the scheduler marks a request `unfilled`
@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from app.models import InterpretingRequest, User
 from app.models.request import UNFILLED_REASONS
 from app.services.booking import series
-from app.services.booking.assignments import cancel_request, lock_request
+from app.services.booking.assignments import lock_request
 from app.services.core import audit
 from app.services.core.errors import DomainError
 
@@ -66,12 +66,3 @@ def cancel_series_by_office(actor: User, request_id: int, *, scope: str, reason:
         audit.record(actor, "unfilled_reason", "request", req.id, reason=picked)
     return done
 
-
-def cancel_by_office(actor: User, request_id: int, *, reason: str, unfilled_reason: str | None,
-                     unfilled_note: str | None = "") -> InterpretingRequest:
-    """The coordinator cancels a request and says why it could not be served."""
-    picked, note = clean_reason(unfilled_reason, unfilled_note)
-    req = cancel_request(actor, request_id, by="coordinator", reason=reason)
-    req.unfilled_reason, req.unfilled_note = picked, note
-    audit.record(actor, "unfilled_reason", "request", req.id, reason=picked)
-    return req

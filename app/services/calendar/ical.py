@@ -94,7 +94,7 @@ def _lang(code: str, variety: str) -> str:
 # What each builder below reads, as attribute paths from its first argument, for every viewer
 # and branch: the feed memoises events on exactly these values (`field_values`, used by
 # `feeds`), so a field the builder reads must be listed here or feeds serve stale events.
-# tests/test_cache_keys.py runs the builders on a recording proxy and compares.
+# tests/calendar/test_cache_keys.py runs the builders on a recording proxy and compares.
 ASSIGNMENT_EVENT_FIELDS = (
     "id", "sequence", "status", "starts_at", "ends_at", "updated_at",
     "request.place_kind", "request.address", "request.room", "request.language_code",

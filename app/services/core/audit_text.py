@@ -2,7 +2,7 @@
 
 Why: the log stored codes and JSON (`send_offers`, `{"mediator_ids": [20, 42]}`) that only a
 developer can read. Each action has one formatter in `SENTENCES`, keyed by (action, object
-type); `tests/test_audit_text.py` fails for any action recorded in `app/` without one. The
+type); `tests/core/test_audit_text.py` fails for any action recorded in `app/` without one. The
 objects the entries name are loaded with one query per type for the whole page, never per
 row. Values are escaped before they enter the (trusted) translated sentence.
 """

@@ -4,7 +4,7 @@ Why: the ISO 639-3 list names languages for librarians, not for an integration o
 calls Romanes "Romani; Zigeunersprache", leaves "Levantine Arabic" in English in the German
 UI and says "Neugriechisch (ab 1453)". These names were reviewed by the office; a coordinator
 adds or overrides names on the "Language names" page (table `language_names`), and only a
-language in neither place falls back to pycountry. `tests/test_language_names.py` fails for
+language in neither place falls back to pycountry. `tests/accounts/test_language_names.py` fails for
 any offered language without a reviewed name in both UI languages.
 """
 

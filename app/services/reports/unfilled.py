@@ -1,4 +1,4 @@
-"""Requests that were not served, by the coordinator's reason and by language (issue 17).
+"""Requests that were not served, by the coordinator's reason and by language.
 
 Why: "unfilled" alone does not tell the council what to do. The reason says whether the pool
 lacks speakers of a language (recruit), lacks time (ask more volunteers to declare hours),

@@ -100,7 +100,7 @@ def meeting(ctx: StartContext) -> Card:
 
 @card("coordinator", 5)
 def burdened(ctx: StartContext) -> Card:
-    """First on the page: a volunteer said a conversation weighed on them (issue 17)."""
+    """First on the page: a volunteer said a conversation weighed on them."""
     return Card(key="burdened", title=_("Conversations that weighed on a mediator"),
                 count=debriefs.burdened_debriefs(db.session),
                 explanation=_("Debriefs marked as a burden whose follow-up is not done yet."),
