@@ -3,7 +3,7 @@
 Why one module: the same three steps were written by hand in two dozen views, each a chance to
 forget a bound (an overflowing id reaching the database) or an ownership check. A view loads
 its object here, renders a form page here and reads `commit_or_message`'s `Outcome` by its
-attributes (`.ok`, `.result`, `.error`, `.flash()`); `tests/test_view_idiom.py` keeps it so.
+attributes (`.ok`, `.result`, `.error`, `.flash()`); `tests/core/test_view_idiom.py` keeps it so.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from app.extensions import db
 from app.models import Institution
 from app.web.views import form_status, load_or_404, member_or_404
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOMAINS = ("site", "accounts", "booking", "pool", "calendar", "reports")
 
 
@@ -162,7 +162,7 @@ def test_form_status_is_400_only_for_a_form_with_errors():
     assert form_status(Form({None: ["refused"]})) == 400
 
 
-if __name__ == "__main__":  # print the places: python -m tests.test_view_idiom
+if __name__ == "__main__":  # print the places: python -m tests.core.test_view_idiom
     for kind, places in findings().items():
         print(f"{kind}: {len(places)}")
         for place in places:
