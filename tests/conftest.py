@@ -10,7 +10,6 @@ import threading
 import uuid
 from email import message_from_bytes, policy
 
-import psycopg
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
@@ -26,13 +25,10 @@ from app.timeutil import freeze
 from config import TestingConfig
 from tests import factories
 from tests.net import CSRF_RE, free_port
+from tests.scratch import PG_URL, admin_url, pg_databases
 
 pytest_plugins = ("tests.core.fuzz_report",)  # the fuzz summary line per role and database
-PG_URL = os.environ.get("SKM_TEST_POSTGRES_URL")
-
-
-def _admin_url(url: str) -> str:
-    return url.replace("postgresql+psycopg://", "postgresql://")
+_admin_url = admin_url  # the name the test modules import
 
 
 @pytest.fixture(scope="session")
@@ -41,13 +37,8 @@ def database_url(tmp_path_factory):
     if not PG_URL:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
         return
-    name = f"skm_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    with psycopg.connect(_admin_url(PG_URL), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = PG_URL.rpartition("/")
-    yield f"{base}/{name}"
-    with psycopg.connect(_admin_url(PG_URL), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with pg_databases(f"skm_test_{os.getpid()}") as [url]:
+        yield url
 
 
 @pytest.fixture(scope="session")

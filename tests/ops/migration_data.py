@@ -17,11 +17,10 @@ import re
 import uuid
 from pathlib import Path
 
-import psycopg
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
-from tests.conftest import PG_URL, _admin_url
+from tests.scratch import PG_URL, pg_databases
 
 SKIP = {"alembic_version"}
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
@@ -35,14 +34,8 @@ def scratch_database(tmp_path, prefix: str = "skm_mig"):
     if not PG_URL:
         yield f"sqlite:///{tmp_path / f'{prefix}_{uuid.uuid4().hex[:6]}.sqlite'}"
         return
-    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(_admin_url(PG_URL), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{PG_URL.rpartition('/')[0]}/{name}"
-    finally:
-        with psycopg.connect(_admin_url(PG_URL), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with pg_databases(prefix) as [url]:
+        yield url
 
 
 @contextlib.contextmanager

@@ -8,7 +8,6 @@ import datetime as dt
 import subprocess
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 
 import psycopg
@@ -18,7 +17,8 @@ from flask_migrate import upgrade
 from app import create_app
 from app.extensions import db
 from config import TestingConfig
-from tests.conftest import PG_URL, _admin_url
+from tests.scratch import PG_URL, pg_databases
+from tests.scratch import admin_url as _admin_url
 
 SEEDED = 40  # sent_reminder rows written before the inserter starts
 
@@ -36,17 +36,8 @@ def server_major() -> int:
 @contextlib.contextmanager
 def databases(count: int) -> Iterator[list[str]]:
     """Create `count` empty databases; drop them afterwards."""
-    names = [f"skm_drill_{uuid.uuid4().hex[:8]}" for _ in range(count)]
-    base = PG_URL.rpartition("/")[0]
-    with psycopg.connect(libpq(PG_URL), autocommit=True) as conn:
-        for name in names:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield [f"{base}/{name}" for name in names]
-    finally:
-        with psycopg.connect(libpq(PG_URL), autocommit=True) as conn:
-            for name in names:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with pg_databases("skm_drill", count) as urls:
+        yield urls
 
 
 def migrate_and_seed(url: str) -> None:

@@ -3,14 +3,13 @@ an error reference on the page and in the log line (docs/operations.md, Health a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import re
 import sqlite3
-import uuid
 from pathlib import Path
 
-import psycopg
 import pytest
 from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
@@ -19,7 +18,8 @@ from app import create_app, running_db_command
 from app.extensions import db
 from app.models import OutboxMessage
 from config import TestingConfig
-from tests.conftest import PG_URL, _admin_url
+from tests.conftest import PG_URL
+from tests.scratch import pg_databases
 
 OLD = "0011"  # before app_user.session_version (0012): the login query needs that column
 # read independently of app/services/core/health.py
@@ -37,24 +37,17 @@ def _app(url: str, **settings):
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory):
     """Make empty databases (SQLite files, or PostgreSQL databases) and drop them after."""
-    made = []
+    with contextlib.ExitStack() as made:
 
-    def make() -> str:
-        if not PG_URL:
-            path = tmp_path_factory.mktemp("health") / "db.sqlite"
-            sqlite3.connect(path).close()  # an empty file, as `touch` leaves it
-            return f"sqlite:///{path}"
-        name = f"skm_health_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(_admin_url(PG_URL), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        made.append(name)
-        return f"{PG_URL.rpartition('/')[0]}/{name}"
+        def make() -> str:
+            if not PG_URL:
+                path = tmp_path_factory.mktemp("health") / "db.sqlite"
+                sqlite3.connect(path).close()  # an empty file, as `touch` leaves it
+                return f"sqlite:///{path}"
+            [url] = made.enter_context(pg_databases("skm_health"))
+            return url
 
-    yield make
-    if made:
-        with psycopg.connect(_admin_url(PG_URL), autocommit=True) as conn:
-            for name in made:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        yield make
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,6 @@
 """The schema lives in Alembic: empty → head matches the models; head → base → head works."""
 
-import uuid
 
-import psycopg
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -12,20 +10,13 @@ from flask_migrate import downgrade, upgrade
 from app import create_app
 from app.extensions import POSTGRES_ONLY_INDEXES, db, include_object
 from config import TestingConfig
-from tests.conftest import PG_URL, _admin_url
+from tests.ops.migration_data import scratch_database
 
 
 @pytest.fixture()
 def scratch_url(tmp_path):
-    if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'migrate.sqlite'}"
-        return
-    name = f"skm_mig_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(_admin_url(PG_URL), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"{PG_URL.rpartition('/')[0]}/{name}"
-    with psycopg.connect(_admin_url(PG_URL), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database(tmp_path) as url:
+        yield url
 
 
 def test_upgrade_check_downgrade_upgrade(scratch_url):
