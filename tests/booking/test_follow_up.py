@@ -164,7 +164,7 @@ def test_unanswered_follow_ups_reach_the_coordinator(world, app, clock):
     assert follow_up.unanswered_follow_ups(db.session, later) == 2
     c = _client(app, world["coordinator"])
     html = c.get("/coordination/requests").get_data(as_text=True)
-    assert re.search(r"Rückmeldungen ohne Antwort</a>: <strong>2<", html)
+    assert re.search(r"Nachfragen ohne Antwort</a>: <strong>2<", html)
     listing = c.get("/coordination/follow-ups").get_data(as_text=True)
     assert "Bestätigung durch die Einrichtung" in listing and "Selam Tekle" in listing
     from app.services.booking.assignments import record_outcome

@@ -250,3 +250,28 @@ def test_request_lists_show_the_group_headings(client, login, clock, make_user,
 def ids_in(text: str, pattern: str) -> set[int]:
     return {int(n) for n in re.findall(pattern, text)}
 
+
+
+def test_each_card_is_named_like_the_page_it_opens(client, login, clock, make_user):
+    """One name per thing: the card, the heading it leads to, and the request list's counts
+    ("Ablaufende Dokumente" on the card was "Ablaufende Nachweise" in the menu and page)."""
+    clock(NOW)
+    login(make_user("coordinator"))
+    start = client.get("/").get_data(as_text=True)
+    titles = dict(re.findall(
+        r'data-card="(\w+)".*?<a[^>]*href="[^"]+"[^>]*>\s*([^<]+?)\s*</a>', start, re.S))
+    links = {key: html_lib.unescape(url) for key, url, _n in CARD.findall(start)}
+    checked = 0
+    for key in ("new", "no_candidate", "unanswered", "soon", "reports", "expiring",
+                "follow_ups", "burdened"):
+        title = html_lib.unescape(titles[key])
+        url, _hash, anchor = links[key].partition("#")
+        page = html_lib.unescape(client.get(url).get_data(as_text=True))
+        heading = (re.search(rf'<h2 id="{anchor}">([^<]+)<', page) if anchor
+                   else re.search(r"<h1>([^<]+)<", page))
+        assert heading and heading.group(1).strip() == title, (key, title, heading)
+        checked += 1
+    assert checked == 8
+    listing = html_lib.unescape(client.get("/coordination/requests").get_data(as_text=True))
+    for key in ("follow_ups", "burdened"):
+        assert f">{html_lib.unescape(titles[key])}</a>:" in listing, key

@@ -54,7 +54,7 @@ def soon(ctx: StartContext) -> Card:
 def reports(ctx: StartContext) -> Card:
     count = db.session.scalar(sa.select(sa.func.count()).select_from(Assignment)
                               .where(Assignment.report_status == "reported")) or 0
-    return Card(key="reports", title=_("Reports to approve"), count=count,
+    return Card(key="reports", title=_("Reported hours to approve"), count=count,
                 explanation=_("Hours and travel costs mediators have reported."),
                 url=url_for("booking.requests_dashboard", _anchor="reports-h"))
 
