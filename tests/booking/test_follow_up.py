@@ -251,7 +251,7 @@ def test_burden_flag_reaches_dashboard_and_supervision_agenda(world, app, clock)
                                         "csrf_token": token})
     coord = _client(app, world["coordinator"])
     html = coord.get("/coordination/requests").get_data(as_text=True)
-    assert re.search(r"belastet</a>: <strong>1<", html)
+    assert re.search(r"belastet haben</a>: <strong>1<", html)
     assert debriefs.burdened_debriefs(db.session) == 1
     assert cards(coord)["burdened"] == (1, "/coordination/debriefs")  # on the start page
     page = coord.get("/coordination/debriefs").get_data(as_text=True)
