@@ -67,7 +67,7 @@ class CSRFProtect(_CSRFProtect):
             logging.getLogger("app.security").warning(
                 "CSRF refused %s %s over HTTPS: %s (Referer origin %s, expected https://%s)",
                 request.method, request.endpoint, reason, origin, request.host)
-        elif not secure and current_app.config.get("SESSION_COOKIE_SECURE") \
+        elif not secure and current_app.config["SESSION_COOKIE_SECURE"] \
                 and "session token is missing" in reason:
             logging.getLogger("app.security").warning(
                 "CSRF refused %s %s over plain HTTP: %s (the session cookie is Secure; serve "

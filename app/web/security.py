@@ -81,7 +81,7 @@ def register_security(app: Flask) -> None:
             headers.setdefault("Cache-Control", "no-store")
         # only over HTTPS: browsers ignore it on http, and a wrong scheme here means a
         # missing TRUSTED_PROXIES, which the header would hide rather than fix
-        if app.config.get("HSTS_MAX_AGE") and request.is_secure:
+        if app.config["HSTS_MAX_AGE"] and request.is_secure:
             headers.setdefault("Strict-Transport-Security",
                                f"max-age={app.config['HSTS_MAX_AGE']}; includeSubDomains")
         return response
@@ -147,8 +147,8 @@ def register_security(app: Flask) -> None:
 
 def _warn_plain_http(app: Flask) -> None:
     """Say at start why forms will fail: Secure cookies never come back over plain HTTP."""
-    base_url = str(app.config.get("BASE_URL") or "")
-    if app.config.get("SESSION_COOKIE_SECURE") and not base_url.startswith("https://"):
+    base_url = str(app.config["BASE_URL"])
+    if app.config["SESSION_COOKIE_SECURE"] and not base_url.startswith("https://"):
         logging.getLogger("app.security").warning(
             "SESSION_COOKIE_SECURE is on but BASE_URL is %s: browsers drop Secure cookies over "
             "plain HTTP, so every login and form fails as 'form expired'. Serve the site over "

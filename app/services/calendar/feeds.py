@@ -244,7 +244,7 @@ _FEEDS_LOCK = threading.Lock()
 
 def _feed_cache() -> LRUCache[tuple[int, str], bytes]:
     global _FEEDS
-    size = current_app.config.get("FEED_CACHE_BYTES", 16 * 1024 * 1024)
+    size = current_app.config["FEED_CACHE_BYTES"]
     with _FEEDS_LOCK:
         if _FEEDS is None or _FEEDS.maxsize != size:
             _FEEDS = LRUCache(maxsize=size, getsizeof=len)
