@@ -229,3 +229,10 @@ def test_certificate_shows_the_configured_town(client, neustadt, login, make_use
     assert "Brunnengasse 3, 54321 Neustadt am Testbach" in html
     assert "Neustadt am Testbach, den" in html
     assert "Rheinstadt" not in html and "55218" not in html
+
+
+def test_unknown_flask_config_is_refused_by_name(monkeypatch):
+    monkeypatch.setenv("FLASK_CONFIG", "prod")
+    with pytest.raises(ConfigError, match="FLASK_CONFIG: 'prod' is not one of development, "
+                                          "testing, production"):
+        create_app()
