@@ -197,6 +197,15 @@ class Config:
         "ACCESSIBILITY_FEEDBACK_RATE_LIMIT", "5 per hour"
     )
 
+    # logging and metrics (docs/operations.md, Logs and Monitor)
+    # log lines: "json" (one object per line) or "text"; production defaults to json
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # /metrics: answered only with this bearer token or from these networks (CIDR, comma
+    # separated; the client address after TRUSTED_PROXIES); neither set = refused to everybody
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    METRICS_ALLOWED_NETWORKS = os.environ.get("METRICS_ALLOWED_NETWORKS", "")
+
 
 class DevelopmentConfig(Config):
     DEBUG = True
@@ -227,6 +236,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     HSTS_MAX_AGE = int(os.environ.get("HSTS_MAX_AGE", str(365 * 24 * 3600)))
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 
 
 CONFIGS = {

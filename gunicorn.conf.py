@@ -44,3 +44,14 @@ access_log_format = '%({x-forwarded-for}i)s %(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 proc_name = "skm-pool"
+
+# Logs (docs/operations.md, Logs): gunicorn's own lines, the access log and the app's in one
+# format (JSON in production), every secret token masked, the request id on each request's
+# lines. The access log stays off unless GUNICORN_ACCESS_LOG is set.
+from app.logs import gunicorn_logconfig  # noqa: E402
+from config import CONFIGS  # noqa: E402
+
+_log_format = CONFIGS[os.environ.get("FLASK_CONFIG", "development")].LOG_FORMAT
+logger_class = "app.logs.GunicornLogger"
+logconfig_dict = gunicorn_logconfig(_log_format, accesslog,
+                                    os.environ.get("LOG_LEVEL", "INFO").upper())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 
@@ -95,8 +94,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_security(app)
     register_errors(app)
 
-    if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO)
+    if not app.testing:  # JSON or text lines, tokens masked, request ids (app/logs.py)
+        from app import logs
+
+        logs.configure(app)
     if app.config.get("SCHEMA_CHECK_ON_START") and not running_db_command(sys.argv):
         from app.services.core import health
 
