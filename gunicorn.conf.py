@@ -55,3 +55,23 @@ _log_format = CONFIGS[os.environ.get("FLASK_CONFIG", "development")].LOG_FORMAT
 logger_class = "app.logs.GunicornLogger"
 logconfig_dict = gunicorn_logconfig(_log_format, accesslog,
                                     os.environ.get("LOG_LEVEL", "INFO").upper())
+
+
+# Metrics (docs/operations.md, Monitor): with PROMETHEUS_MULTIPROC_DIR set, every worker keeps
+# its counters in files there and /metrics adds up all workers. The directory is emptied when
+# gunicorn starts (values of an earlier run would count again) and an exited worker's live
+# gauges are dropped (prometheus_client's documented gunicorn recipe).
+def on_starting(server) -> None:  # noqa: ANN001
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        path = Path(directory)
+        path.mkdir(parents=True, exist_ok=True)
+        for old in path.glob("*.db"):
+            old.unlink()
+
+
+def child_exit(server, worker) -> None:  # noqa: ANN001
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

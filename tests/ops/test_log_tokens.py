@@ -1,10 +1,13 @@
-"""Production logs under gunicorn: JSON lines, a request id on each, no secret token anywhere.
+"""Production logs and metrics under gunicorn: JSON lines, a request id on each, no secret
+token anywhere; /metrics adds up the workers and is refused without its token.
 
 Runs `gunicorn -c gunicorn.conf.py` (production, JSON logs, gunicorn's own access log to a
 file, stdout and stderr captured to files), walks every kind of token link (invitation,
 password reset, offer answer and its .ics, follow-up report and the institution's follow-up,
 the calendar feed; GET and a POST each, also inside a `next=` parameter and a Referer), then
-greps every byte gunicorn and the app wrote for the tokens (docs/operations.md, Logs).
+greps every byte gunicorn and the app wrote for the tokens (docs/operations.md, Logs). The
+scheduler runs once before (`flask scheduler run --once`) and /metrics is scraped after the
+walk (PROMETHEUS_MULTIPROC_DIR, two workers; docs/operations.md, Monitor).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from tests.net import free_port
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 EMAIL = "koordination@example.org"
+METRICS_TOKEN = secrets.token_hex(16)
 
 
 def _request(port: int, method: str, path: str, headers: dict | None = None):
@@ -92,10 +96,13 @@ def walked(tmp_path_factory):
                DATABASE_URL=f"sqlite:///{tmp / 'skm.sqlite'}",
                BASE_URL=f"http://127.0.0.1:{port}", TRUSTED_PROXIES="0",
                GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="2",
-               GUNICORN_ACCESS_LOG=str(tmp / "access.log"), LOG_LEVEL="INFO")
+               GUNICORN_ACCESS_LOG=str(tmp / "access.log"), LOG_LEVEL="INFO",
+               PROMETHEUS_MULTIPROC_DIR=str(tmp / "prom"), METRICS_TOKEN=METRICS_TOKEN,
+               METRICS_ALLOWED_NETWORKS="")
     env.pop("LOG_FORMAT", None)  # production's default: JSON
     for args in (("db", "upgrade"), ("users", "create", "--role", "coordinator", "--email",
-                                     EMAIL, "--name", "K", "--password", "Linde-Kanal-77x")):
+                                     EMAIL, "--name", "K", "--password", "Linde-Kanal-77x"),
+                 ("scheduler", "run", "--once")):
         subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env,  # noqa: S603
                        check=True, capture_output=True, timeout=300)
     tokens = _tokens(env)
@@ -124,11 +131,26 @@ def walked(tmp_path_factory):
         # a client's own X-Request-ID is not believed without a trusted proxy
         responses.append(("spoof", _request(port, "GET", "/auth/login",
                                             {"X-Request-ID": "spoofed-id-1234"})))
+        refused = [_request(port, "GET", "/metrics", headers).status for headers in (
+            {}, {"Authorization": "Bearer wrong"}, {"X-Forwarded-For": "127.0.0.1"})]
+        metrics = [_scrape(port) for _ in range(4)]  # both workers answer some
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
     logs = {name: (tmp / name).read_text() for name in ("stdout.log", "stderr.log", "access.log")}
-    return {"tokens": tokens, "logs": logs, "responses": responses}
+    return {"tokens": tokens, "logs": logs, "responses": responses, "refused": refused,
+            "metrics": metrics, "walked": len(responses)}
+
+
+def _scrape(port: int) -> str:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
+    try:
+        conn.request("GET", "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+        response = conn.getresponse()
+        assert response.status == 200
+        return response.read().decode()
+    finally:
+        conn.close()
 
 
 def test_no_token_of_any_link_reaches_any_log(walked):
@@ -156,3 +178,26 @@ def test_every_line_is_json_with_the_request_id(walked):
     csrf = [json.loads(line) for line in walked["logs"]["stderr.log"].splitlines()
             if "The CSRF token is missing" in line]
     assert csrf and all(record["request_id"] in ids for record in csrf)
+
+
+def test_metrics_after_the_walk_show_requests_outbox_and_scheduler(walked):
+    from prometheus_client.parser import text_string_to_metric_families
+
+    assert walked["refused"] == [404, 404, 404]
+    for text in walked["metrics"]:  # whichever worker answers, it adds up both
+        samples = {}
+        for family in text_string_to_metric_families(text):
+            for sample in family.samples:
+                samples.setdefault(sample.name, []).append(sample)
+        counted = sum(s.value for s in samples["skm_http_requests_total"]
+                      if s.labels["endpoint"] != "site.metrics")
+        assert counted >= walked["walked"]  # every walked request, in whichever worker
+        assert {s.labels["endpoint"] for s in samples["skm_http_requests_total"]} >= {
+            "accounts.reset_password", "calendar.feed", "booking.answer_offer"}
+        assert "skm_http_request_duration_seconds_bucket" in samples
+        assert {s.labels["status"] for s in samples["skm_outbox_messages"]} == {"pending", "dead"}
+        assert "skm_outbox_oldest_due_age_seconds" in samples
+        assert samples["skm_scheduler_heartbeat_timestamp_seconds"][0].value > time.time() - 600
+        jobs = {s.labels["job"] for s in samples["skm_scheduler_job_last_run_timestamp_seconds"]}
+        assert {"outbox.deliver", "requests.tick"} <= jobs
+        assert "skm_db_pool_checked_out" in samples
