@@ -93,7 +93,7 @@ def run_job(app: Flask, job: Job) -> object:
 
 def run_all_once(app: Flask) -> dict[str, object]:
     """Run every job once in registry order (tests, cron-style operation, drills)."""
-    beat(app)
+    beat(app, force=True)
     return {job.id: run_job(app, job) for job in JOBS}
 
 
@@ -132,8 +132,15 @@ class _Run:
             beat(self.app)
 
 
-def beat(app: Flask) -> None:
+_BEAT_EVERY = 30.0  # seconds: a heartbeat write at most this often (SQLite's writers)
+_last_beat = [float("-inf")]
+
+
+def beat(app: Flask, *, force: bool = False) -> None:
     """Leave the acting scheduler's heartbeat in the database (/metrics reads it)."""
+    if not force and time.monotonic() - _last_beat[0] < _BEAT_EVERY:
+        return
+    _last_beat[0] = time.monotonic()
     with app.app_context():
         try:
             scheduler_runs.record(scheduler_runs.HEARTBEAT, ok=True, holder=whoami())
@@ -173,7 +180,7 @@ def act(app: Flask, lock: SchedulerLock) -> bool:
     fence.install(app, lock.alive)
     try:
         log.info("scheduler lock acquired (%s); running %d jobs", whoami(), len(JOBS))
-        beat(app)
+        beat(app, force=True)
         for job in JOBS:  # catch up at once: reminders missed while down go out now
             run.job(app, job)
             if run.lost:
