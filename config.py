@@ -289,6 +289,15 @@ class Config:
     ACCESSIBILITY_REVIEWED_ON = env.str("ACCESSIBILITY_REVIEWED_ON", "2026-12-01")
     ACCESSIBILITY_FEEDBACK_RATE_LIMIT = env.str("ACCESSIBILITY_FEEDBACK_RATE_LIMIT", "5 per hour")
 
+    # logging and metrics (docs/operations.md, Logs and Monitor)
+    # log lines: "json" (one object per line) or "text"; production defaults to json
+    LOG_FORMAT = env.str("LOG_FORMAT", "text")
+    LOG_LEVEL = env.str("LOG_LEVEL", "INFO")
+    # /metrics: answered only with this bearer token or from these networks (CIDR, comma
+    # separated; the client address after TRUSTED_PROXIES); neither set = refused to everybody
+    METRICS_TOKEN = env.str("METRICS_TOKEN", secret=True)
+    METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS")
+
 
 # the settings production must be given (imprint, privacy and office contacts)
 REQUIRED_TOWN_SETTINGS = (
@@ -356,6 +365,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     HSTS_MAX_AGE = env.int("HSTS_MAX_AGE", 365 * 24 * 3600)
+    LOG_FORMAT = env.str("LOG_FORMAT", "json")
 
 
 CONFIGS = {

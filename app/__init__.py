@@ -40,6 +40,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         instance_relative_config=True,
     )
     app.config.from_object(config_class)
+    _metrics_environment()  # before anything imports prometheus_client
     _trust_proxies(app)
     _refuse_bad_config(app)
     os.makedirs(app.instance_path, exist_ok=True)
@@ -96,9 +97,14 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_templating(app)
     register_security(app)
     register_errors(app)
+    from app.web.metrics import register_metrics
 
-    if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO)
+    register_metrics(app)
+
+    if not app.testing:  # JSON or text lines, tokens masked, request ids (app/logs.py)
+        from app import logs
+
+        logs.configure(app)
     if app.config["SCHEMA_CHECK_ON_START"] and not running_db_command(sys.argv):
         from app.services.core import health
 
@@ -140,6 +146,22 @@ def running_db_command(argv: list[str]) -> bool:
     """Tell `flask [--app X] db ...`: the migration commands fix the schema the start-up
     check would complain about."""
     return cli_command(argv)[:1] == ["db"]
+
+
+def _metrics_environment() -> None:
+    """Share metrics through PROMETHEUS_MULTIPROC_DIR only between gunicorn's processes.
+
+    prometheus_client reads the variable when it is first imported. A `flask` command run
+    with the same environment (.env) would otherwise leave its own files there, which
+    gunicorn's /metrics would add to its workers' figures.
+    """
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not directory or "prometheus_client" in sys.modules:
+        return
+    if "gunicorn" in (sys.argv[0] if sys.argv else ""):
+        os.makedirs(directory, exist_ok=True)
+    else:
+        del os.environ["PROMETHEUS_MULTIPROC_DIR"]
 
 
 def _trust_proxies(app: Flask) -> None:

@@ -15,6 +15,7 @@ from app.services.start import cards as start_cards
 from app.site import bp
 from app.timeutil import now_utc
 from app.web import errors, transaction
+from app.web import metrics as app_metrics
 from app.web.redirects import safe_next
 from app.web.transaction import commit_or_message
 
@@ -47,6 +48,13 @@ def set_language(code: str):
 def healthz():
     """Liveness for load balancers and the benchmark baseline: the process answers (no DB)."""
     return jsonify(status="ok")
+
+
+@bp.route("/metrics")
+def metrics():
+    """Prometheus metrics for the configured networks or bearer token, else 404
+    (app/web/metrics.py)."""
+    return app_metrics.exposition()
 
 
 @bp.route("/readyz")

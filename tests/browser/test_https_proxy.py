@@ -11,6 +11,7 @@ which needs a same-origin Referer (it answered 400 "Formular abgelaufen" under
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import secrets
 import signal
@@ -112,7 +113,9 @@ def stack(tmp_path_factory):
     base = f"https://127.0.0.1:{https_port}"
     env = production_env(SECRET_KEY=secrets.token_hex(32),
                DATABASE_URL=f"sqlite:///{tmp / 'skm.sqlite'}", BASE_URL=base,
-               TRUSTED_PROXIES="1", GUNICORN_BIND=f"127.0.0.1:{app_port}", GUNICORN_WORKERS="2")
+               TRUSTED_PROXIES="1", GUNICORN_BIND=f"127.0.0.1:{app_port}", GUNICORN_WORKERS="2",
+               GUNICORN_ACCESS_LOG=str(tmp / "gunicorn-access.log"))
+    env.pop("LOG_FORMAT", None)  # production's default: JSON lines
 
     def flask(*args: str) -> None:
         subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env,  # noqa: S603
@@ -236,6 +239,11 @@ def test_log_in_submit_forms_and_log_out_through_nginx(stack, browser):
 
     log = stack["app_log"].read_text()
     assert "CSRF refused" not in log and token not in log
+    gunicorn_access = (stack["tmp"] / "gunicorn-access.log").read_text()
+    assert token not in gunicorn_access and "/auth/reset/***" in gunicorn_access
+    for line in (log + gunicorn_access).splitlines():  # production logs: JSON, request ids
+        assert "request_id" in json.loads(line)
+    assert all(json.loads(line)["request_id"] for line in gunicorn_access.splitlines())
     access = (stack["tmp"] / "skm-pool.access.log").read_text()
     assert "POST /auth/login" in access and "/auth/reset/***" in access
     assert token not in access
