@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import logging
 
-from flask import abort, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -42,6 +52,14 @@ def set_language(code: str):
     if current_user.is_authenticated:
         commit_or_message(accounts.set_locale, current_user, code).flash()
     return redirect(safe_next(request.form.get("next")) or url_for("site.index"))
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """The icon at the address browsers and feed readers ask for without reading the page
+    (the pages name the SVG; a 404 here filled the logs and showed a broken icon)."""
+    return send_from_directory(current_app.static_folder, "favicon.ico",
+                               mimetype="image/vnd.microsoft.icon", max_age=7 * 24 * 3600)
 
 
 @bp.route("/healthz")

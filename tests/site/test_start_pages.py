@@ -232,6 +232,8 @@ def test_request_lists_show_the_group_headings(client, login, clock, make_user,
     today = make_request(user.institution, day=dt.date(2026, 12, 7), time=dt.time(9))
     week = make_request(user.institution, day=dt.date(2026, 12, 13), time=dt.time(9))
     later = make_request(user.institution, day=dt.date(2026, 12, 14), time=dt.time(9))
+    earlier_past = make_request(user.institution, day=dt.date(2026, 11, 2), status="completed")
+    latest_past = make_request(user.institution, day=dt.date(2026, 12, 4), status="completed")
     db.session.commit()
     login(make_user("coordinator"))
     page = client.get("/coordination/requests").get_data(as_text=True)
@@ -242,9 +244,11 @@ def test_request_lists_show_the_group_headings(client, login, clock, make_user,
         {today.id}, {week.id}, {later.id}]
     client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
     login(user)
-    page = client.get("/requests/").get_data(as_text=True)  # newest first
+    page = client.get("/requests/").get_data(as_text=True)  # nearest first, then the past
     assert re.findall(r'<h2 class="day-group" id="group-(\w+)"', page) == [
-        "later", "week", "today"]
+        "today", "week", "later", "past"]
+    listed = [int(n) for n in re.findall(r'href="/requests/(\d+)"', page)]
+    assert listed == [today.id, week.id, later.id, latest_past.id, earlier_past.id]
 
 
 def ids_in(text: str, pattern: str) -> set[int]:

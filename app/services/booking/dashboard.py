@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import Assignment, Institution, InterpretingRequest, Mediator, Offer
 from app.models.request import OPEN_REQUEST_STATUSES
+from app.timeutil import now_utc
 
 
 class RequestLine(NamedTuple):
@@ -180,15 +181,23 @@ def mediator_offers(mediator_id: int, now: dt.datetime, past_limit: int = 30, *,
 
 
 def institution_requests_query(institution_id: int,
-                               condition: sa.ColumnElement[bool] | None = None) -> sa.Select:
-    """Return an institution's own requests, newest first (paged by the caller).
+                               condition: sa.ColumnElement[bool] | None = None,
+                               now: dt.datetime | None = None) -> sa.Select:
+    """Return an institution's own requests, nearest first (paged by the caller).
 
+    Coming appointments first, the soonest at the top (today, this week, later), then the
+    past ones, the most recent first: the list used to run "later" before "today".
     `condition` narrows them to one of `request_filters.INSTITUTION_FILTERS`.
     """
+    r = InterpretingRequest
+    now = now or now_utc()
+    past = r.starts_at < now
     return (
-        sa.select(InterpretingRequest)
-        .where(InterpretingRequest.institution_id == institution_id)
+        sa.select(r)
+        .where(r.institution_id == institution_id)
         .where(condition if condition is not None else sa.true())
-        .options(selectinload(InterpretingRequest.assignments).selectinload(Assignment.mediator))
-        .order_by(InterpretingRequest.starts_at.desc(), InterpretingRequest.id.desc())
+        .options(selectinload(r.assignments).selectinload(Assignment.mediator))
+        .order_by(sa.case((past, 1), else_=0),
+                  sa.case((past, None), else_=r.starts_at).asc(),
+                  r.starts_at.desc(), r.id.desc())
     )
