@@ -87,6 +87,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     from app.cli import register_cli
     from app.web.errors import register_errors
+    from app.web.maintenance import register_maintenance
     from app.web.security import register_security
     from app.web.templating import register_templating
 
@@ -94,6 +95,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_templating(app)
     register_security(app)
     register_errors(app)
+    register_maintenance(app)
 
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)

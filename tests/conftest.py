@@ -64,6 +64,7 @@ def app(_app):
         freeze(None)
         limiter.reset()
         _empty_tables()
+    _app.extensions.pop("skm_maintenance", None)  # the per-worker copy of maintenance mode
     _app.config["MAIL_PORT"] = 0
 
 

@@ -11,6 +11,7 @@ from app.models.messaging import (
     AuditLog,
     FactStamp,
     IcsSequence,
+    MaintenanceNotice,
     OutboxMessage,
     SentReminder,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "Institution",
     "InterpretingRequest",
     "LanguageName",
+    "MaintenanceNotice",
     "Mediator",
     "MediatorLanguage",
     "Meeting",

@@ -93,3 +93,18 @@ class FactStamp(db.Model):
 
     name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     stamp: Mapped[str] = mapped_column(sa.String(32))
+
+
+class MaintenanceNotice(db.Model):
+    """Maintenance mode: while this one row exists, every page shows `message` and every
+    change (POST, PUT, PATCH, DELETE) is answered 503 (`app.services.core.maintenance`).
+
+    In the database, not in a worker's memory or a file, so every worker of every host sees
+    the same switch (`flask maintenance on|off`).
+    """
+
+    __tablename__ = "maintenance_notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # always 1
+    message: Mapped[str] = mapped_column(sa.Text, default="")
+    since: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)

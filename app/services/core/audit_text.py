@@ -240,6 +240,9 @@ SENTENCES: dict[tuple[str, str], Formatter] = {
                                  "sessions."), user=lambda e: e.user()),
     ("enable", "user"): _say(_l("%(who)s enabled the account of %(user)s again."),
                              user=lambda e: e.user()),
+    ("maintenance_on", "system"): _say(_l("%(who)s switched maintenance mode on: “%(text)s”."),
+                                       text=lambda e: e.get("message")),
+    ("maintenance_off", "system"): _say(_l("%(who)s switched maintenance mode off.")),
     ("reset_link", "user"): _say(_l("%(who)s made a password link for %(user)s."),
                                  user=lambda e: e.user()),
 }
