@@ -105,6 +105,6 @@ class MaintenanceNotice(db.Model):
 
     __tablename__ = "maintenance_notice"
 
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # always 1
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1 (the service writes it)
     message: Mapped[str] = mapped_column(sa.Text, default="")
     since: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)

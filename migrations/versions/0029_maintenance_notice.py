@@ -23,7 +23,7 @@ depends_on = None
 def upgrade():
     op.create_table(
         'maintenance_notice',
-        sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('message', sa.Text(), nullable=False),
         sa.Column('since', sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_maintenance_notice')),

@@ -74,14 +74,14 @@ def test_anonymous_login_post_is_paused_too(runner, client, make_user):
     assert response.status_code == 503
 
 
-def test_every_worker_sees_the_switch_within_the_cache_time(app, runner, client):
+def test_every_worker_sees_the_switch_within_the_cache_time(app, runner, client, monkeypatch):
     """Another process switches: this worker's copy lasts MAINTENANCE_CACHE_SECONDS."""
-    app.config["MAINTENANCE_CACHE_SECONDS"] = 0
+    monkeypatch.setitem(app.config, "MAINTENANCE_CACHE_SECONDS", 0)
     assert maintenance.current() is None
     runner.invoke(args=["maintenance", "on", TEXT])
     app.extensions["skm_maintenance"].update(notice=None, until=0.0)  # a stale copy, expired
     assert maintenance.current().message == TEXT
-    app.config["MAINTENANCE_CACHE_SECONDS"] = 60
+    monkeypatch.setitem(app.config, "MAINTENANCE_CACHE_SECONDS", 60)
     maintenance.forget()
     assert maintenance.current().message == TEXT
     db.session.execute(sa.text("DELETE FROM maintenance_notice"))  # like another host's `off`

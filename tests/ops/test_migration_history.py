@@ -51,7 +51,7 @@ LANDED = {
     "0028_repair_report_indexes.py":
         "68916245b424925d365ea58adc0b5e22790475e4e76fe87788f9518284a1f213",
     "0029_maintenance_notice.py":
-        "1ae10d3f8022f5867a3bd087812745d48b8456888102fb7582d09681e6ca6b2a",
+        "206ad15946caf17593be90c3e9eaa522d79d69b39b678a92561a745c7851aaeb",
 }
 
 
