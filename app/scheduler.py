@@ -134,7 +134,7 @@ def build_scheduler(app: Flask, run: _Run | None = None):
     for job in JOBS:
         seconds = job.minutes * 60
         if job.id == "outbox.deliver":  # mail latency is an operator's choice (and tests')
-            seconds = app.config.get("OUTBOX_INTERVAL_SECONDS", seconds)
+            seconds = app.config["OUTBOX_INTERVAL_SECONDS"]
         func, args = (run_job, (app, job)) if run is None else (run.job, (app, job))
         scheduler.add_job(
             func, "interval", args=args, id=job.id, seconds=seconds,
@@ -144,7 +144,7 @@ def build_scheduler(app: Flask, run: _Run | None = None):
     if run is not None:
         run.scheduler = scheduler
         scheduler.add_job(run.heartbeat, "interval", id="scheduler.heartbeat",
-                          seconds=app.config.get("SCHEDULER_HEARTBEAT_SECONDS", 10),
+                          seconds=app.config["SCHEDULER_HEARTBEAT_SECONDS"],
                           misfire_grace_time=60, coalesce=True, max_instances=1)
     return scheduler
 
@@ -176,7 +176,7 @@ def run_forever(app: Flask, *, wait: bool = True, poll_seconds: float | None = N
     ... 60 s). Each state is logged once when it begins: database unreachable, reachable
     again, another scheduler holds the lock (and which), lock lost.
     """
-    poll = poll_seconds or app.config.get("SCHEDULER_POLL_SECONDS", 30)
+    poll = poll_seconds or app.config["SCHEDULER_POLL_SECONDS"]
     said, delay = "", 1.0
     while True:
         try:

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.net import CSRF_RE, free_port
+from tests.production import production_env
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -109,7 +110,7 @@ def stack(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("https")
     https_port, http_port, app_port = free_port(), free_port(), free_port()
     base = f"https://127.0.0.1:{https_port}"
-    env = dict(os.environ, FLASK_CONFIG="production", SECRET_KEY=secrets.token_hex(32),
+    env = production_env(SECRET_KEY=secrets.token_hex(32),
                DATABASE_URL=f"sqlite:///{tmp / 'skm.sqlite'}", BASE_URL=base,
                TRUSTED_PROXIES="1", GUNICORN_BIND=f"127.0.0.1:{app_port}", GUNICORN_WORKERS="2")
 
@@ -174,9 +175,9 @@ def _with_user(env: dict, make):
     from app import create_app
     from app.extensions import db
     from app.models import User
-    from config import ProductionConfig
+    from tests.production import ProductionTestConfig
 
-    class Same(ProductionConfig):
+    class Same(ProductionTestConfig):
         SECRET_KEY = env["SECRET_KEY"]
         SQLALCHEMY_DATABASE_URI = env["DATABASE_URL"]
         BASE_URL = env["BASE_URL"]

@@ -9,7 +9,6 @@ PostgreSQL) and must rotate.
 from __future__ import annotations
 
 import configparser
-import os
 import re
 import shutil
 import sqlite3
@@ -20,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from config import ProductionConfig
+from tests.production import production_env
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -125,10 +125,8 @@ def test_nginx_sends_no_version_and_keeps_feeds_out_of_the_log():
 
 
 def _env(url: str, folder: Path, keep: int) -> dict:
-    return dict(os.environ, DATABASE_URL=url, BACKUP_DIR=str(folder), BACKUP_KEEP=str(keep),
-                APP_DIR=str(ROOT), FLASK=str(Path(sys.executable).parent / "flask"),
-                SECRET_KEY="backup-test-" + "x" * 40, FLASK_CONFIG="production",
-                BASE_URL="https://skm.example.de")
+    return production_env(DATABASE_URL=url, BACKUP_DIR=str(folder), BACKUP_KEEP=str(keep),
+                          APP_DIR=str(ROOT), FLASK=str(Path(sys.executable).parent / "flask"))
 
 
 def _run(env: dict) -> subprocess.CompletedProcess:

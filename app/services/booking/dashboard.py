@@ -75,7 +75,7 @@ UNFILLED_DAYS = 90  # the dashboard counts the requests left unfilled in this ma
 
 
 def counts(now: dt.datetime) -> dict[str, int]:
-    """Count the requests per open status, the recently unfilled ones and the pending offers.
+    """Count the requests per open status and the recently unfilled ones.
 
     Why unfilled only of the last UNFILLED_DAYS: the number to act on is the recent one, and
     counting every unfilled request ever made the dashboard slower with every year of history.
@@ -91,10 +91,8 @@ def counts(now: dt.datetime) -> dict[str, int]:
         count(req.status == "submitted"),
         count(req.status == "offered"),
         count(req.status == "unfilled", req.starts_at >= now - dt.timedelta(days=UNFILLED_DAYS)),
-        sa.select(sa.func.count()).select_from(Offer).where(Offer.status == "pending")
-        .scalar_subquery(),
     )).one()
-    return {"submitted": row[0], "offered": row[1], "unfilled": row[2], "awaiting": row[3],
+    return {"submitted": row[0], "offered": row[1], "unfilled": row[2],
             "unfilled_days": UNFILLED_DAYS}
 
 

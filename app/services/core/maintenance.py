@@ -65,7 +65,7 @@ def current() -> Notice | None:
     upgrade`) counts as "off": the outage is answered by the requests themselves.
     """
     cache = _cache()
-    seconds = float(current_app.config.get("MAINTENANCE_CACHE_SECONDS", 5))
+    seconds = float(current_app.config["MAINTENANCE_CACHE_SECONDS"])
     now = time.monotonic()
     if cache.get("until", 0.0) > now:
         return cache["notice"]
