@@ -201,6 +201,9 @@ class Config:
     # per-worker copies of each language's speaker facts, checked against a stamp on every
     # use (app/services/matching/cache.py); the lifetime bounds only writes from outside the app
     SPEAKER_CACHE_SECONDS = env.int("SPEAKER_CACHE_SECONDS", 600)
+    # how long a worker keeps the maintenance switch (`flask maintenance on|off`) before it
+    # asks the database again: the longest delay until every worker sees a switch
+    MAINTENANCE_CACHE_SECONDS = env.int("MAINTENANCE_CACHE_SECONDS", 5)
     REQUEST_NOTE_RETENTION_MONTHS = env.int("REQUEST_NOTE_RETENTION_MONTHS", 12)
     APPLICANT_RETENTION_MONTHS = env.int("APPLICANT_RETENTION_MONTHS", 6)
     POLICE_CERT_DELETE_MONTHS = 3  # § 72a (5) SGB VIII: delete at the latest 3 months after leaving

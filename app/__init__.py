@@ -90,6 +90,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     from app.cli import register_cli
     from app.web.errors import register_errors
+    from app.web.maintenance import register_maintenance
     from app.web.security import register_security
     from app.web.templating import register_templating
 
@@ -99,6 +100,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_errors(app)
     from app.web.metrics import register_metrics
 
+    register_maintenance(app)
     register_metrics(app)
 
     if not app.testing:  # JSON or text lines, tokens masked, request ids (app/logs.py)

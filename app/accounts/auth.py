@@ -41,6 +41,7 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is None:
+            commit_or_message(accounts.record_failed_login, form.email.data)  # audit only
             flash(_("E-mail or password is wrong."), "error")
             return render_template("accounts/login.html", form=form), 200
         _start_session(user, remember=form.remember.data)

@@ -110,3 +110,16 @@ class SchedulerRun(db.Model):
     last_ok_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
     last_failed_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
     holder: Mapped[str] = mapped_column(sa.String(120), default="")
+class MaintenanceNotice(db.Model):
+    """Maintenance mode: while this one row exists, every page shows `message` and every
+    change (POST, PUT, PATCH, DELETE) is answered 503 (`app.services.core.maintenance`).
+
+    In the database, not in a worker's memory or a file, so every worker of every host sees
+    the same switch (`flask maintenance on|off`).
+    """
+
+    __tablename__ = "maintenance_notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1 (the service writes it)
+    message: Mapped[str] = mapped_column(sa.Text, default="")
+    since: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)

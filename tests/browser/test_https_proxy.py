@@ -154,10 +154,30 @@ def stack(tmp_path_factory):
 
 def _reset_token(env: dict) -> str:
     """Make a password-reset link's token the way the app does, under gunicorn's secret."""
+    def make(user):
+        from app.services.core import accounts
+
+        return accounts.make_token(user, "reset")
+    return _with_user(env, make)
+
+
+def _feed_token(env: dict) -> str:
+    """Give the coordinator a calendar feed (committed) and return its token."""
+    def rotate(user):
+        from app.extensions import db
+        from app.services.calendar import feeds
+
+        token = feeds.rotate(user)
+        db.session.commit()
+        return token
+    return _with_user(env, rotate)
+
+
+def _with_user(env: dict, make):
+    """Call make(user) in an app under gunicorn's secret and database; return its result."""
     from app import create_app
     from app.extensions import db
     from app.models import User
-    from app.services.core import accounts
     from tests.production import ProductionTestConfig
 
     class Same(ProductionTestConfig):
@@ -169,10 +189,9 @@ def _reset_token(env: dict) -> str:
     with app.app_context():
         import sqlalchemy as sa
 
-        token = accounts.make_token(db.session.scalar(sa.select(User).where(User.email == EMAIL)),
-                                    "reset")
+        result = make(db.session.scalar(sa.select(User).where(User.email == EMAIL)))
         db.engine.dispose()
-    return token
+    return result
 
 
 def _submit(page) -> None:
@@ -275,3 +294,23 @@ def test_plain_http_is_sent_to_https(stack):
     response = _get(stack["http_port"], "/auth/login", tls=False)
     assert response.status == 301
     assert response.getheader("Location") == "https://127.0.0.1/auth/login"
+
+
+def test_no_product_banner_one_hsts_header_and_feeds_out_of_the_log(stack):
+    """`server_tokens off`, HSTS once (nginx's), and a calendar poll leaves no log line."""
+    for path in ("/auth/login", "/static/css/app.css", "/no-such-page"):
+        response = _get(stack["https_port"], path, tls=True)
+        assert response.getheader("Server") == "nginx", path
+        assert len(response.headers.get_all("Strict-Transport-Security") or []) == 1, path
+    plain = _get(stack["http_port"], "/auth/login", tls=False)
+    assert plain.getheader("Server") == "nginx"
+
+    token = _feed_token(stack["env"])
+    feed = _get(stack["https_port"], f"/calendar/{token}.ics", tls=True)
+    assert feed.status == 200 and feed.getheader("Content-Type").startswith("text/calendar")
+    assert len(feed.headers.get_all("Strict-Transport-Security")) == 1
+    _get(stack["https_port"], "/healthz", tls=True)  # a line written after the feed's
+    time.sleep(0.5)
+    access = (stack["tmp"] / "skm-pool.access.log").read_text()
+    assert "GET /healthz" in access
+    assert "/calendar/" not in access and token not in access
