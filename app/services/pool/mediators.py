@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import Document, Mediator, MediatorLanguage, User
 from app.services.core import accounts, audit, bounds
+from app.services.core.document_dates import police_certificate_due
 from app.services.core.errors import DomainError
 from app.services.core.languages import is_valid_code, matching_codes
 from app.textfold import fold
@@ -132,19 +133,6 @@ def record_police_certificate(
     db.session.flush()
     audit.record(actor, "record_police_certificate", "mediator", mediator.id)
     return doc
-
-
-def police_certificate_due(doc: Document) -> dt.date:
-    """Return the date the certificate must be inspected again (configurable, 5 years)."""
-    return years_after(doc.recorded_on, current_app.config["POLICE_CERT_VALID_YEARS"])
-
-
-def years_after(day: dt.date, years: int) -> dt.date:
-    """The same calendar day `years` later (28 February for a 29 February)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def police_certificate_valid_on(mediator: Mediator, day: dt.date) -> bool:
