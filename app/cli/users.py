@@ -1,4 +1,4 @@
-"""`flask users create|list`: accounts for the first coordinator and for operators."""
+"""`flask users create|list|disable`: accounts for the first coordinator and for operators."""
 
 from __future__ import annotations
 
@@ -49,3 +49,18 @@ def list_users() -> None:
     for user in db.session.scalars(sa.select(User).order_by(User.role, User.email)):
         state = "" if user.is_enabled else " (disabled)"
         click.echo(f"{user.id:>5}  {user.role:<12} {user.email}{state}")
+
+
+@users.command("disable")
+@click.argument("email")
+def disable_user(email) -> None:
+    """Disable an account: no login, its sessions, links and calendar feed end at once, and a
+    mediator's pending offers are withdrawn."""
+    from app.services.pool import departure
+
+    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"No account with the address {email}.")
+    departure.disable_account(None, user)
+    db.session.commit()
+    click.echo(f"Disabled {user.role} {user.email} (id {user.id}).")

@@ -15,6 +15,7 @@ from app.services.core import accounts, audit, bounds
 from app.services.core.document_dates import police_certificate_due
 from app.services.core.errors import DomainError
 from app.services.core.languages import is_valid_code, matching_codes
+from app.services.pool import departure
 from app.textfold import fold
 
 
@@ -51,11 +52,24 @@ def districts() -> list[str]:
 
 
 def save_mediator(actor: User, mediator: Mediator, *, created: bool) -> Mediator:
+    """Save the coordinator's form; a status that takes the person out of the pool (retired,
+    ...) also withdraws their offers and ends their sessions and feed (`departure`)."""
+    old_status = None if created else _status_before(mediator)
     if created:
         db.session.add(mediator)
     db.session.flush()
     audit.record(actor, "create" if created else "update", "mediator", mediator.id)
+    if departure.is_leaving(mediator, old_status):
+        departure.person_left(actor, mediator)
     return mediator
+
+
+def _status_before(mediator: Mediator) -> str | None:
+    """The status as loaded, before the form changed it (None for a new record)."""
+    history = sa.inspect(mediator).attrs.status.history
+    if history.deleted:
+        return history.deleted[0]
+    return history.unchanged[0] if history.unchanged else None
 
 
 def invite(actor: User, mediator: Mediator, email: str, *, name: str, locale: str) -> User:
