@@ -115,8 +115,7 @@ def change_password():
         outcome = commit_or_message(accounts.change_password, user, form.current.data,
                                     form.password.data)
         if outcome.ok:
-            remember = current_app.config.get("REMEMBER_COOKIE_NAME",
-                                              "remember_token") in request.cookies
+            remember = current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies
             _start_session(user, remember=remember)
             flash(_("Your password has been changed. You were logged out everywhere else."),
                   "success")

@@ -12,6 +12,7 @@ from app.models.messaging import (
     FactStamp,
     IcsSequence,
     OutboxMessage,
+    SchedulerRun,
     SentReminder,
 )
 from app.models.pool import (
@@ -57,6 +58,7 @@ __all__ = [
     "OutboxMessage",
     "QualificationModule",
     "Rating",
+    "SchedulerRun",
     "SentReminder",
     "SupervisionGroup",
     "SupervisionMember",

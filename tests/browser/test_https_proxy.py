@@ -11,6 +11,7 @@ which needs a same-origin Referer (it answered 400 "Formular abgelaufen" under
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import secrets
 import signal
@@ -23,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests.net import CSRF_RE, free_port
+from tests.production import production_env
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -109,9 +111,11 @@ def stack(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("https")
     https_port, http_port, app_port = free_port(), free_port(), free_port()
     base = f"https://127.0.0.1:{https_port}"
-    env = dict(os.environ, FLASK_CONFIG="production", SECRET_KEY=secrets.token_hex(32),
+    env = production_env(SECRET_KEY=secrets.token_hex(32),
                DATABASE_URL=f"sqlite:///{tmp / 'skm.sqlite'}", BASE_URL=base,
-               TRUSTED_PROXIES="1", GUNICORN_BIND=f"127.0.0.1:{app_port}", GUNICORN_WORKERS="2")
+               TRUSTED_PROXIES="1", GUNICORN_BIND=f"127.0.0.1:{app_port}", GUNICORN_WORKERS="2",
+               GUNICORN_ACCESS_LOG=str(tmp / "gunicorn-access.log"))
+    env.pop("LOG_FORMAT", None)  # production's default: JSON lines
 
     def flask(*args: str) -> None:
         subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env,  # noqa: S603
@@ -154,9 +158,9 @@ def _reset_token(env: dict) -> str:
     from app.extensions import db
     from app.models import User
     from app.services.core import accounts
-    from config import ProductionConfig
+    from tests.production import ProductionTestConfig
 
-    class Same(ProductionConfig):
+    class Same(ProductionTestConfig):
         SECRET_KEY = env["SECRET_KEY"]
         SQLALCHEMY_DATABASE_URI = env["DATABASE_URL"]
         BASE_URL = env["BASE_URL"]
@@ -235,6 +239,11 @@ def test_log_in_submit_forms_and_log_out_through_nginx(stack, browser):
 
     log = stack["app_log"].read_text()
     assert "CSRF refused" not in log and token not in log
+    gunicorn_access = (stack["tmp"] / "gunicorn-access.log").read_text()
+    assert token not in gunicorn_access and "/auth/reset/***" in gunicorn_access
+    for line in (log + gunicorn_access).splitlines():  # production logs: JSON, request ids
+        assert "request_id" in json.loads(line)
+    assert all(json.loads(line)["request_id"] for line in gunicorn_access.splitlines())
     access = (stack["tmp"] / "skm-pool.access.log").read_text()
     assert "POST /auth/login" in access and "/auth/reset/***" in access
     assert token not in access

@@ -27,7 +27,9 @@ SALTS = {"invite": "skm-invite", "reset": "skm-reset"}
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALTS[purpose])
+    from app.services.core import signing  # here: the rest of the module is another's change
+
+    return signing.serializer(SALTS[purpose])
 
 
 def _fingerprint(user: User) -> str:

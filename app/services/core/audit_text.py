@@ -155,7 +155,10 @@ SENTENCES: dict[tuple[str, str], Formatter] = {
         _l("%(who)s recorded the police certificate of %(mediator)s."), mediator=_med),
     ("delete_police_certificate", "mediator"): _say(
         _l("The police certificate record of %(mediator)s was deleted."), mediator=_med),
-    ("export", "mediator"): _say(_l("%(who)s exported the data of %(mediator)s."), mediator=_med),
+    # the pool list is exported without an id; one person's data with theirs
+    ("export", "mediator"): lambda e: (
+        _say(_l("%(who)s exported the data of %(mediator)s."), mediator=_med)
+        if e.log.object_id is not None else _say(_l("%(who)s exported the mediator list.")))(e),
     ("erase", "mediator"): _say(_l("%(who)s erased the personal data of %(mediator)s."),
                                 mediator=_med),
     ("person_left", "mediator"): _say(
