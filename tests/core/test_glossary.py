@@ -44,7 +44,7 @@ def test_the_glossary_names_words_to_avoid():
 def test_no_german_message_uses_a_word_the_glossary_avoids():
     avoided = _avoided()
     found = []
-    for msgid, text in _german_texts():
+    for _msgid, text in _german_texts():
         text = re.sub(r"%\([a-z_]+\)[sd]", "", text)  # placeholders are no words of the text
         for word, preferred in avoided.items():
             if re.search(rf"(?<![\w/:*]){re.escape(word)}(?![\w])", text, re.IGNORECASE):
