@@ -144,7 +144,9 @@ def _next_sequence(known: dict[str, IcsSequence], uid: str, email: str, floor: i
 
 def _address(event: icalendar.Event, rcpt: Recipient) -> None:
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
-    event.add("organizer", f"mailto:{sender}", parameters={"CN": "MIB SKM-Pool"})
+    # the office by its configured name (an abbreviation means nothing in a calendar app)
+    office = current_app.config["OFFICE_NAME"] or "SKM-Pool"
+    event.add("organizer", f"mailto:{sender}", parameters={"CN": office})
     event.add("attendee", f"mailto:{rcpt.email}", parameters={
         "ROLE": "REQ-PARTICIPANT", "PARTSTAT": "NEEDS-ACTION", "RSVP": "FALSE"})
 
