@@ -93,6 +93,18 @@ def _excluded_view(result: matching.MatchResult) -> tuple[list, list[tuple[str, 
     return shown, summary
 
 
+def excluded_groups(shown: list) -> list[tuple[str, list]]:
+    """Group the listed excluded speakers by their first reason, largest group first.
+
+    Why: a thousand speakers with an override form each made the page 6,444 px tall; each
+    reason is now one line that opens on demand, and so is each override form.
+    """
+    groups: dict[str, list] = {}
+    for e in shown:
+        groups.setdefault(e.reasons[0] if e.reasons else "–", []).append(e)
+    return sorted(groups.items(), key=lambda item: -len(item[1]))
+
+
 @bp.route("/coordination/requests/<int:request_id>")
 @coordinator_required
 def request_detail(request_id: int, status: int = 200, cancel_form=None, unfilled_form=None):
@@ -124,7 +136,12 @@ def request_detail(request_id: int, status: int = 200, cancel_form=None, unfille
     pending = req.is_open and any(o.status == "pending" for o in req.offers)
     return render_template(
         "booking/coordinator/request.html", req=req, result=result, offered=offered,
-        excluded_shown=shown, excluded_summary=summary,
+        excluded_shown=shown, excluded_summary=summary, excluded_groups=excluded_groups(shown),
+        # an override form sent back with an error opens again with what was typed
+        typed_for=request.form.get("mediator_id", ""),
+        typed_reason=request.form.get("override_reason", ""),
+        typed_cancel_reason=(request.form.get("reason", "") if request.path.endswith("/cancel")
+                             else ""),
         volunteers=board_svc.volunteers(req, result) if req.is_open else [],
         first_come=board_svc.first_come(req),
         offers_form=OffersForm() if result is not None and req.is_open else None,

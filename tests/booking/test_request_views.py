@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -13,6 +15,8 @@ from app.services.booking import assignments as booking
 from app.services.booking import intake
 from tests.conftest import csrf_token
 from tests.factories import DAY, NOW, eligible, make_assignment, make_request
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture()
@@ -356,3 +360,26 @@ def test_a_booked_request_says_why_it_cannot_be_changed_and_whom_to_call(
     assert f"/requests/{booked.id}/edit" not in page
     still_open = client.get(f"/requests/{open_req.id}").get_data(as_text=True)
     assert "Warum kann ich" not in still_open and f"/requests/{open_req.id}/edit" in still_open
+
+
+def test_excluded_speakers_collapse_by_reason_and_overrides_open_on_demand(
+        client, login, make_user, inst_user, make_mediator):
+    """A thousand excluded speakers with an override box each made the page 6,444 px tall:
+    each reason is one closed line with its count, each override form opens on demand."""
+    coordinator = make_user("coordinator")
+    req = make_request(inst_user.institution)
+    for i in range(6):
+        make_mediator(last_name=f"Ohne{i}")  # no availability, no pledge
+    close = eligible(make_mediator, last_name="Zett")
+    close.documents.remove(close.document("pledge"))
+    db.session.commit()
+    login(coordinator)
+    html = client.get(f"/coordination/requests/{req.id}").get_data(as_text=True)
+    groups = re.findall(r'<details class="excluded-group"( open)?>\s*<summary>([^<]+)</summary>',
+                        html)
+    assert len(groups) == 2 and all(opened == "" for opened, _text in groups), groups
+    counts = sorted(int(re.search(r"(\d+) Sprachmittler", text).group(1))
+                    for _o, text in groups)
+    assert counts == [1, 6]
+    assert html.count('<details class="override">') == 7  # every form closed until asked for
+    assert "request.form" not in (ROOT / "templates/booking/coordinator/request.html").read_text()
