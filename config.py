@@ -197,6 +197,16 @@ class Config:
         "ACCESSIBILITY_FEEDBACK_RATE_LIMIT", "5 per hour"
     )
 
+    # upload bounds: what one list import may unpack and hold before it is refused with a 400
+    # (app/services/core/bounds.py, app/services/pool/import_files.py, docs/import.md)
+    IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "10000"))
+    IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "200"))
+    IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "500000"))
+    IMPORT_MAX_SHARED_STRINGS = int(os.environ.get("IMPORT_MAX_SHARED_STRINGS", "200000"))
+    IMPORT_MAX_UNPACKED_MB = int(os.environ.get("IMPORT_MAX_UNPACKED_MB", "64"))
+    IMPORT_MAX_RATIO = int(os.environ.get("IMPORT_MAX_RATIO", "200"))
+    IMPORT_MAX_SECONDS = float(os.environ.get("IMPORT_MAX_SECONDS", "20"))
+
 
 class DevelopmentConfig(Config):
     DEBUG = True

@@ -65,15 +65,6 @@ def csv_bytes(rows, head=HEAD, *, delimiter=";", encoding="utf-8") -> bytes:
     return buffer.getvalue().encode(encoding)
 
 
-@pytest.fixture()
-def coordinator(client, make_user, login, app, tmp_path):
-    app.config["IMPORT_FOLDER"] = str(tmp_path / "imports")
-    user = make_user("coordinator")
-    login(user)
-    yield user
-    app.config.pop("IMPORT_FOLDER", None)
-
-
 def upload(client, data: bytes, name: str, kind: str = "mediators"):
     token = csrf_token(client, "/pool/import")
     # encoded in memory: the test client's own temporary file for large bodies stays open
