@@ -66,6 +66,10 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "skm")
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # with Redis: while it is down each worker lets an address through limit / this many times,
+    # and hands its counts to Redis when it is back (app/ratelimit_storage.py); 0 = the
+    # gunicorn worker count (GUNICORN_WORKERS, else 2 x CPU cores)
+    RATELIMIT_FALLBACK_WORKERS = int(os.environ.get("RATELIMIT_FALLBACK_WORKERS", "0"))
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
 

@@ -9,6 +9,7 @@ import sys
 from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 
+from app import ratelimit_storage
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from config import CONFIGS, DEFAULT_SECRET, Config, ProductionConfig
 
@@ -45,6 +46,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
     csrf.init_app(app)
+    ratelimit_storage.configure(app.config)  # Redis with a bounded per-worker fallback
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
