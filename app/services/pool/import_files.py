@@ -305,6 +305,7 @@ def _xlsx_rows(data: bytes, sheet: _Sheet) -> None:
     for kind, part in rels.values():
         if kind.endswith("/sharedStrings") and part in archive.names:
             shared = _SharedStrings(sheet)
+            shared.precount(archive, part)
             archive.parse(part, shared, sheet)
             strings = shared.strings
         elif kind.endswith("/styles") and part in archive.names:
@@ -338,6 +339,15 @@ class _SharedStrings(_Handler):
         return DomainError(ngettext(
             "The file declares more than %(num)d text; please split it.",
             "The file declares more than %(num)d texts; please split it.", self.limit))
+
+    def precount(self, archive: _Archive, part: str) -> None:
+        """Refuse before parsing when the raw bytes hold too many `<si>` elements: a pass at
+        C speed (unpacking and bytes.count) instead of a second of callbacks per 100,000."""
+        raw = 0
+        for chunk in archive.chunks(part, self.sheet):
+            raw += chunk.count(b"<si>") + chunk.count(b"<si ")
+            if raw > self.limit:
+                raise self.refuse()
 
     def start(self, name, attrs):
         local = _local(name)
