@@ -327,3 +327,10 @@ def test_bomb_parses_in_bounded_memory_and_time(tmp_path, name):
                                                     "ods-like-libreoffice") else "refused")
     assert result["peak_mb"] < PEAK_MB
     assert result["seconds"] < SECONDS
+
+
+def test_the_institution_list_goes_through_the_same_bounds(client, coordinator, english):
+    """The institution import is the same upload view and reader; the only other upload."""
+    response = upload(client, ods_repeated_columns(), "bomb.ods", kind="institutions")
+    assert response.status_code == 400
+    assert "beyond column 200" in response.get_data(as_text=True)
