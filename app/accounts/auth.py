@@ -41,6 +41,7 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is None:
+            commit_or_message(accounts.record_failed_login, form.email.data)  # audit only
             flash(_("E-mail or password is wrong."), "error")
             return render_template("accounts/login.html", form=form), 200
         _start_session(user, remember=form.remember.data)
@@ -112,8 +113,7 @@ def change_password():
         outcome = commit_or_message(accounts.change_password, user, form.current.data,
                                     form.password.data)
         if outcome.ok:
-            remember = current_app.config.get("REMEMBER_COOKIE_NAME",
-                                              "remember_token") in request.cookies
+            remember = current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies
             _start_session(user, remember=remember)
             flash(_("Your password has been changed. You were logged out everywhere else."),
                   "success")

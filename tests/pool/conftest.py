@@ -6,10 +6,9 @@ import pytest
 
 
 @pytest.fixture()
-def coordinator(client, make_user, login, app, tmp_path):
+def coordinator(client, make_user, login, app, tmp_path, monkeypatch):
     """A logged-in coordinator whose list uploads go to a folder of this test's own."""
-    app.config["IMPORT_FOLDER"] = str(tmp_path / "imports")
+    monkeypatch.setitem(app.config, "IMPORT_FOLDER", str(tmp_path / "imports"))
     user = make_user("coordinator")
     login(user)
-    yield user
-    app.config.pop("IMPORT_FOLDER", None)
+    return user
