@@ -49,8 +49,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
     csrf.init_app(app)
-    ratelimit_storage.configure(app.config)  # Redis with a bounded per-worker fallback
+    shown = ratelimit_storage.configure(app.config)  # Redis with a bounded worker fallback
     limiter.init_app(app)
+    app.config.update(shown)  # the settings as the operator wrote them (flask config check)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

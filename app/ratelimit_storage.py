@@ -41,17 +41,25 @@ def default_workers() -> int:
     return int(os.environ.get("GUNICORN_WORKERS", str(2 * (os.cpu_count() or 1))))
 
 
-def configure(config) -> None:
-    """Route a Redis storage URI through the failover storage (call before init_app)."""
+def configure(config) -> dict:
+    """Route a Redis storage URI through the failover storage (call before init_app).
+
+    Returns the settings as configured, to be put back after init_app (which has read them),
+    so `flask config check` and the app show what the operator set.
+    """
     uri = config.get("RATELIMIT_STORAGE_URI") or ""
     if not uri.startswith(("redis://", "rediss://", "redis+unix://")):
-        return
+        return {}
+    shown = {key: config.get(key) for key in (
+        "RATELIMIT_STORAGE_URI", "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED",
+        "RATELIMIT_STORAGE_OPTIONS") if key in config}
     config["RATELIMIT_STORAGE_URI"] = SCHEME + uri
     config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] = False  # this storage does it
     options = dict(config.get("RATELIMIT_STORAGE_OPTIONS") or {})
     options.setdefault("fallback_workers",
                        int(config.get("RATELIMIT_FALLBACK_WORKERS") or default_workers()))
     config["RATELIMIT_STORAGE_OPTIONS"] = options
+    return shown
 
 
 class FailoverRedisStorage(Storage):
