@@ -144,6 +144,7 @@ LABELS = {
         "export": _l("data exported"),
         "import": _l("list imported"),
         "erase": _l("personal data erased"),
+        "person_left": _l("left the pool: offers withdrawn, sessions and feed ended"),
         "purge_note": _l("request note purged"),
         "outbox_retry": _l("e-mail queued again"),
         "outbox_discard": _l("e-mail discarded"),

@@ -12,10 +12,11 @@ from app.extensions import db, limiter
 from app.models import User
 from app.services.core import accounts
 from app.services.core.errors import DomainError
+from app.services.core.link_people import LinkGoneError
 from app.web.guards import coordinator_required
 from app.web.redirects import safe_next as _safe_next
 from app.web.transaction import commit_or_message
-from app.web.views import form_page, load_or_404
+from app.web.views import form_page, link_gone_page, load_or_404
 
 SESSION_KEYS_KEPT_AT_LOGIN = ("locale",)  # everything else, the CSRF secret too, starts anew
 
@@ -77,6 +78,8 @@ def forgot_password():
 def _password_page(token: str, purpose: str, title: str):
     try:
         user = accounts.user_from_token(token, purpose)
+    except LinkGoneError as exc:  # the account or its person is gone: a page, no redirect
+        return link_gone_page(exc)
     except DomainError as exc:
         flash(str(exc), "error")
         return redirect(url_for("accounts.login"))

@@ -87,10 +87,12 @@ def reset_password(email: str) -> None:
 @users.command("disable")
 @click.argument("email")
 def disable(email: str) -> None:
-    """Disable an account: no login, no links, and every session ends now."""
-    from app.services.core import accounts
+    """Disable an account: no login, no links, no feed, every session ends now, and a
+    mediator's pending offers are withdrawn."""
+    from app.services.pool import departure
 
-    user, changed = _run(accounts.set_enabled, email, False)
+    user, changed = _run(lambda user, label: departure.disable_account(None, user, label=label),
+                         email)
     click.echo(f"Disabled {user.email}; all sessions ended." if changed
                else f"{user.email} was disabled already.")
 

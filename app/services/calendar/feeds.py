@@ -37,7 +37,7 @@ from app.models import (
 )
 from app.models.user import new_feed_secret
 from app.services.calendar import feed_listener, ical
-from app.services.core import audit, signing
+from app.services.core import audit, link_people, signing
 from app.services.core.bounds import parse_id
 from app.services.core.links import external_url
 from app.timeutil import UTC, UTCDateTime, now_utc
@@ -102,8 +102,6 @@ def feed_urls(user: User) -> dict[str, str] | None:
 
 
 # --- what each viewer sees -------------------------------------------------------------------
-
-
 def _since() -> dt.datetime:
     """The start of the feed's window: midnight UTC a year ago (the same all day, so the
     poll statement's text changes once a day and the database can keep its plan)."""
@@ -202,7 +200,7 @@ def _poll_statement() -> sa.Select:
         User.id, User.role, User.locale, User.feed_secret, User.mediator_id,
         User.institution_id, User.updated_at, *latest, *inputs,
     ).where(User.id == sa.bindparam("user_id"), User.is_enabled.is_(True),
-            User.feed_secret.is_not(None))
+            User.feed_secret.is_not(None), *link_people.account_alive())  # dies with its person
 
 
 def _etag(owner, inputs: list) -> tuple[str, dt.datetime]:

@@ -28,10 +28,10 @@ from app.models import (
     SentReminder,
 )
 from app.services.calendar import ical
+from app.services.core.document_dates import police_certificate_due
 from app.services.core.languages import language_name
 from app.services.core.links import external_url
 from app.services.core.recipients import Kind, Recipient, queue, recipients, speaking
-from app.services.pool.mediators import police_certificate_due
 from app.timeutil import now_utc, to_local
 
 

@@ -18,7 +18,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from app.extensions import db
 from app.models import AuditLog, Institution, Mediator, User
 from app.models.user import dummy_password_check
-from app.services.core import audit, passwords
+from app.services.core import audit, link_people, passwords
 from app.services.core.errors import DomainError
 from app.services.core.links import external_url
 from app.services.core.recipients import Kind, queue, recipients, speaking
@@ -58,8 +58,10 @@ def user_from_token(token: str, purpose: str) -> User:
         raise DomainError(_("This link has expired. Please ask for a new one.")) from exc
     except BadSignature as exc:
         raise DomainError(_("This link is invalid.")) from exc
-    user = db.session.get(User, data.get("uid"))
-    if user is None or not user.is_enabled or data.get("fp") != _fingerprint(user):
+    uid = data.get("uid") if isinstance(data, dict) else None
+    user = db.session.get(User, uid) if isinstance(uid, int) else None
+    link_people.check_account(user)  # deleted, disabled, or the person left: 410
+    if data.get("fp") != _fingerprint(user):
         raise DomainError(_("This link has already been used or is no longer valid."))
     return user
 

@@ -161,6 +161,11 @@ SENTENCES: dict[tuple[str, str], Formatter] = {
         if e.log.object_id is not None else _say(_l("%(who)s exported the mediator list.")))(e),
     ("erase", "mediator"): _say(_l("%(who)s erased the personal data of %(mediator)s."),
                                 mediator=_med),
+    ("person_left", "mediator"): _say(
+        _l("%(mediator)s left the pool (%(status)s); pending offers withdrawn: %(offers)s; "
+           "sessions ended and calendar feed switched off."),
+        mediator=_med, status=lambda e: label("mediator_status", e.get("status")),
+        offers=lambda e: len(e.get("withdrawn_offers") or [])),
     ("create", "institution"): _say(_l("%(who)s created the institution %(institution)s."),
                                     institution=lambda e: e.names.institutions.get(
                                         e.log.object_id, f"#{e.log.object_id}")),
