@@ -175,6 +175,10 @@ class Config:
     RATELIMIT_STORAGE_URI = env.str("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_KEY_PREFIX = env.str("RATELIMIT_KEY_PREFIX", "skm")
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # with Redis: while it is down each worker lets an address through limit / this many times,
+    # and hands its counts to Redis when it is back (app/ratelimit_storage.py); 0 = the
+    # gunicorn worker count (GUNICORN_WORKERS, else 2 x CPU cores)
+    RATELIMIT_FALLBACK_WORKERS = env.int("RATELIMIT_FALLBACK_WORKERS", 0)
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = env.str("LOGIN_RATE_LIMIT", "10 per minute")
 
@@ -300,6 +304,16 @@ class Config:
     # separated; the client address after TRUSTED_PROXIES); neither set = refused to everybody
     METRICS_TOKEN = env.str("METRICS_TOKEN", secret=True)
     METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS")
+
+    # upload bounds: what one list import may unpack and hold before it is refused with a 400
+    # (app/services/core/bounds.py, app/services/pool/import_files.py, docs/import.md)
+    IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", 10_000)
+    IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", 200)
+    IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", 500_000)
+    IMPORT_MAX_SHARED_STRINGS = env.int("IMPORT_MAX_SHARED_STRINGS", 200_000)
+    IMPORT_MAX_UNPACKED_MB = env.int("IMPORT_MAX_UNPACKED_MB", 64)
+    IMPORT_MAX_RATIO = env.int("IMPORT_MAX_RATIO", 200)
+    IMPORT_MAX_SECONDS = env.float("IMPORT_MAX_SECONDS", 20.0)
 
 
 # the settings production must be given (imprint, privacy and office contacts)

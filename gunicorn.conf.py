@@ -75,3 +75,22 @@ def child_exit(server, worker) -> None:  # noqa: ANN001
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+# No product banner: gunicorn writes `Server: gunicorn` into every response and has no setting
+# for it. Its Response.default_headers (gunicorn/http/wsgi.py, pinned version) builds the
+# status line and the Server, Date and Connection lines; the wrapper drops the Server line, so
+# no Server header is sent at all. Workers are forked from the master that read this file, so
+# they inherit the change. tests/core/test_https.py starts gunicorn with this file and checks.
+import gunicorn.http.wsgi as _gunicorn_wsgi  # noqa: E402
+
+_gunicorn_default_headers = _gunicorn_wsgi.Response.default_headers
+
+
+def _headers_without_banner(self):
+    return [line for line in _gunicorn_default_headers(self)
+            if not line.lower().startswith("server:")]
+
+
+_gunicorn_wsgi.Response.default_headers = _headers_without_banner
+_gunicorn_wsgi.SERVER = ""  # the fallback, should a later version write the line elsewhere

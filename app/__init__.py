@@ -9,6 +9,7 @@ import sys
 from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 
+from app import ratelimit_storage
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from config import Config, selected_config, validate_production
 
@@ -48,7 +49,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
     csrf.init_app(app)
+    shown = ratelimit_storage.configure(app.config)  # Redis with a bounded worker fallback
     limiter.init_app(app)
+    app.config.update(shown)  # the settings as the operator wrote them (flask config check)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

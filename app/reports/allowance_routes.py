@@ -50,13 +50,14 @@ def correction_field_choices() -> list:
 def _month_page(year: int, month: int, correction_form=None, status: int = 200):
     form = MonthForm(data={"year": year, "month": month})
     statements = allowances.month_statements(year, month)
-    caps = allowance_reports.cap_overview(year, month)
+    warning = month_svc.cap_warning(year, month, statements)
     correction_form = correction_form or CorrectionForm()
     correction_form.mediator_id.choices = correction_field_choices()
     plan = allowances.export_plan(year, month)
     return render_template(
         "reports/allowances.html", form=form, year=year, month=month, statements=statements,
-        caps=caps, rule=allowances.rule_for(year), action_form=ActionForm(),
+        caps=warning.caps, near_cap=warning.names, rule=allowances.rule_for(year),
+        action_form=ActionForm(),
         correction_form=correction_form,
         has_drafts=any(s.exported_at is None for s in statements),
         has_exported=any(s.exported_at is not None for s in statements),
@@ -120,8 +121,13 @@ def _confirm_page(year: int, month: int, status: int = 200):
     plan = allowances.export_plan(year, month)
     form = ExportConfirmForm(formdata=None, count=plan.count, total_cents=plan.total_cents)
     return render_template("reports/export_confirm.html", year=year, month=month, plan=plan,
-                           form=form, caps=allowance_reports.cap_overview(year, month),
-                           near_cap=month_svc.near_cap_names(plan.ready, year, month)), status
+                           form=form, **_warning(year, month)), status
+
+
+def _warning(year: int, month: int) -> dict:
+    """The month's cap warning for a template: badges (caps) and banner names (near_cap)."""
+    warning = month_svc.cap_warning(year, month)
+    return {"caps": warning.caps, "near_cap": warning.names}
 
 
 @bp.route("/allowances/<int:year>/<int:month>/payout.csv")

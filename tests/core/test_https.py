@@ -226,3 +226,25 @@ def test_every_token_route_reaches_the_logs_masked(app):
         for masked in (by_nginx, by_app):
             assert "Zm9v" not in masked and "c2VjcmV0" not in masked, (rule.rule, masked)
             assert "***" in masked, rule.rule
+
+
+def _server_headers(port: int, path: str) -> list[str]:
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        response.read()
+        return response.headers.get_all("Server") or []
+    finally:
+        conn.close()
+
+
+def test_gunicorn_sends_no_product_banner(tmp_path):
+    """`Server: gunicorn` named the product (and invited version guessing) on every answer."""
+    with _gunicorn(tmp_path, "0") as port:
+        for path in ("/healthz", "/", "/no-such-page"):
+            served = _server_headers(port, path)
+            assert not any("gunicorn" in value.lower() for value in served), (path, served)
+            assert served == [], (path, served)

@@ -65,14 +65,6 @@ def csv_bytes(rows, head=HEAD, *, delimiter=";", encoding="utf-8") -> bytes:
     return buffer.getvalue().encode(encoding)
 
 
-@pytest.fixture()
-def coordinator(client, make_user, login, app, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "IMPORT_FOLDER", str(tmp_path / "imports"))
-    user = make_user("coordinator")
-    login(user)
-    return user
-
-
 def upload(client, data: bytes, name: str, kind: str = "mediators"):
     token = csrf_token(client, "/pool/import")
     # encoded in memory: the test client's own temporary file for large bodies stays open

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import AllowanceStatement, Mediator, User
@@ -24,18 +25,51 @@ class Generated:
     near_cap: list[str]
 
 
+@dataclass(frozen=True)
+class CapWarning:
+    """The cap warning of a month, the one every page showing its statements presents.
+
+    caps: the year-to-date status of every mediator with a statement in the month (the
+    badges); names: whom to check before paying out (near or over), as the pages name them.
+    """
+
+    caps: dict[int, payout.CapStatus]
+    names: list[str]
+
+
+def statement_name(item: AllowanceStatement) -> str:
+    """The name a page shows for a statement's person (an erased one's placeholder too)."""
+    if item.mediator is not None:
+        return item.mediator.full_name
+    return item.payee_name or _("(deleted)")
+
+
+def cap_warning(year: int, month: int,
+                items: list[AllowanceStatement] | None = None) -> CapWarning:
+    """Return the month's cap warning: the month page, the export confirmation and the
+    generate message all ask here, so they agree (also about erased people's statements).
+
+    `items` defaults to all the month's statements, drafts and exported, whoever they are.
+    """
+    if items is None:
+        items = statements.month_statements(year, month)
+    overview = payout.cap_overview(year, month)
+    caps = {s.mediator_id: overview[s.mediator_id] for s in items
+            if s.mediator_id is not None and s.mediator_id in overview}
+    names = sorted({statement_name(s) for s in items
+                    if s.mediator_id in caps and caps[s.mediator_id].level != "ok"})
+    return CapWarning(caps, names)
+
+
 def near_cap_names(items: list[AllowanceStatement], year: int, month: int) -> list[str]:
     """Return the names (sorted) of the mediators in items close to or above the year's cap."""
-    caps = payout.cap_overview(year, month)
-    return sorted({s.mediator.full_name for s in items
-                   if s.mediator and s.mediator_id in caps
-                   and caps[s.mediator_id].level != "ok"})
+    return cap_warning(year, month, items).names
 
 
 def generate(year: int, month: int, actor: User) -> Generated:
     """Prepare the month's statements and say whom the coordinator should check first."""
     prepared = statements.generate_statements(year, month, actor)
-    return Generated(prepared, near_cap_names(prepared, year, month))
+    return Generated(prepared, cap_warning(year, month).names)
 
 
 def correction_choices() -> list[tuple[int, str]]:

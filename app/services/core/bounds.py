@@ -9,6 +9,7 @@ lives in one place and a service called from the CLI or a job is as safe as a fo
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -100,3 +101,37 @@ def check_appointment_week(monday: dt.date) -> None:
 def check_record_day(day: dt.date) -> None:
     """Refuse a birth-like day outside 1900-2100."""
     check_day(day, record_window())
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportLimits:
+    """What one uploaded list may unpack and hold before it is refused (config `IMPORT_MAX_*`).
+
+    Why: a 1.6 KB XLSX claiming 16,384 x 20,000 cells or an 827-byte ODS repeating one cell
+    20 million times held a worker for tens of seconds and gigabytes. The reader
+    (app/services/pool/import_files.py) checks these while it streams, before it keeps anything.
+    """
+
+    rows: int = 10_000  # data rows below the heading row
+    columns: int = 200  # columns with content (trailing empty ones are clamped, not counted)
+    cells: int = 500_000  # filled cells in the whole sheet
+    shared_strings: int = 200_000  # texts an XLSX declares in sharedStrings.xml
+    unpacked_bytes: int = 64 * 2**20  # the unpacked size of one archive member
+    ratio: int = 200  # unpacked / packed size of a member above 1 MB
+    seconds: float = 20.0  # wall-clock budget for reading one file
+
+
+def import_limits() -> ImportLimits:
+    """Return the configured import limits (the defaults outside an app context)."""
+    if not has_app_context():
+        return ImportLimits()
+    cfg, default = current_app.config, ImportLimits()
+    return ImportLimits(
+        rows=int(cfg.get("IMPORT_MAX_ROWS", default.rows)),
+        columns=int(cfg.get("IMPORT_MAX_COLUMNS", default.columns)),
+        cells=int(cfg.get("IMPORT_MAX_CELLS", default.cells)),
+        shared_strings=int(cfg.get("IMPORT_MAX_SHARED_STRINGS", default.shared_strings)),
+        unpacked_bytes=int(cfg.get("IMPORT_MAX_UNPACKED_MB", 64)) * 2**20,
+        ratio=int(cfg.get("IMPORT_MAX_RATIO", default.ratio)),
+        seconds=float(cfg.get("IMPORT_MAX_SECONDS", default.seconds)),
+    )
