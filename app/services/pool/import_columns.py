@@ -31,11 +31,20 @@ class Column:
 
 
 MEDIATOR_COLUMNS = (
-    Column("first_name", "Vorname", ("first name", "firstname", "given name")),
-    Column("last_name", "Nachname", ("last name", "lastname", "surname", "family name")),
-    Column("name", "Name", ("full name", "vollständiger name")),
-    Column("email", "E-Mail", ("email", "e-mail address", "e-mail-adresse", "mail")),
-    Column("phone", "Telefon", ("phone", "telefonnummer", "handy", "mobile", "tel")),
+    Column("first_name", "Vorname", ("first name", "firstname", "given name", "rufname",
+                                     "vornamen")),
+    Column("last_name", "Nachname", ("last name", "lastname", "surname", "family name",
+                                     "familienname")),
+    # one cell with the whole name ("Nachname, Vorname" or "Vorname Nachname"); next to a
+    # column "Vorname" a column "Name" holds the last name (the usual pair in an office)
+    Column("name", "Name", ("full name", "vollständiger name", "nachname, vorname",
+                            "name, vorname", "nachname vorname", "vorname nachname",
+                            "vorname, nachname", "vor und nachname", "vor und zuname")),
+    Column("email", "E-Mail", ("email", "e-mail address", "e-mail-adresse", "mail",
+                               "email adresse", "mailadresse")),
+    Column("phone", "Telefon", ("phone", "telefonnummer", "handy", "mobile", "tel",
+                                "tel.", "mobil", "handynummer", "mobilnummer", "telefon mobil",
+                                "rufnummer")),
     Column("gender", "Geschlecht", ("gender", "sex")),
     Column("district", "Stadtteil", ("district", "bezirk", "ortsteil")),
     Column("mobility", "Mobilität", ("mobility", "verkehrsmittel")),
@@ -94,10 +103,23 @@ def fold(text: str) -> str:
 
 
 def match_heading(kind: str, heading: str) -> str | None:
-    """Return the column key a heading means ("lang:2:level" for numbered groups), or None."""
-    wanted = fold(heading).replace("*", "").strip()
+    """Return the column key a heading means ("lang:2:level" for numbered groups), or None.
+
+    A heading is also recognised with a trailing colon or asterisk and without a note in
+    parentheses ("Telefon (mobil)", "Geschlecht:"), as offices write them.
+    """
+    wanted = fold(heading).replace("*", "").strip().rstrip(":").strip()
     if not wanted:
         return None
+    key = _match_heading(kind, wanted)
+    bare = re.sub(r"\s*\([^)]*\)\s*", " ", wanted).strip()
+    if key is None and bare and bare != wanted:
+        key = _match_heading(kind, bare)
+    return key
+
+
+@lru_cache(maxsize=4096)
+def _match_heading(kind: str, wanted: str) -> str | None:
     for column in COLUMNS[kind]:
         if wanted in (fold(column.heading_de), column.key.replace("_", " "),
                       *(fold(a) for a in column.aliases)):
@@ -110,6 +132,27 @@ def match_heading(kind: str, heading: str) -> str | None:
 
 def heading_of(kind: str, key: str) -> str:
     return next(c.heading_de for c in COLUMNS[kind] if c.key == key)
+
+
+HEADER_SCAN_ROWS = 20  # title rows an office puts above its headings, at most
+
+
+def find_header_row(kind: str, rows: list[list]) -> int | None:
+    """Return the index of the heading row: the one of the first non-empty rows that names
+    the most known columns (at least two; the first on a tie); else the first non-empty row.
+
+    Why: an office's list often starts with a title ("Sprachmittler-Pool Stand 11/2026",
+    merged over the columns) and a blank row; the headings follow.
+    """
+    filled = [i for i, r in enumerate(rows[:HEADER_SCAN_ROWS * 3]) if any(text(v) for v in r)]
+    if not filled:
+        return None
+    best, best_known = filled[0], 1
+    for index in filled[:HEADER_SCAN_ROWS]:
+        known = sum(1 for v in rows[index] if text(v) and match_heading(kind, text(v)))
+        if known > best_known:
+            best, best_known = index, known
+    return best
 
 
 # --- coded values ---------------------------------------------------------------------------
@@ -314,6 +357,7 @@ class RowPlan:
     errors: list[str] = field(default_factory=list)
     target: object | None = None
     values: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # imported, but worth a look
 
 
 def cell_error(row: int, heading: str, problem: str) -> str:

@@ -56,6 +56,10 @@ class MediatorPlanner:
     def __init__(self, headings: list[str], keys: dict[int, str], police_max_age_days: int):
         self.headings, self.keys, self.max_age = headings, keys, police_max_age_days
         self.heading = {key: headings[i] for i, key in keys.items()}
+        # a name taken from the one "Name" column is named by that column in every message
+        for part in ("first_name", "last_name"):
+            if "name" in self.heading:
+                self.heading.setdefault(part, self.heading["name"])
         self.by_email: dict[str, Mediator] = {}
         self.by_person: dict[tuple, Mediator] = {}
         for m in all_mediators():
@@ -79,14 +83,11 @@ class MediatorPlanner:
         plan = RowPlan(row=number, label="")
         values: dict = {}
         err = lambda key, problem: plan.errors.append(  # noqa: E731
-            cell_error(number, self.heading.get(key, key), problem))
-        first, last = text(cells.get("first_name")), text(cells.get("last_name"))
-        if not last and text(cells.get("name")):
-            first, last = split_name(text(cells.get("name")))
+            cell_error(number, self.label(key), problem))
+        first, last = self._name(cells)
         plan.label = f"{first} {last}".strip() or _("(no name)")
         if not last:
-            err("last_name" if "last_name" in self.heading else "name",
-                _("this field is required"))
+            err("last_name", _("this field is required"))
         values["first_name"], values["last_name"] = first, last
         for key in ("email", "phone", "district", *CODED, *DATES):
             raw_value = cells.get(key)
@@ -107,6 +108,13 @@ class MediatorPlanner:
                     err(key, _("“%(value)s” is not a date (please write DD.MM.YYYY)",
                                value=text(raw_value)))
                     continue
+            elif key == "phone" and isinstance(raw_value, (int, float)) and not isinstance(
+                    raw_value, bool):
+                # Excel keeps "0151 …" typed into a number cell as 151…: the leading 0 (or
+                # the +) is gone. The digits are kept as they are, nothing is guessed.
+                plan.warnings.append(cell_error(number, self.label(key), _(
+                    "“%(value)s” is stored as a number in the file, so a leading 0 or + may "
+                    "be missing. Please check the phone number.", value=value)))
             elif key == "email":
                 try:
                     value = validate_email(value, check_deliverability=False).normalized.lower()
@@ -120,12 +128,34 @@ class MediatorPlanner:
         self._cohort(cells, values, err)
         self._languages(cells, values, err)
         self._modules(cells, values, err)
-        self._police(cells, values, err)
+        self._police(cells, values, err, lambda key, problem: plan.warnings.append(
+            cell_error(number, self.label(key), problem)))
         plan.values = values
         self._match(plan, values)
         if plan.errors:
             plan.action = "error"
         return plan
+
+    def label(self, key: str) -> str:
+        """Return the column heading as the file writes it (the template's when absent)."""
+        if key in self.heading:
+            return self.heading[key]
+        if key.startswith("lang:"):
+            return key
+        return cols.heading_of("mediators", key)
+
+    def _name(self, cells) -> tuple[str, str]:
+        """Return (first name, last name) from "Vorname"/"Nachname", or "Name" + "Vorname"
+        (then "Name" is the last name), or one "Name" cell split at its comma or last space.
+        """
+        first, last = text(cells.get("first_name")), text(cells.get("last_name"))
+        whole = " ".join(text(cells.get("name")).split())
+        if last or not whole:
+            return first, last
+        if "first_name" in self.keys.values() and (first or "," not in whole):
+            return first, whole
+        split_first, split_last = split_name(whole)
+        return first or split_first, split_last
 
     def _cohort(self, cells, values, err) -> None:
         value = text(cells.get("cohort"))
@@ -187,14 +217,25 @@ class MediatorPlanner:
         if wanted:
             values["modules"] = wanted
 
-    def _police(self, cells, values, err) -> None:
+    def _police(self, cells, values, err, warn=None) -> None:
         inspected, issued = values.pop("police_inspected_on", None), values.pop(
             "police_issued_on", None)
         if inspected is None and issued is None:
             return
-        if inspected is None or issued is None:
-            err("police_inspected_on" if inspected is None else "police_issued_on",
-                _("both dates of the police certificate are needed"))
+        if inspected is None:
+            err("police_inspected_on", _("the inspection date is missing (only the issue date "
+                                         "is given)"))
+            return
+        if issued is None:
+            # many offices note only the day they saw the certificate: it is recorded, the
+            # issue date stays unknown (the person's page asks for it)
+            if warn is not None:
+                warn("police_inspected_on", _("the issue date of the police certificate is "
+                                              "not in the file; only the inspection date is "
+                                              "recorded"))
+            values["police"] = (inspected, None, self._police_flag(cells, err))
+            if values["police"][2] is None:
+                values.pop("police")
             return
         if issued > inspected:
             err("police_issued_on", _("The issue date cannot be after the inspection date."))
@@ -203,14 +244,19 @@ class MediatorPlanner:
             err("police_issued_on",
                 _("The certificate was more than three months old when it was inspected."))
             return
-        flag = False
-        if text(cells.get("police_entry")):
-            flag = cols.parse_flag(text(cells.get("police_entry")))
-            if flag is None:
-                err("police_entry", _("“%(value)s” is neither yes nor no",
-                                      value=text(cells.get("police_entry"))))
-                return
-        values["police"] = (inspected, issued, flag)
+        flag = self._police_flag(cells, err)
+        if flag is not None:
+            values["police"] = (inspected, issued, flag)
+
+    def _police_flag(self, cells, err) -> bool | None:
+        """Return the entry flag (no entry when the cell is blank); None after an error."""
+        raw = text(cells.get("police_entry"))
+        if not raw:
+            return False
+        flag = cols.parse_flag(raw)
+        if flag is None:
+            err("police_entry", _("“%(value)s” is neither yes nor no", value=raw))
+        return flag
 
     # -- matching -----------------------------------------------------------------------------
 
@@ -219,9 +265,9 @@ class MediatorPlanner:
         key = person_key(values["first_name"], values["last_name"], values.get("phone", ""))
         own = email or key
         if own in self.seen:
-            plan.errors.append(cell_error(plan.row, self.heading.get(
-                "email" if email else "last_name", ""), _("the same person as in row %(other)d",
-                                                          other=self.seen[own])))
+            plan.errors.append(cell_error(plan.row, self.label(
+                "email" if email else "last_name"), _("the same person as in row %(other)d",
+                                                      other=self.seen[own])))
             return
         self.seen[own] = plan.row
         target = self.by_email.get(email) if email else None
@@ -231,7 +277,7 @@ class MediatorPlanner:
                 target = candidate
         if target is None:
             if "gender" not in values:
-                plan.errors.append(cell_error(plan.row, self.heading.get("gender", "Geschlecht"),
+                plan.errors.append(cell_error(plan.row, self.label("gender"),
                                               _("this field is required")))
             plan.changes = [k for k in values if values[k]]
             return
@@ -255,6 +301,11 @@ class MediatorPlanner:
         if "pledge_on" in values and (pledge is None or pledge.recorded_on != values["pledge_on"]):
             changed.append("pledge_on")
         police = m.document("police_certificate")
+        if "police" in values and police is not None and values["police"][1] is None:
+            # the file has no issue date: the one stored stays (when it fits the new date)
+            inspected, _issued, flag = values["police"]
+            kept = police.issued_on if police.issued_on and police.issued_on <= inspected else None
+            values["police"] = (inspected, kept, flag)
         if "police" in values and (police is None or (
                 police.recorded_on, police.issued_on, police.has_relevant_entry)
                 != values["police"]):

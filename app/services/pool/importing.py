@@ -42,18 +42,29 @@ class Plan:
         return [e for r in self.rows for e in r.errors]
 
     @property
+    def warnings(self) -> list[str]:
+        return [w for r in self.rows if r.action != "error" for w in r.warnings]
+
+    @property
     def counts(self) -> dict[str, int]:
         return {a: self.count(a) for a in ("create", "update", "unchanged", "error")}
 
 
 def header(kind: str, rows: list[list]) -> tuple[int, dict[int, str], list[str], list[str]]:
     """Find the heading row; return (its index, {column: key}, headings, notices)."""
-    start = next((i for i, r in enumerate(rows) if any(text(v) for v in r)), None)
+    start = cols.find_header_row(kind, rows)
     if start is None:
         raise DomainError(_("The file is empty."))
-    headings = ["" if v is None else str(v).strip() for v in rows[start]]
+    headings = [" ".join(text(v).split()) for v in rows[start]]
     keys: dict[int, str] = {}
     notices: list[str] = []
+    above = [" ".join(text(v) for v in r if text(v)) for r in rows[:start]]
+    above = [t[:120] for t in above if t]
+    if above:
+        notices.append(ngettext(
+            "The row above the headings was not imported: %(rows)s",
+            "The %(num)d rows above the headings were not imported: %(rows)s", len(above),
+            rows=" / ".join(f"„{t}“" for t in above)))
     for index, heading in enumerate(headings):
         key = cols.match_heading(kind, heading)
         if key is None:
@@ -89,7 +100,9 @@ def plan(kind: str, rows: list[list], *, police_max_age_days: int) -> Plan:
             continue
         plans.append(planner.row(offset, raw))
     headings = dict(planner.heading)
-    headings.setdefault("police", _("Police certificate"))
+    for column in cols.COLUMNS[kind]:  # a column the file lacks: the template's heading
+        headings.setdefault(column.key, column.heading_de)
+    headings.setdefault("police", headings.get("police_inspected_on"))
     headings.setdefault("contact", headings.get("contact_name", _("Contact person")))
     return Plan(kind, plans, notices, headings)
 

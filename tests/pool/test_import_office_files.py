@@ -1,0 +1,148 @@
+"""Importing spreadsheets the way a German office keeps them: a title row above the headings,
+"Name" + "Vorname", phone numbers stored as numbers, German dates, levels in parentheses.
+
+The files are built with openpyxl as Excel writes them (merged title cells, real date cells).
+Nothing a file does not say may be stored, and no first name may be lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import Workbook
+
+from app.extensions import db
+from app.models import Mediator
+from tests.pool.test_pool_import import confirm, upload
+
+TITLE = "Sprachmittler-Pool Stand 11/2026"
+
+
+@pytest.fixture()
+def coordinator(client, make_user, login, app, tmp_path):
+    app.config["IMPORT_FOLDER"] = str(tmp_path / "imports")
+    user = make_user("coordinator")
+    login(user)
+    yield user
+    app.config.pop("IMPORT_FOLDER", None)
+
+
+def office_xlsx(head: list[str], rows: list[list], *, title: str | None = TITLE,
+                blank_rows: int = 1) -> bytes:
+    """A list as an office keeps it: a merged title A1:F1, a blank row, then the headings."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Pool"
+    if title:
+        sheet["A1"] = title
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=6)
+        for _n in range(blank_rows):
+            sheet.append([])
+    sheet.append(head)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def people() -> dict[str, Mediator]:
+    db.session.expire_all()
+    return {m.last_name: m for m in db.session.scalars(sa.select(Mediator))}
+
+
+def test_name_and_vorname_keep_every_first_name(client, coordinator):
+    head = ["Name", "Vorname", "E-Mail", "Geschlecht"]
+    rows = [["Haddad", "Samira", "samira@example.org", "w"],
+            ["Abu Bakr", "Mohammed Ali", "mohammed@example.org", "m"]]
+    html = upload(client, office_xlsx(head, rows, title=None), "pool.xlsx").get_data(
+        as_text=True)
+    assert "Samira Haddad" in html and "Mohammed Ali Abu Bakr" in html
+    assert confirm(client).status_code == 302
+    found = people()
+    assert found["Haddad"].first_name == "Samira"
+    assert found["Abu Bakr"].first_name == "Mohammed Ali"
+
+
+def test_nachname_vorname_in_one_cell_and_familienname(client, coordinator):
+    rows = [["Haddad, Samira", "w"], ["Tesfay, Amanuel", "m"]]
+    upload(client, office_xlsx(["Nachname, Vorname", "Geschlecht"], rows, title=None),
+           "pool.xlsx")
+    assert confirm(client).status_code == 302
+    assert {(m.first_name, m.last_name) for m in people().values()} == {
+        ("Samira", "Haddad"), ("Amanuel", "Tesfay")}
+    upload(client, office_xlsx(["Familienname", "Rufname", "Geschlecht"], [["Noori", "Fatima",
+                                                                             "w"]],
+                               title=None), "pool.xlsx")
+    assert confirm(client).status_code == 302
+    assert people()["Noori"].first_name == "Fatima"
+
+
+def test_title_rows_above_the_headings_are_skipped(client, coordinator):
+    head = ["Name", "Vorname", "Geschlecht", "Eintrittsdatum", "E-Mail"]
+    rows = [["Haddad", "Samira", "w", "03.11.2026", "samira@example.org"],
+            ["Tesfay", "Amanuel", "m", dt.datetime(2026, 11, 3), "kaputt"]]
+    response = upload(client, office_xlsx(head, rows, blank_rows=1), "pool.xlsx")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html
+    assert TITLE in html  # named as skipped, not as a missing column
+    # row numbers are the spreadsheet's: title (1), blank (2), headings (3), data from 4
+    assert "Zeile 5, Spalte „E-Mail“" in html
+    assert confirm(client).status_code == 302
+    assert people()["Haddad"].joined_on == dt.date(2026, 11, 3)
+
+
+def test_title_rows_in_two_lines_and_headings_with_line_breaks(client, coordinator):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Stadt Rheinstadt – Amt für Migration und Integration"])
+    sheet.append(["Sprachmittler-Pool", None, None, "Stand:", "11/2026"])
+    sheet.append(["Lfd. Nr.", "Name", "Vorname", "Geschlecht:", "Telefon\n(mobil)"])
+    sheet.append([1, "Haddad", "Samira", "w", "0151 123"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    html = upload(client, buffer.getvalue(), "pool.xlsx").get_data(as_text=True)
+    assert 'id="count-create">1<' in html, html
+    assert confirm(client).status_code == 302
+    samira = people()["Haddad"]
+    assert (samira.first_name, samira.gender, samira.phone) == ("Samira", "female", "0151 123")
+
+
+def test_changed_columns_and_errors_use_the_files_headings(client, coordinator,
+                                                          make_mediator):
+    make_mediator(first_name="Samira", last_name="Haddat", email="samira@example.org",
+                  languages=())
+    db.session.commit()
+    head = ["Name", "Vorname", "Mail", "FZ ausgestellt", "Stadtteil"]
+    rows = [["Haddad", "Samira", "samira@example.org", "", "Nord"],
+            ["Tesfay", "Amanuel", "", "01.02.2026", "Süd"]]
+    html = upload(client, office_xlsx(head, rows), "pool.xlsx").get_data(as_text=True)
+    for internal in ("last_name", "first_name", "police_issued_on", "police_inspected_on",
+                     "gender"):
+        assert internal not in html
+    assert "<td class=\"kern-table__cell\">Name</td>" in html  # the changed column, as written
+    assert "Führungszeugnis eingesehen am" in html  # the missing column by the template's name
+
+
+def test_phone_stored_as_a_number_is_kept_and_named(client, coordinator):
+    head = ["Name", "Vorname", "Geschlecht", "Handy"]
+    rows = [["Haddad", "Samira", "w", 15112345678], ["Tesfay", "Amanuel", "m", "0151 222"]]
+    html = upload(client, office_xlsx(head, rows), "pool.xlsx").get_data(as_text=True)
+    assert "stored as a number" in html and "Handy" in html
+    assert 'id="count-error">0<' in html
+    assert confirm(client).status_code == 302
+    assert people()["Haddad"].phone == "15112345678"  # kept as written, no 0 invented
+
+
+def test_police_certificate_with_only_the_inspection_date(client, coordinator):
+    head = ["Name", "Vorname", "Geschlecht", "Führungszeugnis eingesehen am"]
+    rows = [["Haddad", "Samira", "w", "03.11.2026"]]
+    html = upload(client, office_xlsx(head, rows), "pool.xlsx").get_data(as_text=True)
+    assert 'id="count-error">0<' in html and 'id="count-create">1<' in html
+    assert "only the inspection date is recorded" in html
+    assert confirm(client).status_code == 302
+    police = people()["Haddad"].document("police_certificate")
+    assert (police.recorded_on, police.issued_on) == (dt.date(2026, 11, 3), None)
