@@ -86,9 +86,17 @@ def import_confirm():
     except DomainError as exc:
         flash(str(exc), "error")
         return redirect(url_for("pool.import_upload"))
+    if plan.kind == "mediators" and plan.missing_status and not form.missing_status.data:
+        form.missing_status.errors = [ngettext(
+            "Please choose the status for the %(num)d new person without one in the file.",
+            "Please choose the status for the %(num)d new people without one in the file.",
+            plan.missing_status)]
+        return render_template("pool/import_preview.html", plan=plan,
+                               filename=pending.get("filename", ""), form=form), 400
     outcome = commit_or_message(importing.commit, current_user, plan,
                                 all_or_nothing=form.mode.data == "all",
-                                filename=pending.get("filename", ""))
+                                filename=pending.get("filename", ""),
+                                missing_status=form.missing_status.data or "")
     if not outcome.ok:
         flash(outcome.error, "error")
         return render_template("pool/import_preview.html", plan=plan,

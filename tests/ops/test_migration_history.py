@@ -50,6 +50,8 @@ LANDED = {
         "01de13e33a42f69943b63bfba710e21cfc21f49d575f1e6de9feb2e190c4d18f",
     "0028_repair_report_indexes.py":
         "68916245b424925d365ea58adc0b5e22790475e4e76fe87788f9518284a1f213",
+    "0029_unknown_levels.py":
+        "8b345cd447822a6a163250be648c091e7a1881307a1b3e1ffd4728685dc33a3b",
 }
 
 

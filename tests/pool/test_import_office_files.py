@@ -146,3 +146,106 @@ def test_police_certificate_with_only_the_inspection_date(client, coordinator):
     assert confirm(client).status_code == 302
     police = people()["Haddad"].document("police_certificate")
     assert (police.recorded_on, police.issued_on) == (dt.date(2026, 11, 3), None)
+
+
+def confirm_with(client, **fields):
+    import re
+
+    html = client.get("/pool/import").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    return client.post("/pool/import/confirm", data={"csrf_token": token, "mode": "valid",
+                                                     **fields})
+
+
+def test_nothing_is_invented_for_what_the_file_does_not_say(client, coordinator):
+    head = ["Name", "Vorname", "Geschlecht", "Sprachen", "Status"]
+    rows = [["Haddad", "Samira", "w", "Arabisch, Englisch (C1)", ""],
+            ["Tesfay", "Amanuel", "m", "Tigrinya (Muttersprache)", "aktiv"]]
+    html = upload(client, office_xlsx(head, rows), "pool.xlsx").get_data(as_text=True)
+    assert "no status" in html  # the coordinator is asked, nothing is assumed
+    response = confirm_with(client)
+    assert response.status_code == 400
+    assert "Please choose the status" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Mediator)) == 0
+    assert confirm_with(client, missing_status="applicant").status_code == 302
+    found = people()
+    samira, amanuel = found["Haddad"], found["Tesfay"]
+    assert (samira.status, amanuel.status) == ("applicant", "active")
+    assert (samira.german_level, samira.mobility) == (None, None)
+    assert sorted((lang.code, lang.level) for lang in samira.languages) == [
+        ("arb", None), ("eng", "C1")] or sorted(
+        (lang.code, lang.level) for lang in samira.languages) == [("ara", None), ("eng", "C1")]
+    assert [(lang.code, lang.level) for lang in amanuel.languages] == [("tir", "native")]
+    page = client.get(f"/pool/mediators/{samira.id}").get_data(as_text=True)
+    assert "fehlt" in page and "None" not in page
+
+
+def test_a_blank_level_keeps_the_recorded_one(client, coordinator, make_mediator):
+    known = make_mediator(first_name="Samira", last_name="Haddad", email="s@example.org",
+                          languages=(("eng", "", "C1"),), german_level="C1", mobility="car")
+    db.session.commit()
+    head = ["Name", "Vorname", "E-Mail", "Sprachen", "Deutschniveau", "Mobilität"]
+    html = upload(client, office_xlsx(head, [["Haddad", "Samira", "s@example.org", "Englisch",
+                                              "", ""]]), "pool.xlsx").get_data(as_text=True)
+    assert 'id="count-unchanged">1<' in html
+    assert confirm_with(client).status_code == 302
+    db.session.refresh(known)
+    assert [lang.level for lang in known.languages] == ["C1"]
+    assert (known.german_level, known.mobility) == ("C1", "car")
+
+
+def test_export_of_unknown_levels_reads_back_unchanged(client, coordinator, make_mediator):
+    make_mediator(first_name="Samira", last_name="Haddad", email="s@example.org",
+                  languages=(("tir", "", None),), german_level=None, mobility=None)
+    db.session.commit()
+    data = client.get("/pool/mediators/export.xlsx").data
+    assert b"None" not in data
+    html = upload(client, data, "export.xlsx").get_data(as_text=True)
+    assert 'id="count-unchanged">1<' in html and 'id="count-error">0<' in html
+
+
+def languages_of(last_name: str) -> list[tuple]:
+    return sorted((lang.code, lang.variety, lang.level) for lang in people()[last_name].languages)
+
+
+def test_language_cells_as_offices_write_them(client, coordinator):
+    head = ["Name", "Vorname", "Geschlecht", "Sprachen"]
+    rows = [["Haddad", "Samira", "w", "Arabisch (Muttersprache), Englisch (C1)"],
+            ["Ahmadi", "Nasrin", "w", "Farsi/Dari"],
+            ["Kaya", "Rojda", "w", "Kurdisch-Kurmancî, Tuerkisch C2"],
+            ["Saleh", "Omar", "m", "Arabisch (Syrisch, C2)\nKurdisch (Sorani) B2"]]
+    html = upload(client, office_xlsx(head, rows), "pool.xlsx").get_data(as_text=True)
+    assert 'id="count-error">0<' in html, html
+    assert confirm(client).status_code == 302
+    assert languages_of("Haddad") == [("ara", "", "native"), ("eng", "", "C1")]
+    assert languages_of("Ahmadi") == [("pes", "", None), ("prs", "", None)]
+    assert languages_of("Kaya") == [("kmr", "", None), ("tur", "", "C2")]
+    assert languages_of("Saleh") == [("ara", "Syrisch", "C2"), ("ckb", "", "B2")]
+
+
+def test_each_unknown_language_is_named_alone_with_suggestions(client, coordinator):
+    head = ["Name", "Vorname", "Geschlecht", "Sprache(n)"]
+    rows = [["Haddad", "Samira", "w", "Arabisch C2, Tigrinija, Englisch"],
+            ["Ahmadi", "Nasrin", "w", "Farsi Dari"]]
+    html = upload(client, office_xlsx(head, rows), "pool.xlsx").get_data(as_text=True)
+    assert "Zeile 4, Spalte „Sprache(n)“: „Tigrinija“ ist keine bekannte Sprache" in html
+    assert "Arabisch C2, Tigrinija" not in html  # not the whole cell
+    assert "„Tigrinja“" in html
+    assert "Parsi dari" not in html
+    assert "please separate them with a comma: Farsi, Dari" in html
+
+
+def test_modules_take_the_same_separators_as_languages(client, coordinator):
+    from app.models import QualificationModule
+
+    db.session.add_all([QualificationModule(code="M1", title_de="Rolle", title_en="Role"),
+                        QualificationModule(code="M2", title_de="Techniken",
+                                            title_en="Techniques")])
+    db.session.commit()
+    head = ["Name", "Vorname", "Geschlecht", "Module"]
+    rows = [["Haddad", "Samira", "w", "M1, M2 (03.11.2026)"]]
+    html = upload(client, office_xlsx(head, rows), "pool.xlsx").get_data(as_text=True)
+    assert 'id="count-error">0<' in html, html
+    assert confirm(client).status_code == 302
+    done = {c.module.code: c.completed_on for c in people()["Haddad"].completions}
+    assert done["M2"] == dt.date(2026, 11, 3) and "M1" in done

@@ -83,10 +83,13 @@ def upload(client, data: bytes, name: str, kind: str = "mediators"):
                        content_type=f"multipart/form-data; boundary={boundary}")
 
 
-def confirm(client, mode: str = "valid"):
+def confirm(client, mode: str = "valid", missing_status: str = "active"):
+    """Confirm the preview; new people without a status get `missing_status` (the
+    coordinator's choice: this list is the pool in service)."""
     html = client.get("/pool/import").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-    return client.post("/pool/import/confirm", data={"csrf_token": token, "mode": mode})
+    return client.post("/pool/import/confirm", data={"csrf_token": token, "mode": mode,
+                                                     "missing_status": missing_status})
 
 
 def count(model) -> int:

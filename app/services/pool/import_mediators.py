@@ -24,6 +24,7 @@ from app.models import (
     QualificationModule,
 )
 from app.models.mediator import LANGUAGE_LEVELS
+from app.services.core.languages import MACROLANGUAGES
 from app.services.pool import import_columns as cols
 from app.services.pool.import_columns import RowPlan, cell_error, text
 from app.timeutil import today_local
@@ -33,7 +34,6 @@ SCALARS = {"first_name": 80, "last_name": 80, "email": 254, "phone": 50, "distri
 CODED = {"gender": "gender", "mobility": "mobility", "german_level": "german_level",
          "status": "mediator_status"}
 DATES = ("joined_on", "pledge_on", "police_inspected_on", "police_issued_on")
-IMPORT_DEFAULT_STATUS = "active"  # the office's list is the pool in service
 
 
 def digits(phone: str) -> str:
@@ -179,17 +179,27 @@ class MediatorPlanner:
         found: dict[tuple[str, str], str] = {}
         for key, name, variety, level in items:
             code = cols.find_language(name)
+            inner = cols.find_language(variety) if code in MACROLANGUAGES and variety else None
+            if inner in MACROLANGUAGES.get(code, ()):  # "Kurdisch (Kurmanji)": Kurmanji
+                code, variety = inner, ""
             if code is None:
                 problem = _("“%(value)s” is not a known language", value=name)
+                words = name.split()
+                parts = [cols.find_language(w) for w in words] if len(words) > 1 else [None]
                 self.suggestions_left -= 1
                 near = cols.suggest_language(name[:80]) if self.suggestions_left > 0 else ()
-                if near:
+                if all(parts):  # "Farsi Dari": two languages without a separator
+                    problem += _(" – if these are %(num)d languages, please separate them "
+                                 "with a comma: %(names)s", num=len(words),
+                                 names=", ".join(words))
+                elif near:
                     problem += _(" – did you mean %(names)s?", names=" / ".join(
                         f"„{n}“" for n in near))
                 err(key, problem)
                 continue
-            level_code = cols.coded("language_level", level) if level else "native"
-            if level_code not in LANGUAGE_LEVELS:
+            # no level in the file: the level is not known (never "native" by assumption)
+            level_code = cols.coded("language_level", level) if level else None
+            if level and level_code not in LANGUAGE_LEVELS:
                 err(key, _("“%(value)s”: the level must be one of %(allowed)s", value=level,
                            allowed=", ".join(LANGUAGE_LEVELS)))
                 continue
@@ -202,10 +212,10 @@ class MediatorPlanner:
 
     def _modules(self, cells, values, err) -> None:
         wanted = {}
-        for item in re.split(r"[;\n]", text(cells.get("modules"))):
-            item = item.strip()
-            if not item:
-                continue
+        cell = text(cells.get("modules"))
+        # one module whose title holds a comma is read whole; else the list rule applies
+        whole = cell.strip() if cols.fold(cell) in self.modules else None
+        for item in [whole] if whole else cols.split_list(cell):
             dated = re.match(r"^(.*?)\s*\(([^)]*)\)$", item)
             name, day = (dated.group(1), cols.parse_date(dated.group(2))) if dated else (item,
                                                                                        None)
@@ -291,7 +301,8 @@ class MediatorPlanner:
             changed.append("cohort")
         if "languages" in values:
             have = {(lang.code, lang.variety): lang.level for lang in m.languages}
-            if any(have.get(k) != level for k, level in values["languages"].items()):
+            if any(k not in have or (level is not None and have[k] != level)
+                   for k, level in values["languages"].items()):
                 changed.append("languages")
         if "modules" in values:
             done = {c.module_id for c in m.completions}
@@ -325,8 +336,12 @@ def split_name(name: str) -> tuple[str, str]:
 # -- writing ----------------------------------------------------------------------------------
 
 
-def apply(rows: list[RowPlan]) -> list[Mediator]:
-    """Create or update the mediators of the valid rows; return them (flushed by the caller)."""
+def apply(rows: list[RowPlan], *, missing_status: str = "") -> list[Mediator]:
+    """Create or update the mediators of the valid rows; return them (flushed by the caller).
+
+    A new person without a status in the file gets `missing_status`, the coordinator's
+    choice in the preview; nothing else the file does not say is set.
+    """
     cohorts = {c.year: c for c in db.session.scalars(sa.select(Cohort))}
     written = []
     for plan in rows:
@@ -334,7 +349,8 @@ def apply(rows: list[RowPlan]) -> list[Mediator]:
             continue
         mediator, values = plan.target, plan.values
         if mediator is None:
-            mediator = Mediator(status=IMPORT_DEFAULT_STATUS, first_name=values["first_name"])
+            mediator = Mediator(status=values.get("status") or missing_status,
+                                first_name=values["first_name"])
             db.session.add(mediator)
         for key in plan.changes:
             if key in SCALARS:
@@ -376,7 +392,7 @@ def _write_languages(mediator: Mediator, wanted: dict[tuple[str, str], str]) -> 
         if lang is None:
             mediator.languages.append(MediatorLanguage(code=code, variety=variety, level=level,
                                                        confirmed=True))
-        elif lang.level != level:
+        elif level is not None and lang.level != level:
             lang.level = level
 
 

@@ -42,6 +42,11 @@ class Plan:
         return [e for r in self.rows for e in r.errors]
 
     @property
+    def missing_status(self) -> int:
+        """How many new people the file gives no status (the coordinator chooses one)."""
+        return sum(1 for r in self.rows if r.action == "create" and not r.values.get("status"))
+
+    @property
     def warnings(self) -> list[str]:
         return [w for r in self.rows if r.action != "error" for w in r.warnings]
 
@@ -107,7 +112,8 @@ def plan(kind: str, rows: list[list], *, police_max_age_days: int) -> Plan:
     return Plan(kind, plans, notices, headings)
 
 
-def commit(actor: User, plan_: Plan, *, all_or_nothing: bool, filename: str = "") -> dict:
+def commit(actor: User, plan_: Plan, *, all_or_nothing: bool, filename: str = "",
+           missing_status: str = "") -> dict:
     """Write the valid rows of a plan (or refuse when any row failed and all_or_nothing).
 
     Returns the counts; one audit entry records them with the ids written, so "invite all"
@@ -117,7 +123,15 @@ def commit(actor: User, plan_: Plan, *, all_or_nothing: bool, filename: str = ""
         raise DomainError(ngettext("Nothing was imported: %(num)d row has errors.",
                                    "Nothing was imported: %(num)d rows have errors.",
                                    plan_.count("error")))
-    written = (med.apply if plan_.kind == "mediators" else inst.apply)(plan_.rows)
+    if plan_.kind == "mediators":
+        if plan_.missing_status and missing_status not in cols.LABELS["mediator_status"]:
+            raise DomainError(ngettext(
+                "Please choose the status for the %(num)d new person without one in the file.",
+                "Please choose the status for the %(num)d new people without one in the file.",
+                plan_.missing_status))
+        written = med.apply(plan_.rows, missing_status=missing_status)
+    else:
+        written = inst.apply(plan_.rows)
     counts = plan_.counts
     db.session.flush()
     ids = [obj.id for obj in written]
