@@ -249,3 +249,61 @@ def test_modules_take_the_same_separators_as_languages(client, coordinator):
     assert confirm(client).status_code == 302
     done = {c.module.code: c.completed_on for c in people()["Haddad"].completions}
     assert done["M2"] == dt.date(2026, 11, 3) and "M1" in done
+
+
+def test_a_person_in_the_pool_under_another_address_is_offered_for_merging(client,
+                                                                          coordinator,
+                                                                          make_mediator):
+    known = make_mediator(first_name="Samira", last_name="Haddad", email="samira@alt.example",
+                          phone="0151 12345678", district="", languages=())
+    db.session.commit()
+    head = ["Name", "Vorname", "E-Mail", "Handy", "Geschlecht", "Stadtteil", "Sprachen"]
+    rows = [["Haddad", "Samira", "samira@neu.example", 15112345678, "w", "Nord",
+             "Arabisch C2"],
+            ["Tesfay", "Amanuel", "amanuel@example.org", "0160 555", "m", "Süd", "Tigrinya"]]
+    html = upload(client, office_xlsx(head, rows), "pool.xlsx").get_data(as_text=True)
+    assert 'id="count-duplicate">1<' in html and 'id="count-create">1<' in html
+    assert 'name="duplicate-4"' in html and 'value="merge"' in html
+    # without a choice the row is skipped: no second Samira
+    assert confirm(client).status_code == 302
+    assert sorted(people()) == ["Haddad", "Tesfay"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Mediator)) == 2
+
+    upload(client, office_xlsx(head, rows), "pool.xlsx")
+    assert confirm_with(client, missing_status="active", **{"duplicate-4": "merge"}
+                        ).status_code == 302
+    db.session.refresh(known)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Mediator)) == 2
+    assert known.district == "Nord" and [lang.code for lang in known.languages] == ["ara"]
+    assert known.email == "samira@alt.example"  # the stored address stays (maybe an account)
+
+
+def test_create_anyway_and_duplicates_within_the_file(client, coordinator, make_mediator):
+    make_mediator(first_name="Samira", last_name="Haddad", email="samira@alt.example",
+                  phone="+49 151 12345678", languages=())
+    db.session.commit()
+    head = ["Nachname, Vorname", "E-Mail", "Telefon", "Geschlecht"]
+    rows = [["Haddad, Samira", "samira@neu.example", "0151/12345678", "w"],
+            ["Noori, Fatima", "fatima@example.org", "0170 1", "w"],
+            ["Noori, Fatima", "fatima@other.example", "0170 1", "w"]]
+    html = upload(client, office_xlsx(head, rows), "pool.xlsx").get_data(as_text=True)
+    assert 'id="count-duplicate">1<' in html
+    assert "Zeile 6" in html and "Zeile 5" in html  # the second Fatima names the first
+    assert confirm_with(client, missing_status="active", **{"duplicate-4": "create"}
+                        ).status_code == 302
+    names = sorted(db.session.scalars(sa.select(Mediator.last_name)))
+    assert names == ["Haddad", "Haddad", "Noori"]
+
+
+def test_the_same_name_without_a_phone_to_compare_is_not_merged_silently(client, coordinator,
+                                                                        make_mediator):
+    known = make_mediator(first_name="Samira", last_name="Haddad", email="", phone="",
+                          district="Süd", languages=())
+    db.session.commit()
+    head = ["Name", "Vorname", "Geschlecht", "Stadtteil"]
+    html = upload(client, office_xlsx(head, [["Haddad", "Samira", "w", "Nord"]]),
+                  "pool.xlsx").get_data(as_text=True)
+    assert 'id="count-duplicate">1<' in html and 'id="count-update">0<' in html
+    assert confirm(client).status_code == 302
+    db.session.refresh(known)
+    assert known.district == "Süd"

@@ -430,6 +430,10 @@ class RowPlan:
     target: object | None = None
     values: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # imported, but worth a look
+    # "duplicate": the person seems to be in the pool under another e-mail address
+    duplicate_of: object | None = None
+    merge_changes: list[str] = field(default_factory=list)
+    can_create: bool = True
 
 
 def cell_error(row: int, heading: str, problem: str) -> str:

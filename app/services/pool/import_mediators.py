@@ -40,8 +40,28 @@ def digits(phone: str) -> str:
     return re.sub(r"\D", "", phone or "")
 
 
-def person_key(first: str, last: str, phone: str) -> tuple[str, str, str]:
-    return cols.fold(first), cols.fold(last), digits(phone)
+def phone_key(phone: str) -> str:
+    """Return a phone number's digits without country code or leading zeros.
+
+    "+49 151 12345678", "0151/12345678" and 15112345678 (a number cell that lost its 0)
+    give the same key.
+    """
+    number = digits(phone)
+    if phone and phone.strip().startswith("+49"):
+        number = number[2:]
+    elif number.startswith("0049"):
+        number = number[4:]
+    return number.lstrip("0")
+
+
+def name_key(first: str, last: str) -> tuple[str, ...]:
+    """Return a name for comparison: folded, without umlauts/accents, in any order (so
+    "Name"/"Vorname" swapped or split differently still compare equal)."""
+    return tuple(sorted(cols.plain(f"{first} {last}").replace(",", " ").split()))
+
+
+def person_key(first: str, last: str, phone: str) -> tuple:
+    return name_key(first, last), phone_key(phone)
 
 
 def all_mediators() -> list[Mediator]:
@@ -62,10 +82,12 @@ class MediatorPlanner:
                 self.heading.setdefault(part, self.heading["name"])
         self.by_email: dict[str, Mediator] = {}
         self.by_person: dict[tuple, Mediator] = {}
+        self.by_name: dict[tuple, Mediator] = {}
         for m in all_mediators():
             if m.email:
                 self.by_email.setdefault(m.email.lower(), m)
             self.by_person.setdefault(person_key(m.first_name, m.last_name, m.phone), m)
+            self.by_name.setdefault(name_key(m.first_name, m.last_name), m)
         self.modules: dict[str, QualificationModule] = {}
         for module in db.session.scalars(sa.select(QualificationModule)):
             for name in (module.code, module.title_de, module.title_en):
@@ -273,22 +295,46 @@ class MediatorPlanner:
     def _match(self, plan: RowPlan, values: dict) -> None:
         email = values.get("email", "")
         key = person_key(values["first_name"], values["last_name"], values.get("phone", ""))
-        own = email or key
-        if own in self.seen:
+        # the same person twice in the file: by e-mail, or by name and phone number
+        owns = [o for o in (email, key if key[1] else None) if o]
+        if not owns:
+            owns = [key]
+        earlier = next((self.seen[o] for o in owns if o in self.seen), None)
+        if earlier is not None:
             plan.errors.append(cell_error(plan.row, self.label(
-                "email" if email else "last_name"), _("the same person as in row %(other)d",
-                                                      other=self.seen[own])))
+                "email" if email and email in self.seen else "last_name"),
+                _("the same person as in row %(other)d", other=earlier)))
             return
-        self.seen[own] = plan.row
+        for own in owns:
+            self.seen[own] = plan.row
         target = self.by_email.get(email) if email else None
         if target is None:
-            candidate = self.by_person.get(key)
+            # matched on its own only by name *and* phone; a name alone is a question
+            candidate = self.by_person.get(key) if key[1] else None
             if candidate is not None and (not email or not candidate.email):
                 target = candidate
+            elif candidate is not None and key[1]:
+                # in the pool under another e-mail address: the coordinator decides
+                plan.action, plan.duplicate_of = "duplicate", candidate
+                plan.merge_changes = [c for c in self._changes(candidate, values)
+                                      if c != "email"]
+            elif candidate is None and self.by_name.get(key[0]) is not None and (
+                    not email or not key[1] or not self.by_name[key[0]].phone):
+                # the same name, and no phone number on one side to tell them apart
+                candidate = self.by_name[key[0]]
+                plan.action, plan.duplicate_of = "duplicate", candidate
+                plan.merge_changes = [c for c in self._changes(candidate, values)
+                                      if c != "email"]
+        if plan.action == "duplicate" and not plan.merge_changes and (
+                not email or email == plan.duplicate_of.email):
+            target = plan.duplicate_of  # the file says nothing new about this person
         if target is None:
             if "gender" not in values:
-                plan.errors.append(cell_error(plan.row, self.label("gender"),
-                                              _("this field is required")))
+                if plan.action == "duplicate":
+                    plan.can_create = False
+                else:
+                    plan.errors.append(cell_error(plan.row, self.label("gender"),
+                                                  _("this field is required")))
             plan.changes = [k for k in values if values[k]]
             return
         plan.target = target
@@ -296,7 +342,8 @@ class MediatorPlanner:
         plan.action = "update" if plan.changes else "unchanged"
 
     def _changes(self, m: Mediator, values: dict) -> list[str]:
-        changed = [k for k in SCALARS if k in values and values[k] and getattr(m, k) != values[k]]
+        changed = [k for k in SCALARS if k in values and values[k] and getattr(m, k) != values[k]
+                   and not (k == "phone" and phone_key(m.phone) == phone_key(values[k]))]
         if "cohort" in values and self.cohort_years.get(m.cohort_id) != values["cohort"]:
             changed.append("cohort")
         if "languages" in values:
@@ -312,16 +359,21 @@ class MediatorPlanner:
         if "pledge_on" in values and (pledge is None or pledge.recorded_on != values["pledge_on"]):
             changed.append("pledge_on")
         police = m.document("police_certificate")
-        if "police" in values and police is not None and values["police"][1] is None:
-            # the file has no issue date: the one stored stays (when it fits the new date)
-            inspected, _issued, flag = values["police"]
-            kept = police.issued_on if police.issued_on and police.issued_on <= inspected else None
-            values["police"] = (inspected, kept, flag)
         if "police" in values and (police is None or (
                 police.recorded_on, police.issued_on, police.has_relevant_entry)
-                != values["police"]):
+                != kept_issue_date(police, values["police"])):
             changed.append("police")
         return changed
+
+
+def kept_issue_date(police: Document | None, wanted: tuple) -> tuple:
+    """Return the certificate's values to store: without an issue date in the file, the one
+    recorded stays (when it is not after the new inspection date)."""
+    inspected, issued, flag = wanted
+    if issued is None and police is not None and police.issued_on and (
+            police.issued_on <= inspected):
+        issued = police.issued_on
+    return inspected, issued, flag
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -334,6 +386,23 @@ def split_name(name: str) -> tuple[str, str]:
 
 
 # -- writing ----------------------------------------------------------------------------------
+
+
+def decide(rows: list[RowPlan], decisions: dict[int, str]) -> None:
+    """Apply the coordinator's choice to each row that matches someone in the pool under
+    another e-mail address: "merge" updates that person (their e-mail stays), "create" adds
+    a new person, anything else (the default) skips the row."""
+    for plan in rows:
+        if plan.action != "duplicate":
+            continue
+        choice = decisions.get(plan.row, "skip")
+        if choice == "merge":
+            plan.target, plan.changes = plan.duplicate_of, plan.merge_changes
+            plan.action = "update" if plan.changes else "unchanged"
+        elif choice == "create" and plan.can_create:
+            plan.action = "create"
+        else:
+            plan.action = "skipped"
 
 
 def apply(rows: list[RowPlan], *, missing_status: str = "") -> list[Mediator]:
@@ -378,7 +447,8 @@ def apply(rows: list[RowPlan], *, missing_status: str = "") -> list[Mediator]:
             elif key == "police":
                 doc = mediator.document("police_certificate") or Document(
                     kind="police_certificate")
-                doc.recorded_on, doc.issued_on, doc.has_relevant_entry = values["police"]
+                doc.recorded_on, doc.issued_on, doc.has_relevant_entry = kept_issue_date(
+                    doc, values["police"])
                 if doc not in mediator.documents:
                     mediator.documents.append(doc)
         written.append(mediator)

@@ -52,7 +52,8 @@ class Plan:
 
     @property
     def counts(self) -> dict[str, int]:
-        return {a: self.count(a) for a in ("create", "update", "unchanged", "error")}
+        return {a: self.count(a) for a in ("create", "update", "unchanged", "error",
+                                           "duplicate", "skipped")}
 
 
 def header(kind: str, rows: list[list]) -> tuple[int, dict[int, str], list[str], list[str]]:
@@ -113,12 +114,14 @@ def plan(kind: str, rows: list[list], *, police_max_age_days: int) -> Plan:
 
 
 def commit(actor: User, plan_: Plan, *, all_or_nothing: bool, filename: str = "",
-           missing_status: str = "") -> dict:
+           missing_status: str = "", decisions: dict[int, str] | None = None) -> dict:
     """Write the valid rows of a plan (or refuse when any row failed and all_or_nothing).
 
     Returns the counts; one audit entry records them with the ids written, so "invite all"
     can find exactly the people of this import later.
     """
+    if plan_.kind == "mediators":  # each possible duplicate: merge, create or skip
+        med.decide(plan_.rows, decisions or {})
     if all_or_nothing and plan_.count("error"):
         raise DomainError(ngettext("Nothing was imported: %(num)d row has errors.",
                                    "Nothing was imported: %(num)d rows have errors.",
@@ -138,6 +141,7 @@ def commit(actor: User, plan_: Plan, *, all_or_nothing: bool, filename: str = ""
     audit.record(actor, "import", "mediator" if plan_.kind == "mediators" else "institution",
                  None, file=filename, created=counts["create"], updated=counts["update"],
                  unchanged=counts["unchanged"], errors=counts["error"],
+                 skipped=counts["skipped"],
                  all_or_nothing=all_or_nothing, ids=ids)
     db.session.flush()
     audit_id = db.session.scalar(
