@@ -307,3 +307,27 @@ def test_the_same_name_without_a_phone_to_compare_is_not_merged_silently(client,
     assert confirm(client).status_code == 302
     db.session.refresh(known)
     assert known.district == "Süd"
+
+
+def test_an_unknown_district_is_named_with_a_suggestion(client, coordinator, make_mediator):
+    make_mediator(district="Frei-Weinheim", languages=())
+    db.session.commit()
+    head = ["Name", "Vorname", "Geschlecht", "Ortsteil"]
+    rows = [["Haddad", "Samira", "w", "Frei-Weinhiem"], ["Tesfay", "Amanuel", "m", "Gaulsheim"],
+            ["Noori", "Fatima", "w", "frei-weinheim"]]
+    html = upload(client, office_xlsx(head, rows), "pool.xlsx").get_data(as_text=True)
+    assert "Frei-Weinhiem" in html and "did you mean „Frei-Weinheim“" in html
+    assert "“Gaulsheim” is a new district" in html.replace("&#34;", '"') or \
+        "Gaulsheim” is a new district" in html
+    assert confirm(client).status_code == 302
+    assert people()["Noori"].district == "Frei-Weinheim"  # the pool's spelling
+
+
+def test_full_name_search(client, coordinator, make_mediator):
+    samira = make_mediator(first_name="Samira", last_name="Haddad", languages=())
+    samir = make_mediator(first_name="Samir", last_name="Nassar", languages=())
+    db.session.commit()
+    for typed in ("Samira Haddad", "Haddad, Samira", "Haddad Samira", "samira  haddad"):
+        html = client.get("/pool/mediators", query_string={"q": typed}).get_data(as_text=True)
+        assert f'/pool/mediators/{samira.id}"' in html, typed
+        assert f'/pool/mediators/{samir.id}"' not in html, typed

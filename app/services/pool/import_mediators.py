@@ -7,6 +7,7 @@ once, so a row costs no query.
 
 from __future__ import annotations
 
+import difflib
 import re
 
 import sqlalchemy as sa
@@ -18,6 +19,7 @@ from app.extensions import db
 from app.models import (
     Cohort,
     Document,
+    Institution,
     Mediator,
     MediatorLanguage,
     ModuleCompletion,
@@ -93,6 +95,12 @@ class MediatorPlanner:
             for name in (module.code, module.title_de, module.title_en):
                 self.modules.setdefault(cols.fold(name), module)
         self.cohort_years = {c.id: c.year for c in db.session.scalars(sa.select(Cohort))}
+        # the districts the pool knows (people and institutions), by their folded spelling
+        self.districts: dict[str, str] = {}
+        for table in (Mediator, Institution):
+            for name in db.session.scalars(sa.select(table.district).where(
+                    table.district != "").distinct()):
+                self.districts.setdefault(cols.fold(name), name)
         self.seen: dict[object, int] = {}
         self.suggestions_left = 500  # near-miss searches per file (each takes milliseconds)
         self.groups = sorted({k.split(":")[1] for k in keys.values() if k.startswith("lang:")},
@@ -137,6 +145,9 @@ class MediatorPlanner:
                 plan.warnings.append(cell_error(number, self.label(key), _(
                     "“%(value)s” is stored as a number in the file, so a leading 0 or + may "
                     "be missing. Please check the phone number.", value=value)))
+            elif key == "district":
+                value = self._district(value, lambda problem: plan.warnings.append(
+                    cell_error(number, self.label("district"), problem)))
             elif key == "email":
                 try:
                     value = validate_email(value, check_deliverability=False).normalized.lower()
@@ -178,6 +189,24 @@ class MediatorPlanner:
             return first, whole
         split_first, split_last = split_name(whole)
         return first or split_first, split_last
+
+    def _district(self, value: str, warn) -> str:
+        """Return the pool's spelling of a known district; name a new one (once per file),
+        with the known districts it is close to. It is stored as written."""
+        value = " ".join(value.split())
+        known = self.districts.get(cols.fold(value))
+        if known is not None:
+            return known
+        near = difflib.get_close_matches(cols.fold(value), list(self.districts), n=2,
+                                         cutoff=0.75) if self.districts else []
+        if near:
+            warn(_("“%(value)s” is not a district of the pool yet – did you mean %(names)s? "
+                   "It is stored as written.", value=value,
+                   names=" / ".join(f"„{self.districts[n]}“" for n in near)))
+        elif self.districts:
+            warn(_("“%(value)s” is a new district; it is stored as written.", value=value))
+        self.districts[cols.fold(value)] = value
+        return value
 
     def _cohort(self, cells, values, err) -> None:
         value = text(cells.get("cohort"))
