@@ -16,7 +16,6 @@ from app.services.core.errors import DomainError
 from app.services.core.languages import is_valid_code, matching_codes
 from app.textfold import fold
 
-
 SEARCH_WORDS = 6  # words of a search that are compared (a pasted paragraph stays cheap)
 
 
