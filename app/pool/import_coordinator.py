@@ -77,7 +77,7 @@ def import_upload():
 def import_confirm():
     form = ImportConfirmForm()
     pending = session.get(SESSION_KEY) or {}
-    if not form.validate_on_submit() or not pending.get("token"):
+    if not pending.get("token"):
         flash(_("The uploaded file is no longer available. Please upload it again."), "error")
         return redirect(url_for("pool.import_upload"))
     try:
@@ -89,14 +89,15 @@ def import_confirm():
     decisions = {int(k.split("-", 1)[1]): v for k, v in request.form.items()
                  if k.startswith("duplicate-") and k.split("-", 1)[1].isdigit()
                  and v in ("merge", "create", "skip")}
-    if plan.kind == "mediators":
-        importing.med.decide(plan.rows, decisions)
+    if not form.validate_on_submit():  # e.g. no mode chosen: the preview again, with why
+        return render_template("pool/import_preview.html", plan=plan, decisions=decisions,
+                               filename=pending.get("filename", ""), form=form), 400
     if plan.kind == "mediators" and plan.missing_status and not form.missing_status.data:
         form.missing_status.errors = [ngettext(
             "Please choose the status for the %(num)d new person without one in the file.",
             "Please choose the status for the %(num)d new people without one in the file.",
             plan.missing_status)]
-        return render_template("pool/import_preview.html", plan=plan,
+        return render_template("pool/import_preview.html", plan=plan, decisions=decisions,
                                filename=pending.get("filename", ""), form=form), 400
     outcome = commit_or_message(importing.commit, current_user, plan,
                                 all_or_nothing=form.mode.data == "all",

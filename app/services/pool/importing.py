@@ -43,8 +43,10 @@ class Plan:
 
     @property
     def missing_status(self) -> int:
-        """How many new people the file gives no status (the coordinator chooses one)."""
-        return sum(1 for r in self.rows if r.action == "create" and not r.values.get("status"))
+        """How many new people (or possible duplicates, who may be created anyway) the file
+        gives no status: the coordinator chooses one."""
+        return sum(1 for r in self.rows if r.action in ("create", "duplicate")
+                   and not r.values.get("status"))
 
     @property
     def warnings(self) -> list[str]:
