@@ -331,3 +331,24 @@ def test_full_name_search(client, coordinator, make_mediator):
         html = client.get("/pool/mediators", query_string={"q": typed}).get_data(as_text=True)
         assert f'/pool/mediators/{samira.id}"' in html, typed
         assert f'/pool/mediators/{samir.id}"' not in html, typed
+
+
+def test_csv_and_ods_with_a_title_row_and_dates_as_numbers(client, coordinator):
+    import pandas as pd
+
+    text = ("Sprachmittler-Pool Stand 11/2026;;;\r\n;;;\r\n"
+            "Name;Vorname;Geschlecht;Eintrittsdatum\r\n"
+            "Haddad;Samira;w;03.11.2026\r\nTesfay;Amanuel;m;46329\r\n")
+    html = upload(client, text.encode("cp1252"), "pool.csv").get_data(as_text=True)
+    assert 'id="count-create">2<' in html and 'id="count-error">0<' in html, html
+    assert confirm(client).status_code == 302
+    assert people()["Tesfay"].joined_on == dt.date(2026, 11, 3)  # an Excel day number
+
+    buffer = io.BytesIO()
+    frame = pd.DataFrame([[TITLE, None, None], [None, None, None],
+                          ["Name", "Vorname", "Geschlecht"], ["Noori", "Fatima", "w"]])
+    frame.to_excel(buffer, engine="odf", index=False, header=False)
+    html = upload(client, buffer.getvalue(), "pool.ods").get_data(as_text=True)
+    assert 'id="count-create">1<' in html, html
+    assert confirm(client).status_code == 302
+    assert people()["Noori"].first_name == "Fatima"

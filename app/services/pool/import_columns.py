@@ -219,15 +219,33 @@ _DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y", "%d/%m/%Y", "%Y/%m/%d")
 MIN_DATE, MAX_DATE = dt.date(1950, 1, 1), dt.date(2099, 12, 31)
 
 
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def excel_day(raw) -> dt.date | None:
+    """Return the date of an Excel day number (46329 is 03.11.2026), as a date cell
+    formatted as "Standard" or a CSV export gives it; None for anything else."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, str) and re.fullmatch(r"\d{5}(?:[.,]0+)?", raw.strip()):
+        raw = int(re.split(r"[.,]", raw.strip())[0])
+    if isinstance(raw, (int, float)) and float(raw).is_integer() and 18264 <= raw <= 73415:
+        return _EXCEL_EPOCH + dt.timedelta(days=int(raw))
+    return None
+
+
 def parse_date(raw) -> dt.date | None:
     """Return a date from a spreadsheet date or German/ISO text; None when unreadable.
 
     Dates outside 1950-2099 count as unreadable (a typo such as 2205 must not be stored).
     """
+    serial = excel_day(raw)
     if isinstance(raw, dt.datetime):
         day = raw.date()
     elif isinstance(raw, dt.date):
         day = raw
+    elif serial is not None:
+        day = serial
     else:
         text = str(raw).strip().split(" ")[0]
         day = None
