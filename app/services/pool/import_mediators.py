@@ -7,7 +7,6 @@ once, so a row costs no query.
 
 from __future__ import annotations
 
-import difflib
 import re
 
 import sqlalchemy as sa
@@ -18,52 +17,26 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import (
     Cohort,
-    Document,
     Institution,
     Mediator,
-    MediatorLanguage,
-    ModuleCompletion,
     QualificationModule,
 )
 from app.models.mediator import LANGUAGE_LEVELS
 from app.services.core.languages import MACROLANGUAGES
 from app.services.pool import import_columns as cols
 from app.services.pool.import_columns import RowPlan, cell_error, text
-from app.timeutil import today_local
+from app.services.pool.import_people import (
+    district_spelling,
+    name_key,
+    person_key,
+    phone_key,
+    split_name,
+)
+from app.services.pool.import_writing import SCALARS, kept_issue_date
 
-SCALARS = {"first_name": 80, "last_name": 80, "email": 254, "phone": 50, "district": 100,
-           "gender": 10, "mobility": 10, "german_level": 6, "status": 20, "joined_on": 0}
 CODED = {"gender": "gender", "mobility": "mobility", "german_level": "german_level",
          "status": "mediator_status"}
 DATES = ("joined_on", "pledge_on", "police_inspected_on", "police_issued_on")
-
-
-def digits(phone: str) -> str:
-    return re.sub(r"\D", "", phone or "")
-
-
-def phone_key(phone: str) -> str:
-    """Return a phone number's digits without country code or leading zeros.
-
-    "+49 151 12345678", "0151/12345678" and 15112345678 (a number cell that lost its 0)
-    give the same key.
-    """
-    number = digits(phone)
-    if phone and phone.strip().startswith("+49"):
-        number = number[2:]
-    elif number.startswith("0049"):
-        number = number[4:]
-    return number.lstrip("0")
-
-
-def name_key(first: str, last: str) -> tuple[str, ...]:
-    """Return a name for comparison: folded, without umlauts/accents, in any order (so
-    "Name"/"Vorname" swapped or split differently still compare equal)."""
-    return tuple(sorted(cols.plain(f"{first} {last}").replace(",", " ").split()))
-
-
-def person_key(first: str, last: str, phone: str) -> tuple:
-    return name_key(first, last), phone_key(phone)
 
 
 def all_mediators() -> list[Mediator]:
@@ -146,8 +119,8 @@ class MediatorPlanner:
                     "“%(value)s” is stored as a number in the file, so a leading 0 or + may "
                     "be missing. Please check the phone number.", value=value)))
             elif key == "district":
-                value = self._district(value, lambda problem: plan.warnings.append(
-                    cell_error(number, self.label("district"), problem)))
+                value = district_spelling(self.districts, value, lambda problem: (
+                    plan.warnings.append(cell_error(number, self.label("district"), problem))))
             elif key == "email":
                 try:
                     value = validate_email(value, check_deliverability=False).normalized.lower()
@@ -189,24 +162,6 @@ class MediatorPlanner:
             return first, whole
         split_first, split_last = split_name(whole)
         return first or split_first, split_last
-
-    def _district(self, value: str, warn) -> str:
-        """Return the pool's spelling of a known district; name a new one (once per file),
-        with the known districts it is close to. It is stored as written."""
-        value = " ".join(value.split())
-        known = self.districts.get(cols.fold(value))
-        if known is not None:
-            return known
-        near = difflib.get_close_matches(cols.fold(value), list(self.districts), n=2,
-                                         cutoff=0.75) if self.districts else []
-        if near:
-            warn(_("“%(value)s” is not a district of the pool yet – did you mean %(names)s? "
-                   "It is stored as written.", value=value,
-                   names=" / ".join(f"„{self.districts[n]}“" for n in near)))
-        elif self.districts:
-            warn(_("“%(value)s” is a new district; it is stored as written.", value=value))
-        self.districts[cols.fold(value)] = value
-        return value
 
     def _cohort(self, cells, values, err) -> None:
         value = text(cells.get("cohort"))
@@ -393,107 +348,3 @@ class MediatorPlanner:
                 != kept_issue_date(police, values["police"])):
             changed.append("police")
         return changed
-
-
-def kept_issue_date(police: Document | None, wanted: tuple) -> tuple:
-    """Return the certificate's values to store: without an issue date in the file, the one
-    recorded stays (when it is not after the new inspection date)."""
-    inspected, issued, flag = wanted
-    if issued is None and police is not None and police.issued_on and (
-            police.issued_on <= inspected):
-        issued = police.issued_on
-    return inspected, issued, flag
-
-
-def split_name(name: str) -> tuple[str, str]:
-    """Split "Nachname, Vorname" or "Vorname Nachname" into (first, last)."""
-    if "," in name:
-        last, first = (p.strip() for p in name.split(",", 1))
-        return first, last
-    first, _sep, last = name.rpartition(" ")
-    return first.strip(), last.strip()
-
-
-# -- writing ----------------------------------------------------------------------------------
-
-
-def decide(rows: list[RowPlan], decisions: dict[int, str]) -> None:
-    """Apply the coordinator's choice to each row that matches someone in the pool under
-    another e-mail address: "merge" updates that person (their e-mail stays), "create" adds
-    a new person, anything else (the default) skips the row."""
-    for plan in rows:
-        if plan.action != "duplicate":
-            continue
-        choice = decisions.get(plan.row, "skip")
-        if choice == "merge":
-            plan.target, plan.changes = plan.duplicate_of, plan.merge_changes
-            plan.action = "update" if plan.changes else "unchanged"
-        elif choice == "create" and plan.can_create:
-            plan.action = "create"
-        else:
-            plan.action = "skipped"
-
-
-def apply(rows: list[RowPlan], *, missing_status: str = "") -> list[Mediator]:
-    """Create or update the mediators of the valid rows; return them (flushed by the caller).
-
-    A new person without a status in the file gets `missing_status`, the coordinator's
-    choice in the preview; nothing else the file does not say is set.
-    """
-    cohorts = {c.year: c for c in db.session.scalars(sa.select(Cohort))}
-    written = []
-    for plan in rows:
-        if plan.action not in ("create", "update"):
-            continue
-        mediator, values = plan.target, plan.values
-        if mediator is None:
-            mediator = Mediator(status=values.get("status") or missing_status,
-                                first_name=values["first_name"])
-            db.session.add(mediator)
-        for key in plan.changes:
-            if key in SCALARS:
-                setattr(mediator, key, values[key])
-            elif key == "cohort":
-                year = values["cohort"]
-                if year not in cohorts:
-                    cohorts[year] = Cohort(year=year)
-                    db.session.add(cohorts[year])
-                mediator.cohort = cohorts[year]
-            elif key == "languages":
-                _write_languages(mediator, values["languages"])
-            elif key == "modules":
-                done = {c.module_id for c in mediator.completions}
-                for module_id, day in values["modules"].items():
-                    if module_id not in done:
-                        mediator.completions.append(ModuleCompletion(
-                            module_id=module_id,
-                            completed_on=day or values.get("joined_on") or _today()))
-            elif key == "pledge_on":
-                doc = mediator.document("pledge") or Document(kind="pledge")
-                doc.recorded_on = values["pledge_on"]
-                if doc not in mediator.documents:
-                    mediator.documents.append(doc)
-            elif key == "police":
-                doc = mediator.document("police_certificate") or Document(
-                    kind="police_certificate")
-                doc.recorded_on, doc.issued_on, doc.has_relevant_entry = kept_issue_date(
-                    doc, values["police"])
-                if doc not in mediator.documents:
-                    mediator.documents.append(doc)
-        written.append(mediator)
-    return written
-
-
-def _write_languages(mediator: Mediator, wanted: dict[tuple[str, str], str]) -> None:
-    have = {(lang.code, lang.variety): lang for lang in mediator.languages}
-    for (code, variety), level in wanted.items():
-        lang = have.get((code, variety))
-        if lang is None:
-            mediator.languages.append(MediatorLanguage(code=code, variety=variety, level=level,
-                                                       confirmed=True))
-        elif level is not None and lang.level != level:
-            lang.level = level
-
-
-def _today():
-    return today_local()

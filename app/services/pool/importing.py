@@ -24,6 +24,7 @@ from app.services.core.errors import DomainError
 from app.services.pool import import_columns as cols
 from app.services.pool import import_institutions as inst
 from app.services.pool import import_mediators as med
+from app.services.pool import import_writing as writing
 from app.services.pool.import_columns import RowPlan, text
 
 
@@ -123,7 +124,7 @@ def commit(actor: User, plan_: Plan, *, all_or_nothing: bool, filename: str = ""
     can find exactly the people of this import later.
     """
     if plan_.kind == "mediators":  # each possible duplicate: merge, create or skip
-        med.decide(plan_.rows, decisions or {})
+        writing.decide(plan_.rows, decisions or {})
     if all_or_nothing and plan_.count("error"):
         raise DomainError(ngettext("Nothing was imported: %(num)d row has errors.",
                                    "Nothing was imported: %(num)d rows have errors.",
@@ -134,7 +135,7 @@ def commit(actor: User, plan_: Plan, *, all_or_nothing: bool, filename: str = ""
                 "Please choose the status for the %(num)d new person without one in the file.",
                 "Please choose the status for the %(num)d new people without one in the file.",
                 plan_.missing_status))
-        written = med.apply(plan_.rows, missing_status=missing_status)
+        written = writing.apply(plan_.rows, missing_status=missing_status)
     else:
         written = inst.apply(plan_.rows)
     counts = plan_.counts
