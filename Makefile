@@ -7,7 +7,7 @@ PG_URL    ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?= -n 2  # both cores; every test is verified under xdist
 SCHEDULER ?= 1
 
-.PHONY: install translations run run-scheduler test test-sqlite test-postgres lint format i18n-extract clean
+.PHONY: install install-prod translations run run-scheduler test test-sqlite test-postgres lint format i18n-extract clean
 
 install: $(STAMP) translations
 
@@ -15,6 +15,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
+
+# Production (deploy/README.md): the runtime requirements only, no test tools or browsers,
+# then the compiled catalogs. Uses $(VENV) like `install`; never run both on one venv.
+install-prod:
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(VENV)/bin/pybabel compile --statistics -f -d translations 2>&1 | grep -v "^compiling" || true
 
 translations: $(STAMP)
 	$(VENV)/bin/pybabel compile --statistics -f -d translations 2>&1 | grep -v "^compiling" || true

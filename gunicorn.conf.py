@@ -44,3 +44,34 @@ access_log_format = '%({x-forwarded-for}i)s %(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 proc_name = "skm-pool"
+
+# Logs (docs/operations.md, Logs): gunicorn's own lines, the access log and the app's in one
+# format (JSON in production), every secret token masked, the request id on each request's
+# lines. The access log stays off unless GUNICORN_ACCESS_LOG is set.
+from app.logs import gunicorn_logconfig  # noqa: E402
+from config import CONFIGS  # noqa: E402
+
+_log_format = CONFIGS[os.environ.get("FLASK_CONFIG", "development")].LOG_FORMAT
+logger_class = "app.logs.GunicornLogger"
+logconfig_dict = gunicorn_logconfig(_log_format, accesslog,
+                                    os.environ.get("LOG_LEVEL", "INFO").upper())
+
+
+# Metrics (docs/operations.md, Monitor): with PROMETHEUS_MULTIPROC_DIR set, every worker keeps
+# its counters in files there and /metrics adds up all workers. The directory is emptied when
+# gunicorn starts (values of an earlier run would count again) and an exited worker's live
+# gauges are dropped (prometheus_client's documented gunicorn recipe).
+def on_starting(server) -> None:  # noqa: ANN001
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        path = Path(directory)
+        path.mkdir(parents=True, exist_ok=True)
+        for old in path.glob("*.db"):
+            old.unlink()
+
+
+def child_exit(server, worker) -> None:  # noqa: ANN001
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -10,7 +10,7 @@ from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
-from config import CONFIGS, DEFAULT_SECRET, Config, ProductionConfig
+from config import Config, selected_config, validate_production
 
 
 def select_locale() -> str:
@@ -29,7 +29,10 @@ def select_locale() -> str:
 def create_app(config_class: type[Config] | None = None) -> Flask:
     """Build the app; the scheduler is deliberately not started here (it is its own process)."""
     if config_class is None:
-        config_class = CONFIGS[os.environ.get("FLASK_CONFIG", "development")]
+        try:
+            config_class = selected_config()
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
     app = Flask(
         __name__,
         template_folder="../templates",
@@ -37,9 +40,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         instance_relative_config=True,
     )
     app.config.from_object(config_class)
+    _metrics_environment()  # before anything imports prometheus_client
     _trust_proxies(app)
-    if issubclass(config_class, ProductionConfig) and app.config["SECRET_KEY"] == DEFAULT_SECRET:
-        raise RuntimeError("SECRET_KEY must be set in production")
+    _refuse_bad_config(app)
     os.makedirs(app.instance_path, exist_ok=True)
 
     db.init_app(app)
@@ -87,6 +90,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     from app.cli import register_cli
     from app.web.errors import register_errors
+    from app.web.maintenance import register_maintenance
     from app.web.security import register_security
     from app.web.templating import register_templating
 
@@ -94,10 +98,16 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_templating(app)
     register_security(app)
     register_errors(app)
+    from app.web.metrics import register_metrics
 
-    if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO)
-    if app.config.get("SCHEMA_CHECK_ON_START") and not running_db_command(sys.argv):
+    register_maintenance(app)
+    register_metrics(app)
+
+    if not app.testing:  # JSON or text lines, tokens masked, request ids (app/logs.py)
+        from app import logs
+
+        logs.configure(app)
+    if app.config["SCHEMA_CHECK_ON_START"] and not running_db_command(sys.argv):
         from app.services.core import health
 
         with app.app_context():
@@ -105,16 +115,55 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     return app
 
 
-def running_db_command(argv: list[str]) -> bool:
-    """Tell `flask [--app X] db ...`: the migration commands fix the schema the start-up
-    check would complain about."""
+class ConfigError(RuntimeError):
+    """The configuration cannot serve: one line per problem (config.validate_production)."""
+
+
+def _refuse_bad_config(app: Flask) -> None:
+    """Refuse to start on a value that does not parse and, in production, on a configuration
+    that would serve the public unsafely or without the town's legal details; every problem
+    is logged on a line of its own. `flask config check` reports them itself instead."""
+    problems = validate_production(app.config)
+    if not problems or cli_command(sys.argv)[:2] == ["config", "check"]:
+        return
+    log = logging.getLogger("app.config")
+    for line in problems:
+        log.error("configuration: %s", line)
+    raise ConfigError("the configuration is incomplete (`flask config check`):\n"
+                      + "\n".join(problems))
+
+
+def cli_command(argv: list[str]) -> list[str]:
+    """Return the command words of `flask [--app X] group command ...` ([] for no command)."""
     words = iter(argv[1:])
     for word in words:
         if word in ("--app", "-A", "--env-file", "-e"):
             next(words, None)
         elif not word.startswith("-"):
-            return word == "db"
-    return False
+            return [word, *(w for w in words if not w.startswith("-"))]
+    return []
+
+
+def running_db_command(argv: list[str]) -> bool:
+    """Tell `flask [--app X] db ...`: the migration commands fix the schema the start-up
+    check would complain about."""
+    return cli_command(argv)[:1] == ["db"]
+
+
+def _metrics_environment() -> None:
+    """Share metrics through PROMETHEUS_MULTIPROC_DIR only between gunicorn's processes.
+
+    prometheus_client reads the variable when it is first imported. A `flask` command run
+    with the same environment (.env) would otherwise leave its own files there, which
+    gunicorn's /metrics would add to its workers' figures.
+    """
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not directory or "prometheus_client" in sys.modules:
+        return
+    if "gunicorn" in (sys.argv[0] if sys.argv else ""):
+        os.makedirs(directory, exist_ok=True)
+    else:
+        del os.environ["PROMETHEUS_MULTIPROC_DIR"]
 
 
 def _trust_proxies(app: Flask) -> None:
@@ -124,7 +173,7 @@ def _trust_proxies(app: Flask) -> None:
     count all visitors together; without a proxy the header is the client's own invention
     and must be ignored (the default, 0).
     """
-    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    count = int(app.config["TRUSTED_PROXIES"])
     if count > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

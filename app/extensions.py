@@ -10,7 +10,8 @@ from flask import current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
+from flask_login import LoginManager as _LoginManager
+from flask_login.utils import decode_cookie, encode_cookie
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect as _CSRFProtect
@@ -67,13 +68,32 @@ class CSRFProtect(_CSRFProtect):
             logging.getLogger("app.security").warning(
                 "CSRF refused %s %s over HTTPS: %s (Referer origin %s, expected https://%s)",
                 request.method, request.endpoint, reason, origin, request.host)
-        elif not secure and current_app.config.get("SESSION_COOKIE_SECURE") \
+        elif not secure and current_app.config["SESSION_COOKIE_SECURE"] \
                 and "session token is missing" in reason:
             logging.getLogger("app.security").warning(
                 "CSRF refused %s %s over plain HTTP: %s (the session cookie is Secure; serve "
                 "the site over HTTPS and, behind a proxy, set TRUSTED_PROXIES)",
                 request.method, request.endpoint, reason)
         super()._error_response(reason)
+
+
+class LoginManager(_LoginManager):
+    """Flask-Login whose "Stay logged in" cookie survives a key rotation.
+
+    Flask-Login signs the cookie with SECRET_KEY alone; a cookie signed with a key of
+    SECRET_KEY_FALLBACKS is read as if signed with the current key (it stays valid until that
+    fallback is removed; docs/operations.md "Rotate keys"). The session cookie needs no help:
+    Flask reads SECRET_KEY_FALLBACKS itself.
+    """
+
+    def _load_user_from_remember_cookie(self, cookie):
+        if decode_cookie(cookie) is None:
+            for key in current_app.config["SECRET_KEY_FALLBACKS"]:
+                payload = decode_cookie(cookie, key=key)
+                if payload is not None:
+                    cookie = encode_cookie(payload)
+                    break
+        return super()._load_user_from_remember_cookie(cookie)
 
 
 migrate = Migrate(render_as_batch=True, compare_type=True, render_item=_render_item,

@@ -144,6 +144,7 @@ LABELS = {
         "export": _l("data exported"),
         "import": _l("list imported"),
         "erase": _l("personal data erased"),
+        "person_left": _l("left the pool: offers withdrawn, sessions and feed ended"),
         "purge_note": _l("request note purged"),
         "outbox_retry": _l("e-mail queued again"),
         "outbox_discard": _l("e-mail discarded"),
@@ -151,10 +152,18 @@ LABELS = {
         "password_change": _l("password changed"),
         "password_reset": _l("password reset by link"),
         "password_invite": _l("password set from invitation"),
+        "login": _l("logged in"),
+        "login_failed": _l("failed login"),
+        "disable": _l("account disabled"),
+        "enable": _l("account enabled"),
+        "reset_link": _l("password link made"),
+        "maintenance_on": _l("maintenance mode on"),
+        "maintenance_off": _l("maintenance mode off"),
     },
     "audit_object": {
         "mediator": _l("Mediator"),
         "user": _l("Account"),
+        "system": _l("System"),
         "request": _l("Request"),
         "assignment": _l("Assignment"),
         "institution": _l("Institution"),
@@ -219,11 +228,13 @@ LABELS = {
     },
     # CP-SAT's status names, as the week planner reports them
     "solver_status": {
-        "OPTIMAL": _l("best possible plan"),
-        "FEASIBLE": _l("good plan, time limit reached"),
-        "INFEASIBLE": _l("no valid plan"),
-        "UNKNOWN": _l("no plan within the time limit"),
-        "MODEL_INVALID": _l("planning error"),
+        # said to the coordinator under the proposal: what the plan is worth, in plain words
+        "OPTIMAL": _l("This is the best plan for these requests and mediators."),
+        "FEASIBLE": _l("This is a good plan. The planner stopped at its time limit, so a "
+                       "slightly better one may exist."),
+        "INFEASIBLE": _l("No plan keeps every rule: please plan these requests by hand."),
+        "UNKNOWN": _l("No plan was found in time: please try again or plan by hand."),
+        "MODEL_INVALID": _l("The planner failed: please plan these requests by hand."),
     },
 }
 

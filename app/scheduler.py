@@ -22,7 +22,7 @@ from flask import Flask
 
 from app.extensions import db
 from app.scheduler_lock import LOCK_KEY, SchedulerLock, single_instance, whoami
-from app.services.core import fence
+from app.services.core import fence, scheduler_runs
 
 log = logging.getLogger("skm.scheduler")
 MAX_BACKOFF = 60  # seconds between attempts while the database is unreachable
@@ -77,6 +77,7 @@ def run_job(app: Flask, job: Job) -> object:
             result = resolve(job)()
             fence.check()
             db.session.commit()
+            scheduler_runs.record(job.id, ok=True, holder=whoami())  # for /metrics
             return result
         except fence.LockLostError:
             db.session.rollback()
@@ -84,6 +85,7 @@ def run_job(app: Flask, job: Job) -> object:
         except Exception:  # a job must not take the scheduler down
             db.session.rollback()
             log.exception("job %s failed", job.id)
+            scheduler_runs.record(job.id, ok=False, holder=whoami())
             return None
         finally:
             db.session.remove()
@@ -91,14 +93,16 @@ def run_job(app: Flask, job: Job) -> object:
 
 def run_all_once(app: Flask) -> dict[str, object]:
     """Run every job once in registry order (tests, cron-style operation, drills)."""
+    beat(app, force=True)
     return {job.id: run_job(app, job) for job in JOBS}
 
 
 class _Run:
     """One term as the acting scheduler: ends when the lock is lost (said once)."""
 
-    def __init__(self, lock: SchedulerLock) -> None:
+    def __init__(self, lock: SchedulerLock, app: Flask | None = None) -> None:
         self.lock = lock
+        self.app = app
         self.lost = False
         self.scheduler = None
         self._mutex = threading.Lock()
@@ -124,6 +128,24 @@ class _Run:
         """Notice a lost lock between jobs too, not only when the next job is due."""
         if not self.lost and not self.lock.alive():
             self.lose()
+        elif not self.lost and self.app is not None:
+            beat(self.app)
+
+
+_BEAT_EVERY = 30.0  # seconds: a heartbeat write at most this often (SQLite's writers)
+_last_beat = [float("-inf")]
+
+
+def beat(app: Flask, *, force: bool = False) -> None:
+    """Leave the acting scheduler's heartbeat in the database (/metrics reads it)."""
+    if not force and time.monotonic() - _last_beat[0] < _BEAT_EVERY:
+        return
+    _last_beat[0] = time.monotonic()
+    with app.app_context():
+        try:
+            scheduler_runs.record(scheduler_runs.HEARTBEAT, ok=True, holder=whoami())
+        finally:
+            db.session.remove()
 
 
 def build_scheduler(app: Flask, run: _Run | None = None):
@@ -134,7 +156,7 @@ def build_scheduler(app: Flask, run: _Run | None = None):
     for job in JOBS:
         seconds = job.minutes * 60
         if job.id == "outbox.deliver":  # mail latency is an operator's choice (and tests')
-            seconds = app.config.get("OUTBOX_INTERVAL_SECONDS", seconds)
+            seconds = app.config["OUTBOX_INTERVAL_SECONDS"]
         func, args = (run_job, (app, job)) if run is None else (run.job, (app, job))
         scheduler.add_job(
             func, "interval", args=args, id=job.id, seconds=seconds,
@@ -144,7 +166,7 @@ def build_scheduler(app: Flask, run: _Run | None = None):
     if run is not None:
         run.scheduler = scheduler
         scheduler.add_job(run.heartbeat, "interval", id="scheduler.heartbeat",
-                          seconds=app.config.get("SCHEDULER_HEARTBEAT_SECONDS", 10),
+                          seconds=app.config["SCHEDULER_HEARTBEAT_SECONDS"],
                           misfire_grace_time=60, coalesce=True, max_instances=1)
     return scheduler
 
@@ -154,10 +176,11 @@ def act(app: Flask, lock: SchedulerLock) -> bool:
 
     Return False when the lock was lost (the caller stands by), True on a normal shutdown.
     """
-    run = _Run(lock)
+    run = _Run(lock, app)
     fence.install(app, lock.alive)
     try:
         log.info("scheduler lock acquired (%s); running %d jobs", whoami(), len(JOBS))
+        beat(app, force=True)
         for job in JOBS:  # catch up at once: reminders missed while down go out now
             run.job(app, job)
             if run.lost:
@@ -176,7 +199,7 @@ def run_forever(app: Flask, *, wait: bool = True, poll_seconds: float | None = N
     ... 60 s). Each state is logged once when it begins: database unreachable, reachable
     again, another scheduler holds the lock (and which), lock lost.
     """
-    poll = poll_seconds or app.config.get("SCHEDULER_POLL_SECONDS", 30)
+    poll = poll_seconds or app.config["SCHEDULER_POLL_SECONDS"]
     said, delay = "", 1.0
     while True:
         try:

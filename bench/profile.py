@@ -27,9 +27,9 @@ from bench.run import DEFAULT_URL
 
 
 def _client(url: str, role: str | None):
-    os.environ.update(DATABASE_URL=url, FLASK_CONFIG="production",
-                      SECRET_KEY=os.environ.get("SECRET_KEY", "bench-profile"),
-                      LOGIN_RATE_LIMIT="1000 per minute")
+    from tests.production import production_env
+
+    os.environ.update(production_env(DATABASE_URL=url, LOGIN_RATE_LIMIT="1000 per minute"))
     import wsgi  # the gunicorn entry point: the same app and garbage-collector settings
 
     app = wsgi.app

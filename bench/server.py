@@ -6,7 +6,6 @@ the database driver as in production, and no client library's overhead should bl
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import signal
@@ -16,6 +15,7 @@ import time
 from pathlib import Path
 
 from tests.net import HttpSession, free_port
+from tests.production import production_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,8 +26,8 @@ class Gunicorn:
     def __init__(self, database_url: str, workers: int = 2):
         self.port = free_port()
         self.secret_key = secrets.token_hex(16)  # the bench derives feed tokens with it
-        env = dict(os.environ, DATABASE_URL=database_url, FLASK_CONFIG="production",
-                   SECRET_KEY=self.secret_key, LOGIN_RATE_LIMIT="1000 per minute")
+        env = production_env(DATABASE_URL=database_url, SECRET_KEY=self.secret_key,
+                             LOGIN_RATE_LIMIT="1000 per minute")
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         self.proc = subprocess.Popen(  # noqa: S603 - fixed argument list
             [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{self.port}", "--log-level",

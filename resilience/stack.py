@@ -16,15 +16,16 @@ from pathlib import Path
 
 from resilience.http import Client
 from tests.net import free_port
+from tests.production import production_env
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
 def app_env(database_url: str, mail_port: int, secret: str) -> dict[str, str]:
-    return dict(os.environ, DATABASE_URL=database_url, FLASK_CONFIG="production",
+    return production_env(DATABASE_URL=database_url,
                 SECRET_KEY=secret, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(mail_port),
-                LOGIN_RATE_LIMIT="10000 per minute", BASE_URL="http://127.0.0.1",
+                LOGIN_RATE_LIMIT="10000 per minute", BASE_URL="https://127.0.0.1",
                 OUTBOX_INTERVAL_SECONDS="2", MAIL_TIMEOUT="5")
 
 

@@ -45,6 +45,9 @@ def database_url(tmp_path_factory):
 def _app(database_url):
     class Config(TestingConfig):
         SQLALCHEMY_DATABASE_URI = database_url
+        # the maintenance switch is read once per test (the copy is dropped after each), not
+        # every 5 s of wall time: query counts must not depend on how slow the machine is
+        MAINTENANCE_CACHE_SECONDS = 3600
 
     application = create_app(Config)
     with application.app_context():
@@ -64,6 +67,7 @@ def app(_app):
         freeze(None)
         limiter.reset()
         _empty_tables()
+    _app.extensions.pop("skm_maintenance", None)  # the per-worker copy of maintenance mode
     _app.config["MAIL_PORT"] = 0
 
 

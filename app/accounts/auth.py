@@ -12,10 +12,11 @@ from app.extensions import db, limiter
 from app.models import User
 from app.services.core import accounts
 from app.services.core.errors import DomainError
+from app.services.core.link_people import LinkGoneError
 from app.web.guards import coordinator_required
 from app.web.redirects import safe_next as _safe_next
 from app.web.transaction import commit_or_message
-from app.web.views import form_page, load_or_404
+from app.web.views import form_page, link_gone_page, load_or_404
 
 SESSION_KEYS_KEPT_AT_LOGIN = ("locale",)  # everything else, the CSRF secret too, starts anew
 
@@ -41,6 +42,7 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is None:
+            commit_or_message(accounts.record_failed_login, form.email.data)  # audit only
             flash(_("E-mail or password is wrong."), "error")
             return render_template("accounts/login.html", form=form), 200
         _start_session(user, remember=form.remember.data)
@@ -76,6 +78,8 @@ def forgot_password():
 def _password_page(token: str, purpose: str, title: str):
     try:
         user = accounts.user_from_token(token, purpose)
+    except LinkGoneError as exc:  # the account or its person is gone: a page, no redirect
+        return link_gone_page(exc)
     except DomainError as exc:
         flash(str(exc), "error")
         return redirect(url_for("accounts.login"))
@@ -112,8 +116,7 @@ def change_password():
         outcome = commit_or_message(accounts.change_password, user, form.current.data,
                                     form.password.data)
         if outcome.ok:
-            remember = current_app.config.get("REMEMBER_COOKIE_NAME",
-                                              "remember_token") in request.cookies
+            remember = current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies
             _start_session(user, remember=remember)
             flash(_("Your password has been changed. You were logged out everywhere else."),
                   "success")

@@ -24,10 +24,11 @@ from app.services.booking import offers as offer_svc
 from app.services.booking.offer_state import appointment_ics, offer_state
 from app.services.calendar import remote
 from app.services.core.errors import DomainError
+from app.services.core.link_people import LinkGoneError
 from app.timeutil import now_utc
 from app.web.guards import role_required
 from app.web.transaction import Outcome, commit_or_message
-from app.web.views import form_page, found_or_404, own_or_404
+from app.web.views import form_page, found_or_404, link_gone_page, own_or_404
 
 mediator_required = role_required("mediator")
 OFFER_PAGE_LISTS = ("offers", "upcoming", "reports")  # ?show=: one list of the offers page
@@ -94,6 +95,8 @@ def answer_offer(token: str):
     """
     try:
         offer, action = offer_svc.read_token(token)
+    except LinkGoneError as exc:  # the mediator left or was erased, the account disabled
+        return link_gone_page(exc)
     except DomainError as exc:
         return render_template("booking/mediator/answer.html", error=str(exc), offer=None), 400
     form = DeclineForm()

@@ -25,7 +25,7 @@ class ReportForm(FlaskForm):
 class DebriefFields:
     """Mixed into both forms below; `data_debrief()` hands the values to the service."""
 
-    debrief = TextAreaField(_l("Debrief: what do you want the office to know? (optional)"),
+    debrief = TextAreaField(_l("What do you want the office to know? (optional)"),
                             validators=[Optional(), Length(max=4000)])
     burdened = BooleanField(_l("The conversation weighed on me"))
     share_content = BooleanField(_l("My debrief may be discussed in my supervision group"))

@@ -19,7 +19,7 @@ from app.services.booking import debriefs
 from app.services.booking import follow_up as svc
 from app.web.guards import role_required
 from app.web.transaction import commit_or_message
-from app.web.views import form_page, own_or_404
+from app.web.views import form_page, link_gone_page, own_or_404
 
 
 def _page(status: int = 200, **ctx):
@@ -32,6 +32,8 @@ def _page(status: int = 200, **ctx):
 def follow_up_answer(token: str):
     """Answer "did it take place?" from the e-mail link (GET asks, POST answers once)."""
     follow_up, state, error = svc.open_link(token, "institution")
+    if state == "gone":  # the people of the link have left: one clear page, nothing stored
+        return link_gone_page(error)
     if state != "open":
         return _page(400 if state == "invalid" else 200, error=error, state=state)
     form = FollowUpAnswerForm()
@@ -41,6 +43,8 @@ def follow_up_answer(token: str):
         if outcome.ok:
             return _page(state="done")
         db.session.expire_all()
+        if svc.open_link(token, "institution")[1] == "gone":
+            return link_gone_page(outcome.error)
         if svc.link_state(follow_up) != "open":  # someone answered a moment before
             return _page(state="answered")
         form.answer.errors = [outcome.error]

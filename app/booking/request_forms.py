@@ -110,7 +110,7 @@ def request_data(form: RequestForm) -> RequestData:
 def page_context() -> dict:
     """Return what the request form page says besides the form: lead time, holidays, video."""
     days = current_app.config["MIN_LEAD_WORKING_DAYS"]
-    return {"lead_days": days, "video_room": bool(current_app.config.get("VIDEO_ROOM_URL")),
+    return {"lead_days": days, "video_room": bool(current_app.config["VIDEO_ROOM_URL"]),
             "lead_holidays": workdays.holiday_text(workdays.skipped_holidays(
                 workdays.lead_deadline(days)))}
 

@@ -67,6 +67,7 @@ def requests_dashboard():
         reports=lists.reports, no_shows=lists.no_shows, counts=lists.counts, now=now,
         soon=now + dt.timedelta(hours=24), active_filter=name,
         after=follow_up.coordinator_counts(db.session, now),
+        filter_counts=request_filters.coordinator_counts(now) if not name else {},
     )
 
 

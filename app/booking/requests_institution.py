@@ -40,7 +40,7 @@ def our_requests():
     name = request.args.get("filter", "")
     name = name if name in request_filters.INSTITUTION_FILTERS else ""
     stmt = dashboard.institution_requests_query(
-        current_user.institution_id, request_filters.institution_condition(name, now))
+        current_user.institution_id, request_filters.institution_condition(name, now), now)
     page = db.paginate(stmt, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
     return render_template("booking/institution/requests.html", page=page,
                            visible=svc.visible_mediator, now=now, active_filter=name)

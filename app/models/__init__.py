@@ -11,7 +11,9 @@ from app.models.messaging import (
     AuditLog,
     FactStamp,
     IcsSequence,
+    MaintenanceNotice,
     OutboxMessage,
+    SchedulerRun,
     SentReminder,
 )
 from app.models.pool import (
@@ -47,6 +49,7 @@ __all__ = [
     "Institution",
     "InterpretingRequest",
     "LanguageName",
+    "MaintenanceNotice",
     "Mediator",
     "MediatorLanguage",
     "Meeting",
@@ -57,6 +60,7 @@ __all__ = [
     "OutboxMessage",
     "QualificationModule",
     "Rating",
+    "SchedulerRun",
     "SentReminder",
     "SupervisionGroup",
     "SupervisionMember",

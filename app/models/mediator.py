@@ -29,6 +29,9 @@ MEDIATOR_STATUSES = (
     "rejected",
     "withdrawn",
 )
+# people who are no longer (or never became) part of the pool: their links stop working,
+# their pending offers are withdrawn (docs/security.md, "Links that die with the person")
+MEDIATOR_LEFT_STATUSES = ("retired", "rejected", "withdrawn")
 DOCUMENT_KINDS = ("pledge", "police_certificate")
 
 
@@ -98,6 +101,11 @@ class Mediator(SearchKeyMixin, TimestampMixin, db.Model):
     completions: Mapped[list["ModuleCompletion"]] = relationship(
         back_populates="mediator", cascade="all, delete-orphan"
     )
+
+    @property
+    def has_left(self) -> bool:
+        """Erased, retired, rejected or withdrawn: no link of theirs works any more."""
+        return self.erased_at is not None or self.status in MEDIATOR_LEFT_STATUSES
 
     @property
     def full_name(self) -> str:

@@ -1,4 +1,5 @@
-"""The e-mail outbox, sent-reminder keys, iTIP sequence numbers and the audit log."""
+"""The e-mail outbox, sent-reminder keys, iTIP sequence numbers, the audit log and the
+scheduler's last runs."""
 
 from __future__ import annotations
 
@@ -93,3 +94,32 @@ class FactStamp(db.Model):
 
     name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     stamp: Mapped[str] = mapped_column(sa.String(32))
+
+
+class SchedulerRun(db.Model):
+    """When the acting scheduler last ran each job (and its heartbeat): read by /metrics.
+
+    One row per job id of `app.scheduler.JOBS`, plus `scheduler.heartbeat`, written by the
+    scheduler after each run in a transaction of its own (`app.services.core.scheduler_runs`).
+    """
+
+    __tablename__ = "scheduler_run"
+
+    job: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
+    last_run_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    last_ok_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    last_failed_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    holder: Mapped[str] = mapped_column(sa.String(120), default="")
+class MaintenanceNotice(db.Model):
+    """Maintenance mode: while this one row exists, every page shows `message` and every
+    change (POST, PUT, PATCH, DELETE) is answered 503 (`app.services.core.maintenance`).
+
+    In the database, not in a worker's memory or a file, so every worker of every host sees
+    the same switch (`flask maintenance on|off`).
+    """
+
+    __tablename__ = "maintenance_notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1 (the service writes it)
+    message: Mapped[str] = mapped_column(sa.Text, default="")
+    since: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)

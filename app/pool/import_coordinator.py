@@ -35,8 +35,7 @@ KINDS = ("mediators", "institutions")
 
 
 def _folder() -> Path:
-    return Path(current_app.config.get("IMPORT_FOLDER") or
-                Path(current_app.instance_path) / "imports")
+    return Path(current_app.config["IMPORT_FOLDER"])
 
 
 def _plan(data: bytes, fmt: str, kind: str) -> importing.Plan:

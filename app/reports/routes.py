@@ -21,6 +21,7 @@ from app.services.reports import exports as report_export
 from app.services.reports import statistics as reports
 from app.services.reports import yearly as yearly_report
 from app.timeutil import today_local
+from app.web import downloads
 from app.web.guards import coordinator_required
 from app.web.views import found_or_404
 
@@ -83,12 +84,10 @@ def table_csv(key: str):
     if period is None:
         abort(400)
     table = found_or_404(next((t for t in _tables(period)[0] if t.key == key), None))
-    return Response(
-        report_export.table_csv(table, _locale()),
-        mimetype="text/csv",  # Flask adds "; charset=utf-8" to text/* itself
-        headers={"Content-Disposition":
-                 f'attachment; filename="skm-{key}-{period.slug}.csv"'},
-    )
+    name = f"SKM-{report_export.file_stem(table.short_title)}-{period.slug}.csv"
+    return Response(report_export.table_csv(table, _locale()),
+                    mimetype="text/csv",  # Flask adds "; charset=utf-8" to text/* itself
+                    headers={"Content-Disposition": downloads.attachment(name)})
 
 
 @bp.route("/export.xlsx")
@@ -98,11 +97,11 @@ def workbook():
     if period is None:
         abort(400)
     data = report_export.workbook(_tables(period)[0], period, _("Period"))
-    return Response(
-        data,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="skm-report-{period.slug}.xlsx"'},
-    )
+    stem = report_export.file_stem(_("Statistics report"))  # babel reads no f-string
+    name = f"SKM-{stem}-{period.slug}.xlsx"
+    return Response(data,
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": downloads.attachment(name)})
 
 
 @bp.route("/yearly")

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import logging
 
-from flask import abort, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -15,6 +25,7 @@ from app.services.start import cards as start_cards
 from app.site import bp
 from app.timeutil import now_utc
 from app.web import errors, transaction
+from app.web import metrics as app_metrics
 from app.web.redirects import safe_next
 from app.web.transaction import commit_or_message
 
@@ -43,10 +54,25 @@ def set_language(code: str):
     return redirect(safe_next(request.form.get("next")) or url_for("site.index"))
 
 
+@bp.route("/favicon.ico")
+def favicon():
+    """The icon at the address browsers and feed readers ask for without reading the page
+    (the pages name the SVG; a 404 here filled the logs and showed a broken icon)."""
+    return send_from_directory(current_app.static_folder, "favicon.ico",
+                               mimetype="image/vnd.microsoft.icon", max_age=7 * 24 * 3600)
+
+
 @bp.route("/healthz")
 def healthz():
     """Liveness for load balancers and the benchmark baseline: the process answers (no DB)."""
     return jsonify(status="ok")
+
+
+@bp.route("/metrics")
+def metrics():
+    """Prometheus metrics for the configured networks or bearer token, else 404
+    (app/web/metrics.py)."""
+    return app_metrics.exposition()
 
 
 @bp.route("/readyz")

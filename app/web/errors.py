@@ -1,4 +1,5 @@
-"""Error references on every 5xx, and which database errors are an outage.
+"""Request ids on every response, error references on every 5xx, which database errors are
+an outage.
 
 Why a reference: a user who phones the office can quote the eight characters on the error page,
 and the operator finds the one log line with the cause. Why the triage: only an outage (the
@@ -18,6 +19,7 @@ import uuid
 from flask import Flask, Response, g, has_request_context, request
 from sqlalchemy import exc as sa_exc
 
+from app.logs import HEADER, current_request_id, note_response
 from app.web.transaction import CONFLICT_SQLSTATES, SQLITE_LOCKED
 
 log = logging.getLogger(__name__)
@@ -46,10 +48,15 @@ _SQLITE_DAMAGED = ("malformed", "not a database", "disk i/o error")
 
 
 def reference() -> str:
-    """Return this request's error reference (8 hex characters), made on first use."""
+    """Return this request's error reference: the first 8 characters of its request id.
+
+    So the reference a user reads out finds every log line of that request (each carries the
+    full id, app/logs.py); outside a request (the scheduler, a CLI command) a new one.
+    """
     ref = g.get("error_reference")
     if ref is None:
-        ref = g.error_reference = uuid.uuid4().hex[:8]
+        rid = current_request_id() if has_request_context() else None
+        ref = g.error_reference = (rid or uuid.uuid4().hex)[:8]
     return ref
 
 
@@ -127,6 +134,8 @@ def register_errors(app: Flask) -> None:
 
     @app.after_request
     def _reference_header(response: Response) -> Response:
+        response.headers[HEADER] = current_request_id()
+        note_response(request.environ)
         if response.status_code >= 500:
             ref = reference()
             if not g.get("error_logged"):

@@ -14,7 +14,6 @@ instead (the iCal feed with its ETag) sets its own Cache-Control.
 from __future__ import annotations
 
 import contextlib
-import logging
 
 from flask import Flask, Response, render_template, request
 from flask_babel import gettext as _
@@ -66,8 +65,9 @@ def referrer_policy() -> str:
 
 
 def register_security(app: Flask) -> None:
-    """Add security headers to every response and answer database outages with a 503."""
-    _warn_plain_http(app)
+    """Add security headers to every response and answer database outages with a 503.
+
+    An http:// BASE_URL in production is refused at start (config.validate_production)."""
 
     @app.after_request
     def _headers(response: Response) -> Response:
@@ -81,7 +81,7 @@ def register_security(app: Flask) -> None:
             headers.setdefault("Cache-Control", "no-store")
         # only over HTTPS: browsers ignore it on http, and a wrong scheme here means a
         # missing TRUSTED_PROXIES, which the header would hide rather than fix
-        if app.config.get("HSTS_MAX_AGE") and request.is_secure:
+        if app.config["HSTS_MAX_AGE"] and request.is_secure:
             headers.setdefault("Strict-Transport-Security",
                                f"max-age={app.config['HSTS_MAX_AGE']}; includeSubDomains")
         return response
@@ -143,13 +143,3 @@ def register_security(app: Flask) -> None:
 
     for exc_class in (DBAPIError, DisconnectionError, PoolTimeout):
         app.register_error_handler(exc_class, _database_error)
-
-
-def _warn_plain_http(app: Flask) -> None:
-    """Say at start why forms will fail: Secure cookies never come back over plain HTTP."""
-    base_url = str(app.config.get("BASE_URL") or "")
-    if app.config.get("SESSION_COOKIE_SECURE") and not base_url.startswith("https://"):
-        logging.getLogger("app.security").warning(
-            "SESSION_COOKIE_SECURE is on but BASE_URL is %s: browsers drop Secure cookies over "
-            "plain HTTP, so every login and form fails as 'form expired'. Serve the site over "
-            "HTTPS (docs/operations.md) and set BASE_URL=https://...", base_url or "empty")

@@ -144,4 +144,4 @@ def register_templating(app: Flask) -> None:
     @app.context_processor
     def inject_town() -> dict:
         """Give every page the town's identity (header, footer, legal pages) from the config."""
-        return {"town": {key.lower(): app.config.get(key, "") for key in TOWN_SETTINGS}}
+        return {"town": {key.lower(): app.config[key] for key in TOWN_SETTINGS}}

@@ -73,6 +73,15 @@ def form_status(*forms) -> int:
     return 400 if any(form is not None and form.errors for form in forms) else 200
 
 
+def link_gone_page(message: object) -> tuple[str, int]:
+    """The one page every signed link shows once its person (or object) is gone: 410.
+
+    Services decide (`app.services.core.link_people.LinkGoneError`); this only renders, so the
+    offer, day-after, invitation and reset links all say it the same way.
+    """
+    return render_template("errors/link_gone.html", message=str(message)), 410
+
+
 def form_page(template: str, form, **ctx) -> tuple[str, int]:
     """Render a page around a form: 400 when the form has errors (a refused post), else 200."""
     return render_template(template, form=form, **ctx), form_status(form)

@@ -194,3 +194,28 @@ def test_first_come_by_setting_and_switching_it_on_books_the_earliest(world, app
     db.session.expire_all()
     assert other.live_assignment.mediator_id == first.id
     assert other.board_first_come is True
+
+
+def test_a_direct_offer_keeps_the_request_off_the_board(world, client, login):
+    """One request, one channel per person: "Ich kann" on the board used to leave the
+    mediator's own direct offer for the same request pending."""
+    inst, _c, m, user = world
+    offered = make_request(inst, status="offered")
+    other = make_request(inst, time=dt.time(15))
+    offer = Offer(request=offered, mediator=m, created_at=NOW,
+                  expires_at=NOW + dt.timedelta(hours=24))
+    db.session.add(offer)
+    db.session.commit()
+    login(user)
+    assert _board_ids(client.get("/me/board").get_data(as_text=True)) == {other.id}
+    token = csrf_token(client, "/me/board")
+    refused = client.post(f"/me/board/{offered.id}/signup", data={"csrf_token": token})
+    assert refused.status_code == 409 and "bereits ein Angebot" in refused.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(BoardSignup)) == 0
+    db.session.expire_all()
+    assert db.session.get(Offer, offer.id).status == "pending"
+    # once the offer has expired unanswered the request may show on the board again
+    offer = db.session.get(Offer, offer.id)
+    offer.expires_at = NOW - dt.timedelta(minutes=1)
+    db.session.commit()
+    assert offered.id in _board_ids(client.get("/me/board").get_data(as_text=True))

@@ -164,7 +164,7 @@ def test_unanswered_follow_ups_reach_the_coordinator(world, app, clock):
     assert follow_up.unanswered_follow_ups(db.session, later) == 2
     c = _client(app, world["coordinator"])
     html = c.get("/coordination/requests").get_data(as_text=True)
-    assert re.search(r"Rückmeldungen ohne Antwort</a>: <strong>2<", html)
+    assert re.search(r"Nachfragen ohne Antwort</a>: <strong>2<", html)
     listing = c.get("/coordination/follow-ups").get_data(as_text=True)
     assert "Bestätigung durch die Einrichtung" in listing and "Selam Tekle" in listing
     from app.services.booking.assignments import record_outcome
@@ -251,7 +251,7 @@ def test_burden_flag_reaches_dashboard_and_supervision_agenda(world, app, clock)
                                         "csrf_token": token})
     coord = _client(app, world["coordinator"])
     html = coord.get("/coordination/requests").get_data(as_text=True)
-    assert re.search(r"belastet</a>: <strong>1<", html)
+    assert re.search(r"belastet haben</a>: <strong>1<", html)
     assert debriefs.burdened_debriefs(db.session) == 1
     assert cards(coord)["burdened"] == (1, "/coordination/debriefs")  # on the start page
     page = coord.get("/coordination/debriefs").get_data(as_text=True)

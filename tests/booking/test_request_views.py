@@ -12,7 +12,7 @@ from app.models import InterpretingRequest, Offer
 from app.services.booking import assignments as booking
 from app.services.booking import intake
 from tests.conftest import csrf_token
-from tests.factories import DAY, NOW, eligible, make_request
+from tests.factories import DAY, NOW, eligible, make_assignment, make_request
 
 
 @pytest.fixture()
@@ -338,3 +338,21 @@ def test_place_radios_are_a_kern_fieldset_with_their_error(client, login, inst_u
                       html, flags=re.S)
     assert group and 'id="place_kind-error"' in group.group(0)
     assert 'kern-form-check__radio--error' in group.group(0)
+
+
+def test_a_booked_request_says_why_it_cannot_be_changed_and_whom_to_call(
+        app, client, login, clock, make_user, make_mediator):
+    """"Anfrage ändern" used to vanish without a word once a mediator was booked."""
+    clock(NOW)
+    user = make_user("institution")
+    open_req = make_request(user.institution)
+    booked = make_request(user.institution, status="assigned")
+    make_assignment(booked, make_mediator())
+    db.session.commit()
+    login(user)
+    page = client.get(f"/requests/{booked.id}").get_data(as_text=True)
+    assert "Warum kann ich diese Anfrage nicht ändern?" in page
+    assert app.config["OFFICE_PHONE"] in page and app.config["OFFICE_EMAIL"] in page
+    assert f"/requests/{booked.id}/edit" not in page
+    still_open = client.get(f"/requests/{open_req.id}").get_data(as_text=True)
+    assert "Warum kann ich" not in still_open and f"/requests/{open_req.id}/edit" in still_open

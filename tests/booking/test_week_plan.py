@@ -120,8 +120,9 @@ def test_planner_page_proposes_and_sends(week, client, login):
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "3 von 4" in html
-    assert "Optimierer: bestmöglicher Plan" in html
-    assert "Höchstens 0,0 % unter dem bestmöglichen Plan." in html  # the gap, in words
+    assert "Das ist der beste Plan für diese Anfragen und Sprachmittler/innen." in html
+    # no solver jargon ("Optimierer … in 0,0 s. Höchstens 0,0 % unter …")
+    assert "Optimierer" not in html and "%" not in html.split('id="solver-result"')[1][:300]
     assert "OPTIMAL" not in html  # the solver's status is translated
     assert 'scope="col"' in html and "nicht abgedeckt" in html
     assert a.full_name in html and b.full_name in html
@@ -213,3 +214,30 @@ def test_a_proposal_spends_its_budget_on_matching_first(week, app, monkeypatch):
     plan = week_plan.propose(MONDAY)
     assert plan.covered == 3
     assert limits == [4.5]  # the budget 5.5 minus the build's second, under the cap of 5.0
+
+
+def test_a_language_nobody_speaks_is_said_before_who_was_asked(week):
+    """Pending offers for another request at the same hour used to make the planner say
+    "everyone already had an offer" for a language nobody in the pool speaks."""
+    _coordinator, (a, b, _c), reqs = week
+    armenian = make_request(reqs[0].institution, time=dt.time(10), language="hye")
+    for mediator in (a, b):
+        db.session.add(Offer(request=reqs[0], mediator=mediator, created_at=NOW,
+                             expires_at=NOW + dt.timedelta(hours=24)))
+    db.session.commit()
+    plan, _input = week_plan.build(MONDAY)
+    line = next(li for li in plan.lines if li.request.id == armenian.id)
+    assert line.options == []
+    assert line.reason == "Niemand im Pool spricht diese Sprache."
+
+
+def test_eligible_people_held_elsewhere_are_named_as_such(week):
+    _coordinator, (a, b, _c), reqs = week
+    for mediator in (a, b):  # both hold an offer for the request at 10:00
+        db.session.add(Offer(request=reqs[0], mediator=mediator, created_at=NOW,
+                             expires_at=NOW + dt.timedelta(hours=24)))
+    db.session.commit()
+    plan, _input = week_plan.build(MONDAY)
+    overlapping = next(li for li in plan.lines if li.request.id == reqs[1].id)
+    assert overlapping.options == []
+    assert "zur gleichen Zeit" in overlapping.reason

@@ -11,6 +11,7 @@ which needs a same-origin Referer (it answered 400 "Formular abgelaufen" under
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import secrets
 import signal
@@ -23,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests.net import CSRF_RE, free_port
+from tests.production import production_env
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -109,9 +111,11 @@ def stack(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("https")
     https_port, http_port, app_port = free_port(), free_port(), free_port()
     base = f"https://127.0.0.1:{https_port}"
-    env = dict(os.environ, FLASK_CONFIG="production", SECRET_KEY=secrets.token_hex(32),
+    env = production_env(SECRET_KEY=secrets.token_hex(32),
                DATABASE_URL=f"sqlite:///{tmp / 'skm.sqlite'}", BASE_URL=base,
-               TRUSTED_PROXIES="1", GUNICORN_BIND=f"127.0.0.1:{app_port}", GUNICORN_WORKERS="2")
+               TRUSTED_PROXIES="1", GUNICORN_BIND=f"127.0.0.1:{app_port}", GUNICORN_WORKERS="2",
+               GUNICORN_ACCESS_LOG=str(tmp / "gunicorn-access.log"))
+    env.pop("LOG_FORMAT", None)  # production's default: JSON lines
 
     def flask(*args: str) -> None:
         subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env,  # noqa: S603
@@ -150,13 +154,33 @@ def stack(tmp_path_factory):
 
 def _reset_token(env: dict) -> str:
     """Make a password-reset link's token the way the app does, under gunicorn's secret."""
+    def make(user):
+        from app.services.core import accounts
+
+        return accounts.make_token(user, "reset")
+    return _with_user(env, make)
+
+
+def _feed_token(env: dict) -> str:
+    """Give the coordinator a calendar feed (committed) and return its token."""
+    def rotate(user):
+        from app.extensions import db
+        from app.services.calendar import feeds
+
+        token = feeds.rotate(user)
+        db.session.commit()
+        return token
+    return _with_user(env, rotate)
+
+
+def _with_user(env: dict, make):
+    """Call make(user) in an app under gunicorn's secret and database; return its result."""
     from app import create_app
     from app.extensions import db
     from app.models import User
-    from app.services.core import accounts
-    from config import ProductionConfig
+    from tests.production import ProductionTestConfig
 
-    class Same(ProductionConfig):
+    class Same(ProductionTestConfig):
         SECRET_KEY = env["SECRET_KEY"]
         SQLALCHEMY_DATABASE_URI = env["DATABASE_URL"]
         BASE_URL = env["BASE_URL"]
@@ -165,10 +189,9 @@ def _reset_token(env: dict) -> str:
     with app.app_context():
         import sqlalchemy as sa
 
-        token = accounts.make_token(db.session.scalar(sa.select(User).where(User.email == EMAIL)),
-                                    "reset")
+        result = make(db.session.scalar(sa.select(User).where(User.email == EMAIL)))
         db.engine.dispose()
-    return token
+    return result
 
 
 def _submit(page) -> None:
@@ -235,6 +258,11 @@ def test_log_in_submit_forms_and_log_out_through_nginx(stack, browser):
 
     log = stack["app_log"].read_text()
     assert "CSRF refused" not in log and token not in log
+    gunicorn_access = (stack["tmp"] / "gunicorn-access.log").read_text()
+    assert token not in gunicorn_access and "/auth/reset/***" in gunicorn_access
+    for line in (log + gunicorn_access).splitlines():  # production logs: JSON, request ids
+        assert "request_id" in json.loads(line)
+    assert all(json.loads(line)["request_id"] for line in gunicorn_access.splitlines())
     access = (stack["tmp"] / "skm-pool.access.log").read_text()
     assert "POST /auth/login" in access and "/auth/reset/***" in access
     assert token not in access
@@ -266,3 +294,23 @@ def test_plain_http_is_sent_to_https(stack):
     response = _get(stack["http_port"], "/auth/login", tls=False)
     assert response.status == 301
     assert response.getheader("Location") == "https://127.0.0.1/auth/login"
+
+
+def test_no_product_banner_one_hsts_header_and_feeds_out_of_the_log(stack):
+    """`server_tokens off`, HSTS once (nginx's), and a calendar poll leaves no log line."""
+    for path in ("/auth/login", "/static/css/app.css", "/no-such-page"):
+        response = _get(stack["https_port"], path, tls=True)
+        assert response.getheader("Server") == "nginx", path
+        assert len(response.headers.get_all("Strict-Transport-Security") or []) == 1, path
+    plain = _get(stack["http_port"], "/auth/login", tls=False)
+    assert plain.getheader("Server") == "nginx"
+
+    token = _feed_token(stack["env"])
+    feed = _get(stack["https_port"], f"/calendar/{token}.ics", tls=True)
+    assert feed.status == 200 and feed.getheader("Content-Type").startswith("text/calendar")
+    assert len(feed.headers.get_all("Strict-Transport-Security")) == 1
+    _get(stack["https_port"], "/healthz", tls=True)  # a line written after the feed's
+    time.sleep(0.5)
+    access = (stack["tmp"] / "skm-pool.access.log").read_text()
+    assert "GET /healthz" in access
+    assert "/calendar/" not in access and token not in access

@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from app import create_app
-from config import ProductionConfig
 from tests.conftest import csrf_token
+from tests.production import ProductionTestConfig
 
 HOSTILE_NEXT = ["//evil.example/", "https://evil.example/x", "/\\evil.example", "\\\\evil",
                 "javascript:alert(1)", "http:/evil.example", " //evil.example"]
@@ -47,9 +47,8 @@ def test_ids_beyond_the_database_integer_are_a_404(app, client, make_user, login
 
 
 def test_production_cookies_are_secure_and_http_only(monkeypatch):
-    class Config(ProductionConfig):
-        SECRET_KEY = "production-test-secret"
-        SQLALCHEMY_DATABASE_URI = "sqlite://"
+    class Config(ProductionTestConfig):
+        pass
 
     application = create_app(Config)
     client = application.test_client()

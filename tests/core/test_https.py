@@ -19,12 +19,13 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from app import create_app
+from app import ConfigError, create_app
 from app.calendar import logmask
 from app.extensions import db
 from app.services.calendar import feeds
-from config import ProductionConfig, TestingConfig, database_url
+from config import TestingConfig, database_url
 from tests.net import CSRF_RE, HttpSession, free_port
+from tests.production import ProductionTestConfig, production_env
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -32,9 +33,8 @@ HTTPS = "https://skm.example"
 
 
 def _production(uri: str = "sqlite://", **settings):
-    attrs = {"SECRET_KEY": "a-real-secret-for-https-tests", "SQLALCHEMY_DATABASE_URI": uri,
-             "BASE_URL": HTTPS, "SERVER_NAME": None, **settings}
-    return create_app(type("Prod", (ProductionConfig,), attrs))
+    attrs = {"SQLALCHEMY_DATABASE_URI": uri, "BASE_URL": HTTPS, "SERVER_NAME": None, **settings}
+    return create_app(type("Prod", (ProductionTestConfig,), attrs))
 
 
 def _security_lines(caplog) -> list[logging.LogRecord]:
@@ -96,11 +96,12 @@ def _refusals_are_logged(client, caplog) -> None:
 
 
 def test_production_over_plain_http_says_why_forms_fail(caplog):
-    """Secure cookies never come back over http: a warning at start and on each refusal."""
+    """Secure cookies never come back over http: production refuses an http BASE_URL at
+    start, and a request that still arrives over http gets a warning on each refusal."""
     caplog.set_level(logging.INFO)
-    app = _production(BASE_URL="http://skm.example")
-    (start,) = _security_lines(caplog)
-    assert "BASE_URL is http://skm.example" in start.getMessage()
+    with pytest.raises(ConfigError, match="BASE_URL 'http://skm.example' does not start"):
+        _production(BASE_URL="http://skm.example")
+    app = _production()
     caplog.clear()
     page = app.test_client().get("/auth/login", base_url="http://skm.example")
     token = CSRF_RE.search(page.get_data(as_text=True))[1]
@@ -141,8 +142,7 @@ def test_postgres_url_from_the_environment_connects():
             "app = create_app()\n"
             "with app.app_context(): print(app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0],"
             " db.session.scalar(sa.text('select 1')))")
-    env = dict(os.environ, DATABASE_URL=plain, FLASK_CONFIG="production",
-               SECRET_KEY=secrets.token_hex(16), BASE_URL=HTTPS)
+    env = production_env(DATABASE_URL=plain, SECRET_KEY=secrets.token_hex(16), BASE_URL=HTTPS)
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,  # noqa: S603
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -153,7 +153,7 @@ def test_postgres_url_from_the_environment_connects():
 def _gunicorn(tmp_path, trusted: str, *, with_config: bool = True):
     """Run gunicorn (production) with or without the shipped gunicorn.conf.py; yield its port."""
     port = free_port()
-    env = dict(os.environ, FLASK_CONFIG="production", SECRET_KEY=secrets.token_hex(16),
+    env = production_env(SECRET_KEY=secrets.token_hex(16),
                DATABASE_URL=f"sqlite:///{tmp_path / 'skm.sqlite'}", BASE_URL=HTTPS,
                TRUSTED_PROXIES=trusted, GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="1")
     config = ["-c", "gunicorn.conf.py"] if with_config else ["-c", os.devnull, "-b",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import http.client
-import os
 import re
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from app.extensions import db, limiter
 from config import TestingConfig
 from tests.conftest import csrf_token
 from tests.net import free_port
+from tests.production import production_env
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -94,9 +94,8 @@ def redis_prefix():
 @contextlib.contextmanager
 def _gunicorns(app, tmp_path, count: int, **settings):
     """Run `count` single-worker gunicorn processes of wsgi:app on the test database."""
-    env = dict(os.environ, FLASK_CONFIG="production", SECRET_KEY="shared-limit-secret",
-               DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
-               LOGIN_RATE_LIMIT="5 per minute", **settings)
+    env = production_env(DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+                         LOGIN_RATE_LIMIT="5 per minute", **settings)
     ports = [free_port() for _ in range(count)]
     logs = [tmp_path / f"gunicorn-{port}.log" for port in ports]
     procs = []

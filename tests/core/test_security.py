@@ -1,7 +1,8 @@
 """Security headers, the outage page and cookie flags."""
 
 from app import create_app
-from config import ProductionConfig, TestingConfig
+from config import TestingConfig
+from tests.production import ProductionTestConfig
 
 
 def test_security_headers_on_every_page(client):
@@ -44,9 +45,8 @@ def test_database_outage_gives_503_page():
 
 
 def test_production_cookies_are_secure():
-    class Prod(ProductionConfig):
-        SECRET_KEY = "a-real-secret-for-this-test"
-        SQLALCHEMY_DATABASE_URI = "sqlite://"
+    class Prod(ProductionTestConfig):
+        pass
 
     app = create_app(Prod)
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]

@@ -50,8 +50,12 @@ LANDED = {
         "01de13e33a42f69943b63bfba710e21cfc21f49d575f1e6de9feb2e190c4d18f",
     "0028_repair_report_indexes.py":
         "68916245b424925d365ea58adc0b5e22790475e4e76fe87788f9518284a1f213",
-    "0029_unknown_levels.py":
-        "8b345cd447822a6a163250be648c091e7a1881307a1b3e1ffd4728685dc33a3b",
+    "0029_scheduler_run.py":
+        "cfe9e7e4e7133efc67ee9c6b007f104f91441763b6e7b0fd48b412e426c51a2e",
+    "0030_maintenance_notice.py":
+        "b62467c47d1645f40cc9e08b04466e71a9d51408a5e01f8a6dbfd1c8d64d4300",
+    "0031_unknown_levels.py":
+        "50f14ef3a9c3b92307d9d3cf46fb9d5cd2834ad2d75227c902b36d3146187437",
 }
 
 

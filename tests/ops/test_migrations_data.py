@@ -69,8 +69,10 @@ def test_every_step_up_and_down_keeps_every_row(scratch_app):
         assert not changed, f"upgrade {previous} -> {revision} again: {_describe(changed)}"
         filler.fill(db.engine)
 
+    filler.fill(db.engine)  # a table made by the newest migration has had one fill so far
     final = snapshot(db.engine)
-    assert all(len(ids) >= 2 for ids in final.values()), final
+    # a table the head revision adds was filled once only (after that last step)
+    assert all(len(ids) >= (2 if table in before else 1) for table, ids in final.items()), final
     result = scratch_app.test_cli_runner().invoke(args=["db", "check"])
     assert result.exit_code == 0, result.output
 

@@ -10,7 +10,6 @@ due after the outage must be done exactly once, and only by the scheduler holdin
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import subprocess
 import sys
@@ -31,6 +30,7 @@ from app.services.core.outbox import enqueue
 from app.timeutil import now_utc
 from config import TestingConfig
 from tests.conftest import PG_URL, _admin_url, _Collector, running_smtp
+from tests.production import production_env
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not PG_URL, reason="advisory locks exist on PostgreSQL only")
@@ -126,9 +126,8 @@ def test_two_schedulers_through_a_database_restart_act_once(failover_db, tmp_pat
         procs = {}
         try:
             for who in ("a", "b"):
-                env = dict(os.environ, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
-                           FLASK_CONFIG="production", SECRET_KEY="failover-test-secret",
-                           BASE_URL="https://skm.example", MAIL_SERVER="127.0.0.1",
+                env = production_env(DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+                           MAIL_SERVER="127.0.0.1",
                            MAIL_PORT=str(app.config["MAIL_PORT"]),
                            MAIL_DEFAULT_SENDER=f"scheduler-{who}@skm.example",
                            OUTBOX_INTERVAL_SECONDS="1", SCHEDULER_POLL_SECONDS="1",

@@ -28,8 +28,8 @@ from app.models import (
     SentReminder,
 )
 from app.services.core.outbox import enqueue
-from config import ProductionConfig
 from tests.factories import make_booking, make_request
+from tests.production import ProductionTestConfig
 
 NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)  # Tuesday 09:00 in Berlin (after 07:00)
 BASE = "https://skm.example/pool"
@@ -40,14 +40,13 @@ def prod_app(_app):
     """The production configuration against the test database: no SERVER_NAME, https links
     under a path prefix, assumed completion on (so that job has work too)."""
 
-    class ProductionLike(ProductionConfig):
+    class ProductionLike(ProductionTestConfig):
         SQLALCHEMY_DATABASE_URI = _app.config["SQLALCHEMY_DATABASE_URI"]
-        SECRET_KEY = "production-like-secret-for-tests"
         BASE_URL = BASE
         FEED_LISTEN = False
         ASSUME_COMPLETION_AFTER_DAYS = 7
 
-    assert "SERVER_NAME" not in vars(ProductionConfig)
+    assert "SERVER_NAME" not in vars(ProductionTestConfig.__mro__[1])
     application = create_app(ProductionLike)
     assert application.config.get("SERVER_NAME") is None
     yield application

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from app.extensions import db
 from app.models import Meeting, SentReminder
 from app.services.core.outbox import deliver_due
 from app.timeutil import now_utc
+from tests.production import production_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,10 +25,8 @@ def test_two_scheduler_processes_send_each_reminder_once(app, smtp_server, make_
     db.session.add(Meeting(kind="exchange", title="Austauschtreffen", place="Rathaus",
                            starts_at=start, ends_at=start + dt.timedelta(hours=2)))
     db.session.commit()
-    env = dict(os.environ, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
-               MAIL_PORT=str(app.config["MAIL_PORT"]), MAIL_SERVER="127.0.0.1",
-               FLASK_CONFIG="production", SECRET_KEY="process-test-secret",
-               BASE_URL="http://skm.test")
+    env = production_env(DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+                         MAIL_PORT=str(app.config["MAIL_PORT"]), MAIL_SERVER="127.0.0.1")
     cmd = [sys.executable, "-m", "flask", "--app", "wsgi", "scheduler", "run", "--once"]
     procs = [subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True) for _ in range(2)]

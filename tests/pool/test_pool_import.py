@@ -66,12 +66,11 @@ def csv_bytes(rows, head=HEAD, *, delimiter=";", encoding="utf-8") -> bytes:
 
 
 @pytest.fixture()
-def coordinator(client, make_user, login, app, tmp_path):
-    app.config["IMPORT_FOLDER"] = str(tmp_path / "imports")
+def coordinator(client, make_user, login, app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "IMPORT_FOLDER", str(tmp_path / "imports"))
     user = make_user("coordinator")
     login(user)
-    yield user
-    app.config.pop("IMPORT_FOLDER", None)
+    return user
 
 
 def upload(client, data: bytes, name: str, kind: str = "mediators"):

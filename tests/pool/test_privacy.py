@@ -236,7 +236,7 @@ def test_certificate_view(client, login, make_user, make_mediator):
     html = client.get(f"/pool/mediators/{person.id}/certificate").get_data(as_text=True)
     assert "Teilnahmebescheinigung" in html and "Frau Selam Tekle" in html
     assert "Dolmetschtechniken" in html and "04.06.2016" in html
-    assert "Stadt Rheinstadt" in html and "Unterschrift" in html
+    assert "Stadt Musterstadt" in html and "Unterschrift" in html
 
 
 def test_mediator_sees_only_own_certificate(client, login, make_user, make_mediator):

@@ -58,6 +58,15 @@ def test_every_page_links_kern_first_and_nothing_from_elsewhere(client):
         assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
 
 
+def test_favicon_ico_answers_where_browsers_ask_for_it(client):
+    """Browsers and feed readers ask for /favicon.ico without reading the page (it was 404)."""
+    with client.get("/favicon.ico") as icon:
+        assert icon.status_code == 200
+        assert icon.mimetype == "image/vnd.microsoft.icon"
+        assert icon.data[:4] == b"\x00\x00\x01\x00"  # an ICO directory with one image
+        assert icon.data[22:26] == b"\x89PNG"  # the PNG of the touch icon inside it
+
+
 def test_no_template_writes_inline_style_or_script():
     for path in (ROOT / "templates").rglob("*.html"):
         source = path.read_text()

@@ -58,6 +58,7 @@ def test_coordinator_cards_count_what_they_link_to(app, client, login, clock, ma
                          created_at=NOW - dt.timedelta(hours=2),
                          expires_at=NOW + dt.timedelta(hours=10)))
     tomorrow = make_request(inst, day=dt.date(2026, 12, 2))
+    future_new = make_request(inst, day=dt.date(2026, 12, 9))
     booked = make_request(inst, day=dt.date(2026, 11, 24), status="completed")
     _assign(booked, speaker, status="completed", report_status="reported", reported_minutes=60)
     years = app.config["POLICE_CERT_VALID_YEARS"]
@@ -78,9 +79,11 @@ def test_coordinator_cards_count_what_they_link_to(app, client, login, clock, ma
     login(make_user("coordinator"))
     found = cards(client)
     assert {key: count for key, (count, _url) in found.items()} == {
-        "no_candidate": 2, "unanswered": 1, "soon": 1, "reports": 1, "expiring": 1,
+        "new": 4, "no_candidate": 2, "unanswered": 1, "soon": 1, "reports": 1, "expiring": 1,
         "dead_mail": 1, "applicants": 1, "meeting": 1, "burdened": 0, "follow_ups": 0}
     listed = r'href="/coordination/requests/(\d+)"'
+    assert ids(client, found["new"][1], listed) == {no_speaker.id, paused_only.id, tomorrow.id,
+                                                    future_new.id}
     assert ids(client, found["no_candidate"][1], listed) == {no_speaker.id, paused_only.id}
     assert ids(client, found["unanswered"][1], listed) == {old_offer.id}
     assert ids(client, found["soon"][1], listed) == {tomorrow.id}
@@ -93,9 +96,15 @@ def test_coordinator_cards_count_what_they_link_to(app, client, login, clock, ma
     start = client.get("/").get_data(as_text=True)
     assert "Austauschtreffen" in start and "Abgesagt" not in start
     # text, not only colour: the non-zero cards say so, a zero card looks calm
-    assert start.count("Zu erledigen") == 7
+    assert start.count("Zu erledigen") == 8
     # the dashboard stays reachable, unfiltered
     assert 'href="/coordination/requests"' in start
+    # the request list names the same filters with the same numbers as the cards
+    listing = client.get("/coordination/requests").get_data(as_text=True)
+    shown = {key: int(n) for key, n in re.findall(
+        r'data-count="(\w+)"><a href="[^"]+">[^<]+</a>: <strong>(\d+)<', listing)}
+    assert shown == {key: found[key][0] for key in ("new", "unanswered", "no_candidate", "soon")}
+    assert "Angebote ohne Antwort" in listing and listing.count("Angebote ohne Antwort") == 1
     # the spoken languages are kept per worker, but a new speaker counts on the next page
     make_mediator(languages=(("yor", "", "native"),))
     db.session.commit()
@@ -106,8 +115,8 @@ def test_zero_cards_are_calm(client, login, clock, make_user):
     clock(NOW)
     login(make_user("coordinator"))
     start = client.get("/").get_data(as_text=True)
-    assert start.count("start-card--calm") == 10 and "Zu erledigen" not in start
-    assert start.count("Nichts zu tun") == 10 and "Kein Treffen geplant." in start
+    assert start.count("start-card--calm") == 11 and "Zu erledigen" not in start
+    assert start.count("Nichts zu tun") == 11 and "Kein Treffen geplant." in start
 
 
 def test_institution_sees_only_its_own_requests(client, login, clock, make_user,
@@ -223,6 +232,8 @@ def test_request_lists_show_the_group_headings(client, login, clock, make_user,
     today = make_request(user.institution, day=dt.date(2026, 12, 7), time=dt.time(9))
     week = make_request(user.institution, day=dt.date(2026, 12, 13), time=dt.time(9))
     later = make_request(user.institution, day=dt.date(2026, 12, 14), time=dt.time(9))
+    earlier_past = make_request(user.institution, day=dt.date(2026, 11, 2), status="completed")
+    latest_past = make_request(user.institution, day=dt.date(2026, 12, 4), status="completed")
     db.session.commit()
     login(make_user("coordinator"))
     page = client.get("/coordination/requests").get_data(as_text=True)
@@ -233,11 +244,38 @@ def test_request_lists_show_the_group_headings(client, login, clock, make_user,
         {today.id}, {week.id}, {later.id}]
     client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
     login(user)
-    page = client.get("/requests/").get_data(as_text=True)  # newest first
+    page = client.get("/requests/").get_data(as_text=True)  # nearest first, then the past
     assert re.findall(r'<h2 class="day-group" id="group-(\w+)"', page) == [
-        "later", "week", "today"]
+        "today", "week", "later", "past"]
+    listed = [int(n) for n in re.findall(r'href="/requests/(\d+)"', page)]
+    assert listed == [today.id, week.id, later.id, latest_past.id, earlier_past.id]
 
 
 def ids_in(text: str, pattern: str) -> set[int]:
     return {int(n) for n in re.findall(pattern, text)}
 
+
+
+def test_each_card_is_named_like_the_page_it_opens(client, login, clock, make_user):
+    """One name per thing: the card, the heading it leads to, and the request list's counts
+    ("Ablaufende Dokumente" on the card was "Ablaufende Nachweise" in the menu and page)."""
+    clock(NOW)
+    login(make_user("coordinator"))
+    start = client.get("/").get_data(as_text=True)
+    titles = dict(re.findall(
+        r'data-card="(\w+)".*?<a[^>]*href="[^"]+"[^>]*>\s*([^<]+?)\s*</a>', start, re.S))
+    links = {key: html_lib.unescape(url) for key, url, _n in CARD.findall(start)}
+    checked = 0
+    for key in ("new", "no_candidate", "unanswered", "soon", "reports", "expiring",
+                "follow_ups", "burdened"):
+        title = html_lib.unescape(titles[key])
+        url, _hash, anchor = links[key].partition("#")
+        page = html_lib.unescape(client.get(url).get_data(as_text=True))
+        heading = (re.search(rf'<h2 id="{anchor}">([^<]+)<', page) if anchor
+                   else re.search(r"<h1>([^<]+)<", page))
+        assert heading and heading.group(1).strip() == title, (key, title, heading)
+        checked += 1
+    assert checked == 8
+    listing = html_lib.unescape(client.get("/coordination/requests").get_data(as_text=True))
+    for key in ("follow_ups", "burdened"):
+        assert f">{html_lib.unescape(titles[key])}</a>:" in listing, key

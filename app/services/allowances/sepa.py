@@ -28,11 +28,11 @@ SCHEMA = "pain.001.001.03"
 def debtor() -> dict:
     """Return the town's account from the configuration, checked like any IBAN."""
     config = current_app.config
-    name, iban = config.get("SEPA_DEBTOR_NAME", ""), config.get("SEPA_DEBTOR_IBAN", "")
+    name, iban = config["SEPA_DEBTOR_NAME"], config["SEPA_DEBTOR_IBAN"]
     if not name or not iban:
         raise DomainError(_("The paying account is not configured (SEPA_DEBTOR_NAME, "
                             "SEPA_DEBTOR_IBAN). Please ask the administrator."))
-    details = bank.validate(name, iban, config.get("SEPA_DEBTOR_BIC", ""))
+    details = bank.validate(name, iban, config["SEPA_DEBTOR_BIC"])
     result = {"name": details.holder, "IBAN": details.iban, "currency": "EUR", "batch": True}
     if details.bic:
         result["BIC"] = details.bic

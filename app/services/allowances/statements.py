@@ -228,7 +228,7 @@ def add_correction(mediator: Mediator, year: int, month: int, fee_cents: int,
 
 def max_correction_cents() -> int:
     """The largest amount (either sign) one correction may carry, from the configuration."""
-    return int(current_app.config.get("ALLOWANCE_MAX_CORRECTION_EUR", 2000)) * 100
+    return int(current_app.config["ALLOWANCE_MAX_CORRECTION_EUR"]) * 100
 
 
 def month_statements(year: int, month: int) -> list[AllowanceStatement]:

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Assignment, BoardSignup, InterpretingRequest, User
+from app.models import Assignment, BoardSignup, InterpretingRequest, Offer, User
 from app.services.booking.assignments import book, lock_request
 from app.services.core import audit
 from app.services.core.errors import DomainError, NotAllowedError
@@ -88,12 +88,24 @@ def board(mediator_id: int, now: dt.datetime | None = None) -> list[BoardEntry]:
     ).all()
     if not requests:
         return []
+    ids = [r.id for r in requests]
     signed = set(db.session.scalars(
         sa.select(BoardSignup.request_id).where(
             BoardSignup.mediator_id == mediator_id, BoardSignup.withdrawn_at.is_(None),
-            BoardSignup.request_id.in_([r.id for r in requests]))))
+            BoardSignup.request_id.in_(ids))))
+    # one request, one channel per person: an offer made to them is answered on the offers
+    # page, and the board does not ask them a second time
+    offered = set(db.session.scalars(_pending_offer(mediator_id, now).with_only_columns(
+        Offer.request_id).where(Offer.request_id.in_(ids))))
     fits = {r.id for r in eligibility.eligible_requests(facts, requests)}
-    return [_entry(r, r.id in signed) for r in requests if r.id in fits or r.id in signed]
+    return [_entry(r, r.id in signed) for r in requests
+            if (r.id in fits or r.id in signed) and r.id not in offered]
+
+
+def _pending_offer(mediator_id: int, now: dt.datetime) -> sa.Select:
+    """The mediator's offers still awaiting their answer."""
+    return sa.select(Offer).where(Offer.mediator_id == mediator_id, Offer.status == "pending",
+                                  Offer.expires_at > now)
 
 
 def _entry(req: InterpretingRequest, signed_up: bool) -> BoardEntry:
@@ -129,6 +141,10 @@ def sign_up(actor: User, request_id: int) -> Assignment | None:
     now = now_utc()
     if req.starts_at <= now:
         raise DomainError(_("The appointment has already begun."))
+    if db.session.scalar(_pending_offer(mediator_id, now).where(Offer.request_id == req.id)
+                         .with_only_columns(Offer.id)) is not None:
+        raise DomainError(_("You already have an offer for this request: please answer it "
+                            "on your offers page."))
     if matching.check_eligible(req, actor.mediator):
         raise DomainError(_("This request does not fit your languages, times or documents."))
     signup = _signup(req.id, mediator_id)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import Assignment, Institution, InterpretingRequest, Mediator, Offer
 from app.models.request import OPEN_REQUEST_STATUSES
+from app.timeutil import now_utc
 
 
 class RequestLine(NamedTuple):
@@ -75,7 +76,7 @@ UNFILLED_DAYS = 90  # the dashboard counts the requests left unfilled in this ma
 
 
 def counts(now: dt.datetime) -> dict[str, int]:
-    """Count the requests per open status, the recently unfilled ones and the pending offers.
+    """Count the requests per open status and the recently unfilled ones.
 
     Why unfilled only of the last UNFILLED_DAYS: the number to act on is the recent one, and
     counting every unfilled request ever made the dashboard slower with every year of history.
@@ -91,10 +92,8 @@ def counts(now: dt.datetime) -> dict[str, int]:
         count(req.status == "submitted"),
         count(req.status == "offered"),
         count(req.status == "unfilled", req.starts_at >= now - dt.timedelta(days=UNFILLED_DAYS)),
-        sa.select(sa.func.count()).select_from(Offer).where(Offer.status == "pending")
-        .scalar_subquery(),
     )).one()
-    return {"submitted": row[0], "offered": row[1], "unfilled": row[2], "awaiting": row[3],
+    return {"submitted": row[0], "offered": row[1], "unfilled": row[2],
             "unfilled_days": UNFILLED_DAYS}
 
 
@@ -182,15 +181,23 @@ def mediator_offers(mediator_id: int, now: dt.datetime, past_limit: int = 30, *,
 
 
 def institution_requests_query(institution_id: int,
-                               condition: sa.ColumnElement[bool] | None = None) -> sa.Select:
-    """Return an institution's own requests, newest first (paged by the caller).
+                               condition: sa.ColumnElement[bool] | None = None,
+                               now: dt.datetime | None = None) -> sa.Select:
+    """Return an institution's own requests, nearest first (paged by the caller).
 
+    Coming appointments first, the soonest at the top (today, this week, later), then the
+    past ones, the most recent first: the list used to run "later" before "today".
     `condition` narrows them to one of `request_filters.INSTITUTION_FILTERS`.
     """
+    r = InterpretingRequest
+    now = now or now_utc()
+    past = r.starts_at < now
     return (
-        sa.select(InterpretingRequest)
-        .where(InterpretingRequest.institution_id == institution_id)
+        sa.select(r)
+        .where(r.institution_id == institution_id)
         .where(condition if condition is not None else sa.true())
-        .options(selectinload(InterpretingRequest.assignments).selectinload(Assignment.mediator))
-        .order_by(InterpretingRequest.starts_at.desc(), InterpretingRequest.id.desc())
+        .options(selectinload(r.assignments).selectinload(Assignment.mediator))
+        .order_by(sa.case((past, 1), else_=0),
+                  sa.case((past, None), else_=r.starts_at).asc(),
+                  r.starts_at.desc(), r.id.desc())
     )

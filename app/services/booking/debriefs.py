@@ -41,15 +41,21 @@ class DebriefData:
 
 
 def can_rate(req: InterpretingRequest, now: dt.datetime | None = None) -> bool:
-    """Tell whether the appointment is far enough for a rating (booked and begun)."""
-    return (req.live_assignment is not None and req.status in BOOKED_REQUEST_STATUSES
-            and req.starts_at <= (now or now_utc()))
+    """Tell whether the appointment is far enough for a rating (booked and begun), and the
+    mediator whose work it rates was not erased (erasure deleted the ratings of their work)."""
+    live = req.live_assignment
+    return (live is not None and req.status in BOOKED_REQUEST_STATUSES
+            and req.starts_at <= (now or now_utc()) and live.mediator.erased_at is None)
 
 
 def rate(actor: User | None, req: InterpretingRequest, stars: int, comment: str) -> Rating:
     """Store (or replace) the institution's rating of the interpreting."""
     if actor is not None and actor.institution_id != req.institution_id:
         raise NotAllowedError(_("This is not your request."))
+    live = req.live_assignment
+    if live is not None and live.mediator.erased_at is not None:
+        raise DomainError(_("The mediator's personal data was erased, so this appointment can "
+                            "no longer be rated."))
     if not can_rate(req):
         raise DomainError(_("You can rate the interpreting only after the appointment."))
     if not 1 <= stars <= 5:

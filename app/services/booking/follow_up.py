@@ -28,7 +28,7 @@ from app.models.follow_up import FOLLOW_UP_ANSWERS
 from app.services.booking import debriefs
 from app.services.booking.assignments import lock_request, record_outcome, store_report
 from app.services.booking.states import move_assignment, move_request
-from app.services.core import audit
+from app.services.core import audit, link_people
 from app.services.core.errors import DomainError
 from app.services.core.links import external_url
 from app.services.core.recipients import Kind, queue, recipients, speaking
@@ -42,7 +42,9 @@ def _cfg(name: str):
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+    from app.services.core import signing  # here: the rest of the module is another's change
+
+    return signing.serializer(SALT, timed=False)
 
 
 def make_token(follow_up: FollowUp) -> str:
@@ -60,7 +62,22 @@ def read_token(token: str, audience: str) -> FollowUp:
     if (follow_up is None or aud != audience or follow_up.audience != audience
             or follow_up.assignment_id != assignment_id):
         raise DomainError(_("This link is not valid."))
+    check_link(follow_up)
     return follow_up
+
+
+def check_link(follow_up: FollowUp) -> None:
+    """Refuse (`LinkGoneError`) a day-after link whose people have left.
+
+    The mediator's report link dies with the mediator (retired, erased, account disabled);
+    the institution's confirmation and rating link dies with the institution and once the
+    mediator whose work it rates was erased (erasure deleted the ratings of their work).
+    """
+    a = follow_up.assignment
+    if follow_up.audience == "mediator":
+        link_people.check(mediator=a.mediator, user=a.mediator.user)
+    else:
+        link_people.check(institution=a.request.institution, about=a.mediator)
 
 
 def is_answered(follow_up: FollowUp) -> bool:
@@ -85,11 +102,14 @@ def link_state(follow_up: FollowUp, now: dt.datetime | None = None) -> str:
 def open_link(token: str, audience: str) -> tuple[FollowUp | None, str, str | None]:
     """Read a follow-up link for both link pages: (follow-up, state, error message).
 
-    A forged or wrong-audience token gives state "invalid" with the reason; otherwise the
-    state is the link's own ("open", used, expired ...).
+    A forged or wrong-audience token gives state "invalid" with the reason, a link whose
+    people have left "gone" (`link_people`); otherwise the state is the link's own ("open",
+    used, expired ...).
     """
     try:
         follow_up = read_token(token, audience)
+    except link_people.LinkGoneError as exc:
+        return None, "gone", str(exc)
     except DomainError as exc:
         return None, "invalid", str(exc)
     return follow_up, link_state(follow_up), None
@@ -167,6 +187,7 @@ def _lock_open(follow_up_id: int) -> FollowUp:
     follow_up = db.session.get(FollowUp, follow_up_id)
     lock_request(follow_up.assignment.request_id)
     db.session.refresh(follow_up)
+    check_link(follow_up)  # left in the meantime: nothing is stored
     state = link_state(follow_up)
     if state == "answered":
         raise DomainError(_("This question has already been answered. Thank you!"))

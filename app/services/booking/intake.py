@@ -82,7 +82,7 @@ def check_mode(data: RequestData) -> None:
         raise DomainError(_("Please choose how the appointment is held."))
     if data.mode == "video":
         url = data.meeting_url.strip()
-        if not url and not current_app.config.get("VIDEO_ROOM_URL"):
+        if not url and not current_app.config["VIDEO_ROOM_URL"]:
             raise DomainError(_("Please enter the link of the video meeting."))
         parts = urlsplit(url)
         if url and (parts.scheme not in ("https", "http") or not parts.netloc

@@ -21,7 +21,7 @@ from app.models.request import OFFER_CHANNELS
 from app.services.booking import mail as request_mail
 from app.services.booking.assignments import book, lock_request, withdraw_pending_offers
 from app.services.booking.states import move_offer, move_request
-from app.services.core import audit
+from app.services.core import audit, link_people
 from app.services.core.errors import DomainError, NotAllowedError
 from app.services.matching import ranking as matching
 from app.timeutil import now_utc
@@ -31,7 +31,9 @@ ACTIONS = ("accept", "decline")
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+    from app.services.core import signing  # here: the rest of the module is another's change
+
+    return signing.serializer(SALT)
 
 
 def make_token(offer: Offer, action: str) -> str:
@@ -48,10 +50,16 @@ def read_token(token: str) -> tuple[Offer, str]:
         raise DomainError(_("This link has expired.")) from exc
     except (BadSignature, ValueError, TypeError) as exc:
         raise DomainError(_("This link is not valid.")) from exc
-    offer = db.session.get(Offer, offer_id)
+    offer = db.session.get(Offer, offer_id) if isinstance(offer_id, int) else None
     if offer is None or offer.mediator_id != mediator_id or action not in ACTIONS:
         raise DomainError(_("This link is not valid."))
+    check_link(offer)
     return offer, action
+
+
+def check_link(offer: Offer) -> None:
+    """Refuse (`LinkGoneError`) the link of a mediator who left or whose account was disabled."""
+    link_people.check(mediator=offer.mediator, user=offer.mediator.user)
 
 
 def send_offers(
@@ -124,6 +132,8 @@ def accept_offer(offer_id: int, actor: User | None = None):
     _check_owner(offer, actor)
     req = lock_request(offer.request_id)
     db.session.refresh(offer)
+    if actor is None:  # the e-mail link: the person may have left since the page was read
+        check_link(offer)
     taken = not req.is_open
     if taken and offer.status in ("pending", "withdrawn"):
         raise DomainError(_("Sorry, another mediator has already taken this appointment. "
@@ -147,6 +157,8 @@ def decline_offer(offer_id: int, reason: str = "", actor: User | None = None) ->
     _check_owner(offer, actor)
     req = lock_request(offer.request_id)
     db.session.refresh(offer)
+    if actor is None:
+        check_link(offer)
     move_offer(offer, "declined")
     offer.answered_at = now_utc()
     offer.decline_reason = reason.strip()[:500]
@@ -154,6 +166,32 @@ def decline_offer(offer_id: int, reason: str = "", actor: User | None = None) ->
     _back_to_submitted_if_unanswered(req)
     audit.record(actor, "decline_offer", "offer", offer.id, request_id=req.id)
     return offer
+
+
+def withdraw_offers_of(mediator_id: int) -> list[Offer]:
+    """Withdraw every pending offer of a mediator who leaves (retired, erased, disabled).
+
+    Each request is locked first, as an acceptance locks it, so an answer in the same moment
+    either wins before (and is then withdrawn with the assignment's own rules) or finds the
+    offer withdrawn. A request left without pending offers goes back to the coordinator. No
+    mail: the person has left. The caller audits (one entry for the departure).
+    """
+    pending = (Offer.mediator_id == mediator_id, Offer.status == "pending")
+    request_ids = db.session.scalars(
+        sa.select(Offer.request_id).where(*pending).distinct().order_by(Offer.request_id)).all()
+    withdrawn: list[Offer] = []
+    for request_id in request_ids:
+        req = lock_request(request_id)
+        for offer in db.session.scalars(
+                sa.select(Offer).where(*pending, Offer.request_id == req.id)
+                .execution_options(populate_existing=True)).all():
+            move_offer(offer, "withdrawn")
+            offer.answered_at = now_utc()
+            withdrawn.append(offer)
+        db.session.flush()
+        _back_to_submitted_if_unanswered(req)
+    db.session.flush()
+    return withdrawn
 
 
 def _back_to_submitted_if_unanswered(req: InterpretingRequest) -> None:
@@ -256,5 +294,6 @@ def tick(now: dt.datetime | None = None) -> dict[str, int]:
 
 __all__ = [
     "accept_offer", "decline_offer", "escalate_unanswered", "expire_offers", "make_token",
-    "mark_unfilled", "read_token", "send_offers", "tick", "withdraw_pending_offers",
+    "check_link", "mark_unfilled", "read_token", "send_offers", "tick", "withdraw_offers_of",
+    "withdraw_pending_offers",
 ]

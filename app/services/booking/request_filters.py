@@ -18,7 +18,7 @@ from app.services.core.languages import matching_codes
 from app.services.matching import cache as fact_cache
 
 # the coordinator's list (`/coordination/requests?filter=...`)
-COORDINATOR_FILTERS = ("no_candidate", "unanswered", "soon")
+COORDINATOR_FILTERS = ("new", "no_candidate", "unanswered", "soon")
 # the institution's list (`/requests/?filter=...`)
 INSTITUTION_FILTERS = ("upcoming", "waiting", "confirm")
 SOON = dt.timedelta(hours=48)
@@ -53,6 +53,8 @@ def _spoken_codes(_key: str) -> frozenset[str]:
 def coordinator_condition(name: str, now: dt.datetime) -> sa.ColumnElement[bool]:
     """Return the SQL condition of a coordinator filter over open requests (unknown: none)."""
     coming = sa.and_(InterpretingRequest.is_open, InterpretingRequest.starts_at > now)
+    if name == "new":  # received, nobody in the office has acted on it yet
+        return InterpretingRequest.status == "submitted"
     if name == "no_candidate":
         return sa.and_(coming, InterpretingRequest.language_code.in_(
             codes_without_speakers(now)))
@@ -77,6 +79,12 @@ def institution_condition(name: str, now: dt.datetime) -> sa.ColumnElement[bool]
         return sa.and_(InterpretingRequest.status == "assigned",
                        InterpretingRequest.starts_at <= now)
     return None
+
+
+def coordinator_counts(now: dt.datetime) -> dict[str, int]:
+    """Count every coordinator filter: the numbers the start cards and the request list show
+    beside their links, so a label never carries two numbers."""
+    return {name: count(coordinator_condition(name, now)) for name in COORDINATOR_FILTERS}
 
 
 def count(condition: sa.ColumnElement[bool], *extra: sa.ColumnElement[bool]) -> int:

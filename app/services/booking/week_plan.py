@@ -136,14 +136,23 @@ def _capacity(mediators: dict[int, Speaker], monday: dt.date,
     return capacity, held
 
 
-def _no_candidate_reason(result: matching.MatchResult, offered: int) -> str:
-    """Explain an empty candidate list with the commonest exclusion reason."""
-    if offered and not result.excluded_count:
-        return _("Every eligible mediator has already had an offer.")
-    if not result.excluded_count and not result.ranked:
+def _no_candidate_reason(result: matching.MatchResult, offered: set[int],
+                         held: set[int]) -> str:
+    """Explain an empty candidate list, the most basic cause first.
+
+    Why this order: "already had an offer" for a language nobody speaks sent the office
+    looking for answers that would never come; whether anyone speaks the language at all
+    decides before who was asked.
+    """
+    if not result.ranked and not result.excluded_count:
         return _("Nobody in the pool speaks this language.")
+    if result.ranked:  # eligible people exist, every one of them is taken out below
+        if all(c.mediator.id in offered for c in result.ranked):
+            return _("Every eligible mediator has already had an offer.")
+        return _("Every eligible mediator has had an offer for this request or holds one "
+                 "for another request at the same time.")
     rules = Counter(result.rule_counts)
-    if not rules:
+    if not rules:  # excluded without a named rule: nothing more precise to say
         return _("Every eligible mediator has already had an offer.")
     common, count = rules.most_common(1)[0]
     return _("No eligible mediator (most common reason: %(reason)s – %(hits)s of %(total)s).",
@@ -194,11 +203,12 @@ def build(monday: dt.date, replan: Iterable[int] = ()) -> tuple[WeekPlan, planne
         if line.offers_out:
             continue
         result = results[req.id]
-        skip = {o.mediator_id for o in req.offers} | held[req.id]
+        offered = {o.mediator_id for o in req.offers}
+        skip = offered | held[req.id]
         line.options = [Option(c.mediator, c.score) for c in result.ranked
                         if c.mediator.id not in skip]
         if not line.options:
-            line.reason = _no_candidate_reason(result, len(skip))
+            line.reason = _no_candidate_reason(result, offered, held[req.id])
         mediators.update({o.mediator.id: o.mediator for o in line.options})
     capacity, held_offers = _capacity(mediators, monday, now)
     plan_input = planner.PlanInput(

@@ -28,7 +28,7 @@ def _calendar(state: str, year: int, language: str) -> dict[dt.date, str]:
 
 def public_holidays(first: dt.date, last: dt.date) -> dict[dt.date, str]:
     """Return the state's public holidays from `first` to `last` (both included), named."""
-    state = current_app.config.get("HOLIDAY_STATE", "RP")
+    state = current_app.config["HOLIDAY_STATE"]
     language = _LANGUAGES.get(str(get_locale() or "de")[:2], "de")
     found: dict[dt.date, str] = {}
     for year in range(first.year, last.year + 1):

@@ -173,7 +173,7 @@ def memo_for(app) -> PollMemo | None:
     Started lazily by the first poll, so it runs in each gunicorn worker after the fork and
     never in a CLI command or the scheduler.
     """
-    if not app.config.get("FEED_LISTEN"):
+    if not app.config["FEED_LISTEN"]:
         return None
     key = _key(app)
     state = _STATE.get(key)
@@ -185,8 +185,8 @@ def memo_for(app) -> PollMemo | None:
         return None
     with _START_LOCK:
         if key not in _STATE:
-            memo = PollMemo(app.config.get("FEED_MEMO_ENTRIES", 50_000),
-                            app.config.get("FEED_MEMO_MAX_AGE", 300))
+            memo = PollMemo(app.config["FEED_MEMO_ENTRIES"],
+                            app.config["FEED_MEMO_MAX_AGE"])
             url = db.engine.url.set(drivername="postgresql")
             listener = Listener(url.render_as_string(hide_password=False), memo)
             listener.start()

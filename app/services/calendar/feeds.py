@@ -37,7 +37,7 @@ from app.models import (
 )
 from app.models.user import new_feed_secret
 from app.services.calendar import feed_listener, ical
-from app.services.core import audit
+from app.services.core import audit, link_people, signing
 from app.services.core.bounds import parse_id
 from app.services.core.links import external_url
 from app.timeutil import UTC, UTCDateTime, now_utc
@@ -46,9 +46,10 @@ PAST_DAYS = 365  # feeds carry a year of history: enough for clients, small enou
 LIVE_ASSIGNMENT = ("active", "completed")
 
 
-def _mac(user_id: int, secret: str) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    digest = hmac.new(key, f"feed:{user_id}:{secret}".encode(), hashlib.sha256).digest()
+def _mac(user_id: int, secret: str, key: str | None = None) -> str:
+    """The MAC of a feed token under `key` (default SECRET_KEY, the key new URLs get)."""
+    key_bytes = (key or current_app.config["SECRET_KEY"]).encode()
+    digest = hmac.new(key_bytes, f"feed:{user_id}:{secret}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")  # 192 bits
 
 
@@ -69,7 +70,9 @@ def _user_id(token: str) -> tuple[int, str] | None:
 
 
 def _mac_matches(mac: str, user_id: int, secret: str) -> bool:
-    return hmac.compare_digest(mac.encode(), _mac(user_id, secret).encode())
+    """True under SECRET_KEY or a key of SECRET_KEY_FALLBACKS (a rotation keeps URLs working)."""
+    return any(hmac.compare_digest(mac.encode(), _mac(user_id, secret, key).encode())
+               for key in signing.key_ring())
 
 
 def rotate(user: User, actor: User | None = None) -> str:
@@ -99,8 +102,6 @@ def feed_urls(user: User) -> dict[str, str] | None:
 
 
 # --- what each viewer sees -------------------------------------------------------------------
-
-
 def _since() -> dt.datetime:
     """The start of the feed's window: midnight UTC a year ago (the same all day, so the
     poll statement's text changes once a day and the database can keep its plan)."""
@@ -199,7 +200,7 @@ def _poll_statement() -> sa.Select:
         User.id, User.role, User.locale, User.feed_secret, User.mediator_id,
         User.institution_id, User.updated_at, *latest, *inputs,
     ).where(User.id == sa.bindparam("user_id"), User.is_enabled.is_(True),
-            User.feed_secret.is_not(None))
+            User.feed_secret.is_not(None), *link_people.account_alive())  # dies with its person
 
 
 def _etag(owner, inputs: list) -> tuple[str, dt.datetime]:
@@ -244,7 +245,7 @@ _FEEDS_LOCK = threading.Lock()
 
 def _feed_cache() -> LRUCache[tuple[int, str], bytes]:
     global _FEEDS
-    size = current_app.config.get("FEED_CACHE_BYTES", 16 * 1024 * 1024)
+    size = current_app.config["FEED_CACHE_BYTES"]
     with _FEEDS_LOCK:
         if _FEEDS is None or _FEEDS.maxsize != size:
             _FEEDS = LRUCache(maxsize=size, getsizeof=len)

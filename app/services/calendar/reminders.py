@@ -28,15 +28,16 @@ from app.models import (
     SentReminder,
 )
 from app.services.calendar import ical
+from app.services.core.document_dates import police_certificate_due
 from app.services.core.languages import language_name
 from app.services.core.links import external_url
 from app.services.core.recipients import Kind, Recipient, queue, recipients, speaking
-from app.services.pool.mediators import police_certificate_due
 from app.timeutil import now_utc, to_local
 
 
-def _cfg(name: str, default):
-    return current_app.config.get(name, default)
+def _cfg(name: str):
+    """A reminder setting (type and default in config.py)."""
+    return current_app.config[name]
 
 
 def _claim(key: str) -> bool:
@@ -77,9 +78,9 @@ def send_meeting_reminders() -> int:
     from app.services.calendar.invitees import invitees
 
     now = now_utc()
-    grace = dt.timedelta(hours=_cfg("REMINDER_GRACE_HOURS", 12))
+    grace = dt.timedelta(hours=_cfg("REMINDER_GRACE_HOURS"))
     count = 0
-    for days in _cfg("MEETING_REMINDER_DAYS", (7, 1)):
+    for days in _cfg("MEETING_REMINDER_DAYS"):
         lead = dt.timedelta(days=days)
         meetings = db.session.scalars(
             sa.select(Meeting).where(
@@ -116,8 +117,8 @@ def send_meeting_reminders() -> int:
 def send_assignment_reminders() -> int:
     """Remind the mediator of an active assignment 24 hours before it starts."""
     now = now_utc()
-    lead = dt.timedelta(hours=_cfg("ASSIGNMENT_REMINDER_HOURS", 24))
-    grace = dt.timedelta(hours=_cfg("REMINDER_GRACE_HOURS", 12))
+    lead = dt.timedelta(hours=_cfg("ASSIGNMENT_REMINDER_HOURS"))
+    grace = dt.timedelta(hours=_cfg("REMINDER_GRACE_HOURS"))
     stmt = (
         sa.select(Assignment).where(
             Assignment.status == "active", Assignment.starts_at > now,
@@ -150,7 +151,7 @@ def send_assignment_reminders() -> int:
 def send_document_reminders() -> int:
     """Warn mediator and coordinators when a police certificate is due within 60 days."""
     today = to_local(now_utc()).date()
-    horizon = today + dt.timedelta(days=_cfg("DOCUMENT_WARNING_DAYS", 60))
+    horizon = today + dt.timedelta(days=_cfg("DOCUMENT_WARNING_DAYS"))
     docs = db.session.scalars(
         sa.select(Document).join(Mediator).where(
             Document.kind == "police_certificate", Mediator.status.in_(("active", "in_training")))
@@ -189,7 +190,7 @@ def send_open_requests_digest() -> int:
     """Send each coordinator one daily list of open requests in the next 7 days."""
     now = now_utc()
     local = to_local(now)
-    if local.hour < _cfg("DIGEST_HOUR", 7):
+    if local.hour < _cfg("DIGEST_HOUR"):
         return 0
     requests = db.session.scalars(
         sa.select(InterpretingRequest).where(

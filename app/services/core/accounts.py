@@ -7,6 +7,7 @@ password ends the user's sessions (`User.set_password`); the strength rule is `p
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 import sqlalchemy as sa
@@ -15,9 +16,9 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.extensions import db
-from app.models import Institution, Mediator, User
+from app.models import AuditLog, Institution, Mediator, User
 from app.models.user import dummy_password_check
-from app.services.core import audit, passwords
+from app.services.core import audit, link_people, passwords
 from app.services.core.errors import DomainError
 from app.services.core.links import external_url
 from app.services.core.recipients import Kind, queue, recipients, speaking
@@ -27,7 +28,9 @@ SALTS = {"invite": "skm-invite", "reset": "skm-reset"}
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALTS[purpose])
+    from app.services.core import signing  # here: the rest of the module is another's change
+
+    return signing.serializer(SALTS[purpose])
 
 
 def _fingerprint(user: User) -> str:
@@ -55,8 +58,10 @@ def user_from_token(token: str, purpose: str) -> User:
         raise DomainError(_("This link has expired. Please ask for a new one.")) from exc
     except BadSignature as exc:
         raise DomainError(_("This link is invalid.")) from exc
-    user = db.session.get(User, data.get("uid"))
-    if user is None or not user.is_enabled or data.get("fp") != _fingerprint(user):
+    uid = data.get("uid") if isinstance(data, dict) else None
+    user = db.session.get(User, uid) if isinstance(uid, int) else None
+    link_people.check_account(user)  # deleted, disabled, or the person left: 410
+    if data.get("fp") != _fingerprint(user):
         raise DomainError(_("This link has already been used or is no longer valid."))
     return user
 
@@ -77,8 +82,12 @@ def create_user(
     institution: Institution | None = None,
     mediator: Mediator | None = None,
     locale: str = "de",
+    label: str = "",
 ) -> User:
-    """Create an account; e-mail uniqueness is enforced by the database as well."""
+    """Create an account; e-mail uniqueness is enforced by the database as well.
+
+    With `label` (the CLI) the creation is audited here; the web callers audit it themselves.
+    """
     if email_taken(email):
         raise DomainError(_("An account with this e-mail address already exists."))
     user = User(
@@ -94,6 +103,9 @@ def create_user(
         user.set_password(password)
     db.session.add(user)
     db.session.flush()
+    if label:
+        audit.record(None, "create", "user", user.id, label=label, email=user.email,
+                     role=user.role)
     return user
 
 
@@ -192,14 +204,88 @@ def change_password(user: User, current: str, new: str) -> User:
 
 
 def record_login(user: User) -> None:
-    """Note the time of a successful login (shown to coordinators)."""
+    """Note the time of a successful login (shown to coordinators) and audit it."""
     user.last_login_at = now_utc()
+    audit.record(user, "login", "user", user.id)
     db.session.flush()
 
 
-def end_sessions(user: User, actor: User | None = None) -> None:
-    """End every session and remember cookie of a user; audited when someone else does it."""
+FAILED_LOGIN_WINDOW = dt.timedelta(minutes=1)
+
+
+def record_failed_login(email: str) -> bool:
+    """Audit a failed login; return whether a row was written.
+
+    Never the password, and the typed address only when it is an account's: people type a
+    password into the address field, and an unknown address is nobody's business (the row
+    names the account by id only, so erasing the person leaves no address behind). The volume
+    is bounded: at most one row per account, and one for all unknown addresses together, per
+    minute (a burst of guesses is one line; the login rate limit slows the guessing itself).
+    """
+    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    user_id = user.id if user is not None else None
+    recent = db.session.scalar(
+        sa.select(AuditLog.id).where(
+            AuditLog.action == "login_failed", AuditLog.object_type == "user",
+            AuditLog.object_id.is_(None) if user_id is None else AuditLog.object_id == user_id,
+            AuditLog.at >= now_utc() - FAILED_LOGIN_WINDOW).limit(1))
+    if recent is not None:
+        return False
+    if user is None:
+        audit.record(None, "login_failed", "user", None, known=False)
+    else:
+        audit.record(None, "login_failed", "user", user.id, enabled=user.is_enabled)
+    db.session.flush()
+    return True
+
+
+def end_sessions(user: User, actor: User | None = None, *, label: str = "") -> None:
+    """End every session and remember cookie of a user; audited when someone else does it
+    (a coordinator, or the CLI with `label`)."""
     user.end_sessions()
-    if actor is not None:
-        audit.record(actor, "end_sessions", "user", user.id, email=user.email)
+    if actor is not None or label:
+        audit.record(actor, "end_sessions", "user", user.id, label=label, email=user.email)
     db.session.flush()
+
+
+def user_by_email(email: str) -> User:
+    """Return the account with this address, or raise DomainError."""
+    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise DomainError(_("No account has this e-mail address."))
+    return user
+
+
+def set_enabled(user: User, enabled: bool, *, actor: User | None = None,
+                label: str = "") -> bool:
+    """Enable or disable an account; disabling ends every session and remember cookie.
+
+    A disabled account cannot log in, and its invitation and reset links stop working.
+    Returns whether anything changed (a repeated command is harmless and not audited).
+    """
+    if user.is_enabled == enabled:
+        return False
+    user.is_enabled = enabled
+    if not enabled:
+        user.end_sessions()
+    audit.record(actor, "enable" if enabled else "disable", "user", user.id, label=label,
+                 email=user.email)
+    db.session.flush()
+    return True
+
+
+def issue_reset_link(user: User, *, actor: User | None = None, label: str = "") -> str:
+    """Return a fresh one-time password link for the account, and send nothing.
+
+    For an operator who hands the link over in person or on the phone. Older links stop
+    working; the link sets a password like a mailed one (a reset link, or an invitation link
+    for an account that never had a password) and expires after RESET_MAX_AGE/INVITE_MAX_AGE.
+    """
+    if not user.is_enabled:
+        raise DomainError(_("This account is disabled; enable it first."))
+    user.link_version = (user.link_version or 0) + 1
+    db.session.flush()
+    purpose = "reset" if user.password_hash else "invite"
+    endpoint = "accounts.reset_password" if purpose == "reset" else "accounts.accept_invite"
+    audit.record(actor, "reset_link", "user", user.id, label=label, email=user.email)
+    return external_url(endpoint, token=make_token(user, purpose))

@@ -155,9 +155,17 @@ SENTENCES: dict[tuple[str, str], Formatter] = {
         _l("%(who)s recorded the police certificate of %(mediator)s."), mediator=_med),
     ("delete_police_certificate", "mediator"): _say(
         _l("The police certificate record of %(mediator)s was deleted."), mediator=_med),
-    ("export", "mediator"): _say(_l("%(who)s exported the data of %(mediator)s."), mediator=_med),
+    # the pool list is exported without an id; one person's data with theirs
+    ("export", "mediator"): lambda e: (
+        _say(_l("%(who)s exported the data of %(mediator)s."), mediator=_med)
+        if e.log.object_id is not None else _say(_l("%(who)s exported the mediator list.")))(e),
     ("erase", "mediator"): _say(_l("%(who)s erased the personal data of %(mediator)s."),
                                 mediator=_med),
+    ("person_left", "mediator"): _say(
+        _l("%(mediator)s left the pool (%(status)s); pending offers withdrawn: %(offers)s; "
+           "sessions ended and calendar feed switched off."),
+        mediator=_med, status=lambda e: label("mediator_status", e.get("status")),
+        offers=lambda e: len(e.get("withdrawn_offers") or [])),
     ("create", "institution"): _say(_l("%(who)s created the institution %(institution)s."),
                                     institution=lambda e: e.names.institutions.get(
                                         e.log.object_id, f"#{e.log.object_id}")),
@@ -230,6 +238,21 @@ SENTENCES: dict[tuple[str, str], Formatter] = {
                                    user=lambda e: e.user()),
     ("password_change", "user"): _say(_l("%(user)s changed their password."),
                                       user=lambda e: e.user()),
+    ("login", "user"): _say(_l("%(user)s logged in."), user=lambda e: e.user()),
+    ("login_failed", "user"): lambda e: (
+        _("A login as %(user)s failed (further failures in the same minute are not listed).",
+          user=escape(e.user())) if e.log.object_id is not None else
+        _("A login with an unknown e-mail address failed (further ones in the same minute are "
+          "not listed).")),
+    ("disable", "user"): _say(_l("%(who)s disabled the account of %(user)s and ended its "
+                                 "sessions."), user=lambda e: e.user()),
+    ("enable", "user"): _say(_l("%(who)s enabled the account of %(user)s again."),
+                             user=lambda e: e.user()),
+    ("maintenance_on", "system"): _say(_l("%(who)s switched maintenance mode on: “%(text)s”."),
+                                       text=lambda e: e.get("message")),
+    ("maintenance_off", "system"): _say(_l("%(who)s switched maintenance mode off.")),
+    ("reset_link", "user"): _say(_l("%(who)s made a password link for %(user)s."),
+                                 user=lambda e: e.user()),
 }
 
 

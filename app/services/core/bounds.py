@@ -62,7 +62,7 @@ def appointment_window(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     APPOINTMENT_WINDOW_YEARS (default 2) on either side of today: far enough for any real
     planning and history, near enough that adding weeks or hours never leaves the calendar.
     """
-    years = (current_app.config.get("APPOINTMENT_WINDOW_YEARS", DEFAULT_APPOINTMENT_YEARS)
+    years = (current_app.config["APPOINTMENT_WINDOW_YEARS"]
              if has_app_context() else DEFAULT_APPOINTMENT_YEARS)
     today = today or today_local()
     return _shift_years(today, -years), _shift_years(today, years)

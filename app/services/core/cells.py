@@ -14,6 +14,10 @@ import re
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 # a plain number (our own formatted amounts, say "-3,00") is no formula and keeps its sign
 _PLAIN_NUMBER = re.compile(r"[+-]?\d[\d.,]*")
+# a phone number in international form ("+49 (0)151 234-56/7"): digits, spaces and ( ) / -
+# can only ever make arithmetic, never a function call, so it is shown as typed (an
+# apostrophe in front showed in every spreadsheet cell of the mediator list)
+_PHONE = re.compile(r"\+\d[\d ()/-]*")
 
 
 def safe_cell(value):
@@ -23,7 +27,7 @@ def safe_cell(value):
     """
     if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
         return value
-    if _PLAIN_NUMBER.fullmatch(value):
+    if _PLAIN_NUMBER.fullmatch(value) or _PHONE.fullmatch(value):
         return value
     return "'" + value
 

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.models import LanguageName, User
 from app.services.core import audit
+from app.services.core.collation import sorted_by_name
 from app.services.core.errors import DomainError
 from app.services.core.language_names import REVIEWED
 from app.services.core.languages import (
@@ -30,7 +31,7 @@ def table() -> list[dict]:
             "name_en": mine.name_en if mine else reviewed_or_iso_name(code, "en"),
             "source": "office" if mine else ("reviewed" if code in REVIEWED else "iso"),
         })
-    return sorted(rows, key=lambda r: r["name_de"].casefold())
+    return sorted_by_name(rows, lambda r: r["name_de"])
 
 
 def save(actor: User, code: str, name_de: str, name_en: str) -> LanguageName:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from app.extensions import db
 from app.models import LanguageName
 from app.services.core import stamps
+from app.services.core.collation import sorted_by_name
 from app.services.core.language_names import REVIEWED
 
 # Languages the pool is asked for most often; they head every selection list.
@@ -165,4 +166,4 @@ def offered_codes() -> list[str]:
 def language_choices(locale: str = "de") -> list[tuple[str, str]]:
     """Return (code, name) pairs of the offered languages sorted by name, for select fields."""
     pairs = [(c, language_name(c, locale)) for c in offered_codes()]
-    return sorted(pairs, key=lambda p: p[1].casefold())
+    return sorted_by_name(pairs, lambda pair: pair[1])

@@ -159,7 +159,7 @@ def queue(rcpt: Recipient, subject: str, body_text: str, **kwargs) -> OutboxMess
 
 
 def _locale(user: User | None) -> str:
-    languages = current_app.config.get("LANGUAGES", (DEFAULT_LOCALE,))
+    languages = current_app.config["LANGUAGES"]
     if user is not None and user.locale in languages:
         return user.locale
     return DEFAULT_LOCALE

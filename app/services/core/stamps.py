@@ -115,7 +115,7 @@ _LOCK = threading.Lock()
 
 def _copies() -> TTLCache:
     global _COPIES
-    ttl = current_app.config.get("SPEAKER_CACHE_SECONDS", 600)
+    ttl = current_app.config["SPEAKER_CACHE_SECONDS"]
     with _LOCK:
         if _COPIES is None or _COPIES.ttl != ttl:
             _COPIES = TTLCache(maxsize=256, ttl=ttl)
@@ -131,7 +131,7 @@ def cached(family: str, key: str, load: Callable[[str], object], *, fresh: bool 
     yet), when the stamp row is missing, or when the copies are switched off
     (`SPEAKER_CACHE_SECONDS = 0`).
     """
-    if not current_app.config.get("SPEAKER_CACHE_SECONDS", 600):
+    if not current_app.config["SPEAKER_CACHE_SECONDS"]:
         return load(key)
     session = db.session()
     if changed_in(session, family):

@@ -29,10 +29,10 @@ from app.models import (
     ModuleCompletion,
     QualificationModule,
 )
+from app.services.core.document_dates import years_after
 from app.services.core.languages import matching_codes
 from app.services.matching import cache as fact_cache
 from app.services.matching.speaker import Speaker
-from app.services.pool.mediators import years_after
 from app.timeutil import to_local
 
 CERTIFICATE_KINDS = ("school", "kita")  # institutions where § 72a SGB VIII applies

@@ -13,8 +13,8 @@ from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 
 from app.labels import label
+from app.services.core.document_dates import years_after
 from app.services.matching.facts import Context, buffer_between
-from app.services.pool.mediators import years_after
 from app.timeutil import to_local
 
 

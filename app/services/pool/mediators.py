@@ -12,8 +12,10 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import Document, Mediator, MediatorLanguage, User
 from app.services.core import accounts, audit, bounds
+from app.services.core.document_dates import police_certificate_due
 from app.services.core.errors import DomainError
 from app.services.core.languages import is_valid_code, matching_codes
+from app.services.pool import departure
 from app.textfold import fold
 
 SEARCH_WORDS = 6  # words of a search that are compared (a pasted paragraph stays cheap)
@@ -54,11 +56,24 @@ def districts() -> list[str]:
 
 
 def save_mediator(actor: User, mediator: Mediator, *, created: bool) -> Mediator:
+    """Save the coordinator's form; a status that takes the person out of the pool (retired,
+    ...) also withdraws their offers and ends their sessions and feed (`departure`)."""
+    old_status = None if created else _status_before(mediator)
     if created:
         db.session.add(mediator)
     db.session.flush()
     audit.record(actor, "create" if created else "update", "mediator", mediator.id)
+    if departure.is_leaving(mediator, old_status):
+        departure.person_left(actor, mediator)
     return mediator
+
+
+def _status_before(mediator: Mediator) -> str | None:
+    """The status as loaded, before the form changed it (None for a new record)."""
+    history = sa.inspect(mediator).attrs.status.history
+    if history.deleted:
+        return history.deleted[0]
+    return history.unchanged[0] if history.unchanged else None
 
 
 def invite(actor: User, mediator: Mediator, email: str, *, name: str, locale: str) -> User:
@@ -136,19 +151,6 @@ def record_police_certificate(
     db.session.flush()
     audit.record(actor, "record_police_certificate", "mediator", mediator.id)
     return doc
-
-
-def police_certificate_due(doc: Document) -> dt.date:
-    """Return the date the certificate must be inspected again (configurable, 5 years)."""
-    return years_after(doc.recorded_on, current_app.config["POLICE_CERT_VALID_YEARS"])
-
-
-def years_after(day: dt.date, years: int) -> dt.date:
-    """The same calendar day `years` later (28 February for a 29 February)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def police_certificate_valid_on(mediator: Mediator, day: dt.date) -> bool:

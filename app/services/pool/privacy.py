@@ -29,7 +29,7 @@ from app.models import (
 )
 from app.services.core import audit
 from app.services.core.errors import DomainError
-from app.services.pool import feedback_privacy
+from app.services.pool import departure, feedback_privacy
 from app.timeutil import now_utc, to_local
 
 ERASABLE_STATUSES = ("retired", "rejected", "withdrawn")
@@ -138,6 +138,7 @@ def erase_mediator(actor: User | None, mediator: Mediator, *, reason: str = "req
             reason == "retention" and mediator.status == "applicant"):
         raise DomainError(_("Only retired mediators and rejected or withdrawn applicants "
                             "can be erased."))
+    departure.person_left(actor, mediator)  # offers withdrawn; the account goes below
     mediator.first_name = _("Erased")
     mediator.last_name = f"#{mediator.id}"
     for name in ("email", "phone", "notes", "account_holder", "iban", "bic", "motivation"):

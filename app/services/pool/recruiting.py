@@ -18,6 +18,7 @@ from app.services.core.errors import DomainError
 from app.services.core.languages import is_valid_code
 from app.services.core.links import external_url
 from app.services.core.recipients import Kind, queue, recipients, speaking
+from app.services.pool import departure
 from app.services.pool.mediators import police_certificate_valid_on
 from app.services.pool.qualification import missing_required_modules
 from app.timeutil import now_utc, today_local
@@ -141,3 +142,5 @@ def change_status(actor: User, mediator: Mediator, new_status: str) -> None:
     mediator.status = new_status
     db.session.flush()
     audit.record(actor, "change_status", "mediator", mediator.id, old=old, new=new_status)
+    if departure.is_leaving(mediator, old):
+        departure.person_left(actor, mediator)

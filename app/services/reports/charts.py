@@ -19,7 +19,7 @@ BAR_H = 22
 GAP = 8
 COLOURS = ("#185c1d", "#7a4b00", "#a30000", "#4a4a4a", "#00528c")
 # one pattern per series so the segments differ without colour: solid, dots, stripes, grid
-PATTERNS = ("", "dots", "stripes", "cross", "")
+PATTERNS = ("", "dots", "stripes", "cross", "lines")
 
 
 def _defs(prefix: str) -> str:
@@ -32,6 +32,7 @@ def _defs(prefix: str) -> str:
             "dots": '<circle cx="3" cy="3" r="1.6" fill="#fff"/>',
             "stripes": '<path d="M0 6 L6 0" stroke="#fff" stroke-width="1.5"/>',
             "cross": '<path d="M0 3 H6 M3 0 V6" stroke="#fff" stroke-width="1.2"/>',
+            "lines": '<path d="M0 3 H6" stroke="#fff" stroke-width="1.4"/>',
         }[pattern]
         parts.append(
             f'<pattern id="{prefix}-p{index}" width="6" height="6" patternUnits="userSpaceOnUse">'
@@ -44,9 +45,24 @@ def _fill(prefix: str, index: int) -> str:
     return f"url(#{prefix}-p{index})" if PATTERNS[index] else COLOURS[index]
 
 
-def _short(text: str, limit: int = 24) -> str:
-    text = str(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def label_lines(text: str, limit: int = 26) -> list[str]:
+    """Break a row label into at most two lines at spaces, never inside a word.
+
+    Why: cutting at a fixed length made "Kindertageseinrichtung" and "Nicht besetzte Anfr…"
+    unreadable. Whatever does not fit two lines ends in "…" after a whole word; the full label
+    is in the bar's tooltip and in the table beside the chart.
+    """
+    words = str(text).split()
+    lines: list[str] = []
+    for word in words:
+        if lines and len(lines[-1]) + 1 + len(word) <= limit:
+            lines[-1] += " " + word
+        elif len(lines) < 2:
+            lines.append(word)
+        else:
+            lines[-1] += " …"
+            break
+    return lines or [""]
 
 
 def _number(value) -> str:
@@ -85,8 +101,12 @@ def render(table: Table, max_rows: int = 12) -> Markup:
             x += 24 + 8 * len(str(table.columns[index]))
     for n, row in enumerate(rows):
         y = legend_h + GAP + n * (BAR_H + GAP)
-        out.append(f'<text x="{LABEL_W - 6}" y="{y + 16}" text-anchor="end" class="chart-label">'
-                   f"{escape(_short(row[0]))}</text>")
+        lines = label_lines(row[0])
+        first_y = y + (16 if len(lines) == 1 else 10)
+        spans = "".join(f'<tspan x="{LABEL_W - 6}" y="{first_y + 12 * i}">{escape(line)}</tspan>'
+                        for i, line in enumerate(lines))
+        out.append(f'<text text-anchor="end" class="chart-label">'
+                   f"<title>{escape(row[0])}</title>{spans}</text>")
         x = float(LABEL_W)
         for index in series:
             value = float(row[index] or 0)

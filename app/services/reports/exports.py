@@ -47,6 +47,14 @@ def _shorten(text: str, limit: int) -> str:
     return (cut if 0 < len(cut) <= limit else text[:limit]).rstrip(" -–,")
 
 
+def file_stem(text: str) -> str:
+    """Return a file-name part in the reader's words: "Anfragen pro Monat" -> "Anfragen-pro-Monat".
+
+    Letters (umlauts included) and digits stay; everything else becomes one hyphen.
+    """
+    return re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-_") or "Tabelle"
+
+
 def _sheet_title(title: str, used: set[str]) -> str:
     base = _shorten(INVALID_SHEET_CHARS.sub("-", title), 31) or "Sheet"
     candidate, n = base, 2
@@ -68,7 +76,7 @@ def workbook(tables: list[Table], period: Period, heading: str) -> bytes:
     book.remove(book.active)
     used: set[str] = set()
     for table in tables:
-        sheet = book.create_sheet(_sheet_title(table.title, used))
+        sheet = book.create_sheet(_sheet_title(table.short_title, used))
         sheet.append(safe_row([table.title]))
         sheet.append(safe_row([f"{heading}: {period.label}"]))
         sheet.append([])

@@ -47,7 +47,8 @@ def meeting_attendance(period: Period) -> Table:
     found = {kind: rest for kind, *rest in db.session.execute(stmt).all()}
     table = Table("meetings", _("Exchange meetings and supervision: attendance"),
                   [_("Kind"), _("Meetings held"), _("Participants"),
-                   _("Average per meeting"), _("Attendance rate (%)")], value_index=3)
+                   _("Average per meeting"), _("Attendance rate (%)")],
+                  short=_("Meeting attendance"), value_index=3)
     names = {"exchange": _("Exchange meetings"), "supervision": _("Supervision sessions")}
     for kind, name in names.items():
         held, present, recorded = found.get(kind, (0, 0, 0))

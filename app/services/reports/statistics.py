@@ -112,19 +112,23 @@ def requests_by_month(period: Period, cube: list[CubeRow] | None = None) -> Tabl
         counts[(row.month, row.outcome)] += row.requests
     labels = outcome_labels()
     table = Table("requests_by_month", _("Requests per month by outcome"),
-                  [_("Month"), *labels.values(), _("Total")], chart="stacked", series=4)
+                  [_("Month"), *labels.values(), _("Total")], chart="stacked",
+                  series=len(OUTCOME_KEYS), short=_("Requests per month"))
     for index, first in enumerate(period.months()):
         values = [counts[(index, key)] for key in OUTCOME_KEYS]
         table.rows.append([_month_label(first), *values, sum(values)])
     return table
 
 
-def _outcomes_by(attr: str, cube: list[CubeRow], key_label, title: str, key: str) -> Table:
+def _outcomes_by(attr: str, cube: list[CubeRow], key_label, title: str, key: str,
+                 short: str = "") -> Table:
     per_key: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in cube:
         per_key[getattr(row, attr)][row.outcome] += row.requests
+    # every outcome is drawn (open ones too): the bar's length is the table's total, and
+    # the rows are sorted by it
     table = Table(key, title, [key_label, *outcome_labels().values(), _("Total")],
-                  chart="stacked", series=4)
+                  chart="stacked", series=len(OUTCOME_KEYS), short=short)
     ordered = sorted(per_key.items(), key=lambda item: (-sum(item[1].values()), item[0]))
     for k, values in ordered:
         numbers = [values.get(o, 0) for o in OUTCOME_KEYS]
@@ -145,7 +149,8 @@ def requests_by_language(period: Period, locale: str = "de",
 def requests_by_institution_kind(period: Period, cube: list[CubeRow] | None = None) -> Table:
     cube = request_cube(period) if cube is None else cube
     table = _outcomes_by("kind", cube, _("Kind of institution"),
-                         _("Requests by kind of institution"), "requests_by_kind")
+                         _("Requests by kind of institution"), "requests_by_kind",
+                         short=_("By kind of institution"))
     for row in table.rows:
         row[0] = label("institution_kind", row[0])
     return table
@@ -170,7 +175,8 @@ def recruiting_gap(period: Period, locale: str = "de", cube: list[CubeRow] | Non
             totals[row.language][0] += row.requests
     active = active_by_language() if active is None else active
     table = Table("recruiting_gap", _("Languages with unfilled requests (recruiting gap)"),
-                  [_("Language"), _("Unfilled"), _("Requests"), _("Active mediators")])
+                  [_("Language"), _("Unfilled"), _("Requests"), _("Active mediators")],
+                  short=_("Recruiting gap"))
     gaps = sorted((item for item in totals.items() if item[1][0] > 0),
                   key=lambda item: (-item[1][0], item[0]))
     for code, (unfilled, total) in gaps:
@@ -200,7 +206,8 @@ def lead_time(period: Period, cube: list[CubeRow] | None = None) -> tuple[Table,
         per_month[row.month][0] += row.assigned
         per_month[row.month][1] += row.lead_seconds
     table = Table("lead_time", _("Lead time from request to assignment"),
-                  [_("Month"), _("Assigned requests"), _("Mean hours")], value_index=2)
+                  [_("Month"), _("Assigned requests"), _("Mean hours")], value_index=2,
+                  short=_("Lead time"))
     for index, first in enumerate(period.months()):
         n, seconds = per_month.get(index, (0, 0.0))
         table.rows.append([_month_label(first), n, round(seconds / n / 3600, 1) if n else 0])
@@ -272,7 +279,8 @@ def volunteer_hours(period: Period, work: WorkFigures | None = None) -> Table:
     """Sum the hours of completed assignments per local month."""
     by_month = (work_figures(period) if work is None else work).by_month
     table = Table("volunteer_hours", _("Hours of volunteer work per month"),
-                  [_("Month"), _("Hours"), _("Assignments"), _("Mediators")])
+                  [_("Month"), _("Hours"), _("Assignments"), _("Mediators")],
+                  short=_("Volunteer hours"))
     for index, first in enumerate(period.months()):
         n, minutes, people = by_month.get(index, (0, 0, 0))
         table.rows.append([_month_label(first), round(minutes / 60, 1), n, people])

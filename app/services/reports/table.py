@@ -10,6 +10,8 @@ class Table:
     """A titled table; the first column labels the rows, `chart` says what to draw.
 
     chart "stacked" draws columns 1..series as stacked bars; "bars" draws `value_index`.
+    `short` names the table where space is short (a workbook's sheet: at most 31 characters;
+    a CSV file's name); without it the title is used.
     """
 
     key: str
@@ -20,3 +22,8 @@ class Table:
     series: int = 1
     value_index: int = 1
     note: str = ""
+    short: str = ""
+
+    @property
+    def short_title(self) -> str:
+        return self.short or self.title

@@ -54,7 +54,8 @@ def _reason_title(key: str) -> str:
 def by_reason(counts: dict[str, dict[str, int]]) -> Table:
     """One row per reason (and "reason missing"), in the vocabulary's order."""
     table = Table("unfilled_by_reason", _("Requests not served, by reason"),
-                  [_("Reason"), _("Requests not served")])
+                  [_("Reason"), _("Requests not served")],
+                  short=_("Not served, by reason"))
     for key in _reason_keys():
         table.rows.append([_reason_title(key), sum(c.get(key, 0) for c in counts.values())])
     return table
@@ -70,7 +71,8 @@ def by_language(counts: dict[str, dict[str, int]], active: dict[str, int],
     table = Table("unfilled_by_language",
                   _("Requests not served, by language, beside the active mediators"),
                   [_("Language"), _("Requests not served"), _("Most frequent reason"),
-                   _("reason missing"), _("Active mediators")])
+                   _("reason missing"), _("Active mediators")],
+                  short=_("Not served, by language"))
     totals = {code: sum(c.values()) for code, c in counts.items()}
     for code in sorted(counts, key=lambda c: (-totals[c], c)):
         named = [(n, UNFILLED_REASONS.index(k), k) for k, n in counts[code].items()

@@ -25,6 +25,12 @@ def _requests(ctx: StartContext, key: str, title: str, explanation: str) -> Card
                 url=url_for("booking.requests_dashboard", filter=key))
 
 
+@card("coordinator", 8)
+def new_requests(ctx: StartContext) -> Card:
+    return _requests(ctx, "new", _("New requests"),
+                     _("Requests received that nobody has offered or assigned yet."))
+
+
 @card("coordinator", 10)
 def no_candidate(ctx: StartContext) -> Card:
     return _requests(ctx, "no_candidate", _("Requests without a candidate"),
@@ -48,14 +54,14 @@ def soon(ctx: StartContext) -> Card:
 def reports(ctx: StartContext) -> Card:
     count = db.session.scalar(sa.select(sa.func.count()).select_from(Assignment)
                               .where(Assignment.report_status == "reported")) or 0
-    return Card(key="reports", title=_("Reports to approve"), count=count,
+    return Card(key="reports", title=_("Reported hours to approve"), count=count,
                 explanation=_("Hours and travel costs mediators have reported."),
                 url=url_for("booking.requests_dashboard", _anchor="reports-h"))
 
 
 @card("coordinator", 50)
 def expiring(ctx: StartContext) -> Card:
-    return Card(key="expiring", title=_("Documents expiring"),
+    return Card(key="expiring", title=_("Expiring documents"),
                 count=privacy.count_expiring_documents(ctx.today, EXPIRY_DAYS),
                 explanation=_("Police certificates due within %(days)s days or overdue.",
                               days=EXPIRY_DAYS),

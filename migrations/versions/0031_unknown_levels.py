@@ -7,8 +7,8 @@ lowest. Upgrade only relaxes NOT NULL, so every row stays as it is; SQLite rebui
 two tables in batch mode (env.py turns foreign keys off for the rebuild). Downgrade fills
 the unknown values with the old defaults before restoring NOT NULL, so it keeps every row.
 
-Revision ID: 0029
-Revises: 0028
+Revision ID: 0031
+Revises: 0030
 Create Date: 2026-12-07 13:30:00
 
 """
@@ -17,8 +17,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0029'
-down_revision = '0028'
+revision = '0031'
+down_revision = '0030'
 branch_labels = None
 depends_on = None
 
