@@ -239,12 +239,18 @@ LABELS = {
 }
 
 
+# values that may be unknown (an imported list that did not say): shown as "missing"
+UNKNOWN_SHOWN = frozenset({"mobility", "german_level", "language_level"})
+
+
 def label(kind: str, value) -> str:
     """Return the translated label of a coded value (the value itself when unknown); each
     label is translated once per request (a list page shows one per row, `app.i18n`)."""
     memo = current().labels
     key = (kind, value)
     text = memo.get(key)
+    if text is None and value is None and kind in UNKNOWN_SHOWN:
+        text = memo[key] = str(_l("missing"))
     if text is None:
         text = memo[key] = str(LABELS.get(kind, {}).get(value, value if value is not None
                                                           else ""))

@@ -46,7 +46,8 @@ def make_institution(n: int, **kwargs) -> Institution:
 
 def make_mediator(n: int, languages=(("tir", "", "native"),), **kwargs) -> Mediator:
     values = {"first_name": f"Vorname{n}", "last_name": f"Nachname{n}", "gender": "female",
-              "status": "active", "email": f"mittler{n}@example.org", "district": "Nord"}
+              "status": "active", "email": f"mittler{n}@example.org", "district": "Nord",
+              "mobility": "public", "german_level": "B2"}
     values.update(kwargs)
     mediator = Mediator(**values)
     for code, variety, level in languages:

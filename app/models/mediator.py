@@ -56,8 +56,9 @@ class Mediator(SearchKeyMixin, TimestampMixin, db.Model):
     share_phone: Mapped[bool] = mapped_column(default=False)
     gender: Mapped[str] = mapped_column(sa.String(10))
     district: Mapped[str] = mapped_column(sa.String(100), default="")
-    mobility: Mapped[str] = mapped_column(sa.String(10), default="public")
-    german_level: Mapped[str] = mapped_column(sa.String(6), default="B2")
+    # None: not known (an imported list that does not say); shown as "missing", scored lowest
+    mobility: Mapped[Optional[str]] = mapped_column(sa.String(10))
+    german_level: Mapped[Optional[str]] = mapped_column(sa.String(6))
     status: Mapped[str] = mapped_column(sa.String(20), default="applicant")
     cohort_id: Mapped[Optional[int]] = mapped_column(
         sa.ForeignKey("cohort.id", ondelete="SET NULL"), index=True
@@ -135,7 +136,7 @@ class MediatorLanguage(db.Model):
     mediator_id: Mapped[int] = mapped_column(sa.ForeignKey("mediator.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(sa.String(3))
     variety: Mapped[str] = mapped_column(sa.String(80), default="")
-    level: Mapped[str] = mapped_column(sa.String(6), default="native")
+    level: Mapped[Optional[str]] = mapped_column(sa.String(6))  # None: not known
     confirmed: Mapped[bool] = mapped_column(default=True)
 
     mediator: Mapped[Mediator] = relationship(back_populates="languages")

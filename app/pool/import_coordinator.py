@@ -76,7 +76,7 @@ def import_upload():
 def import_confirm():
     form = ImportConfirmForm()
     pending = session.get(SESSION_KEY) or {}
-    if not form.validate_on_submit() or not pending.get("token"):
+    if not pending.get("token"):
         flash(_("The uploaded file is no longer available. Please upload it again."), "error")
         return redirect(url_for("pool.import_upload"))
     try:
@@ -85,9 +85,24 @@ def import_confirm():
     except DomainError as exc:
         flash(str(exc), "error")
         return redirect(url_for("pool.import_upload"))
+    decisions = {int(k.split("-", 1)[1]): v for k, v in request.form.items()
+                 if k.startswith("duplicate-") and k.split("-", 1)[1].isdigit()
+                 and v in ("merge", "create", "skip")}
+    if not form.validate_on_submit():  # e.g. no mode chosen: the preview again, with why
+        return render_template("pool/import_preview.html", plan=plan, decisions=decisions,
+                               filename=pending.get("filename", ""), form=form), 400
+    if plan.kind == "mediators" and plan.missing_status and not form.missing_status.data:
+        form.missing_status.errors = [ngettext(
+            "Please choose the status for the %(num)d new person without one in the file.",
+            "Please choose the status for the %(num)d new people without one in the file.",
+            plan.missing_status)]
+        return render_template("pool/import_preview.html", plan=plan, decisions=decisions,
+                               filename=pending.get("filename", ""), form=form), 400
     outcome = commit_or_message(importing.commit, current_user, plan,
                                 all_or_nothing=form.mode.data == "all",
-                                filename=pending.get("filename", ""))
+                                filename=pending.get("filename", ""),
+                                missing_status=form.missing_status.data or "",
+                                decisions=decisions)
     if not outcome.ok:
         flash(outcome.error, "error")
         return render_template("pool/import_preview.html", plan=plan,
@@ -99,6 +114,10 @@ def import_confirm():
             "unchanged, %(errors)d rows with errors not imported.", created=counts["create"],
             updated=counts["update"], unchanged=counts["unchanged"], errors=counts["error"]),
           "success")
+    if counts["skipped"]:
+        flash(ngettext("%(num)d row was skipped: the person may already be in the pool.",
+                       "%(num)d rows were skipped: the people may already be in the pool.",
+                       counts["skipped"]), "warning")
     return redirect(url_for("pool.import_done", import_id=outcome.result["audit_id"]))
 
 

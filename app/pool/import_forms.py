@@ -6,8 +6,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, SelectField, SubmitField
+from wtforms.validators import Optional
 
-from app.web.forms import chosen, please_choose
+from app.web.forms import chosen, please_choose, required_choice
 
 
 class ImportUploadForm(FlaskForm):
@@ -24,6 +25,10 @@ class ImportConfirmForm(FlaskForm):
         choices=[("valid", _l("import all valid rows")),
                  ("all", _l("import nothing until every row is correct"))],
         validators=[chosen()])
+    # asked only when new people have no status in the file: nothing is assumed for them
+    missing_status = SelectField(_l("Status of the new people the file gives no status"),
+                                 choices=required_choice("mediator_status"),
+                                 validators=[Optional()])
     submit = SubmitField(_l("Import now"))
 
 

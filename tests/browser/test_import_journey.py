@@ -74,6 +74,8 @@ def test_import_fix_phone_times_candidate(page, clock, tmp_path, make_user, make
     page.goto(f"/coordination/requests/{req.id}")
     candidates = page.locator("section[aria-labelledby=candidates-h]")
     excluded = page.locator("section[aria-labelledby=excluded-h]")
+    for group in excluded.locator("details.excluded-group > summary").all():
+        group.click()  # each reason opens on demand
     assert "Amanuel Tesfay" not in candidates.inner_text()
     assert "Amanuel Tesfay" in excluded.inner_text()
 

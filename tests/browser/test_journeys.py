@@ -69,6 +69,8 @@ def _coordinator_sends_offers(page, req) -> None:
     assert sorted(names) == ["Selam Tekle", "Yonas Berhe"], names
     assert "Punkte" in candidates.inner_text()
     excluded = page.locator("section[aria-labelledby=excluded-h]")
+    for group in excluded.locator("details.excluded-group > summary").all():
+        group.click()  # each reason opens on demand
     assert "Mehret Ghebre" in excluded.inner_text()
     assert excluded.locator("tbody td ul li").count() >= 1  # a reason is given
     check_page(page, "coordinator: request with candidates")

@@ -54,6 +54,8 @@ LANDED = {
         "cfe9e7e4e7133efc67ee9c6b007f104f91441763b6e7b0fd48b412e426c51a2e",
     "0030_maintenance_notice.py":
         "b62467c47d1645f40cc9e08b04466e71a9d51408a5e01f8a6dbfd1c8d64d4300",
+    "0031_unknown_levels.py":
+        "50f14ef3a9c3b92307d9d3cf46fb9d5cd2834ad2d75227c902b36d3146187437",
 }
 
 

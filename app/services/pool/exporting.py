@@ -47,7 +47,7 @@ def languages_cell(mediator: Mediator, locale: str = "de") -> str:
         name = language_name(lang.code, locale).split(";")[0]  # "Paschtu; Afghanisch"
         variety = f" ({lang.variety})" if lang.variety else ""
         level = LEVEL_DE.get(lang.level, lang.level) if locale == "de" else lang.level
-        parts.append(f"{name}{variety} {level}")
+        parts.append(f"{name}{variety} {level}" if level else f"{name}{variety}")
     return "; ".join(parts)
 
 

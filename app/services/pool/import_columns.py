@@ -9,18 +9,24 @@ agree on what a column means.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import pycountry
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.labels import LABELS
-from app.services.core.languages import COMMON_CODES, language_name
+from app.services.pool.import_languages import (  # noqa: F401 (the import reads them here)
+    AMBIGUOUS_LANGUAGES,
+    LANGUAGE_ALIASES,
+    find_language,
+    language_index,
+    split_languages,
+    split_list,
+    suggest_language,
+)
+from app.services.pool.import_text import fold, plain, text  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -31,11 +37,20 @@ class Column:
 
 
 MEDIATOR_COLUMNS = (
-    Column("first_name", "Vorname", ("first name", "firstname", "given name")),
-    Column("last_name", "Nachname", ("last name", "lastname", "surname", "family name")),
-    Column("name", "Name", ("full name", "vollständiger name")),
-    Column("email", "E-Mail", ("email", "e-mail address", "e-mail-adresse", "mail")),
-    Column("phone", "Telefon", ("phone", "telefonnummer", "handy", "mobile", "tel")),
+    Column("first_name", "Vorname", ("first name", "firstname", "given name", "rufname",
+                                     "vornamen")),
+    Column("last_name", "Nachname", ("last name", "lastname", "surname", "family name",
+                                     "familienname")),
+    # one cell with the whole name ("Nachname, Vorname" or "Vorname Nachname"); next to a
+    # column "Vorname" a column "Name" holds the last name (the usual pair in an office)
+    Column("name", "Name", ("full name", "vollständiger name", "nachname, vorname",
+                            "name, vorname", "nachname vorname", "vorname nachname",
+                            "vorname, nachname", "vor und nachname", "vor und zuname")),
+    Column("email", "E-Mail", ("email", "e-mail address", "e-mail-adresse", "mail",
+                               "email adresse", "mailadresse")),
+    Column("phone", "Telefon", ("phone", "telefonnummer", "handy", "mobile", "tel",
+                                "tel.", "mobil", "handynummer", "mobilnummer", "telefon mobil",
+                                "rufnummer")),
     Column("gender", "Geschlecht", ("gender", "sex")),
     Column("district", "Stadtteil", ("district", "bezirk", "ortsteil")),
     Column("mobility", "Mobilität", ("mobility", "verkehrsmittel")),
@@ -87,17 +102,24 @@ _NUMBERED_PART = {"sprache": "language", "language": "language", "niveau": "leve
                   "dialekt": "variety", "dialect": "variety"}
 
 
-def fold(text: str) -> str:
-    """Return text for comparison: case-folded, accents kept, spaces and dashes squeezed."""
-    text = unicodedata.normalize("NFC", str(text)).casefold().strip()
-    return re.sub(r"[\s_\-]+", " ", text)
-
-
 def match_heading(kind: str, heading: str) -> str | None:
-    """Return the column key a heading means ("lang:2:level" for numbered groups), or None."""
-    wanted = fold(heading).replace("*", "").strip()
+    """Return the column key a heading means ("lang:2:level" for numbered groups), or None.
+
+    A heading is also recognised with a trailing colon or asterisk and without a note in
+    parentheses ("Telefon (mobil)", "Geschlecht:"), as offices write them.
+    """
+    wanted = fold(heading).replace("*", "").strip().rstrip(":").strip()
     if not wanted:
         return None
+    key = _match_heading(kind, wanted)
+    bare = re.sub(r"\s*\([^)]*\)\s*", " ", wanted).strip()
+    if key is None and bare and bare != wanted:
+        key = _match_heading(kind, bare)
+    return key
+
+
+@lru_cache(maxsize=4096)
+def _match_heading(kind: str, wanted: str) -> str | None:
     for column in COLUMNS[kind]:
         if wanted in (fold(column.heading_de), column.key.replace("_", " "),
                       *(fold(a) for a in column.aliases)):
@@ -110,6 +132,27 @@ def match_heading(kind: str, heading: str) -> str | None:
 
 def heading_of(kind: str, key: str) -> str:
     return next(c.heading_de for c in COLUMNS[kind] if c.key == key)
+
+
+HEADER_SCAN_ROWS = 20  # title rows an office puts above its headings, at most
+
+
+def find_header_row(kind: str, rows: list[list]) -> int | None:
+    """Return the index of the heading row: the one of the first non-empty rows that names
+    the most known columns (at least two; the first on a tie); else the first non-empty row.
+
+    Why: an office's list often starts with a title ("Sprachmittler-Pool Stand 11/2026",
+    merged over the columns) and a blank row; the headings follow.
+    """
+    filled = [i for i, r in enumerate(rows[:HEADER_SCAN_ROWS * 3]) if any(text(v) for v in r)]
+    if not filled:
+        return None
+    best, best_known = filled[0], 1
+    for index in filled[:HEADER_SCAN_ROWS]:
+        known = sum(1 for v in rows[index] if text(v) and match_heading(kind, text(v)))
+        if known > best_known:
+            best, best_known = index, known
+    return best
 
 
 # --- coded values ---------------------------------------------------------------------------
@@ -176,15 +219,33 @@ _DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y", "%d/%m/%Y", "%Y/%m/%d")
 MIN_DATE, MAX_DATE = dt.date(1950, 1, 1), dt.date(2099, 12, 31)
 
 
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def excel_day(raw) -> dt.date | None:
+    """Return the date of an Excel day number (46329 is 03.11.2026), as a date cell
+    formatted as "Standard" or a CSV export gives it; None for anything else."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, str) and re.fullmatch(r"\d{5}(?:[.,]0+)?", raw.strip()):
+        raw = int(re.split(r"[.,]", raw.strip())[0])
+    if isinstance(raw, (int, float)) and float(raw).is_integer() and 18264 <= raw <= 73415:
+        return _EXCEL_EPOCH + dt.timedelta(days=int(raw))
+    return None
+
+
 def parse_date(raw) -> dt.date | None:
     """Return a date from a spreadsheet date or German/ISO text; None when unreadable.
 
     Dates outside 1950-2099 count as unreadable (a typo such as 2205 must not be stored).
     """
+    serial = excel_day(raw)
     if isinstance(raw, dt.datetime):
         day = raw.date()
     elif isinstance(raw, dt.date):
         day = raw
+    elif serial is not None:
+        day = serial
     else:
         text = str(raw).strip().split(" ")[0]
         day = None
@@ -197,108 +258,6 @@ def parse_date(raw) -> dt.date | None:
     if day is None or not MIN_DATE <= day <= MAX_DATE:
         return None
     return day
-
-
-# --- languages ------------------------------------------------------------------------------
-
-# names the office uses that ISO 639-3 spells differently
-LANGUAGE_ALIASES = {
-    "kurmanji": "kmr", "kurmancî": "kmr", "sorani": "ckb", "farsi": "pes", "dari": "prs",
-    "paschto": "pus", "pashto": "pus", "paschtu": "pus", "tigrinisch": "tir",
-    "badini": "kmr", "syrisch arabisch": "apc", "levantinisch": "apc",
-}
-
-# names that stand for several languages: the coordinator picks one (a suggestion each)
-AMBIGUOUS_LANGUAGES = {
-    "aramäisch": ("aii", "tru", "amw", "cld"), "aramaic": ("aii", "tru", "amw", "cld"),
-}
-
-
-@lru_cache(maxsize=1)
-def language_index() -> dict[str, str]:
-    """Return {folded name or code: ISO 639-3 code} over German and English names.
-
-    Built once per process from pycountry's data, living languages only (nobody interprets
-    "Official Aramaic (700-300 BCE)": a "Aramäisch" in a list means a neo-Aramaic language
-    and needs the coordinator's choice); where two languages share a name, the one the pool
-    is asked for most (COMMON_CODES) wins.
-    """
-    index: dict[str, str] = {}
-    common = set(COMMON_CODES)
-    for lang in pycountry.languages:
-        code = lang.alpha_3
-        if getattr(lang, "type", "L") != "L":
-            continue
-        names = {lang.name, language_name(code, "de")}
-        for name in names:
-            for part in re.split(r"[;,]", name):
-                # "Neugriechisch (ab 1453)" is also found as "Neugriechisch": the cell's
-                # parentheses hold the variety
-                for key in {fold(part), fold(re.sub(r"\s*\(.*?\)", "", part))}:
-                    if key and (key not in index or code in common):
-                        index[key] = code
-        index.setdefault(code, code)
-        alpha_2 = getattr(lang, "alpha_2", None)
-        if alpha_2:
-            index.setdefault(alpha_2.lower(), code)
-    index.update(LANGUAGE_ALIASES)
-    for name in AMBIGUOUS_LANGUAGES:
-        index.pop(name, None)
-    return index
-
-
-@lru_cache(maxsize=1)
-def _common_names() -> list[str]:
-    index = language_index()
-    return [name for name, code in index.items() if code in set(COMMON_CODES) and len(name) > 3]
-
-
-def find_language(name: str) -> str | None:
-    return language_index().get(fold(name))
-
-
-@lru_cache(maxsize=2048)
-def suggest_language(name: str) -> tuple[str, ...]:
-    """Return up to three known language names close to a misspelt one.
-
-    Memoised, and the full list is only searched among names of about the same length:
-    a file with thousands of misspellings must not take minutes.
-    """
-    key = fold(name)
-    if AMBIGUOUS_LANGUAGES.get(key):
-        return tuple(language_name(code, "de") for code in AMBIGUOUS_LANGUAGES[key])
-    close = difflib.get_close_matches(key, _common_names(), n=3, cutoff=0.75)
-    if not close:
-        names = [n for n in language_index() if len(n) > 3 and abs(len(n) - len(key)) <= 2]
-        close = difflib.get_close_matches(key, names, n=3, cutoff=0.8)
-    return tuple(n[:1].upper() + n[1:] for n in close)
-
-
-_LANGUAGE_ITEM = re.compile(
-    r"^(?P<name>[^()]+?)\s*(?:\((?P<variety>[^)]*)\))?\s*(?P<level>[ABC][12]|"
-    r"muttersprache|muttersprachlich|native|erstsprache|l1)?\.?$", re.IGNORECASE)
-
-
-def split_languages(cell: str) -> list[tuple[str, str, str]]:
-    """Split 'Arabisch (Syrisch) C2; Kurmanji B2' into (name, variety, level) triples.
-
-    The level may be missing (then it is ""); items are separated by ";" or a line break,
-    and by "," when no item holds a parenthesis with a comma.
-    """
-    parts = re.split(r"[;\n]", cell)
-    if len(parts) == 1 and "," in cell and "(" not in cell:
-        parts = cell.split(",")
-    items = []
-    for part in (p.strip() for p in parts):
-        if not part:
-            continue
-        found = _LANGUAGE_ITEM.match(part)
-        if found is None:
-            items.append((part, "", ""))
-        else:
-            items.append((found.group("name").strip(), (found.group("variety") or "").strip(),
-                          (found.group("level") or "").strip()))
-    return items
 
 
 # --- one row's plan -------------------------------------------------------------------------
@@ -314,18 +273,13 @@ class RowPlan:
     errors: list[str] = field(default_factory=list)
     target: object | None = None
     values: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # imported, but worth a look
+    # "duplicate": the person seems to be in the pool under another e-mail address
+    duplicate_of: object | None = None
+    merge_changes: list[str] = field(default_factory=list)
+    can_create: bool = True
 
 
 def cell_error(row: int, heading: str, problem: str) -> str:
     return _("Row %(row)d, column “%(column)s”: %(problem)s", row=row, column=heading,
              problem=problem)
-
-
-
-def text(value) -> str:
-    """Return a cell as text: integral numbers without ".0" (phone numbers, years)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()

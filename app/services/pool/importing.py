@@ -24,6 +24,7 @@ from app.services.core.errors import DomainError
 from app.services.pool import import_columns as cols
 from app.services.pool import import_institutions as inst
 from app.services.pool import import_mediators as med
+from app.services.pool import import_writing as writing
 from app.services.pool.import_columns import RowPlan, text
 
 
@@ -42,18 +43,37 @@ class Plan:
         return [e for r in self.rows for e in r.errors]
 
     @property
+    def missing_status(self) -> int:
+        """How many new people (or possible duplicates, who may be created anyway) the file
+        gives no status: the coordinator chooses one."""
+        return sum(1 for r in self.rows if r.action in ("create", "duplicate")
+                   and not r.values.get("status"))
+
+    @property
+    def warnings(self) -> list[str]:
+        return [w for r in self.rows if r.action != "error" for w in r.warnings]
+
+    @property
     def counts(self) -> dict[str, int]:
-        return {a: self.count(a) for a in ("create", "update", "unchanged", "error")}
+        return {a: self.count(a) for a in ("create", "update", "unchanged", "error",
+                                           "duplicate", "skipped")}
 
 
 def header(kind: str, rows: list[list]) -> tuple[int, dict[int, str], list[str], list[str]]:
     """Find the heading row; return (its index, {column: key}, headings, notices)."""
-    start = next((i for i, r in enumerate(rows) if any(text(v) for v in r)), None)
+    start = cols.find_header_row(kind, rows)
     if start is None:
         raise DomainError(_("The file is empty."))
-    headings = ["" if v is None else str(v).strip() for v in rows[start]]
+    headings = [" ".join(text(v).split()) for v in rows[start]]
     keys: dict[int, str] = {}
     notices: list[str] = []
+    above = [" ".join(text(v) for v in r if text(v)) for r in rows[:start]]
+    above = [t[:120] for t in above if t]
+    if above:
+        notices.append(ngettext(
+            "The row above the headings was not imported: %(rows)s",
+            "The %(num)d rows above the headings were not imported: %(rows)s", len(above),
+            rows=" / ".join(f"„{t}“" for t in above)))
     for index, heading in enumerate(headings):
         key = cols.match_heading(kind, heading)
         if key is None:
@@ -89,28 +109,42 @@ def plan(kind: str, rows: list[list], *, police_max_age_days: int) -> Plan:
             continue
         plans.append(planner.row(offset, raw))
     headings = dict(planner.heading)
-    headings.setdefault("police", _("Police certificate"))
+    for column in cols.COLUMNS[kind]:  # a column the file lacks: the template's heading
+        headings.setdefault(column.key, column.heading_de)
+    headings.setdefault("police", headings.get("police_inspected_on"))
     headings.setdefault("contact", headings.get("contact_name", _("Contact person")))
     return Plan(kind, plans, notices, headings)
 
 
-def commit(actor: User, plan_: Plan, *, all_or_nothing: bool, filename: str = "") -> dict:
+def commit(actor: User, plan_: Plan, *, all_or_nothing: bool, filename: str = "",
+           missing_status: str = "", decisions: dict[int, str] | None = None) -> dict:
     """Write the valid rows of a plan (or refuse when any row failed and all_or_nothing).
 
     Returns the counts; one audit entry records them with the ids written, so "invite all"
     can find exactly the people of this import later.
     """
+    if plan_.kind == "mediators":  # each possible duplicate: merge, create or skip
+        writing.decide(plan_.rows, decisions or {})
     if all_or_nothing and plan_.count("error"):
         raise DomainError(ngettext("Nothing was imported: %(num)d row has errors.",
                                    "Nothing was imported: %(num)d rows have errors.",
                                    plan_.count("error")))
-    written = (med.apply if plan_.kind == "mediators" else inst.apply)(plan_.rows)
+    if plan_.kind == "mediators":
+        if plan_.missing_status and missing_status not in cols.LABELS["mediator_status"]:
+            raise DomainError(ngettext(
+                "Please choose the status for the %(num)d new person without one in the file.",
+                "Please choose the status for the %(num)d new people without one in the file.",
+                plan_.missing_status))
+        written = writing.apply(plan_.rows, missing_status=missing_status)
+    else:
+        written = inst.apply(plan_.rows)
     counts = plan_.counts
     db.session.flush()
     ids = [obj.id for obj in written]
     audit.record(actor, "import", "mediator" if plan_.kind == "mediators" else "institution",
                  None, file=filename, created=counts["create"], updated=counts["update"],
                  unchanged=counts["unchanged"], errors=counts["error"],
+                 skipped=counts["skipped"],
                  all_or_nothing=all_or_nothing, ids=ids)
     db.session.flush()
     audit_id = db.session.scalar(

@@ -18,6 +18,8 @@ from app.services.core.languages import is_valid_code, matching_codes
 from app.services.pool import departure
 from app.textfold import fold
 
+SEARCH_WORDS = 6  # words of a search that are compared (a pasted paragraph stays cheap)
+
 
 def search_query(
     *, text: str = "", language: str = "", status: str = "", district: str = ""
@@ -36,8 +38,10 @@ def search_query(
                     MediatorLanguage.code.in_(matching_codes(language)))  # as the matching
             )
         )
-    if fold(text):  # with and without accents, in any case (see app.textfold)
-        stmt = stmt.where(Mediator.search_key.contains(fold(text), autoescape=True))
+    # with and without accents, in any case (see app.textfold); every word typed must be
+    # found, so "Samira Haddad", "Haddad, Samira" and "Haddad Samira" find her
+    for word in fold(text.replace(",", " ")).split()[:SEARCH_WORDS]:
+        stmt = stmt.where(Mediator.search_key.contains(word, autoescape=True))
     return stmt.order_by(Mediator.last_name, Mediator.first_name, Mediator.id)
 
 
