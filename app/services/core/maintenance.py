@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
@@ -86,8 +87,9 @@ def switch_on(message: str, *, label: str = audit.CLI) -> Notice:
     if not message:
         raise DomainError(_("Please give a text for the maintenance notice."))
     if len(message) > MAX_MESSAGE:
-        raise DomainError(_("The maintenance notice may have at most %(n)d characters.",
-                            n=MAX_MESSAGE))
+        raise DomainError(ngettext("The maintenance notice may have at most %(num)d character.",
+                                   "The maintenance notice may have at most %(num)d characters.",
+                                   MAX_MESSAGE))
     row = db.session.get(MaintenanceNotice, 1)
     if row is None:
         row = MaintenanceNotice(id=1, since=now_utc())
