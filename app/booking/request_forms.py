@@ -66,7 +66,9 @@ class RequestForm(FlaskForm):
                                   validators=[InputRequired(), NumberRange(min=1, max=30)])
     preferred_gender = SelectField(_l("Preferred gender of the mediator"),
                                    choices=choices("preferred_gender"), default="none")
-    note = TextAreaField(_l("Short note"), validators=[Optional(), Length(max=500)])
+    # read by the mediator (offer answered, assignment page); the office's own note is
+    # `internal_note`, only on the coordinator's forms (coordinator_forms.OfficeNote)
+    note = TextAreaField(_l("Note for the mediator"), validators=[Optional(), Length(max=500)])
     follow_up_of_id = SelectField(_l("Follow-up of an earlier request (optional)"),
                                   coerce=lambda v: int(v) if v else None,
                                   validators=[Optional()])
@@ -100,6 +102,8 @@ def request_data(form: RequestForm) -> RequestData:
         variety=form.variety.data or "", legal_consequences=form.legal_consequences.data,
         family_members=form.family_members.data,
         preferred_gender=form.preferred_gender.data, note=form.note.data or "",
+        # None: the form has no such field (the institution's), the stored note is kept
+        internal_note=(form.internal_note.data or "") if "internal_note" in form else None,
         follow_up_of_id=form.follow_up_of_id.data if form.follow_up_of_id else None,
         weeks=form.weeks.data if form.weeks else 1,
         mode=form.mode.data, meeting_url=form.meeting_url.data or "",

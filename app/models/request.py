@@ -125,7 +125,11 @@ class InterpretingRequest(TimestampMixin, db.Model):
     occasion: Mapped[str] = mapped_column(sa.String(30))
     family_members: Mapped[int] = mapped_column(default=1)
     preferred_gender: Mapped[str] = mapped_column(sa.String(10), default="none")
+    # the note for the mediator (written by the institution, or the office on the phone)
     note: Mapped[str] = mapped_column(sa.Text, default="")
+    # the office's own note (who phoned, its view of the case): coordinators only, never in
+    # an institution's or a mediator's page, mail, feed or export
+    internal_note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     follow_up_of_id: Mapped[Optional[int]] = mapped_column(
         sa.ForeignKey("interpreting_request.id", ondelete="SET NULL")
     )

@@ -50,6 +50,8 @@ LANDED = {
         "01de13e33a42f69943b63bfba710e21cfc21f49d575f1e6de9feb2e190c4d18f",
     "0028_repair_report_indexes.py":
         "68916245b424925d365ea58adc0b5e22790475e4e76fe87788f9518284a1f213",
+    "0031_request_internal_note.py":
+        "fbfe23bedca87900141a06a8e34227fdfe6168d21705a708a82fdae4b45c9a85",
 }
 
 

@@ -48,7 +48,9 @@ class RequestData:
     legal_consequences: bool = False
     family_members: int = 1
     preferred_gender: str = "none"
-    note: str = ""
+    note: str = ""  # for the mediator
+    # the office's own note: only a coordinator's form has it (None: not given, kept as is)
+    internal_note: str | None = None
     follow_up_of_id: int | None = None
     weeks: int = 1
     mode: str = "on_site"
@@ -257,6 +259,7 @@ def create_requests(
             family_members=data.family_members,
             preferred_gender=data.preferred_gender,
             note=data.note.strip(),
+            internal_note=office_note(actor, data) or "",
             follow_up_of_id=data.follow_up_of_id,
             series_key=series_key,
             status="submitted",
@@ -272,6 +275,16 @@ def create_requests(
         else:
             audit.record(actor, "create", "request", req.id, series_key=series_key)
     return created
+
+
+def office_note(actor: User, data: RequestData) -> str | None:
+    """Return the internal note a coordinator typed (None: keep the stored one).
+
+    Only a coordinator writes it; whatever an institution's post carries is ignored.
+    """
+    if data.internal_note is None or actor.role != "coordinator":
+        return None
+    return data.internal_note.strip()
 
 
 def visible_mediator(req: InterpretingRequest) -> dict | None:
