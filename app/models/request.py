@@ -62,7 +62,8 @@ OFFER_STATUSES = ("pending", "accepted", "declined", "withdrawn", "expired")
 # records the answer (a volunteer without an account or without an address)
 OFFER_CHANNELS = ("email", "phone")
 ASSIGNMENT_STATUSES = ("active", "cancelled", "completed")
-REPORT_STATUSES = ("none", "reported", "approved")
+# returned: the office sent the report back with a reason; the mediator reports again
+REPORT_STATUSES = ("none", "reported", "approved", "returned")
 OVERLAP_CONSTRAINT = "ex_assignment_mediator_overlap"
 
 
@@ -294,6 +295,8 @@ class Assignment(TimestampMixin, db.Model):
     reported_minutes: Mapped[Optional[int]]
     travel_km: Mapped[Optional[Decimal]] = mapped_column(sa.Numeric(7, 1))
     ticket_cost_cents: Mapped[Optional[int]]
+    # why the office returned the report (report_status "returned"; kept after the next one)
+    return_reason: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
     reported_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
     approved_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
     approved_by_id: Mapped[Optional[int]] = mapped_column(

@@ -52,6 +52,7 @@ LANDED = {
         "68916245b424925d365ea58adc0b5e22790475e4e76fe87788f9518284a1f213",
     "0031_request_internal_note.py":
         "fbfe23bedca87900141a06a8e34227fdfe6168d21705a708a82fdae4b45c9a85",
+    "0032_report_returned.py": "7631efaaaefc37e33f5f26e87e659cd8da2f90121ce6ddafe8ebf0d76ef7bdfd",
 }
 
 
