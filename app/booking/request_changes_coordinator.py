@@ -46,6 +46,7 @@ def phone_intake():
     if form.validate_on_submit():
         outcome = commit_or_message(intake.submit, current_user, form.institution_id.data,
                                     request_data(form), confirmed=form.confirm_duplicate.data,
+                                    holidays_confirmed=form.confirm_holidays.data,
                                     on_behalf=True)
         if outcome.ok and outcome.result.created:
             created = outcome.result.created
