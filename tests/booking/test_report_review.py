@@ -86,6 +86,8 @@ def test_return_needs_a_reason_and_the_mediator_reads_it_and_reports_again(
     url = f"/me/assignments/{a.id}"
     page = client.get(url).get_data(as_text=True)
     assert REASON in page and 'name="minutes"' in page
+    # due again: it is back in the list of reports to send
+    assert url in client.get("/me/offers?show=reports").get_data(as_text=True)
     again = client.post(url, data={"minutes": "50", "travel_km": "12,5", "ticket_cost": "",
                                    "csrf_token": csrf_token(client, url)})
     assert again.status_code == 302
