@@ -101,6 +101,24 @@ class Env:
         return self._parse(name, "comma-separated list", tuple(default), secret,
                            lambda raw: tuple(v.strip() for v in raw.split(",") if v.strip()))
 
+    def date_ranges(self, name: str, default: tuple = ()) -> tuple[tuple[dt.date, dt.date], ...]:
+        """Comma-separated ISO date ranges `2026-12-21..2027-01-02` (a single date: one day)."""
+        def parse(raw: str) -> tuple[tuple[dt.date, dt.date], ...]:
+            ranges = []
+            for part in (p.strip() for p in raw.split(",")):
+                if not part:
+                    continue
+                first, _dots, last = part.partition("..")
+                start = dt.date.fromisoformat(first.strip())
+                end = dt.date.fromisoformat(last.strip()) if last.strip() else start
+                if end < start:
+                    raise ValueError(part)
+                ranges.append((start, end))
+            return tuple(ranges)
+
+        return self._parse(name, "comma-separated list of date ranges (YYYY-MM-DD..YYYY-MM-DD)",
+                           tuple(default), False, parse)
+
     def int_list(self, name: str, default: tuple[int, ...]) -> tuple[int, ...]:
         return self._parse(name, "comma-separated list of whole numbers", tuple(default), False,
                            lambda raw: tuple(int(v) for v in raw.split(",") if v.strip()))
@@ -240,6 +258,10 @@ class Config:
     # the German state whose public holidays are no working days (ISO 3166-2 code without
     # "DE-": RP Rheinland-Pfalz, BE Berlin, BY Bayern, ...; docs/modes.md)
     HOLIDAY_STATE = env.str("HOLIDAY_STATE", "RP")
+    # the town's school holidays, typed by the office from the state's published dates (the
+    # `holidays` package has public holidays only): a weekly series with a date in them warns
+    # before it is saved; "2026-12-21..2027-01-02,2027-03-29..2027-04-10" (empty: none)
+    SCHOOL_HOLIDAYS = env.date_ranges("SCHOOL_HOLIDAYS")
     # request modes (docs/modes.md): the office's video room for video requests without a
     # link of their own; {token} becomes an unguessable token per appointment ("" = none)
     VIDEO_ROOM_URL = env.str("VIDEO_ROOM_URL")

@@ -192,6 +192,7 @@ LABELS = {
         "none": _l("not reported"),
         "reported": _l("reported"),
         "approved": _l("approved"),
+        "returned": _l("returned for a new report"),
     },
     "outcome": {
         "took_place": _l("took place"),

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from app.booking.request_forms import RequestForm
+from app.booking.request_forms import RequestEditForm, RequestForm
 from app.web.forms import (
     SERIES_SCOPES,
     BoundedIntegerField,
@@ -73,8 +73,22 @@ def _id_or_none(value) -> int | None:
     return None if value in ("", None) else bounded_int(value)
 
 
+def _internal_note() -> TextAreaField:
+    return TextAreaField(_l("Internal note (office only)"),
+                         validators=[Optional(), Length(max=2000)])
+
+
+class OfficeEditForm(RequestEditForm):
+    """The coordinator's change of a request: the institution's form and the internal note."""
+
+    internal_note = _internal_note()
+
+
 class PhoneIntakeForm(RequestForm):
-    """The institution's request form with the institution chosen first (phone intake)."""
+    """The institution's request form with the institution chosen first (phone intake),
+    and the office's internal note beside the note for the mediator."""
+
+    internal_note = _internal_note()
 
     institution_id = SelectField(_l("Institution"), coerce=_id_or_none,
                                  validators=[DataRequired()])

@@ -13,7 +13,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.booking import bp
-from app.booking.coordinator_forms import PhoneIntakeForm
+from app.booking.coordinator_forms import OfficeEditForm, PhoneIntakeForm
 from app.booking.request_edit_institution import edit_view
 from app.booking.request_forms import prepare, request_data, request_form_page
 from app.models import InterpretingRequest
@@ -46,6 +46,7 @@ def phone_intake():
     if form.validate_on_submit():
         outcome = commit_or_message(intake.submit, current_user, form.institution_id.data,
                                     request_data(form), confirmed=form.confirm_duplicate.data,
+                                    holidays_confirmed=form.confirm_holidays.data,
                                     on_behalf=True)
         if outcome.ok and outcome.result.created:
             created = outcome.result.created
@@ -65,4 +66,4 @@ def edit_request(request_id: int):
     return edit_view(req, may_edit=req.is_cancellable,
                      back_url=url_for("booking.request_detail", request_id=req.id),
                      refused=_("A completed, cancelled or unfilled request cannot be changed "
-                               "any more."))
+                               "any more."), form_class=OfficeEditForm, office=True)

@@ -19,13 +19,18 @@ from app.web.transaction import commit_or_message
 from app.web.views import own_or_404
 
 
-def edit_view(req: InterpretingRequest, *, may_edit: bool, back_url: str, refused: str):
-    """Show and save the edit form of one request (both roles); refuse a closed request."""
+def edit_view(req: InterpretingRequest, *, may_edit: bool, back_url: str, refused: str,
+              form_class: type[RequestEditForm] = RequestEditForm, office: bool = False):
+    """Show and save the edit form of one request (both roles); refuse a closed request.
+
+    The office's form (`office`, `form_class` with the internal note) is the coordinator's.
+    """
     if not may_edit:
         flash(refused, "error")
         return render_template("booking/refused.html", req=req, message=refused,
                                back_url=back_url), 403
-    form = RequestEditForm(data=None if request.method == "POST" else changes.form_values(req))
+    form = form_class(data=None if request.method == "POST"
+                      else changes.form_values(req, office=office))
     prepare(form, req.institution_id)
     outcome = None
     if form.validate_on_submit():

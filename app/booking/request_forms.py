@@ -66,7 +66,9 @@ class RequestForm(FlaskForm):
                                   validators=[InputRequired(), NumberRange(min=1, max=30)])
     preferred_gender = SelectField(_l("Preferred gender of the mediator"),
                                    choices=choices("preferred_gender"), default="none")
-    note = TextAreaField(_l("Short note"), validators=[Optional(), Length(max=500)])
+    # read by the mediator (offer answered, assignment page); the office's own note is
+    # `internal_note`, only on the coordinator's forms (coordinator_forms.OfficeNote)
+    note = TextAreaField(_l("Note for the mediator"), validators=[Optional(), Length(max=500)])
     follow_up_of_id = SelectField(_l("Follow-up of an earlier request (optional)"),
                                   coerce=lambda v: int(v) if v else None,
                                   validators=[Optional()])
@@ -74,6 +76,8 @@ class RequestForm(FlaskForm):
                          validators=[InputRequired(), NumberRange(min=1, max=12)])
     # ticked on the second try after the duplicate warning (the form is shown again)
     confirm_duplicate = BooleanField(_l("Save anyway: this is a different appointment"))
+    # ticked on the second try after the holiday warning of a weekly series
+    confirm_holidays = BooleanField(_l("Save anyway: the series should include these dates"))
 
     def validate_place_kind(self, field) -> None:
         """Ask for the place of an on-site appointment; a remote one needs none."""
@@ -88,6 +92,7 @@ class RequestEditForm(RequestForm):
 
     weeks = None
     follow_up_of_id = None
+    confirm_holidays = None
 
 
 def request_data(form: RequestForm) -> RequestData:
@@ -100,6 +105,8 @@ def request_data(form: RequestForm) -> RequestData:
         variety=form.variety.data or "", legal_consequences=form.legal_consequences.data,
         family_members=form.family_members.data,
         preferred_gender=form.preferred_gender.data, note=form.note.data or "",
+        # None: the form has no such field (the institution's), the stored note is kept
+        internal_note=(form.internal_note.data or "") if "internal_note" in form else None,
         follow_up_of_id=form.follow_up_of_id.data if form.follow_up_of_id else None,
         weeks=form.weeks.data if form.weeks else 1,
         mode=form.mode.data, meeting_url=form.meeting_url.data or "",
@@ -118,18 +125,19 @@ def page_context() -> dict:
 def request_form_page(form: RequestForm, outcome=None, **extra):
     """Render the request form again (new, edit, phone intake) with what the last try gave.
 
-    An outcome with duplicates asks to confirm (409); a refused one shows its message (400);
-    everything typed stays in the form.
+    An outcome with duplicates or series dates on holidays asks to confirm (409); a refused
+    one shows its message (400); everything typed stays in the form.
     """
-    duplicates = []
+    duplicates, holidays = [], {}
     if outcome is not None:
         if outcome.ok:
             duplicates = outcome.result.duplicates
+            holidays = getattr(outcome.result, "holidays", {})
         else:
             form.form_errors.append(outcome.error)
-    status = 409 if duplicates else form_status(form)
+    status = 409 if duplicates or holidays else form_status(form)
     return render_template("booking/request_form.html", form=form, duplicates=duplicates,
-                           **page_context(), **extra), status
+                           holidays=holidays, **page_context(), **extra), status
 
 
 def prepare(form: RequestForm, institution_id: int | None) -> None:

@@ -21,6 +21,7 @@ from app.booking.coordinator_forms import (
     ReassignForm,
     UnfilledReasonForm,
 )
+from app.booking.follow_up_forms import ReportForm
 from app.extensions import db
 from app.models import Assignment, InterpretingRequest, Offer
 from app.models.request import OPEN_REQUEST_STATUSES
@@ -265,3 +266,55 @@ def approve_report(assignment_id: int):
     commit_or_message(booking.approve_report, current_user, assignment).flash(
         _("The report was approved."))
     return redirect(url_for("booking.requests_dashboard"))
+
+
+def _stored_report(a: Assignment) -> ReportForm:
+    """The correction form, starting from what the mediator reported."""
+    return ReportForm(formdata=None, data={
+        "minutes": a.reported_minutes, "travel_km": a.travel_km,
+        "ticket_cost": a.ticket_cost_cents})
+
+
+@bp.route("/coordination/assignments/<int:assignment_id>/review")
+@coordinator_required
+def review_report(assignment_id: int, status: int = 200, correct_form=None, return_form=None):
+    """One reported hours entry: approve it, correct it (then approved) or return it."""
+    a = load_or_404(Assignment, assignment_id)
+    return render_template(
+        "booking/coordinator/report_review.html", a=a, req=a.request,
+        correct_form=correct_form or _stored_report(a),
+        return_form=return_form or ReasonForm(formdata=None)), status
+
+
+def _reviewed(outcome: Outcome, success: str, assignment_id: int, **forms):
+    if outcome.flash(success):
+        return redirect(url_for("booking.requests_dashboard"))
+    return review_report(assignment_id, status=409, **forms)
+
+
+@bp.route("/coordination/assignments/<int:assignment_id>/correct", methods=["POST"])
+@coordinator_required
+def correct_report(assignment_id: int):
+    a = load_or_404(Assignment, assignment_id)
+    form = ReportForm()
+    if not form.validate_on_submit():
+        return review_report(assignment_id, status=400, correct_form=form)
+    outcome = commit_or_message(booking.correct_report, current_user, a,
+                                minutes=form.minutes.data, travel_km=form.travel_km.number,
+                                ticket_cost_cents=form.ticket_cost.cents)
+    return _reviewed(outcome, _("The report was corrected and approved; the mediator was told "
+                                "what changed."), assignment_id, correct_form=form)
+
+
+@bp.route("/coordination/assignments/<int:assignment_id>/return", methods=["POST"])
+@coordinator_required
+def return_report(assignment_id: int):
+    a = load_or_404(Assignment, assignment_id)
+    form = ReasonForm()
+    if not form.validate_on_submit() or not (form.reason.data or "").strip():
+        if not form.reason.errors:
+            form.reason.errors = [_("Please give a reason.")]
+        return review_report(assignment_id, status=400, return_form=form)
+    outcome = commit_or_message(booking.return_report, current_user, a, form.reason.data)
+    return _reviewed(outcome, _("The report was returned to the mediator with your reason."),
+                     assignment_id, return_form=form)

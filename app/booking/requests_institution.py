@@ -54,7 +54,8 @@ def new_request():
     outcome = None
     if form.validate_on_submit():
         outcome = commit_or_message(svc.submit, current_user, current_user.institution_id,
-                                    request_data(form), confirmed=form.confirm_duplicate.data)
+                                    request_data(form), confirmed=form.confirm_duplicate.data,
+                                    holidays_confirmed=form.confirm_holidays.data)
         if outcome.ok and outcome.result.created:
             created = outcome.result.created
             if len(created) > 1:

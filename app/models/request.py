@@ -62,7 +62,8 @@ OFFER_STATUSES = ("pending", "accepted", "declined", "withdrawn", "expired")
 # records the answer (a volunteer without an account or without an address)
 OFFER_CHANNELS = ("email", "phone")
 ASSIGNMENT_STATUSES = ("active", "cancelled", "completed")
-REPORT_STATUSES = ("none", "reported", "approved")
+# returned: the office sent the report back with a reason; the mediator reports again
+REPORT_STATUSES = ("none", "reported", "approved", "returned")
 OVERLAP_CONSTRAINT = "ex_assignment_mediator_overlap"
 
 
@@ -125,7 +126,11 @@ class InterpretingRequest(TimestampMixin, db.Model):
     occasion: Mapped[str] = mapped_column(sa.String(30))
     family_members: Mapped[int] = mapped_column(default=1)
     preferred_gender: Mapped[str] = mapped_column(sa.String(10), default="none")
+    # the note for the mediator (written by the institution, or the office on the phone)
     note: Mapped[str] = mapped_column(sa.Text, default="")
+    # the office's own note (who phoned, its view of the case): coordinators only, never in
+    # an institution's or a mediator's page, mail, feed or export
+    internal_note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     follow_up_of_id: Mapped[Optional[int]] = mapped_column(
         sa.ForeignKey("interpreting_request.id", ondelete="SET NULL")
     )
@@ -290,6 +295,8 @@ class Assignment(TimestampMixin, db.Model):
     reported_minutes: Mapped[Optional[int]]
     travel_km: Mapped[Optional[Decimal]] = mapped_column(sa.Numeric(7, 1))
     ticket_cost_cents: Mapped[Optional[int]]
+    # why the office returned the report (report_status "returned"; kept after the next one)
+    return_reason: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
     reported_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
     approved_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
     approved_by_id: Mapped[Optional[int]] = mapped_column(

@@ -41,6 +41,7 @@ BADGE_TONES = {
     "override": "danger", "expired": "danger", "withdrawn": "danger", "reason_missing": "warning",
     "pending": "warning", "offered": "warning", "submitted": "warning", "paused": "warning",
     "urgent": "warning", "maybe": "warning", "draft": "warning", "open": "warning",
+    "returned": "warning",
 }
 _BADGE = Markup('<span class="kern-badge kern-badge--{} badge-{}">'
                 '<span class="kern-label">{}</span></span>')

@@ -56,6 +56,10 @@ LANDED = {
         "b62467c47d1645f40cc9e08b04466e71a9d51408a5e01f8a6dbfd1c8d64d4300",
     "0031_unknown_levels.py":
         "50f14ef3a9c3b92307d9d3cf46fb9d5cd2834ad2d75227c902b36d3146187437",
+    "0032_request_internal_note.py":
+        "6fa01fa9a195f9875182c9a04f7eb71c963b0fa3e2deab1b5d4669fafa3f91d5",
+    "0033_report_returned.py":
+        "a5c8ffff35aa12598a8e6f069c6a6ae6629dc3bebab36ffba4f2ea0191aa4e05",
 }
 
 

@@ -30,11 +30,12 @@ from app.services.core.errors import DomainError, NotAllowedError
 from app.services.matching import ranking as matching
 from app.timeutil import from_local, now_utc, to_local
 
-# what an edit may change; all of them but the note matter to the mediator or to matching
+# what an edit may change; all of them but the notes matter to the mediator or to matching
+# (the internal note only a coordinator changes, and only a coordinator's form shows it)
 EDITABLE = ("starts_at", "ends_at", "duration_minutes", "place_kind", "address", "room",
             "language_code", "variety", "occasion", "family_members", "preferred_gender",
-            "note", "mode", "meeting_url", "phone_number", "phone_caller")
-NOTE_ONLY = frozenset({"note"})
+            "note", "internal_note", "mode", "meeting_url", "phone_number", "phone_caller")
+NOTE_ONLY = frozenset({"note", "internal_note"})
 
 
 @dataclass
@@ -49,12 +50,15 @@ class Change:
     withdrawn: int = 0  # pending offers withdrawn
 
 
-def form_values(req: InterpretingRequest) -> dict:
-    """Return the request's values in the form's terms (local date and time)."""
+def form_values(req: InterpretingRequest, *, office: bool = False) -> dict:
+    """Return the request's values in the form's terms (local date and time).
+
+    The internal note only for the office's form (`office`): an institution never gets it.
+    """
     local = to_local(req.starts_at)
+    hidden = ("starts_at", "ends_at") if office else ("starts_at", "ends_at", "internal_note")
     return {"day": local.date(), "start_time": local.time(),
-            **{name: getattr(req, name) for name in EDITABLE if name not in (
-                "starts_at", "ends_at")}}
+            **{name: getattr(req, name) for name in EDITABLE if name not in hidden}}
 
 
 def _may_edit(actor: User, req: InterpretingRequest) -> None:
@@ -71,7 +75,7 @@ def _may_edit(actor: User, req: InterpretingRequest) -> None:
                                 "coordination office."))
 
 
-def _new_values(data: intake.RequestData, req: InterpretingRequest) -> dict:
+def _new_values(actor: User, data: intake.RequestData, req: InterpretingRequest) -> dict:
     starts = from_local(data.day, data.start_time)
     on_site = data.mode == "on_site"
     if data.mode == "video" and not data.meeting_url.strip() and req.mode == "video":
@@ -88,7 +92,12 @@ def _new_values(data: intake.RequestData, req: InterpretingRequest) -> dict:
         "variety": data.variety.strip(), "occasion": data.occasion,
         "family_members": data.family_members, "preferred_gender": data.preferred_gender,
         "note": data.note.strip(),
+        "internal_note": _kept(intake.office_note(actor, data), req.internal_note),
     }
+
+
+def _kept(value: str | None, stored: str) -> str:
+    return stored if value is None else value
 
 
 def _audit_value(name: str, value):
@@ -104,14 +113,14 @@ def update_request(actor: User, request_id: int, data: intake.RequestData, *,
     _may_edit(actor, req)
     data.weeks, data.follow_up_of_id = 1, None
     intake.check_values(data, req.institution_id)
-    new = _new_values(data, req)
+    new = _new_values(actor, data, req)
     changed = [name for name in EDITABLE if getattr(req, name) != new[name]]
     result = Change(request=req, changed=changed)
     if not changed:
         return result
     begun = req.starts_at <= now_utc()
     if begun and set(changed) - NOTE_ONLY:
-        raise DomainError(_("The appointment has already begun; only the note can be "
+        raise DomainError(_("The appointment has already begun; only the notes can be "
                             "changed."))
     if "starts_at" in changed:
         intake.check_future(data)
@@ -146,7 +155,7 @@ def update_request(actor: User, request_id: int, data: intake.RequestData, *,
             invitations.assignment_changed(assignment, "updated")
             result.kept = True
     audit.record(actor, "update", "request", req.id,
-                 changes={name: ["…", "…"] if name == "note" else
+                 changes={name: ["…", "…"] if name in NOTE_ONLY else
                           [_audit_value(name, old[name]), _audit_value(name, new[name])]
                           for name in changed},
                  on_behalf=actor.role == "coordinator", kept=result.kept,

@@ -147,9 +147,11 @@ class MediatorOffers:
 
 
 def report_due(mediator_id: int, now: dt.datetime) -> sa.ColumnElement[bool]:
-    """The mediator's assignments that have begun and still wait for the hours report."""
+    """The mediator's assignments that have begun and still wait for the hours report
+    (none sent yet, or the office returned it)."""
     return sa.and_(Assignment.mediator_id == mediator_id, Assignment.status != "cancelled",
-                   Assignment.starts_at <= now, Assignment.report_status == "none",
+                   Assignment.starts_at <= now,
+                   Assignment.report_status.in_(("none", "returned")),
                    Assignment.mediator_no_show.is_(False))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -27,6 +27,7 @@ from app.models.request import (
     PREFERRED_GENDERS,
     REQUEST_MODES,
 )
+from app.services.booking import workdays
 from app.services.booking.workdays import working_days_until
 from app.services.core import audit, bounds
 from app.services.core.errors import DomainError
@@ -48,7 +49,9 @@ class RequestData:
     legal_consequences: bool = False
     family_members: int = 1
     preferred_gender: str = "none"
-    note: str = ""
+    note: str = ""  # for the mediator
+    # the office's own note: only a coordinator's form has it (None: not given, kept as is)
+    internal_note: str | None = None
     follow_up_of_id: int | None = None
     weeks: int = 1
     mode: str = "on_site"
@@ -198,25 +201,57 @@ def duplicates(institution_id: int, language_code: str,
 
 @dataclass
 class Intake:
-    """What a submission gave: the new requests, or the overlapping ones to confirm first."""
+    """What a submission gave: the new requests, or what to confirm first (the overlapping
+    requests, the series dates on holidays)."""
 
     created: list[InterpretingRequest]
     duplicates: list[InterpretingRequest]
+    holidays: dict[dt.date, str] = field(default_factory=dict)
+
+
+def series_warnings(data: RequestData) -> dict[dt.date, str]:
+    """Return the dates of a weekly series that fall on a day nobody expects a conversation.
+
+    Why: a series typed in November runs into Christmas, New Year's Eve, a public holiday of
+    the state (`HOLIDAY_STATE`, from the `holidays` package) or the school holidays (the
+    `SCHOOL_HOLIDAYS` list the office keeps): schools and Kitas are closed or families away.
+    The form warns and saves only when confirmed. A single date is not checked.
+    """
+    if data.weeks <= 1:
+        return {}
+    days = [data.day + dt.timedelta(weeks=week) for week in range(data.weeks)]
+    public = workdays.public_holidays(days[0], days[-1])
+    school = current_app.config["SCHOOL_HOLIDAYS"]
+    found = {}
+    for day in days:
+        reasons = []
+        if (day.month, day.day) == (12, 24):
+            reasons.append(_("Christmas Eve"))
+        if (day.month, day.day) == (12, 31):
+            reasons.append(_("New Year's Eve"))
+        if day in public:
+            reasons.append(public[day])
+        if any(start <= day <= end for start, end in school):
+            reasons.append(_("school holidays"))
+        if reasons:
+            found[day] = ", ".join(reasons)
+    return found
 
 
 def submit(actor: User, institution_id: int, data: RequestData, *, confirmed: bool = False,
-           on_behalf: bool = False) -> Intake:
-    """Create the request(s) unless they overlap an open one of the institution unconfirmed.
+           on_behalf: bool = False, holidays_confirmed: bool = False) -> Intake:
+    """Create the request(s) unless they overlap an open one of the institution, or a series
+    lands on holidays (`series_warnings`), unconfirmed.
 
-    Nothing is written when duplicates are found and not confirmed: the view shows them and
-    asks again, with everything typed kept in the form.
+    Nothing is written then: the view shows both warnings at once and asks again, with
+    everything typed kept in the form.
     """
     check_values(data, institution_id)
     check_future(data)
-    if not confirmed:
-        found = duplicates(institution_id, data.language_code, spans(data))
-        if found:
-            return Intake(created=[], duplicates=found)
+    found = [] if confirmed else duplicates(institution_id, data.language_code, spans(data))
+    holidays = {} if holidays_confirmed else series_warnings(data)
+    if found or holidays:
+        return Intake(created=[], duplicates=found, holidays=holidays)
     return Intake(created=create_requests(actor, institution_id, data, on_behalf=on_behalf),
                   duplicates=[])
 
@@ -257,6 +292,7 @@ def create_requests(
             family_members=data.family_members,
             preferred_gender=data.preferred_gender,
             note=data.note.strip(),
+            internal_note=office_note(actor, data) or "",
             follow_up_of_id=data.follow_up_of_id,
             series_key=series_key,
             status="submitted",
@@ -272,6 +308,16 @@ def create_requests(
         else:
             audit.record(actor, "create", "request", req.id, series_key=series_key)
     return created
+
+
+def office_note(actor: User, data: RequestData) -> str | None:
+    """Return the internal note a coordinator typed (None: keep the stored one).
+
+    Only a coordinator writes it; whatever an institution's post carries is ignored.
+    """
+    if data.internal_note is None or actor.role != "coordinator":
+        return None
+    return data.internal_note.strip()
 
 
 def visible_mediator(req: InterpretingRequest) -> dict | None:

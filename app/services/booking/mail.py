@@ -68,3 +68,19 @@ def coordinator_notice(req: InterpretingRequest, reason: str) -> None:
     _send(Kind.MEDIATOR_CANCELLED, req, _l("A mediator cancelled an assignment"),
           "coordinator_cancelled", req=req, reason=reason,
           link=_link("booking.request_detail", request_id=req.id))
+
+
+def report_corrected_mail(assignment: Assignment, changes: dict[str, list]) -> None:
+    """Tell the mediator which reported values the office corrected (old and new)."""
+    _send(Kind.REPORT_REVIEWED, assignment, _l("Your report was corrected and approved"),
+          "report_corrected", assignment=assignment, req=assignment.request,
+          mediator=assignment.mediator, changes=changes,
+          link=_link("booking.my_assignment", assignment_id=assignment.id))
+
+
+def report_returned_mail(assignment: Assignment) -> None:
+    """Tell the mediator that the office returned their report, and why."""
+    _send(Kind.REPORT_REVIEWED, assignment, _l("Please check your report again"),
+          "report_returned", assignment=assignment, req=assignment.request,
+          mediator=assignment.mediator, reason=assignment.return_reason,
+          link=_link("booking.my_assignment", assignment_id=assignment.id))

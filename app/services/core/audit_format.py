@@ -206,7 +206,7 @@ def _field_names() -> dict[str, str]:
             "place_kind": _("place"), "address": _("address"), "room": _("room"),
             "language_code": _("language"), "variety": _("variety"), "occasion": _("occasion"),
             "family_members": _("family members"), "preferred_gender": _("preferred gender"),
-            "note": _("note")}
+            "note": _("note"), "internal_note": _("internal note")}
 
 
 def _changes(e: _Entry) -> Markup:

@@ -69,6 +69,14 @@ SENTENCES: dict[tuple[str, str], Formatter] = {
         _l("%(who)s approved the report of %(mediator)s for %(request)s."),
         mediator=lambda e: e.via(e.names.assignments)[1],
         request=lambda e: e.via(e.names.assignments)[0]),
+    ("correct_report", "assignment"): _say(
+        _l("%(who)s corrected and approved the report of %(mediator)s for %(request)s."),
+        mediator=lambda e: e.via(e.names.assignments)[1],
+        request=lambda e: e.via(e.names.assignments)[0]),
+    ("return_report", "assignment"): _say(
+        _l("%(who)s returned the report of %(mediator)s for %(request)s."),
+        mediator=lambda e: e.via(e.names.assignments)[1],
+        request=lambda e: e.via(e.names.assignments)[0]),
     ("create", "request"): _say(_l("%(who)s submitted %(request)s."), request=_req),
     ("create_on_behalf", "request"): _say(
         _l("%(who)s entered %(request)s for the institution (phone intake)."), request=_req),

@@ -81,6 +81,7 @@ class Kind(StrEnum):
     ACCESSIBILITY_FEEDBACK = "accessibility_feedback"  # BITV feedback form -> the office
     FOLLOW_UP_CONFIRMATION = "follow_up_confirmation"  # the day after: did it take place?
     REPORT_REMINDER = "report_reminder"  # the day after: the mediator's hours and travel
+    REPORT_REVIEWED = "report_reviewed"  # the office corrected or returned the report
 
 
 # the kinds a mediator's opt-out suppresses; every other kind is must-have for mediators
@@ -123,7 +124,8 @@ def recipients(kind: Kind | str, subject=None, *,
         found = [_mediator(subject.mediator, kind)]
     elif kind in (Kind.ASSIGNMENT_INVITATION, Kind.ASSIGNMENT_CANCELLATION):
         found = [_mediator(subject.mediator, kind), *_institution(subject.request.institution)]
-    elif kind in (Kind.ASSIGNMENT_REMINDER, Kind.REPORT_REMINDER, Kind.ASSIGNMENT_RELEASED):
+    elif kind in (Kind.ASSIGNMENT_REMINDER, Kind.REPORT_REMINDER, Kind.ASSIGNMENT_RELEASED,
+                  Kind.REPORT_REVIEWED):
         found = [_mediator(subject.mediator, kind)]
     elif kind == Kind.FOLLOW_UP_CONFIRMATION:
         found = list(_institution(subject.request.institution))

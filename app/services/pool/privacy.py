@@ -168,14 +168,15 @@ def _months_ago(months: int, moment: dt.datetime | None = None) -> dt.datetime:
 
 
 def purge_request_notes(now: dt.datetime | None = None) -> int:
-    """Empty free-text notes of requests whose appointment ended more than N months ago."""
+    """Empty both notes (for the mediator, internal) of requests that ended N months ago."""
     cutoff = _months_ago(current_app.config["REQUEST_NOTE_RETENTION_MONTHS"], now)
     requests = db.session.scalars(sa.select(InterpretingRequest).where(
         InterpretingRequest.ends_at < cutoff, InterpretingRequest.note_purged_at.is_(None)))
     count = 0
     for req in requests:
-        had_note = bool(req.note)
+        had_note = bool(req.note or req.internal_note)
         req.note = ""
+        req.internal_note = ""
         req.note_purged_at = now or now_utc()
         if had_note:
             count += 1
