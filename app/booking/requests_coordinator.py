@@ -32,6 +32,7 @@ from app.services.booking import (
     debriefs,
     follow_up,
     offers,
+    report_review,
     request_filters,
     unfilled,
 )
@@ -263,7 +264,7 @@ def reassign(request_id: int):
 @coordinator_required
 def approve_report(assignment_id: int):
     assignment = load_or_404(Assignment, assignment_id)
-    commit_or_message(booking.approve_report, current_user, assignment).flash(
+    commit_or_message(report_review.approve_report, current_user, assignment).flash(
         _("The report was approved."))
     return redirect(url_for("booking.requests_dashboard"))
 
@@ -299,7 +300,7 @@ def correct_report(assignment_id: int):
     form = ReportForm()
     if not form.validate_on_submit():
         return review_report(assignment_id, status=400, correct_form=form)
-    outcome = commit_or_message(booking.correct_report, current_user, a,
+    outcome = commit_or_message(report_review.correct_report, current_user, a,
                                 minutes=form.minutes.data, travel_km=form.travel_km.number,
                                 ticket_cost_cents=form.ticket_cost.cents)
     return _reviewed(outcome, _("The report was corrected and approved; the mediator was told "
@@ -315,6 +316,6 @@ def return_report(assignment_id: int):
         if not form.reason.errors:
             form.reason.errors = [_("Please give a reason.")]
         return review_report(assignment_id, status=400, return_form=form)
-    outcome = commit_or_message(booking.return_report, current_user, a, form.reason.data)
+    outcome = commit_or_message(report_review.return_report, current_user, a, form.reason.data)
     return _reviewed(outcome, _("The report was returned to the mediator with your reason."),
                      assignment_id, return_form=form)

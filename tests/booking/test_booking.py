@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Assignment, AuditLog, OutboxMessage
 from app.services.booking import assignments as booking
+from app.services.booking import report_review
 from app.services.core.errors import DomainError
 from tests.factories import DAY, NOW, eligible, make_request
 
@@ -151,7 +152,7 @@ def test_report_and_approve(world, make_mediator, make_user, clock):
         booking.report_hours(stranger, a, minutes=60, travel_km=None, ticket_cost_cents=None)
     booking.report_hours(med_user, a, minutes=75, travel_km=Decimal("4.5"), ticket_cost_cents=None)
     assert a.report_status == "reported" and a.reported_minutes == 75
-    booking.approve_report(coordinator, a)
+    report_review.approve_report(coordinator, a)
     assert a.report_status == "approved" and a.approved_by_id == coordinator.id
     with pytest.raises(DomainError):
         booking.report_hours(med_user, a, minutes=10, travel_km=None, ticket_cost_cents=None)

@@ -18,6 +18,7 @@ from app.extensions import db
 from app.models import AuditLog
 from app.services.allowances import statements as allowances
 from app.services.booking import assignments as booking
+from app.services.booking import report_review
 from app.services.core.audit_text import sentences
 from app.services.core.outbox import deliver_due
 from tests.conftest import csrf_token
@@ -138,7 +139,7 @@ def test_correct_keeps_the_bounds_of_the_report_form(client, login, world, data)
 
 def test_only_a_waiting_report_can_be_corrected_or_returned(client, login, world):
     a = world["a"]
-    booking.approve_report(world["coordinator"], a)
+    report_review.approve_report(world["coordinator"], a)
     db.session.commit()
     login(world["coordinator"])
     for action, data in (("correct", {"minutes": "30"}), ("return", {"reason": REASON})):
@@ -156,7 +157,7 @@ def test_a_mediator_cannot_review_reports(client, login, world):
 
 def test_allowance_statements_count_the_corrected_values(world):
     a = world["a"]
-    booking.correct_report(world["coordinator"], a, minutes=45, travel_km=None,
+    report_review.correct_report(world["coordinator"], a, minutes=45, travel_km=None,
                            ticket_cost_cents=None)
     (statement,) = allowances.generate_statements(2026, 11, world["coordinator"])
     (line,) = statement.lines

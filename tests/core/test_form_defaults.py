@@ -66,6 +66,7 @@ def _view_choices():
         "app.reports.forms.CorrectionForm": field("mediator_id", correction_field_choices),
         "app.booking.request_forms.RequestForm": lambda form: prepare(form, None),
         "app.booking.request_forms.RequestEditForm": lambda form: prepare(form, None),
+        "app.booking.coordinator_forms.OfficeEditForm": lambda form: prepare(form, None),
         "app.booking.coordinator_forms.PhoneIntakeForm": lambda form: (
             prepare(form, None), setattr(form.institution_id, "choices", [
                 ("", "– bitte wählen –"), *institution_choices()])),
