@@ -1,28 +1,38 @@
 """Main navigation per role, in the order shown; each area adds its entries here.
 
-Each entry is (endpoint, label); the whole menu of a role is spelled in one literal, so the
-order on screen is the order below.
+Each entry is (endpoint, label) or a group {"label": ..., "entries": [(endpoint, label), ...]};
+the whole menu of a role is spelled in one literal, so the order on screen is the order below.
 """
 
 from flask_babel import lazy_gettext as _l
 
 NAV_ITEMS = {
+    # the coordinator's fifteen pages in five groups (a row of fifteen links wrapped to three
+    # lines): a group opens as a disclosure list, KERN's pattern
     "coordinator": [
         ("site.index", _l("Start")),
-        ("booking.requests_dashboard", _l("Requests")),
-        ("booking.planner", _l("Plan the week")),
-        ("pool.mediators", _l("Mediators")),
-        ("pool.institutions", _l("Institutions")),
-        ("pool.applicants", _l("Applicants")),
-        ("pool.courses", _l("Training")),
-        ("pool.expiring_documents", _l("Expiring documents")),
-        ("pool.language_changes", _l("Language changes")),
-        ("calendar.meetings", _l("Meetings")),
+        {"label": _l("Requests"), "entries": [
+            ("booking.requests_dashboard", _l("Open requests")),
+            ("booking.planner", _l("Plan the week")),
+        ]},
+        {"label": _l("Pool"), "entries": [
+            ("pool.mediators", _l("Mediators")),
+            ("pool.institutions", _l("Institutions")),
+            ("pool.applicants", _l("Applicants")),
+            ("pool.courses", _l("Training")),
+            ("pool.expiring_documents", _l("Expiring documents")),
+            ("pool.language_changes", _l("Language changes")),
+        ]},
+        {"label": _l("Meetings"), "entries": [
+            ("calendar.meetings", _l("Meetings")),
+            ("calendar.mine", _l("My calendar")),
+        ]},
         ("reports.index", _l("Reports")),
-        ("pool.audit_log", _l("Audit log")),
-        ("accounts.outbox_page", _l("E-mail outbox")),
-        ("accounts.language_names", _l("Language names")),
-        ("calendar.mine", _l("My calendar")),
+        {"label": _l("Administration"), "entries": [
+            ("pool.audit_log", _l("Audit log")),
+            ("accounts.outbox_page", _l("E-mail outbox")),
+            ("accounts.language_names", _l("Language names")),
+        ]},
     ],
     "mediator": [
         ("site.index", _l("Start")),

@@ -103,7 +103,7 @@ def test_feedback_is_rate_limited(client, app):
 def test_header_menu_opens_without_script_and_marks_the_current_page(client, login, make_user):
     login(make_user("coordinator"))
     html = client.get("/pool/mediators").get_data(as_text=True)
-    menu = html.split('<details class="site-menu">')[1].split("</details>")[0]
+    menu = html.split('<details class="site-menu">')[1].split("</header>")[0]  # groups nest details
     assert "<summary" in menu and "<nav" in menu
     assert re.search(r'href="/pool/mediators"\s+aria-current="page"', menu)
     assert menu.count('aria-current="page"') == 1

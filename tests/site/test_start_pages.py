@@ -279,3 +279,21 @@ def test_each_card_is_named_like_the_page_it_opens(client, login, clock, make_us
     listing = html_lib.unescape(client.get("/coordination/requests").get_data(as_text=True))
     for key in ("follow_ups", "burdened"):
         assert f">{html_lib.unescape(titles[key])}</a>:" in listing, key
+
+
+def test_the_coordinators_menu_is_grouped_and_reaches_every_page(client, login, make_user):
+    """Fifteen links wrapped to three lines: the menu now shows six entries, four of them
+    groups that open on demand, and still reaches every page; the group of the current page
+    is marked."""
+    login(make_user("coordinator"))
+    html = client.get("/pool/mediators").get_data(as_text=True)
+    nav = html.split('aria-label="Hauptnavigation"', 1)[1].split("</nav>", 1)[0]
+    top = re.findall(r'^            <li(?: class="([\w-]+)")?>', nav, re.M)
+    assert len(top) == 6 and top.count("site-nav__group") == 4, top
+    groups = re.findall(r'<summary class="site-nav__summary">([^<]+)<', nav)
+    assert groups == ["Anfragen", "Pool", "Treffen", "Verwaltung"]
+    marked = re.findall(r'data-current="true">\s*<summary class="site-nav__summary">([^<]+)<',
+                        nav)
+    assert marked == ["Pool"]
+    links = re.findall(r'href="(/[^"]*)"', nav)
+    assert len(links) == 15 and len(set(links)) == 15
