@@ -136,8 +136,14 @@ def check_page(page, name: str) -> None:
     assert scroll <= width, f"{name}: the page is {scroll}px wide at {width}px"
 
 
-def open_menu(page) -> None:
-    """Open the header menu where it is folded (phones); wide screens always show it."""
+def open_menu(page, group: str | None = None) -> None:
+    """Open the header menu where it is folded (phones; wide screens always show it), and
+    the menu group `group` ("Pool") where the coordinator's link sits in one."""
     toggle = page.locator("summary.site-menu__toggle")
     if toggle.is_visible() and page.locator("details.site-menu[open]").count() == 0:
         toggle.click()
+    if group is not None:
+        details = page.locator("details.site-nav__details", has=page.locator(
+            "summary.site-nav__summary", has_text=group))
+        if details.get_attribute("open") is None:
+            details.locator("summary").click()

@@ -25,7 +25,7 @@ def test_coordinator_filters_mediators_by_tigrinya(page, make_user, make_mediato
     _login(page, "koordination@example.org", "correct-horse-battery")
     page.wait_for_url(re.compile(r"/$"))  # the start page with its cards
     check_accessibility(page, "coordinator start page")
-    open_menu(page)
+    open_menu(page, "Pool")  # the coordinator's menu groups its pages
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
         "link", name="Sprachmittler/innen").click()
     page.wait_for_url(re.compile(r"/pool/mediators"))
