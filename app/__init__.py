@@ -9,7 +9,7 @@ import sys
 from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 
-from app import ratelimit_storage
+from app import logs, ratelimit_storage
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from config import Config, selected_config, validate_production
 
@@ -77,6 +77,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         user = db.session.get(User, int(uid))
         if user is None or not user.is_enabled or user.session_version != int(version):
             return None
+        logs.remember_user(user)
         return user
 
     from flask_babel import lazy_gettext as _l
@@ -107,8 +108,6 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_metrics(app)
 
     if not app.testing:  # JSON or text lines, tokens masked, request ids (app/logs.py)
-        from app import logs
-
         logs.configure(app)
     if app.config["SCHEMA_CHECK_ON_START"] and not running_db_command(sys.argv):
         from app.services.core import health

@@ -25,6 +25,7 @@ import sys
 import uuid
 from typing import Any
 
+import sqlalchemy as sa
 from gunicorn import glogging
 from pythonjsonlogger.json import JsonFormatter as _BaseJsonFormatter
 
@@ -34,6 +35,7 @@ ENVIRON_KEY = "skm.log"  # the WSGI environ entry the app leaves for gunicorn's 
 HEADER = "X-Request-ID"
 _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,63}")
 _CONTEXT = ("request_id", "user_id", "role")
+_SEEN_USER = "_log_user_fields"
 _JSON_FIELDS = ["timestamp", "levelname", "name", "message", "request_id", "user_id", "role",
                 "process"]
 TEXT_FORMAT = ("%(asctime)s %(levelname)s %(name)s [%(request_id)s %(user_id)s/%(role)s] "
@@ -77,9 +79,29 @@ def current_user_fields() -> tuple[int | None, str | None]:
     if not has_request_context():
         return None, None
     user = g.get("_login_user")
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None:
         return None, None
-    return getattr(user, "id", None), getattr(user, "role", None)
+    state = sa.inspect(user, raiseerr=False)
+    if state is None:  # the anonymous user: no row behind it
+        return None, None
+    # after a rollback or commit the user's attributes are expired, and reading one would
+    # query the database, which may be the thing that just failed: take only what is loaded
+    loaded = state.dict
+    user_id = state.identity[0] if state.identity else loaded.get("id")
+    role = loaded.get("role")
+    if role is None:
+        seen = g.get(_SEEN_USER)
+        role = seen[1] if seen and seen[0] == user_id else None
+    return user_id, role
+
+
+def remember_user(user: Any) -> None:
+    """Note the user's id and role while they are loaded (at login, or when the session's user
+    is loaded), so the request's later lines name the role even after a commit expired it."""
+    from flask import g, has_request_context
+
+    if has_request_context():
+        setattr(g, _SEEN_USER, (user.id, user.role))
 
 
 def note_response(environ: dict) -> None:

@@ -6,6 +6,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app import logs
 from app.accounts import bp
 from app.accounts.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from app.extensions import db, limiter
@@ -31,6 +32,7 @@ def _start_session(user: User, remember: bool) -> None:
     session.clear()
     session.update(kept)
     login_user(user, remember=remember)
+    logs.remember_user(user)  # the login's commit expires the user before the access line
 
 
 @bp.route("/auth/login", methods=["GET", "POST"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from app.services.core import accounts, health
 from app.services.start import cards as start_cards
 from app.site import bp
 from app.timeutil import now_utc
-from app.web import errors, transaction
+from app.web import errors, security, transaction
 from app.web import metrics as app_metrics
 from app.web.redirects import safe_next
 from app.web.transaction import commit_or_message
@@ -102,8 +103,7 @@ def _log_readiness_change(result: dict) -> None:
 
 
 def _error(code: int, title: str, text: str, reference: str | None = None):
-    return render_template("errors/error.html", code=code, title=title, text=text,
-                           reference=reference), code
+    return security.render_error_safely(code, title, text, reference), code
 
 
 @bp.app_errorhandler(400)
@@ -147,8 +147,15 @@ def too_many(_e):
 
 
 @bp.app_errorhandler(500)
-def server_error(_e):
-    transaction.rollback()
+def server_error(e):
+    """Flask's answer to an exception no handler took; a database failure noticed outside a
+    view (an after-request hook, a template) arrives here too and is answered as one."""
+    original = getattr(e, "original_exception", None)
+    if isinstance(original, security.DATABASE_ERRORS):
+        return security.database_error_page(original)
+    # a dead connection: render_error_safely drops the session if the page needs it
+    with contextlib.suppress(*security.DATABASE_ERRORS):
+        transaction.rollback()
     return _error(
         500,
         _("Something went wrong"),

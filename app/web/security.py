@@ -16,7 +16,9 @@ from __future__ import annotations
 import contextlib
 
 from flask import Flask, Response, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -39,16 +41,11 @@ CSP = "; ".join(
     ]
 )
 
-FALLBACK_503 = (
-    '<!doctype html><html lang="de"><head><meta charset="utf-8"><title>503</title></head>'
-    "<body><h1>Vorübergehend nicht erreichbar</h1><p>Die Datenbank ist gerade nicht "
-    "erreichbar. Bitte versuchen Sie es gleich noch einmal.</p>"
-    "<p>Fehlerreferenz: {ref}</p></body></html>"
-)
-FALLBACK_500 = (
-    '<!doctype html><html lang="de"><head><meta charset="utf-8"><title>500</title></head>'
-    "<body><h1>Etwas ist schiefgelaufen</h1><p>Ein unerwarteter Fehler ist aufgetreten.</p>"
-    "<p>Fehlerreferenz: {ref}</p></body></html>"
+# the page when even the error template cannot be rendered (title and text are translated
+# already: gettext needs no database)
+FALLBACK_PAGE = (
+    '<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{code}</title>'
+    "</head><body><h1>{title}</h1><p>{text}</p>{reference}</body></html>"
 )
 
 
@@ -62,6 +59,68 @@ def referrer_policy() -> str:
     if request.view_args and "token" in request.view_args:
         return "strict-origin"
     return "same-origin"
+
+
+# what the database (or its connection pool) raises; each gets the page below, not Flask's 500
+DATABASE_ERRORS = (DBAPIError, DisconnectionError, PoolTimeout)
+
+
+def database_error_page(exc: Exception):
+    """Answer an outage with 503 and Retry-After, any other database error with a 500;
+    both logged with the error reference the page shows (app/web/errors.py).
+
+    Also used by the 500 handler when the database failed outside a view (in an after-request
+    hook, or while rendering), so an outage is a 503 wherever it is noticed.
+    """
+    kind = errors.classify(exc)
+    ref = errors.log_database_error(exc, kind)
+    if kind == errors.OUTAGE:
+        code, headers = 503, {"Retry-After": "30"}
+        title = _("Temporarily unavailable")
+        text = _("The database cannot be reached at the moment. Please try again shortly.")
+    else:
+        code, headers = 500, {}
+        title = _("Something went wrong")
+        text = _("An unexpected error occurred. Nothing you saved before is lost.")
+    return render_error_safely(code, title, text, ref, forget_user=True), code, headers
+
+
+def render_error_safely(code: int, title: str, text: str, ref: str | None = None, *,
+                        forget_user: bool = False) -> str:
+    """Render the error page; never fail: an error page is what is left when all else did.
+
+    `forget_user`: the database failed, so render as anonymous (loading the user, or reading
+    an expired attribute of it, would ask the failing database again). The page is tried once
+    as it is and, if that fails, once more as anonymous; then a page with no template at all.
+    """
+    from flask import g
+
+    from app.extensions import login_manager
+
+    attempts = (True,) if forget_user else (False, True)
+    for anonymous in attempts:
+        if anonymous:
+            _discard_session()
+            g._login_user = login_manager.anonymous_user()
+        try:
+            return render_template("errors/error.html", code=code, title=title, text=text,
+                                   reference=ref)
+        except Exception:  # noqa: BLE001, S112 - the error page must never fail itself
+            continue
+    return FALLBACK_PAGE.format(
+        lang=escape(get_locale() or "de"), code=code, title=escape(title), text=escape(text),
+        reference=Markup("<p>{}: <bdi>{}</bdi></p>").format(_("Error reference"), ref)
+        if ref else "")
+
+
+def _discard_session() -> None:
+    """End the request's transaction; on a dead connection drop it (the pool makes a new one)."""
+    from app.extensions import db
+
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        db.session.invalidate()
 
 
 def register_security(app: Flask) -> None:
@@ -85,36 +144,6 @@ def register_security(app: Flask) -> None:
             headers.setdefault("Strict-Transport-Security",
                                f"max-age={app.config['HSTS_MAX_AGE']}; includeSubDomains")
         return response
-
-    def _database_error(exc):
-        """Answer an outage with 503 and Retry-After, any other database error with a 500;
-        both logged with the error reference the page shows (app/web/errors.py)."""
-        from flask import g
-
-        from app.extensions import db, login_manager
-
-        kind = errors.classify(exc)
-        ref = errors.log_database_error(exc, kind)
-        try:
-            db.session.rollback()
-        except DBAPIError:  # the connection is gone; the pool replaces it on the next request
-            db.session.invalidate()
-        # render as anonymous: loading the user would ask the failing database again
-        g._login_user = login_manager.anonymous_user()
-        if kind == errors.OUTAGE:
-            code, fallback, headers = 503, FALLBACK_503, {"Retry-After": "30"}
-            title = _("Temporarily unavailable")
-            text = _("The database cannot be reached at the moment. Please try again shortly.")
-        else:
-            code, fallback, headers = 500, FALLBACK_500, {}
-            title = _("Something went wrong")
-            text = _("An unexpected error occurred. Nothing you saved before is lost.")
-        try:
-            body = render_template("errors/error.html", code=code, title=title, text=text,
-                                   reference=ref)
-        except Exception:  # noqa: BLE001 - the error page must never fail itself
-            body = fallback.format(ref=ref)
-        return body, code, headers
 
     @app.before_request
     def _page_within_reach():
@@ -141,5 +170,5 @@ def register_security(app: Flask) -> None:
                 db.session.invalidate()
             db.session.registry.clear()
 
-    for exc_class in (DBAPIError, DisconnectionError, PoolTimeout):
-        app.register_error_handler(exc_class, _database_error)
+    for exc_class in DATABASE_ERRORS:
+        app.register_error_handler(exc_class, database_error_page)

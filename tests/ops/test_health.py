@@ -257,3 +257,54 @@ def test_readyz_on_a_damaged_file(tmp_path):
                                     "detail": "DatabaseError"})
     with pytest.raises(sqlite3.DatabaseError):
         sqlite3.connect(path).execute("SELECT 1 FROM sqlite_master").fetchall()
+
+
+def test_an_outage_noticed_after_the_view_gives_503_not_flasks_500(caplog):
+    """The database failed in an after-request hook (as when a hook read an expired user while
+    PostgreSQL restarted): Flask hands that to the 500 handler, which must answer an outage."""
+    import psycopg
+    import sqlalchemy as sa
+
+    app = _app("sqlite://", PROPAGATE_EXCEPTIONS=False)
+    app.add_url_rule("/fine", "fine", lambda: "ok")
+
+    @app.after_request
+    def _lost(response):
+        if response.get_data() == b"ok":
+            raise sa.exc.OperationalError(
+                "SELECT 1", {}, psycopg.OperationalError("connection failed: Connection refused"))
+        return response
+
+    with caplog.at_level(logging.ERROR):
+        response = app.test_client().get("/fine")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 503 and int(response.headers["Retry-After"]) > 0
+    assert "Vorübergehend nicht erreichbar" in html
+    ref = REF.search(html).group(1)
+    assert any("HTTP 503" in line for line in _logged(caplog, ref))
+
+
+def test_the_error_page_never_fails_itself():
+    """When even the error template cannot be rendered, a plain page with the reference goes
+    out, not the server's bare "Internal Server Error"."""
+    app = _app("sqlite://", PROPAGATE_EXCEPTIONS=False)
+
+    def boom():
+        raise RuntimeError("kaputt")
+
+    app.add_url_rule("/boom", "boom", boom)
+
+    @app.context_processor
+    def _broken():
+        from flask import request
+
+        if request.path == "/boom":
+            raise RuntimeError("the template cannot be rendered either")
+        return {}
+
+    response = app.test_client().get("/boom", headers={"Accept-Language": "en"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "<h1>Something went wrong</h1>" in html
+    ref = REF.search(html).group(1)
+    assert response.headers["X-Error-Reference"] == ref

@@ -83,9 +83,11 @@ def test_error_page_reference_is_the_request_id_and_the_lines_carry_it(captured)
 def test_lines_name_the_logged_in_user_and_role(app, make_user, captured):
     from flask import g
 
+    from app.extensions import db
+
     user = make_user("coordinator")
     with app.test_request_context("/"):
-        g._login_user = user
+        g._login_user = db.session.get(type(user), user.id)  # loaded, as Flask-Login does
         logging.getLogger("app.test").info("something happened")
     (line,) = [json.loads(x) for x in captured.getvalue().splitlines()
                if "something happened" in x]
@@ -116,3 +118,26 @@ def test_text_format_masks_too():
         log.removeHandler(handler)
         log.propagate = True
     assert "/auth/reset/***" in stream.getvalue() and TOKEN not in stream.getvalue()
+
+
+def test_log_fields_of_an_expired_user_cost_no_query(app, make_user):
+    """After a rollback every loaded object is expired; a log line (or the access line) must
+    still name the user without asking the database, which may be what just failed."""
+    import sqlalchemy as sa
+    from flask import g
+
+    from app.extensions import db
+
+    user = make_user("coordinator")
+    statements: list[str] = []
+    with app.test_request_context("/"):
+        g._login_user = db.session.get(type(user), user.id)
+        db.session.rollback()  # as a failed statement's handler does: the user is expired now
+        listen = lambda *args: statements.append(args[2])  # noqa: E731
+        sa.event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            user_id, _role = logs.current_user_fields()
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listen)
+    assert statements == []
+    assert user_id == user.id
