@@ -9,22 +9,23 @@ import sys
 from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 
-from app import logs, ratelimit_storage
+from app import i18n, logs, ratelimit_storage
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from config import Config, selected_config, validate_production
 
 
 def select_locale() -> str:
-    """Pick the UI language: explicit choice, then the user's profile, then the browser."""
-    languages = ("de", "en")
+    """Pick the UI language: explicit choice, then the user's profile, then the browser, else
+    German; among the languages the user's pages exist in (app/i18n.py)."""
     if not has_request_context():
         return "de"  # CLI and scheduler: German unless force_locale() says otherwise
+    languages = i18n.languages_for(current_user)
     chosen = session.get("locale")
-    if chosen in languages:
-        return chosen
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
-    return request.accept_languages.best_match(languages) or "de"
+    if chosen not in languages:
+        account = current_user.locale if current_user.is_authenticated else None
+        chosen = account if account in languages else request.accept_languages.best_match(
+            languages)
+    return i18n.babel_locale(chosen or "de")
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:

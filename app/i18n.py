@@ -14,11 +14,54 @@ from typing import Any, NamedTuple
 from flask import g, has_app_context
 from flask_babel import get_locale, get_translations
 
+# the UI languages, each named in its own language and script (the language switch shows these)
+UI_LANGUAGES = {
+    "de": "Deutsch",
+    "en": "English",
+    "ar": "العربية",
+    "fa": "فارسی",
+    "uk": "Українська",
+    "tr": "Türkçe",
+    "ru": "Русский",
+}
+# coordinators and institutions work in German or English; the other five languages cover what
+# a mediator or applicant sees (tools/i18n.py, MEDIATOR_SOURCES)
+STAFF_LANGUAGES = ("de", "en")
+RIGHT_TO_LEFT = frozenset({"ar", "fa"})
+# Babel's plain "en" writes US dates ("12/8/26, 6:00 PM", read as 12 August here); English in
+# Germany's public services is British ("8 Dec 2026, 18:00"). The catalog stays "en": gettext
+# looks up "en_GB" as "en_GB", then "en".
+FORMAT_LOCALES = {"en": "en_GB"}
+
+
+def babel_locale(language: str | None) -> str:
+    """The Babel locale for a UI language: what `force_locale` and the selector hand Babel."""
+    language = language if language in UI_LANGUAGES else "de"
+    return FORMAT_LOCALES.get(language, language)
+
+
+def speaking(language: str | None):
+    """Render what is inside the block in this UI language (with its formats: en_GB)."""
+    from flask_babel import force_locale
+
+    return force_locale(babel_locale(language))
+
+
+def languages_for(user: Any) -> tuple[str, ...]:
+    """The UI languages this user may choose: staff pages exist in German and English only."""
+    role = getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
+    return STAFF_LANGUAGES if role in ("coordinator", "institution") else tuple(UI_LANGUAGES)
+
+
+def ui_language() -> str:
+    """The two-letter UI language in force ("en" under the en_GB formats), "de" outside."""
+    return current().identifier
+
 
 class Current(NamedTuple):
     locale: Any  # babel.Locale, or None outside a request
     translations: Any  # babel.support.Translations
-    identifier: str  # "de", "en"
+    identifier: str  # the UI language: "de", "en", "ar", ... (never "en_GB")
     labels: dict  # (kind, value) -> translated label, filled by app.labels.label
 
 
@@ -31,7 +74,7 @@ def current() -> Current:
     """
     if not has_app_context():
         locale = get_locale()
-        return Current(locale, get_translations(), str(locale or "de"), {})
+        return Current(locale, get_translations(), _language(locale), {})
     state = g.get("_flask_babel")
     locale = getattr(state, "babel_locale", None)
     if locale is None:  # not chosen yet in this request
@@ -39,5 +82,24 @@ def current() -> Current:
         state = g._flask_babel
     memo = getattr(state, "skm_memo", None)
     if memo is None or memo.locale is not locale:
-        memo = state.skm_memo = Current(locale, get_translations(), str(locale or "de"), {})
+        memo = state.skm_memo = Current(locale, get_translations(), _language(locale), {})
     return memo
+
+
+def moment(value: Any) -> str:
+    """A date with its time in the locale's medium order: "13 Jan 2026, 18:00" (en_GB),
+    the same date and a 24-hour or local clock elsewhere; never US "1/13/26, 6:00 PM".
+
+    Babel's "medium" date-time has seconds and "short" a numeric date; the locale's own
+    pattern for joining a date and a time keeps each language's order.
+    """
+    from flask_babel import format_date, format_time
+
+    locale = get_locale()
+    joined = str(locale.datetime_formats["medium"]) if locale is not None else "{1}, {0}"
+    return joined.replace("{1}", format_date(value, "medium")).replace(
+        "{0}", format_time(value, "short"))
+
+
+def _language(locale: Any) -> str:
+    return getattr(locale, "language", None) or "de"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts import bp
 from app.accounts.language_names_forms import LanguageNameForm
+from app.i18n import ui_language
 from app.services.core import language_admin
 from app.services.core.languages import language_name
 from app.web.confirm import ask, confirmed
@@ -37,7 +37,7 @@ def language_names():
 @coordinator_required
 def language_name_remove(code: str):
     code = code[:3]
-    name = language_name(code, str(get_locale() or "de"))
+    name = language_name(code, ui_language())
     if not confirmed():
         return ask(_("Remove the office's name %(name)s? The reviewed name is shown again.",
                      name=name), back=url_for("accounts.language_names"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, render_template
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -24,6 +24,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.i18n import ui_language
 from app.labels import choices, label
 from app.services.booking import intake as svc
 from app.services.booking import workdays
@@ -142,7 +143,7 @@ def request_form_page(form: RequestForm, outcome=None, **extra):
 
 def prepare(form: RequestForm, institution_id: int | None) -> None:
     """Fill the choices: languages in the reader's language, the institution's requests."""
-    locale = str(get_locale() or "de")
+    locale = ui_language()
     form.language_code.choices = [("", _l("– please choose –")), *language_choices(locale)]
     if form.follow_up_of_id is None:
         return

@@ -8,7 +8,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, SelectField, SubmitField
 from wtforms.validators import Optional
 
-from app.web.forms import chosen, please_choose, required_choice
+from app.web.forms import chosen, please_choose, required_choice, ui_language_choices
 
 
 class ImportUploadForm(FlaskForm):
@@ -33,6 +33,5 @@ class ImportConfirmForm(FlaskForm):
 
 
 class InviteAllForm(FlaskForm):
-    locale = SelectField(_l("Language of the invitations"),
-                         choices=[("de", "Deutsch"), ("en", "English")])
+    locale = SelectField(_l("Language of the invitations"), choices=ui_language_choices())
     submit = SubmitField(_l("Invite all"))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.extensions import db
+from app.i18n import ui_language
 from app.models import Mediator
 from app.pool import bp
 from app.pool.forms import (
@@ -21,7 +21,7 @@ from app.services.core.languages import language_choices
 from app.services.pool import mediators as svc
 from app.services.pool import qualification
 from app.web.confirm import ask, confirmed, describe_language
-from app.web.forms import InviteForm, language_field_choices
+from app.web.forms import MediatorInviteForm, language_field_choices
 from app.web.guards import coordinator_required, live_mediator_or_404
 from app.web.transaction import commit_or_message
 from app.web.views import form_page, member_or_404
@@ -35,7 +35,7 @@ def _cohort_choices() -> list[tuple[int, str]]:
 @coordinator_required
 def mediators():
     form = MediatorFilterForm(request.args)
-    locale = str(get_locale())
+    locale = ui_language()
     form.language.choices = [("", _("all"))] + language_choices(locale)
     form.district.choices = [("", _("all"))] + [(d, d) for d in svc.districts()]
     stmt = svc.search_query(
@@ -98,7 +98,7 @@ def _detail(mediator: Mediator, **forms):
     lang_form.code.choices = language_field_choices()
     pledge = mediator.document("pledge")
     police = mediator.document("police_certificate")
-    invite_form = forms.get("invite_form") or InviteForm(
+    invite_form = forms.get("invite_form") or MediatorInviteForm(
         name=mediator.full_name, email=mediator.email
     )
     return render_template(
@@ -184,7 +184,7 @@ def record_police_certificate(mediator_id: int):
 @coordinator_required
 def invite_mediator(mediator_id: int):
     mediator = live_mediator_or_404(mediator_id)
-    form = InviteForm()
+    form = MediatorInviteForm()
     if not form.validate_on_submit():
         return _detail(mediator, invite_form=form)
     if mediator.user is not None:

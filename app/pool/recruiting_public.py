@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app, flash, redirect, render_template, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app.extensions import limiter
+from app.i18n import ui_language
 from app.pool import bp
 from app.pool.recruiting_forms import ApplicationForm
 from app.services.core.languages import language_choices
@@ -35,7 +35,7 @@ def _to_application(form: ApplicationForm) -> Application:
 
 
 def application_language_choices(form: ApplicationForm) -> None:
-    lang_choices = [("", "–")] + language_choices(str(get_locale()))
+    lang_choices = [("", "–")] + language_choices(ui_language())
     for row in form.languages:
         row.form.code.choices = lang_choices
 

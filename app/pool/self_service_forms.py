@@ -21,6 +21,7 @@ from app.web.forms import (
     chosen,
     optional_int,
     required_choice,
+    ui_language_choices,
 )
 
 
@@ -40,8 +41,7 @@ class ProfileForm(FlaskForm):
     notify_by_email = BooleanField(_l(
         "Send me e-mails about offers, assignments, meetings and reminders (cancellations "
         "always come)"))
-    locale = SelectField(_l("Language of the website"),
-                         choices=[("de", "Deutsch"), ("en", "English")])
+    locale = SelectField(_l("Language of the website"), choices=ui_language_choices())
     submit = SubmitField(_l("Save"))
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.extensions import db
+from app.i18n import ui_language
 from app.models import AllowanceStatement, Mediator
 from app.reports import bp
 from app.reports.forms import (
@@ -172,7 +173,7 @@ def run_sepa(year: int, month: int, batch: str):
 
 
 def _payout_response(statements, year: int, month: int, suffix: str = "") -> Response:
-    text = allowance_reports.payout_csv(statements, str(get_locale() or "de"))
+    text = allowance_reports.payout_csv(statements, ui_language())
     name = f"skm-payout-{year}-{month:02d}{suffix}"  # suffix: a batch id matching BATCH_RE
     # Flask adds "; charset=utf-8" to text/* itself
     return Response(text, mimetype="text/csv", headers={

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask import Response, abort, render_template, request
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from app.i18n import ui_language
 from app.reports import bp
 from app.reports.forms import PeriodForm
 from app.services.core.errors import DomainError
@@ -27,7 +28,7 @@ from app.web.views import found_or_404
 
 
 def _locale() -> str:
-    return str(get_locale() or "de")
+    return ui_language()
 
 
 def _period(form: PeriodForm) -> Period:

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from app import i18n
 from app.extensions import db
 from app.services.core import accounts, health
 from app.services.start import cards as start_cards
@@ -47,7 +48,7 @@ def index():
 @bp.route("/language/<code>", methods=["POST"])
 def set_language(code: str):
     """Switch the UI language and remember it in the session (and the profile)."""
-    if code not in ("de", "en"):
+    if code not in i18n.languages_for(current_user):
         abort(404)
     session["locale"] = code
     if current_user.is_authenticated:

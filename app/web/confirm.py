@@ -16,9 +16,10 @@ The `describe_*` helpers word the objects the same way in the question and in th
 from __future__ import annotations
 
 from flask import render_template, request
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 from flask_babel import gettext as _
 
+from app.i18n import ui_language
 from app.labels import label
 from app.services.core.languages import language_name
 
@@ -40,7 +41,7 @@ def ask(question: str, *, back: str, details=(), button: str | None = None,
 
 def describe_language(language) -> str:
     """ "Arabic (Levantine)": the language in the UI language with its variety."""
-    name = language_name(language.code, str(get_locale() or "de"))
+    name = language_name(language.code, ui_language())
     return f"{name} ({language.variety})" if language.variety else name
 
 

@@ -11,7 +11,6 @@ services ask too. Control characters are already gone when a form sees its data
 
 from __future__ import annotations
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -32,6 +31,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.i18n import STAFF_LANGUAGES, UI_LANGUAGES, ui_language
 from app.labels import choices
 from app.services.core import bounds
 from app.services.core.languages import language_choices
@@ -92,11 +92,24 @@ def bounded_int(value) -> int:
     return number
 
 
+def ui_language_choices(codes=tuple(UI_LANGUAGES)) -> list[tuple[str, str]]:
+    """Languages to choose from, each in its own name and script (app/i18n.py)."""
+    return [(code, UI_LANGUAGES[code]) for code in codes]
+
+
 class InviteForm(FlaskForm):
+    """An institution's account: staff pages exist in German and English."""
+
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
-    locale = SelectField(_l("Language"), choices=[("de", "Deutsch"), ("en", "English")])
+    locale = SelectField(_l("Language"), choices=ui_language_choices(STAFF_LANGUAGES))
     submit = SubmitField(_l("Send invitation"))
+
+
+class MediatorInviteForm(InviteForm):
+    """A mediator's account: the mediators' side exists in seven languages."""
+
+    locale = SelectField(_l("Language"), choices=ui_language_choices())
 
 
 def blank_choice(kind: str, blank_label) -> list:
@@ -157,4 +170,4 @@ class BankDetailsForm(FlaskForm):
 
 def language_field_choices() -> list:
     """The offered languages in the UI language behind an empty first option."""
-    return please_choose(language_choices(str(get_locale() or "de")))
+    return please_choose(language_choices(ui_language()))

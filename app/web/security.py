@@ -16,12 +16,12 @@ from __future__ import annotations
 import contextlib
 
 from flask import Flask, Response, render_template, request
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from app.i18n import ui_language
 from app.web import errors
 
 CSP = "; ".join(
@@ -108,7 +108,7 @@ def render_error_safely(code: int, title: str, text: str, ref: str | None = None
         except Exception:  # noqa: BLE001, S112 - the error page must never fail itself
             continue
     return FALLBACK_PAGE.format(
-        lang=escape(get_locale() or "de"), code=code, title=escape(title), text=escape(text),
+        lang=ui_language(), code=code, title=escape(title), text=escape(text),
         reference=Markup("<p>{}: <bdi>{}</bdi></p>").format(_("Error reference"), ref)
         if ref else "")
 

@@ -15,7 +15,7 @@ from flask_babel import (
 )
 from markupsafe import Markup
 
-from app.i18n import current
+from app.i18n import RIGHT_TO_LEFT, UI_LANGUAGES, current, languages_for, moment
 from app.labels import label
 from app.services.core.languages import language_name
 from app.services.pool import bank
@@ -85,7 +85,7 @@ def register_templating(app: Flask) -> None:
             # pages show a few hundred dates
             aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)  # naive means UTC
             return to_local(aware).strftime("%d.%m.%Y, %H:%M Uhr")
-        return format_datetime(value, fmt)
+        return moment(value) if fmt == "short" else format_datetime(value, fmt)
 
     @app.template_filter("localdate")
     def localdate(value: dt.date | dt.datetime | None, fmt: str = "medium") -> str:
@@ -102,13 +102,14 @@ def register_templating(app: Flask) -> None:
 
     @app.template_filter("timerange")
     def timerange(start: dt.datetime | None, end: dt.datetime | None) -> str:
-        """Format a span on one day: de "01.03.2026, 09:00–10:30 Uhr", en one 12-hour clock."""
+        """Format a span on one day: de "01.03.2026, 09:00–10:30 Uhr",
+        en "1 Mar 2026, 09:00–10:30"."""
         if start is None or end is None:
             return localdt(start or end)
         if _locale() == "de":
             return (f"{format_datetime(start, 'dd.MM.yyyy, HH:mm')}"
                     f"–{format_datetime(end, 'HH:mm')} Uhr")
-        return f"{format_datetime(start, 'MMM d, yyyy, h:mm a')} – {format_time(end, 'h:mm a')}"
+        return f"{moment(start)}–{format_time(end, 'short')}"
 
     @app.template_filter("money")
     def money(cents: int | None) -> str:
@@ -140,7 +141,14 @@ def register_templating(app: Flask) -> None:
 
     @app.context_processor
     def inject_locale() -> dict:
-        return {"current_locale": _locale(), "nav_items": NAV_ITEMS}
+        """The UI language, its writing direction and the languages the switch offers."""
+        from flask_login import current_user
+
+        language = _locale()
+        return {"current_locale": language, "nav_items": NAV_ITEMS,
+                "text_direction": "rtl" if language in RIGHT_TO_LEFT else "ltr",
+                "ui_languages": [(code, UI_LANGUAGES[code])
+                                 for code in languages_for(current_user)]}
 
     @app.context_processor
     def inject_town() -> dict:

@@ -5,7 +5,7 @@ from tests.conftest import csrf_token
 
 def test_login_page_is_german_by_default(client):
     html = client.get("/auth/login").get_data(as_text=True)
-    assert '<html lang="de">' in html
+    assert '<html lang="de" dir="ltr">' in html
     assert "Anmelden" in html and "Passwort vergessen?" in html
 
 
@@ -96,7 +96,7 @@ def test_switch_to_english(client):
     response = client.post("/language/en", data={"csrf_token": token, "next": "/auth/login"})
     assert response.headers["Location"] == "/auth/login"
     html = client.get("/auth/login").get_data(as_text=True)
-    assert '<html lang="en">' in html and "Forgot your password?" in html
+    assert '<html lang="en" dir="ltr">' in html and "Forgot your password?" in html
 
 
 def test_unknown_page_gives_german_404(client):

@@ -168,7 +168,7 @@ def test_language_choice_survives_the_login(app, client, make_user):
     client.post("/language/en", data={"csrf_token": csrf_token(client, "/auth/login"),
                                       "next": "/auth/login"})
     _login(client, make_user("coordinator", locale="de"))
-    assert '<html lang="en">' in client.get(PAGE).get_data(as_text=True)
+    assert '<html lang="en" dir="ltr">' in client.get(PAGE).get_data(as_text=True)
 
 
 def test_disabled_user_loses_an_open_session(app, client, make_user):

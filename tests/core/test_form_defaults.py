@@ -30,6 +30,7 @@ EXEMPT = {
                                                               "touch: this one date only",
     "app.booking.request_forms.CancelForm.scope": "the least a cancellation can touch: this one date",
     "app.web.forms.InviteForm.locale": "the invited person's UI language; changeable any time",
+    "app.web.forms.MediatorInviteForm.locale": "the invited mediator's UI language; changeable any time",
     "app.pool.import_forms.InviteAllForm.locale": "UI language of the invitations",
     "app.pool.self_service_forms.ProfileForm.locale": "the website language itself",
     "app.pool.self_service_forms.OnBehalfProfileForm.locale": "the website language itself",

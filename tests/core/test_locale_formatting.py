@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 
 from app.extensions import db
+from app.i18n import babel_locale
 from app.models import Offer
 from app.services.booking import offers
 from app.services.calendar import feeds, meetings, reminders
@@ -22,11 +23,12 @@ CHRISTMAS_EVE = dt.datetime(2026, 12, 24, 17, 0, tzinfo=UTC)  # 18:00 in Berlin
 
 @pytest.mark.parametrize(("locale", "expected"), [
     ("de", ("24.12.2026, 18:00 Uhr", "24.12.2026", "1.234,50\xa0€", "1.234,5")),
-    ("en", ("12/24/26, 6:00\u202fPM", "Dec 24, 2026", "€1,234.50", "1,234.5")),
+    # British, as English in Germany's public services: never "12/24/26, 6:00 PM"
+    ("en", ("24 Dec 2026, 18:00", "24 Dec 2026", "€1,234.50", "1,234.5")),
 ])
 def test_template_filters_follow_the_locale(app, locale, expected):
     filters = app.jinja_env.filters
-    with app.test_request_context("/"), force_locale(locale):
+    with app.test_request_context("/"), force_locale(babel_locale(locale)):
         got = (filters["localdt"](CHRISTMAS_EVE), filters["localdate"](dt.date(2026, 12, 24)),
                filters["money"](123450), filters["number"](1234.5))
     assert got == expected
@@ -65,7 +67,7 @@ def test_offer_mail_and_feed_in_each_recipients_language(app, clock, smtp_server
     mails = {m["To"]: m for m in smtp_server.messages}
     en_mail, de_mail = mails[en_user.email], mails[de_user.email]
     assert en_mail["Subject"] == "New interpreting request for you"
-    assert "12/10/26, 2:30\u202fPM" in en_mail.get_content()
+    assert "10 Dec 2026, 14:30" in en_mail.get_content()
     assert "Tigrinya" in en_mail.get_content()
     assert "10.12.2026, 14:30 Uhr" in de_mail.get_content()
     assert "Tigrinja" in de_mail.get_content() and "Hallo Yonas" in de_mail.get_content()
@@ -97,7 +99,7 @@ def test_meeting_reminder_dates_in_the_recipients_language(app, clock, smtp_serv
     deliver_due()
     subjects = sorted(m["Subject"] for m in smtp_server.messages[before:])
     assert subjects == ["Erinnerung: Austauschtreffen: Winter am 13.01.2026 18:00 Uhr",
-                        "Reminder: Exchange meeting: Winter on Jan 13, 2026, 6:00 PM"], subjects
+                        "Reminder: Exchange meeting: Winter on 13 Jan 2026, 18:00"], subjects
 
 
 def test_templates_translate_in_the_forced_locale_and_back(app):

@@ -121,7 +121,7 @@ def test_xlsx_has_one_sheet_per_table(client, data, coordinator):
 def test_yearly_report_is_german_and_printable(client, data, coordinator):
     client.post("/language/en", data={"csrf_token": csrf_token(client, "/reports/")})
     html = client.get("/reports/yearly?year=2026").get_data(as_text=True)
-    assert '<html lang="de">' in html
+    assert '<html lang="de" dir="ltr">' in html
     assert "<h1>Jahresbericht SKM-Pool 2026</h1>" in html
     assert "Im Jahr 2026 wurden 3 Einsätze in 2 Sprachen" in html
     assert "2,5 Stunden" in html

@@ -60,7 +60,7 @@ def test_legal_facts_come_from_the_configuration(client, beispielhausen):
 def test_easy_language_page_is_german_in_the_english_ui(client):
     client.post("/language/en", data={"csrf_token": csrf_token(client, "/auth/login")})
     html = client.get("/leichte-sprache").get_data(as_text=True)
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     assert '<div class="easy-language" lang="de">' in html
     assert "Der SKM-Pool in Leichter Sprache" in html
 

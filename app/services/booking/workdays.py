@@ -13,8 +13,9 @@ from functools import lru_cache
 
 import holidays
 from flask import current_app
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 
+from app.i18n import ui_language
 from app.timeutil import today_local
 
 _LANGUAGES = {"de": "de", "en": "en_US"}
@@ -29,7 +30,7 @@ def _calendar(state: str, year: int, language: str) -> dict[dt.date, str]:
 def public_holidays(first: dt.date, last: dt.date) -> dict[dt.date, str]:
     """Return the state's public holidays from `first` to `last` (both included), named."""
     state = current_app.config["HOLIDAY_STATE"]
-    language = _LANGUAGES.get(str(get_locale() or "de")[:2], "de")
+    language = _LANGUAGES.get(ui_language()[:2], "de")
     found: dict[dt.date, str] = {}
     for year in range(first.year, last.year + 1):
         for day, name in _calendar(state, year, language).items():

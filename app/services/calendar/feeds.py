@@ -20,11 +20,11 @@ from urllib.parse import quote
 import sqlalchemy as sa
 from cachetools import LRUCache
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.i18n import speaking
 from app.models import (
     Assignment,
     Institution,
@@ -282,7 +282,7 @@ def calendar_name(user: User) -> str:
 def build_feed(user: User) -> bytes:
     """Build the user's whole feed in their language (events memoised, see ical.cached_event)."""
     locale = user.locale or "de"
-    with force_locale(locale):
+    with speaking(locale):
         cal = ical.new_calendar(calendar_name(user))
         stmt = (
             sa.select(Assignment).where(*_assignment_filter(user)).order_by(Assignment.starts_at)

@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 import icalendar
 from cachetools import LRUCache
 from flask import current_app
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from app.i18n import ui_language
 from app.labels import label
 from app.models import Assignment, Meeting, MeetingSeries
 from app.services.calendar import remote
@@ -87,7 +87,7 @@ def _event(uid: str, sequence: int, modified: dt.datetime, feed: bool) -> icalen
 
 
 def _lang(code: str, variety: str) -> str:
-    name = language_name(code, str(get_locale() or "de"))
+    name = language_name(code, ui_language())
     return f"{name} ({variety})" if variety else name
 
 

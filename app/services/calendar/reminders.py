@@ -11,12 +11,13 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask import current_app, render_template
-from flask_babel import format_date, format_datetime, get_locale, ngettext
+from flask_babel import format_date, format_datetime, ngettext
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.i18n import moment, ui_language
 from app.labels import label
 from app.models import (
     Assignment,
@@ -61,16 +62,16 @@ def _mail(rcpt: Recipient, subject: str, intro: str, lines: list[str]) -> None:
 def _fmt(value: dt.datetime) -> str:
     """Format a moment for the recipient's locale (call inside `force_locale`).
 
-    German mail reads "13.01.2026 18:00 Uhr", English mail "Jan 13, 2026, 6:00 PM".
+    German mail reads "13.01.2026 18:00 Uhr", English mail "13 Jan 2026, 18:00".
     """
-    if str(get_locale()) == "de":
+    if ui_language() == "de":
         return format_datetime(value, "dd.MM.yyyy HH:mm 'Uhr'")
-    return format_datetime(value, "MMM d, yyyy, h:mm a")
+    return moment(value)
 
 
 def _fmt_date(value: dt.date) -> str:
     """Format a date for the recipient's locale (call inside `force_locale`)."""
-    return format_date(value, "dd.MM.yyyy" if str(get_locale()) == "de" else "medium")
+    return format_date(value, "dd.MM.yyyy" if ui_language() == "de" else "medium")
 
 
 def send_meeting_reminders() -> int:
@@ -207,7 +208,7 @@ def send_open_requests_digest() -> int:
         if not _claim(f"digest:{local.date().isoformat()}:{rcpt.user_id}"):
             continue
         with speaking(rcpt):
-            locale = str(get_locale())
+            locale = ui_language()
             lines = [f"{_fmt(r.starts_at)} · {language_name(r.language_code, locale)}"
                      f" · {r.institution.name} · {label('request_status', r.status)}\n"
                      f"  {external_url('booking.request_detail', request_id=r.id)}"

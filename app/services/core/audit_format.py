@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from babel.lists import format_list
 from flask import url_for
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup, escape
 
 from app.extensions import db
+from app.i18n import ui_language
 from app.models import (
     Assignment,
     AuditLog,
@@ -91,7 +92,7 @@ def _load(entries: list[tuple[AuditLog, dict]]) -> _Names:
             names.meetings[m_id] = _a(title or f"#{m_id}",
                                       url_for("calendar.meeting_detail", meeting_id=m_id))
     if any(data.get("module") for _log, data in entries):
-        locale = str(get_locale() or "de")
+        locale = ui_language()
         names.modules = {m.code: m.title(locale)
                          for m in db.session.scalars(sa.select(QualificationModule))}
     return names
@@ -121,7 +122,7 @@ class _Entry:
         if not items:
             return Markup("–")
         # the items are escaped links; CLDR only adds ", " and " und "
-        return Markup(format_list(items, locale=str(get_locale() or "de")))  # noqa: S704
+        return Markup(format_list(items, locale=ui_language()))  # noqa: S704
 
     def request(self, request_id=None) -> Markup:
         rid = request_id if request_id is not None else self.log.object_id
@@ -163,7 +164,7 @@ _req: Formatter = lambda e: e.request()  # noqa: E731
 
 
 def _lang(e: _Entry) -> str:
-    return language_name(e.get("code"), str(get_locale() or "de"))
+    return language_name(e.get("code"), ui_language())
 
 
 def _module(e: _Entry) -> str:

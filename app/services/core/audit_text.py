@@ -9,11 +9,11 @@ row. Values are escaped before they enter the (trusted) translated sentence.
 
 from __future__ import annotations
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from app.i18n import ui_language
 from app.labels import label
 from app.models import AuditLog
 from app.services.core.audit_format import (
@@ -220,7 +220,7 @@ SENTENCES: dict[tuple[str, str], Formatter] = {
         recipient=lambda e: e.get("recipient"), subject=lambda e: e.get("subject")),
     ("language_name_save", "language"): _say(
         _l("%(who)s named the language %(code)s “%(name)s”."), code=lambda e: e.get("code"),
-        name=lambda e: e.get("name_en" if str(get_locale()) == "en" else "name_de")),
+        name=lambda e: e.get("name_en" if ui_language() == "en" else "name_de")),
     ("language_name_remove", "language"): _say(
         _l("%(who)s removed the office's own name of the language %(code)s."),
         code=lambda e: e.get("code")),

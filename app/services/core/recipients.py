@@ -49,9 +49,9 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale
 
 from app.extensions import db
+from app.i18n import speaking as i18n_speaking
 from app.models import Institution, Mediator, OutboxMessage, SupervisionGroup, User
 from app.services.core import outbox
 
@@ -151,7 +151,7 @@ def recipients(kind: Kind | str, subject=None, *,
 @contextlib.contextmanager
 def speaking(rcpt: Recipient) -> Iterator[None]:
     """Render what is inside the block (subject, body, iCal text) in the recipient's language."""
-    with force_locale(rcpt.locale):
+    with i18n_speaking(rcpt.locale):
         yield
 
 

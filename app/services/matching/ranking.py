@@ -12,8 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from flask import current_app
-from flask_babel import get_locale
 
+from app.i18n import ui_language
 from app.models import InterpretingRequest
 from app.models.request import REMOTE_MODES
 from app.services.core.languages import language_name
@@ -88,7 +88,7 @@ def _language_components(m: Person, ctx: Context, _: _Texts) -> list[Component]:
             parts.append(Component("variety", _("Variety"), 0, _("other variety")))
     level = _.label("language_level", best.level)
     if best.code != ctx.req.language_code:  # a related language (see languages.matching_codes)
-        level = f"{level} ({language_name(best.code, str(get_locale() or 'de'))})"
+        level = f"{level} ({language_name(best.code, ui_language())})"
     parts.append(Component("level", _("Language level"), LEVEL_POINTS.get(best.level, 0),
                            level))
     return parts

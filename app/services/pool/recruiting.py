@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import render_template
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.i18n import ui_language
 from app.models import Availability, Mediator, MediatorLanguage, User
 from app.services.core import audit
 from app.services.core.errors import DomainError
@@ -114,7 +114,7 @@ def next_steps(mediator: Mediator) -> list[str]:
         return steps
     if mediator.status != "in_training":
         return []
-    locale = str(get_locale() or "de")
+    locale = ui_language()
     steps = [_("Missing module: %(title)s", title=m.title(locale)) for m in
              missing_required_modules(mediator)]
     if mediator.document("pledge") is None:

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import contains_eager
 
 from app.extensions import db
+from app.i18n import languages_for
 from app.models import Absence, Assignment, Availability, Mediator, MediatorLanguage, User
 from app.services.core import audit, bounds
 from app.services.core.errors import DomainError, NotAllowedError
@@ -67,7 +68,7 @@ def update_profile(actor: User, values: dict, *, locale: str | None = None,
             changed.append(name)
     if "email" in changed:
         mediator.email = (mediator.email or "").strip().lower()
-    if account is not None and locale in ("de", "en") and account.locale != locale:
+    if account is not None and locale in languages_for(account) and account.locale != locale:
         account.locale = locale
         changed.append("locale")
     db.session.flush()
