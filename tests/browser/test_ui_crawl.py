@@ -34,6 +34,10 @@ CRAWLS = {
     "anonymous": ("anonymous", ("/auth/", "/apply", "/privacy", "/barrierefreiheit",
                                 "/leichte-sprache", "/impressum", "/datenschutz")),
 }
+# crawls in a right-to-left language: the mediator's account set to it, the anonymous browser
+# asking for it; every page must say dir="rtl" and start its heading at the right edge
+RTL_CRAWLS = {"mediator-ar": "ar", "mediator-fa": "fa", "anonymous-ar": "ar"}
+CRAWLS |= {name: CRAWLS[name.split("-")[0]] for name in RTL_CRAWLS}
 PUBLIC = ("/auth/login", "/auth/forgot", "/apply", "/privacy", "/barrierefreiheit",
           "/leichte-sprache", "/impressum", "/datenschutz")
 # pages a crawl must reach (new pages of a round, with content in the demo data)
@@ -48,7 +52,15 @@ SHOTS = {  # (role, route pattern, width) -> file name under docs/screenshots/
     ("institution", "/requests/new", 360): "ui-request-form-phone",
     ("mediator", "/", 360): "ui-mediator-start",
     ("anonymous", "/leichte-sprache", 360): "ui-leichte-sprache",
+    ("mediator-ar", "/", 360): "ui-mediator-start-ar",
 }
+# where the heading's text sits in its box: in a right-to-left page it starts at the right
+HEADING = """() => { const h = document.querySelector('main h1'); if (!h) return null;
+  const r = document.createRange(); r.selectNodeContents(h);
+  const text = r.getBoundingClientRect(), box = h.getBoundingClientRect();
+  const centred = getComputedStyle(h).textAlign === 'center';  // the printed certificate
+  return {dir: document.documentElement.dir, lang: document.documentElement.lang,
+          gap: centred ? 0 : Math.round(box.right - text.right)}; }"""
 OVERFLOW = """() => Array.from(document.querySelectorAll('body *')).filter(e =>
   e.getBoundingClientRect().right > innerWidth + 1 && !Array.from(e.children).some(c =>
   c.getBoundingClientRect().right > innerWidth + 1)).slice(0, 3).map(e =>
@@ -96,10 +108,15 @@ def _login(page, role: str) -> str:
     return urlsplit(page.url).path
 
 
-def _check(page, axe, url: str, width: int) -> list:
+def _check(page, axe, url: str, width: int, rtl: str | None = None) -> list:
     page.set_viewport_size({"width": width, "height": 740})
     page.goto(url)
     problems = []
+    if rtl:
+        heading = page.evaluate(HEADING)
+        if heading is None or (heading["dir"], heading["lang"]) != ("rtl", rtl) \
+                or heading["gap"] > 1:
+            problems.append((url, width, "not right to left", heading))
     sheets = page.eval_on_selector_all("link[rel=stylesheet]", "ls => ls.map(l => l.href)")
     if not any(s.endswith("/static/vendor/kern/kern.min.css") for s in sheets):
         problems.append((url, width, "no KERN stylesheet"))
@@ -115,9 +132,15 @@ def test_every_page_of_each_role_is_kern_accessible_and_fits(crawl, app, browser
     from axe_playwright_python.sync_playwright import Axe
 
     role, areas = CRAWLS[crawl]
+    rtl = RTL_CRAWLS.get(crawl)
     seed_demo(db.session)
+    if rtl and role != "anonymous":  # the account's language wins over the browser's
+        from app.models import User
+
+        email = next(e for r, e, _p in LOGINS if r == role)
+        db.session.scalar(sa.select(User).where(User.email == email)).locale = rtl
     db.session.commit()
-    context = browser.new_context(locale="de-DE", base_url=live_server.base_url)
+    context = browser.new_context(locale=rtl or "de-DE", base_url=live_server.base_url)
     page = context.new_page()
     page.set_default_timeout(15_000)
     axe = Axe()
@@ -139,8 +162,8 @@ def test_every_page_of_each_role_is_kern_accessible_and_fits(crawl, app, browser
             continue
         visited.append(key)
         for width in WIDTHS:
-            problems += _check(page, axe, path, width)
-            shot = SHOTS.get((role, key, width))
+            problems += _check(page, axe, path, width, rtl)
+            shot = SHOTS.get((crawl if rtl else role, key, width))
             if shot and os.environ.get("SKM_SCREENSHOTS") == "1":
                 SCREENSHOTS.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(SCREENSHOTS / f"{shot}.png"), full_page=width == 360)
@@ -150,7 +173,7 @@ def test_every_page_of_each_role_is_kern_accessible_and_fits(crawl, app, browser
                 queue.append(target.path + (f"?{target.query}" if target.query else ""))
     context.close()
     floor = {"coordinator-pool": 15, "coordinator-office": 10, "institution": 3, "mediator": 10,
-             "anonymous": 8}[crawl]
+             "anonymous": 8}[crawl.split("-")[0] if rtl else crawl]
     assert len(visited) >= floor, visited
     assert MUST_VISIT.get(crawl, set()) <= set(visited), visited
     assert {_pattern(p) for p in edits} <= set(visited), visited

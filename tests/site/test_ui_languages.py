@@ -53,3 +53,14 @@ def test_staff_pages_stay_german_or_english(client, make_user, login):
     assert client.post("/language/ar", data={"csrf_token": token}).status_code == 404
     html = client.get("/").get_data(as_text=True)
     assert "العربية" not in html and 'lang="en"' in html  # the switch offers English only
+
+
+def test_the_apps_css_mirrors_right_to_left():
+    """Only logical properties (margin-inline-start, inset-inline-end, text-align: start):
+    a physical "left" or "right" would stay put when Arabic or Persian turns the page."""
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "static/css/app.css").read_text()
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    physical = re.findall(r"[\w-]*\b(?:left|right)\b[\w-]*\s*:|:\s*(?:left|right)\b", css)
+    assert physical == []
