@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from app.i18n import RIGHT_TO_LEFT, UI_LANGUAGES, current, languages_for, moment
 from app.labels import label
-from app.services.core.languages import language_name
+from app.services.core.languages import endonym, language_name
 from app.services.pool import bank
 from app.timeutil import to_local
 from app.web.day_groups import day_groups
@@ -124,6 +124,12 @@ def register_templating(app: Flask) -> None:
     @app.template_filter("language")
     def language(code: str) -> str:
         return language_name(code, _locale())
+
+    @app.template_filter("endonym")
+    def own_name(code: str) -> str:
+        """The language's own name when it differs from the UI's name for it, else ""."""
+        own = endonym(code)
+        return own if own and own.casefold() != language_name(code, _locale()).casefold() else ""
 
     @app.template_global("label")
     def label_global(kind: str, value) -> str:

@@ -64,3 +64,13 @@ def test_the_apps_css_mirrors_right_to_left():
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
     physical = re.findall(r"[\w-]*\b(?:left|right)\b[\w-]*\s*:|:\s*(?:left|right)\b", css)
     assert physical == []
+
+
+def test_language_names_in_the_readers_language_with_the_endonym(client, make_user,
+                                                                  make_mediator, login):
+    mediator = make_mediator()  # speaks Tigrinya (tir)
+    assert "tir" in {lang.code for lang in mediator.languages}
+    login(make_user("mediator", mediator=mediator, locale="uk"))
+    html = client.get("/me/languages").get_data(as_text=True)
+    assert "тигринья (<bdi>ትግርኛ</bdi>)" in html  # CLDR's Ukrainian name, then Tigrinya's own
+    assert "Tigrinja" not in html  # the office's German name is for German pages

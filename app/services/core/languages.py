@@ -12,6 +12,7 @@ from itertools import chain
 
 import pycountry
 import sqlalchemy as sa
+from babel import Locale, UnknownLocaleError
 from flask import g, has_app_context
 from sqlalchemy.orm import Session
 
@@ -151,10 +152,38 @@ def language_name(code: str, locale: str = "de") -> str:
     A coordinator's name wins over the reviewed list, which wins over the ISO name.
     """
     code = (code or "").lower()
+    if locale not in ("de", "en"):  # the mediators' other languages: CLDR's names
+        return cldr_name(code, locale)
     override = _overrides().get(code)
     if override is not None:
         return override[1 if locale == "en" else 0]
     return reviewed_or_iso_name(code, locale)
+
+
+@lru_cache(maxsize=4096)
+def cldr_name(code: str, locale: str) -> str:
+    """The language's name in `locale` from CLDR (Babel), else ISO's translation, else the
+    English ISO name: the office reviews German and English names only."""
+    lang = pycountry.languages.get(alpha_3=code)
+    if lang is None:
+        return code
+    names = Locale.parse(locale).languages
+    for key in (getattr(lang, "alpha_2", None), code):
+        if key and key in names:
+            return names[key]
+    return _translator(locale).gettext(lang.name)
+
+
+@lru_cache(maxsize=1024)
+def endonym(code: str) -> str | None:
+    """The language's name in itself ("العربية", "ትግርኛ"), where CLDR knows the language."""
+    lang = pycountry.languages.get(alpha_3=(code or "").lower())
+    key = getattr(lang, "alpha_2", None) or (code or "").lower()
+    try:
+        own = Locale.parse(key)
+    except (ValueError, UnknownLocaleError):
+        return None
+    return own.languages.get(key)
 
 
 def offered_codes() -> list[str]:
