@@ -1,7 +1,9 @@
 """Read and show amounts and decimals the way people type them, in one place for the whole app.
 
-A German user types 2,80 or 1.234,50, an English user 2.80 or 1,234.50; the services and the
-database keep cents (money) or a `Decimal` (kilometres). Every form with an amount uses
+A German user types 2,80 or 1.234,50, an English user 2.80 or 1,234.50; every other UI
+language reads as German (a separator before one or two digits is a decimal mark either way),
+and Arabic or Persian digits and decimal mark ("٣٫٥") read as the digits they are; the
+services and the database keep cents (money) or a `Decimal` (kilometres). Every form with an amount uses
 `MoneyField`, every other decimal `DecimalTextField`. Both are plain text inputs with
 `inputmode="decimal"`: a browser's `type=number` reads "2,80" differently per browser and
 language (one read it as 280), so the server alone decides.
@@ -24,6 +26,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 
 _SEPARATORS = {"de": (",", "."), "en": (".", ",")}  # language: (decimal mark, group mark)
+# Arabic-Indic (٠-٩) and Persian (۰-۹) digits as the ASCII digits they are
+_EASTERN_DIGITS = {**{0x0660 + i: str(i) for i in range(10)},
+                   **{0x06F0 + i: str(i) for i in range(10)}}
 
 
 def _language(locale: str | None) -> str:
@@ -53,7 +58,12 @@ def parse_decimal(text: str, places: int, locale: str | None = None) -> Decimal 
     text = (text or "").strip().replace(" ", "").replace("\u00a0", "").replace("€", "")
     if not text:
         return None
-    for pattern, group, decimal in _patterns(_language(locale)):
+    language = _language(locale)
+    # Arabic and Persian phone keyboards type their own digits and decimal mark ("٣٫٥")
+    decimal_mark, group_mark = _SEPARATORS[language]
+    text = text.translate(_EASTERN_DIGITS).replace("\u066b", decimal_mark).replace(
+        "\u066c", group_mark)
+    for pattern, group, decimal in _patterns(language):
         if pattern.match(text):
             plain = text.replace(group, "") if group else text
             plain = plain.replace(decimal, ".")

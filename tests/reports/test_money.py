@@ -141,3 +141,14 @@ def test_a_second_report_replaces_only_what_was_sent(client, login, clock, make_
                             "csrf_token": csrf_token(client, page)})
     db.session.expire_all()
     assert (a.travel_km, a.ticket_cost_cents) == (None, 280)
+
+
+@pytest.mark.parametrize(("typed", "locale", "expected"), [
+    ("3,5", "ar", Decimal("3.5")),  # the German way works in every UI language
+    ("3.5", "uk", Decimal("3.5")),
+    ("٣٫٥", "ar", Decimal("3.5")),  # Arabic digits and decimal mark, as a phone types them
+    ("۱۲٫۵", "fa", Decimal("12.5")),  # Persian digits
+    ("١٬٢٣٤٫٥", "ar", Decimal("1234.5")),  # with the Arabic thousands mark
+])
+def test_a_mediator_types_a_decimal_in_their_own_script(typed, locale, expected):
+    assert parse_decimal(typed, 1, locale) == expected
