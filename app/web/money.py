@@ -3,8 +3,8 @@
 A German user types 2,80 or 1.234,50, an English user 2.80 or 1,234.50; every other UI
 language reads as German (a separator before one or two digits is a decimal mark either way),
 and Arabic or Persian digits and decimal mark ("٣٫٥") read as the digits they are; the
-services and the database keep cents (money) or a `Decimal` (kilometres). Every form with an amount uses
-`MoneyField`, every other decimal `DecimalTextField`. Both are plain text inputs with
+services and the database keep cents (money) or a `Decimal` (kilometres). Every form with an
+amount uses `MoneyField`, every other decimal `DecimalTextField`. Both are plain text inputs with
 `inputmode="decimal"`: a browser's `type=number` reads "2,80" differently per browser and
 language (one read it as 280), so the server alone decides.
 
