@@ -246,7 +246,9 @@ def test_pg_dump_during_writes_restores_the_snapshot_exactly(pg_tools, tmp_path)
         assert run.returncode == 0, run.stderr
         assert after > before, "no insert ran while pg_dump ran"
         snapshot = pg_drill.counts_in_dump(pg_tools["pg_restore"], dump)
-        assert before <= snapshot["sent_reminder"] - pg_drill.SEEDED <= after
+        # the inserter counts a row once its commit returned; the server makes the row visible
+        # a moment before that, so one row may be in the snapshot and not yet counted
+        assert before <= snapshot["sent_reminder"] - pg_drill.SEEDED <= after + 1
 
         run = subprocess.run([pg_tools["pg_restore"], "--clean", "--if-exists", "--no-owner",
                               "-d", pg_drill.libpq(restored), str(dump)],
