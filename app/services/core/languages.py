@@ -192,7 +192,22 @@ def offered_codes() -> list[str]:
     return [c for c in (*COMMON_CODES, *extra) if is_valid_code(c)]
 
 
+VARIETY_PREFIX = "\u00a0\u00a0– "  # a variety's label, indented beneath its language
+
+
 def language_choices(locale: str = "de") -> list[tuple[str, str]]:
-    """Return (code, name) pairs of the offered languages sorted by name, for select fields."""
-    pairs = [(c, language_name(c, locale)) for c in offered_codes()]
-    return sorted_by_name(pairs, lambda pair: pair[1])
+    """Return (code, name) pairs for select fields: one entry per language an institution
+    would choose, sorted the German way, each followed by its varieties, indented.
+
+    Why: "Arabisch" beside "Standard-Arabisch" and "Persisch" beside "Farsi (Persisch)"
+    read as rival languages; choosing the language finds the speakers of every variety.
+    """
+    names = {c: language_name(c, locale) for c in offered_codes()}
+    by_name = lambda pair: pair[1]  # noqa: E731
+    top = [(c, n) for c, n in names.items() if _MACRO_OF.get(c) not in names]
+    choices: list[tuple[str, str]] = []
+    for code, name in sorted_by_name(top, by_name):
+        choices.append((code, name))
+        varieties = [(m, names[m]) for m in MACROLANGUAGES.get(code, ()) if m in names]
+        choices += [(m, VARIETY_PREFIX + n) for m, n in sorted_by_name(varieties, by_name)]
+    return choices
