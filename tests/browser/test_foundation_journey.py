@@ -46,6 +46,7 @@ def test_english_ui_and_keyboard_login(page, make_user):
     make_user("coordinator", email="coord@example.org")
     db.session.commit()
     page.goto("/auth/login")
+    page.locator("summary.site-lang__toggle").click()
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"

@@ -34,6 +34,9 @@ def test_kita_request_in_english_with_keyboard_only(page, clock, make_user, make
     clock(NOW)
     build_world(make_user, make_institution, make_mediator)
     page.goto("/auth/login")
+    # the language list: its button names the language in force, the list each in its own
+    tab_to(page, lambda s: s["tag"] == "SUMMARY" and s["text"].startswith("Deutsch"))
+    page.keyboard.press("Enter")
     tab_to(page, _is("BUTTON", text="English"))
     page.keyboard.press("Enter")
     page.wait_for_function("document.documentElement.lang === 'en'")
@@ -68,7 +71,7 @@ def test_kita_request_in_english_with_keyboard_only(page, clock, make_user, make
     page.wait_for_url(re.compile(r"/requests/\d+$"))
     main = page.get_by_role("main").inner_text()
     assert "Submitted" in main and "Tigrinya" in main
-    assert "12/8/26, 8:30" in main  # English date and time form
+    assert "8 Dec 2026, 08:30" in main  # British English date and time, never 12/8/26
     check_page(page, "kita: request detail (en)")
     req = db.session.scalar(sa.select(InterpretingRequest))
     assert req.starts_at == from_local(NEXT_TUESDAY, dt.time(8, 30))

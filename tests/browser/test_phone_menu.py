@@ -78,3 +78,26 @@ def test_every_control_of_the_opened_phone_menu_is_readable(role, width, app, br
                        options={"runOnly": ["color-contrast"]}).response
     assert result["violations"] == [], result["violations"]
     context.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_every_language_of_the_opened_language_list_is_readable(width, browser, live_server):
+    """The mediators' language list is a white panel under the brand bar: the bar's white
+    button text must not reach it (the same trap as the phone menu's "Abmelden")."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(locale="de-DE", base_url=live_server.base_url,
+                                  viewport={"width": width, "height": 740})
+    page = context.new_page()
+    page.goto("/auth/login")
+    page.locator("summary.site-lang__toggle").click()
+    panel = page.locator(".site-lang__list")
+    assert panel.is_visible()
+    controls = panel.evaluate(CONTRAST)
+    assert {c["text"] for c in controls} >= {"Deutsch", "English", "العربية", "Русский"}
+    weak = [c for c in controls if c["ratio"] < 4.5]
+    assert weak == [], weak
+    result = Axe().run(page, context=".site-lang__list",
+                       options={"runOnly": ["color-contrast"]}).response
+    assert result["violations"] == [], result["violations"]
+    context.close()
