@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.textfold import fold_fields
+from app.textfold import SORT_NAME_LENGTH, fold_fields, sort_name
 from app.timeutil import UTCDateTime, now_utc
 
 
@@ -48,3 +48,29 @@ class SearchKeyMixin:
 @sa.event.listens_for(SearchKeyMixin, "before_update", propagate=True)
 def _fill_search_key(_mapper, _connection, target: SearchKeyMixin) -> None:
     target.refresh_search_key()
+
+
+class SortNameMixin:
+    """Keep the German sort key of the name (`SORT_FIELDS`, last name first) in `sort_name`.
+
+    Why a stored key: a paginated list is ordered by the database, and neither SQLite's byte
+    order nor a PostgreSQL locale sorts "Özdemir" under O. The key (app.textfold.sort_name)
+    is compared byte by byte: SQLite's default, and COLLATE "C" on PostgreSQL whatever the
+    database's locale. Written like `search_key` on every ORM insert and update.
+    """
+
+    SORT_FIELDS: tuple[str, ...] = ()
+
+    sort_name: Mapped[str] = mapped_column(
+        sa.String(SORT_NAME_LENGTH).with_variant(
+            sa.String(SORT_NAME_LENGTH, collation="C"), "postgresql"),
+        default="", server_default="")
+
+    def refresh_sort_name(self) -> None:
+        self.sort_name = sort_name(*(getattr(self, f) for f in self.SORT_FIELDS))
+
+
+@sa.event.listens_for(SortNameMixin, "before_insert", propagate=True)
+@sa.event.listens_for(SortNameMixin, "before_update", propagate=True)
+def _fill_sort_name(_mapper, _connection, target: SortNameMixin) -> None:
+    target.refresh_sort_name()

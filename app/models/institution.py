@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import SearchKeyMixin, TimestampMixin, in_check
+from app.models.base import SearchKeyMixin, SortNameMixin, TimestampMixin, in_check
 
 if TYPE_CHECKING:
     from app.models.user import User
@@ -16,12 +16,14 @@ if TYPE_CHECKING:
 INSTITUTION_KINDS = ("school", "kita", "counselling", "other")
 
 
-class Institution(SearchKeyMixin, TimestampMixin, db.Model):
+class Institution(SearchKeyMixin, SortNameMixin, TimestampMixin, db.Model):
     __tablename__ = "institution"
     SEARCH_FIELDS = ("name", "street", "postcode", "city", "district")
+    SORT_FIELDS = ("name",)
     __table_args__ = (
         in_check("kind", INSTITUTION_KINDS, "kind"),
         sa.Index("ix_institution_updated_at", "updated_at"),  # feed ETags
+        sa.Index("ix_institution_sort_name", "sort_name", "id"),  # the lists by name
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

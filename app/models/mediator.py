@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import SearchKeyMixin, TimestampMixin, in_check
+from app.models.base import SearchKeyMixin, SortNameMixin, TimestampMixin, in_check
 from app.timeutil import UTCDateTime
 
 if TYPE_CHECKING:
@@ -35,9 +35,10 @@ MEDIATOR_LEFT_STATUSES = ("retired", "rejected", "withdrawn")
 DOCUMENT_KINDS = ("pledge", "police_certificate")
 
 
-class Mediator(SearchKeyMixin, TimestampMixin, db.Model):
+class Mediator(SearchKeyMixin, SortNameMixin, TimestampMixin, db.Model):
     __tablename__ = "mediator"
     SEARCH_FIELDS = ("first_name", "last_name", "email", "district", "notes")
+    SORT_FIELDS = ("last_name", "first_name")
     __table_args__ = (
         in_check("gender", GENDERS, "gender"),
         in_check("mobility", MOBILITY, "mobility"),
@@ -46,6 +47,7 @@ class Mediator(SearchKeyMixin, TimestampMixin, db.Model):
         sa.CheckConstraint("max_per_week >= 0 AND max_per_week <= 40", name="max_per_week"),
         sa.Index("ix_mediator_status_district", "status", "district"),
         sa.Index("ix_mediator_updated_at", "updated_at"),  # feed ETags
+        sa.Index("ix_mediator_sort_name", "sort_name", "id"),  # the lists by name
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -88,7 +88,7 @@ def _course_page(course: Course, *, participant_form=None, status: int = 200):
     participant_form.mediator_id.choices = please_choose([
         (m.id, f"{m.last_name}, {m.first_name}") for m in svc.course_candidates(course)])
     participants = sorted(course.participants,
-                          key=lambda p: (p.mediator.last_name, p.mediator.first_name))
+                          key=lambda p: (p.mediator.sort_name, p.mediator.id))
     return render_template("pool/course.html", course=course, participants=participants,
                            participant_form=participant_form,
                            attendance_form=AttendanceForm()), status

@@ -149,7 +149,7 @@ def test_every_speaker_field_change_invalidates_the_copy(app, make_mediator):
     new_values = {"first_name": "Neu", "last_name": "Name", "status": "inactive",
                   "gender": "male", "district": "Vegesack", "mobility": "car",
                   "max_per_week": 1, "takes_on_site": False, "takes_phone": True,
-                  "takes_video": True}
+                  "takes_video": True, "sort_name": "name\tneu"}
     assert set(new_values) == set(Speaker._fields) - {"id"}
     for name, value in new_values.items():
         setattr(mediator, name, value)

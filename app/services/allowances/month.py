@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.models import AllowanceStatement, Mediator, User
 from app.services.allowances import payout, statements
+from app.textfold import sort_name
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ def cap_warning(year: int, month: int,
     caps = {s.mediator_id: overview[s.mediator_id] for s in items
             if s.mediator_id is not None and s.mediator_id in overview}
     names = sorted({statement_name(s) for s in items
-                    if s.mediator_id in caps and caps[s.mediator_id].level != "ok"})
+                    if s.mediator_id in caps and caps[s.mediator_id].level != "ok"},
+                   key=lambda name: (sort_name(name), name))
     return CapWarning(caps, names)
 
 
@@ -77,6 +79,6 @@ def correction_choices() -> list[tuple[int, str]]:
     rows = db.session.execute(
         sa.select(Mediator.id, Mediator.last_name, Mediator.first_name)
         .where(Mediator.erased_at.is_(None))
-        .order_by(Mediator.last_name, Mediator.first_name)
+        .order_by(Mediator.sort_name, Mediator.id)
     ).all()
     return [(mid, f"{last}, {first}") for mid, last, first in rows]

@@ -21,6 +21,7 @@ from app.extensions import db
 from app.models import AllowanceStatement, User
 from app.services.allowances.statements import rule_for
 from app.services.core.cells import safe_row
+from app.textfold import sort_name
 
 
 @dataclass(frozen=True)
@@ -65,16 +66,17 @@ def euros(cents: int, locale: str) -> str:
 
 def exported_statements(year: int, month: int,
                         batch: str | None = None) -> list[AllowanceStatement]:
-    """Return the month's exported statements (of one export run when batch is given)."""
+    """Return the month's exported statements (of one export run when batch is given), by
+    payee in German order (DIN 5007-1): one month's statements, so sorted here, by the
+    frozen payee name, with the same key the lists of people are ordered by in SQL."""
     stmt = (
         sa.select(AllowanceStatement)
         .where(AllowanceStatement.year == year, AllowanceStatement.month == month,
                AllowanceStatement.exported_at.is_not(None))
-        .order_by(AllowanceStatement.payee_name, AllowanceStatement.id)
     )
     if batch is not None:
         stmt = stmt.where(AllowanceStatement.export_batch == batch)
-    return list(db.session.scalars(stmt))
+    return sorted(db.session.scalars(stmt), key=lambda s: (sort_name(s.payee_name), s.id))
 
 
 @dataclass(frozen=True)

@@ -238,7 +238,7 @@ def month_statements(year: int, month: int) -> list[AllowanceStatement]:
         .outerjoin(Mediator, Mediator.id == AllowanceStatement.mediator_id)
         .where(AllowanceStatement.year == year, AllowanceStatement.month == month)
         .options(selectinload(AllowanceStatement.mediator))
-        .order_by(Mediator.last_name, Mediator.first_name, AllowanceStatement.id)
+        .order_by(Mediator.sort_name, AllowanceStatement.id)
         .execution_options(populate_existing=True)
     )
     return list(db.session.scalars(stmt))

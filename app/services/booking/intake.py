@@ -259,7 +259,8 @@ def submit(actor: User, institution_id: int, data: RequestData, *, confirmed: bo
 def institution_choices() -> list[tuple[int, str]]:
     """Return (id, name) of every institution, for the coordinator's phone intake."""
     return [(i, name) for i, name in db.session.execute(
-        sa.select(Institution.id, Institution.name).order_by(Institution.name))]
+        sa.select(Institution.id, Institution.name)
+        .order_by(Institution.sort_name, Institution.id))]
 
 
 def create_requests(

@@ -16,7 +16,7 @@ from app.models import Mediator, Meeting, MeetingSeries, SupervisionMember
 def invitees_stmt(kind: str, group_id: int | None) -> sa.Select:
     """Select the mediators invited to a meeting: all active ones, or the group's members."""
     stmt = sa.select(Mediator).where(Mediator.status == "active").order_by(
-        Mediator.last_name, Mediator.first_name, Mediator.id)
+        Mediator.sort_name, Mediator.id)
     if kind == "supervision":
         stmt = stmt.join(SupervisionMember, SupervisionMember.mediator_id == Mediator.id).where(
             SupervisionMember.group_id == group_id)

@@ -82,7 +82,7 @@ def group_candidates() -> list[Mediator]:
     """Return the mediators who can be put in a supervision group."""
     return list(db.session.scalars(
         sa.select(Mediator).where(Mediator.status.in_(GROUP_MEMBER_STATUSES))
-        .order_by(Mediator.last_name, Mediator.first_name)))
+        .order_by(Mediator.sort_name, Mediator.id)))
 
 
 def _visible(mediator_id: int) -> sa.ColumnElement[bool]:

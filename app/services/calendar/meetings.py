@@ -216,7 +216,7 @@ def rates_per_person() -> list[tuple[Mediator, int, int]]:
         .join(MeetingAttendance, MeetingAttendance.mediator_id == Mediator.id)
         .where(MeetingAttendance.attended.is_not(None))
         .group_by(Mediator.id)
-        .order_by(Mediator.last_name, Mediator.first_name)
+        .order_by(Mediator.sort_name, Mediator.id)
     )
     return [(m, int(a or 0), int(n)) for m, a, n in rows]
 

@@ -158,7 +158,7 @@ def load_speakers(language_code: str | None, mediator_id: int | None = None) -> 
     facts = SpeakerFacts(mediators=[Speaker(*row) for row in db.session.execute(
         sa.select(*(getattr(Mediator, c) for c in Speaker._fields))
         .where(Mediator.id.in_(speakers), Mediator.erased_at.is_(None))
-        .order_by(Mediator.last_name, Mediator.first_name, Mediator.id)
+        .order_by(Mediator.sort_name, Mediator.id)
     )])
     for row in db.session.execute(
         sa.select(MediatorLanguage.mediator_id, MediatorLanguage.variety, MediatorLanguage.level,

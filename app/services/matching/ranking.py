@@ -197,7 +197,7 @@ def _ranked(eligible: list[Speaker], ctx: Context, texts: _Texts) -> list[Candid
     """Score the eligible speakers (score facts already in `ctx`), best first."""
     most = max((ctx.recent_minutes.get(m.id, 0) for m in eligible), default=0)
     ranked = [score(m, ctx, most, texts) for m in eligible]
-    ranked.sort(key=lambda c: (-c.score, c.recent_minutes, c.mediator.last_name, c.mediator.id))
+    ranked.sort(key=lambda c: (-c.score, c.recent_minutes, c.mediator.sort_name, c.mediator.id))
     return ranked
 
 

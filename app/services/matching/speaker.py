@@ -28,6 +28,7 @@ class Speaker(NamedTuple):
     takes_on_site: bool
     takes_phone: bool
     takes_video: bool
+    sort_name: str  # the German sort key (app.textfold.sort_name): ties in name order
 
     def takes(self, mode: str) -> bool:
         """Tell whether the speaker takes requests of a mode (as `Mediator.takes`)."""

@@ -85,7 +85,7 @@ def mediator_table(stmt: sa.Select) -> tuple[list[str], list[list]]:
 def institution_table() -> tuple[list[str], list[list]]:
     """Return headings and rows: one row per contact person (institution repeated)."""
     stmt = sa.select(Institution).options(selectinload(Institution.contacts)).order_by(
-        Institution.name)
+        Institution.sort_name, Institution.id)
     keys = [c.key for c in cols.INSTITUTION_COLUMNS]
     rows = []
     for inst in db.session.scalars(stmt):

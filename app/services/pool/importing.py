@@ -172,7 +172,7 @@ def uninvited(entry: AuditLog) -> list[Mediator]:
         return []
     stmt = (sa.select(Mediator).where(Mediator.id.in_(ids), Mediator.erased_at.is_(None),
                                       Mediator.email != "", ~Mediator.user.has())
-            .order_by(Mediator.last_name, Mediator.first_name))
+            .order_by(Mediator.sort_name, Mediator.id))
     return list(db.session.scalars(stmt))
 
 

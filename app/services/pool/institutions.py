@@ -24,7 +24,7 @@ def search_query(*, text: str = "", kind: str = "", district: str = "") -> sa.Se
         stmt = stmt.where(Institution.district == district)
     if fold(text):  # name and address, with and without accents (see app.textfold)
         stmt = stmt.where(Institution.search_key.contains(fold(text), autoescape=True))
-    return stmt.order_by(Institution.name)
+    return stmt.order_by(Institution.sort_name, Institution.id)  # German order (DIN 5007-1)
 
 
 def name_taken(name: str, own_id: int | None = None) -> bool:

@@ -42,7 +42,7 @@ def search_query(
     # found, so "Samira Haddad", "Haddad, Samira" and "Haddad Samira" find her
     for word in fold(text.replace(",", " ")).split()[:SEARCH_WORDS]:
         stmt = stmt.where(Mediator.search_key.contains(word, autoescape=True))
-    return stmt.order_by(Mediator.last_name, Mediator.first_name, Mediator.id)
+    return stmt.order_by(Mediator.sort_name, Mediator.id)  # German order (DIN 5007-1)
 
 
 def districts() -> list[str]:

@@ -44,7 +44,7 @@ def course_candidates(course: Course) -> list[Mediator]:
     rows = db.session.scalars(
         sa.select(Mediator).where(Mediator.erased_at.is_(None),
                                   Mediator.status.in_(COURSE_CANDIDATE_STATUSES))
-        .order_by(Mediator.last_name, Mediator.first_name))
+        .order_by(Mediator.sort_name, Mediator.id))
     return [m for m in rows if m.id not in registered]
 
 
@@ -203,7 +203,7 @@ def cohort_members(cohort: Cohort) -> list[Mediator]:
     return list(db.session.scalars(
         sa.select(Mediator).where(Mediator.cohort_id == cohort.id)
         .options(selectinload(Mediator.completions))
-        .order_by(Mediator.last_name, Mediator.first_name)))
+        .order_by(Mediator.sort_name, Mediator.id)))
 
 
 def completed_modules(mediator: Mediator) -> list[ModuleCompletion]:
