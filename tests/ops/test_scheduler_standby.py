@@ -16,7 +16,8 @@ from app.extensions import db
 from app.models import InterpretingRequest, OutboxMessage
 from app.scheduler_lock import SchedulerLock
 from app.services.core import outbox
-from app.services.core.outbox import deliver_due, enqueue
+from app.services.core.outbox import enqueue
+from app.services.core.tasks import deliver_due
 from tests.conftest import _Collector, running_smtp
 from tests.factories import make_request
 from tests.net import free_port
