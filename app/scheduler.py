@@ -1,82 +1,56 @@
 """The background scheduler: its own process (`flask scheduler run`), never a web worker.
 
-Jobs are plain functions that poll the database for what is due and commit; their ids,
-intervals and misfire policy are declared once in `JOBS`. Only one scheduler acts at a time
-(`app.scheduler_lock`), and every job is fenced: it checks that this process still holds the
-lock before it runs, before it commits and before each SMTP send (`services.core.fence`), so
-a holder that lost its lock in a database restart stops acting instead of running beside the
-next holder. Jobs also claim their rows, so two schedulers never act on one row.
+Jobs are declared where their work lives, in `app/services/<domain>/tasks.py` (id, entry
+point, interval, misfire policy); this module only collects those lists into `JOBS` and runs
+them. Each entry point commits once per unit of work after a fence check
+(`app.services.core.jobs`; docs/architecture.md, *Scheduled jobs*). Only one scheduler acts at
+a time (`app.scheduler_lock`), and every job is fenced: it checks that this process still holds
+the lock before it runs, before each commit and before each SMTP send
+(`services.core.fence`), so a holder that lost its lock in a database restart stops acting
+instead of running beside the next holder. Jobs also claim their rows, so two schedulers
+never act on one row.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import Flask
 
 from app.extensions import db
 from app.scheduler_lock import LOCK_KEY, SchedulerLock, single_instance, whoami
+from app.services.booking import tasks as booking_tasks
+from app.services.calendar import tasks as calendar_tasks
 from app.services.core import fence, scheduler_runs
+from app.services.core import tasks as core_tasks
+from app.services.core.jobs import Job
+from app.services.pool import tasks as pool_tasks
 
 log = logging.getLogger("skm.scheduler")
 MAX_BACKOFF = 60  # seconds between attempts while the database is unreachable
 
-
-@dataclass(frozen=True)
-class Job:
-    """One periodic job: a fixed id, the function's import path and its timing policy."""
-
-    id: str
-    func: str  # "module:function", imported lazily
-    minutes: int
-    misfire_grace_time: int  # seconds a late run is still made (APScheduler's default is 1 s)
-    coalesce: bool = True  # after downtime run once, not once per missed interval
-
-
-# The registry. Every job is idempotent, so coalescing missed runs loses nothing. Add jobs of
-# other areas here (e.g. offer expiry, escalation, retention purge) with a fixed id.
-_CAL = "app.services.calendar"
-JOBS: list[Job] = [
-    Job("outbox.deliver", "app.services.core.outbox:deliver_due", 1, 300),
-    Job("meetings.extend_series", f"{_CAL}.meetings:extend_all_series", 24 * 60, 6 * 3600),
-    Job("reminders.meetings", f"{_CAL}.reminders:send_meeting_reminders", 10, 3600),
-    Job("reminders.assignments", f"{_CAL}.reminders:send_assignment_reminders", 10, 3600),
-    Job("reminders.documents", f"{_CAL}.reminders:send_document_reminders", 60, 6 * 3600),
-    Job("reminders.open_requests_digest", f"{_CAL}.reminders:send_open_requests_digest",
-        30, 6 * 3600),
-    # offer expiry, escalation of unanswered requests, unfilled marking
-    Job("requests.tick", "app.services.booking.offers:tick", 5, 1800),
-    # after the appointment: the day-after mails, assumed completion (off by default)
-    Job("follow_up.send", "app.services.booking.follow_up:send_follow_ups", 30, 6 * 3600),
-    Job("follow_up.assume", "app.services.booking.follow_up:assume_completions", 60, 6 * 3600),
-    # retention: request notes, police-certificate records of leavers, stale applicants
-    Job("privacy.retention", "app.services.pool.privacy:run_retention", 24 * 60, 12 * 3600),
-]
-
-
-def resolve(job: Job) -> Callable[[], object]:
-    module, _, name = job.func.partition(":")
-    return getattr(importlib.import_module(module), name)
+# The domains with scheduled work, in the order their jobs run in a pass (`run_all_once`, the
+# catch-up after start): the outbox first. A new domain's tasks.py is added here.
+TASK_MODULES = (core_tasks, calendar_tasks, booking_tasks, pool_tasks)
+JOBS: list[Job] = [job for module in TASK_MODULES for job in module.JOBS]
 
 
 def run_job(app: Flask, job: Job) -> object:
     """Run one job in a fresh app context; a failure is logged and never kills the process.
 
-    Fenced: it runs and commits only while this process holds the scheduler lock; a lost
-    lock raises `fence.LockLostError` (nothing of the run is committed) for the caller to stop.
+    Fenced: it starts only while this process holds the scheduler lock, and the job checks
+    the fence again before each commit; a lost lock raises `fence.LockLostError` (the unit
+    under way is rolled back) for the caller to stop. The job commits its own units.
     """
     with app.app_context():
         try:
             fence.check()
-            result = resolve(job)()
-            fence.check()
-            db.session.commit()
+            result = job.func()
+            db.session.rollback()  # the job committed its units; the record commits nothing else
             scheduler_runs.record(job.id, ok=True, holder=whoami())  # for /metrics
             return result
         except fence.LockLostError:
@@ -149,14 +123,18 @@ def beat(app: Flask, *, force: bool = False) -> None:
 
 
 def build_scheduler(app: Flask, run: _Run | None = None):
-    """Create the BlockingScheduler with every job of the registry (fenced through `run`)."""
+    """Create the BlockingScheduler with every collected job (fenced through `run`).
+
+    Besides them it adds only its own heartbeat, the lock check between jobs (not a job of
+    any domain, and not in `JOBS`).
+    """""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     scheduler = BlockingScheduler(timezone="UTC")
     for job in JOBS:
         seconds = job.minutes * 60
-        if job.id == "outbox.deliver":  # mail latency is an operator's choice (and tests')
-            seconds = app.config["OUTBOX_INTERVAL_SECONDS"]
+        if job.interval_setting:  # e.g. mail latency: an operator's choice (and tests')
+            seconds = app.config[job.interval_setting]
         func, args = (run_job, (app, job)) if run is None else (run.job, (app, job))
         scheduler.add_job(
             func, "interval", args=args, id=job.id, seconds=seconds,
@@ -233,5 +211,5 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-__all__ = ["JOBS", "LOCK_KEY", "Job", "act", "build_scheduler", "resolve", "run_all_once",
+__all__ = ["JOBS", "LOCK_KEY", "TASK_MODULES", "Job", "act", "build_scheduler", "run_all_once",
            "run_forever", "run_job", "single_instance"]

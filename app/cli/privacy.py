@@ -5,16 +5,13 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from app.extensions import db
-
 privacy = AppGroup("privacy", help="Data protection: retention and erasure.")
 
 
 @privacy.command("purge")
 def privacy_purge() -> None:
     """Apply the retention rules now: request notes, police certificates, old applicants."""
-    from app.services.pool.privacy import run_retention
+    from app.services.pool.tasks import run_retention
 
     result = run_retention()
-    db.session.commit()
     click.echo(" ".join(f"{k}={v}" for k, v in result.items()))

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import AuditLog, OutboxMessage, User
-from app.services.core.outbox import deliver_due
+from app.services.core.tasks import deliver_due
 from tests.conftest import csrf_token
 
 

@@ -13,7 +13,7 @@ import app.models.user as user_model
 from app.extensions import db, limiter
 from app.models import OutboxMessage, User
 from app.services.core import accounts
-from app.services.core.outbox import deliver_due
+from app.services.core.tasks import deliver_due
 from tests.conftest import csrf_token
 
 

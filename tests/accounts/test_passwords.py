@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import User
 from app.services.core import accounts
 from app.services.core.errors import DomainError
-from app.services.core.outbox import deliver_due
+from app.services.core.tasks import deliver_due
 from tests.conftest import csrf_token
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import AuditLog, User
-from app.services.core.outbox import deliver_due
+from app.services.core.tasks import deliver_due
 from tests.conftest import IsolatedClient, csrf_token
 
 PAGE = "/pool/mediators"  # a coordinator page: 200 when logged in, 302 to login otherwise

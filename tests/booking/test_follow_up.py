@@ -22,7 +22,7 @@ from app.models import (
 )
 from app.models.request import Assignment
 from app.services.booking import debriefs, follow_up
-from app.services.core.outbox import deliver_due
+from app.services.core.tasks import deliver_due
 from app.services.pool import privacy
 from tests.conftest import IsolatedClient, csrf_token
 from tests.factories import NOW, make_request

@@ -17,7 +17,7 @@ from app.extensions import db
 from app.models import InterpretingRequest
 from app.services.booking import offers
 from app.services.calendar import feeds
-from app.services.core.outbox import deliver_due
+from app.services.core.tasks import deliver_due
 from app.services.pool import privacy
 from tests.conftest import csrf_token
 from tests.factories import DAY, NOW, eligible, make_request

@@ -14,7 +14,7 @@ from app.models import InterpretingRequest
 from app.services.booking import intake, workdays
 from app.services.calendar import feeds
 from app.services.calendar.itip import assignment_changed
-from app.services.core.outbox import deliver_due
+from app.services.core.tasks import deliver_due
 from tests.conftest import csrf_token
 from tests.factories import make_booking
 

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import OutboxMessage
 from app.services.booking import offers
 from app.services.core.errors import DomainError
-from app.services.core.outbox import deliver_due
+from app.services.core.tasks import deliver_due
 from tests.factories import NOW, eligible, make_request
 from tests.tokens import tamper
 

@@ -20,7 +20,7 @@ from app.services.allowances import statements as allowances
 from app.services.booking import assignments as booking
 from app.services.booking import report_review
 from app.services.core.audit_text import sentences
-from app.services.core.outbox import deliver_due
+from app.services.core.tasks import deliver_due
 from tests.conftest import csrf_token
 from tests.factories import NOW, make_booking
 

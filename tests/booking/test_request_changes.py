@@ -18,7 +18,7 @@ from app.services.booking import changes, intake, offers
 from app.services.calendar import feeds
 from app.services.core.audit_text import sentences
 from app.services.core.errors import DomainError, NotAllowedError
-from app.services.core.outbox import deliver_due
+from app.services.core.tasks import deliver_due
 from tests.conftest import csrf_token
 from tests.factories import DAY, NOW, eligible, make_request
 

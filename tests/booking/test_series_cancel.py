@@ -14,7 +14,7 @@ from app.models import AuditLog, InterpretingRequest, Offer
 from app.services.booking import assignments as booking
 from app.services.booking import intake, offers, series
 from app.services.core.errors import DomainError
-from app.services.core.outbox import deliver_due
+from app.services.core.tasks import deliver_due
 from tests.conftest import csrf_token
 from tests.factories import DAY, NOW, eligible
 

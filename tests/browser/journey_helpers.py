@@ -11,7 +11,7 @@ import icalendar
 
 from app.extensions import db
 from app.services.calendar import feeds
-from app.services.core.outbox import deliver_due
+from app.services.core.tasks import deliver_due
 from tests.factories import eligible
 
 # Wednesday 2 December 2026, 09:00 in Berlin: "next Tuesday" is 8 December 2026.

@@ -22,7 +22,7 @@ import xmlschema
 from app.extensions import db
 from app.models import AllowanceRule, Assignment, Mediator
 from app.services.booking import assignments as booking
-from app.services.core.outbox import deliver_due
+from app.services.core.tasks import deliver_due
 from app.timeutil import to_local
 from tests.browser.journey_helpers import NOW, build_world, check_page, login
 from tests.factories import make_request

@@ -9,7 +9,7 @@ import icalendar
 from app.extensions import db
 from app.services.calendar import meetings as msvc
 from app.services.calendar.itip import assignment_changed
-from app.services.core.outbox import deliver_due
+from app.services.core.tasks import deliver_due
 from tests.factories import make_booking
 
 UTC = dt.UTC

@@ -13,8 +13,8 @@ from app import scheduler
 from app.extensions import db
 from app.models import Document, OutboxMessage, SentReminder
 from app.services.calendar import meetings as msvc
-from app.services.calendar import reminders
-from app.services.core.outbox import deliver_due
+from app.services.calendar import tasks as calendar_tasks
+from app.services.core.tasks import deliver_due
 from tests.factories import make_booking
 from tests.net import free_port
 
@@ -41,19 +41,19 @@ def test_meeting_reminders_7_and_1_day_once_and_late_within_grace(app, clock, sm
     msvc.set_rsvp(first, declined, "no")
     db.session.commit()
     clock(dt.datetime(2026, 1, 6, 16, 59, tzinfo=UTC))
-    assert reminders.send_meeting_reminders() == 0  # not yet due
+    assert calendar_tasks.send_meeting_reminders() == 0  # not yet due
     clock(dt.datetime(2026, 1, 7, 3, 0, tzinfo=UTC))  # 10 h late: the scheduler was down
-    assert reminders.send_meeting_reminders() == 1
-    assert reminders.send_meeting_reminders() == 0  # never twice
+    assert calendar_tasks.send_meeting_reminders() == 1
+    assert calendar_tasks.send_meeting_reminders() == 0  # never twice
     clock(dt.datetime(2026, 1, 12, 18, 0, tzinfo=UTC))
-    assert reminders.send_meeting_reminders() == 1  # the 1-day reminder
+    assert calendar_tasks.send_meeting_reminders() == 1  # the 1-day reminder
     deliver_due()
     assert [m["To"] for m in smtp_server.messages] == ["a@example.org", "a@example.org"]
     assert "Erinnerung: Austauschtreffen" in smtp_server.messages[0]["Subject"]
     assert "13.01.2026 18:00" in smtp_server.messages[0].get_content()
     # too late (beyond the grace period): the 7-day reminder of March is skipped
     clock(dt.datetime(2026, 3, 4, 5, 0, tzinfo=UTC))
-    assert reminders.send_meeting_reminders() == 0
+    assert calendar_tasks.send_meeting_reminders() == 0
 
 
 def test_assignment_reminder_24h(app, clock, smtp_server, make_user, make_institution,
@@ -65,10 +65,10 @@ def test_assignment_reminder_24h(app, clock, smtp_server, make_user, make_instit
                                  dt.datetime(2026, 3, 10, 8, tzinfo=UTC))
     db.session.commit()
     clock(dt.datetime(2026, 3, 9, 7, 0, tzinfo=UTC))
-    assert reminders.send_assignment_reminders() == 0
+    assert calendar_tasks.send_assignment_reminders() == 0
     clock(dt.datetime(2026, 3, 9, 8, 10, tzinfo=UTC))
-    assert reminders.send_assignment_reminders() == 1
-    assert reminders.send_assignment_reminders() == 0
+    assert calendar_tasks.send_assignment_reminders() == 1
+    assert calendar_tasks.send_assignment_reminders() == 0
     deliver_due()
     (msg,) = smtp_server.messages
     assert msg["To"] == "amanuel@example.org" and "Kita Regenbogen" in msg["Subject"]
@@ -90,8 +90,8 @@ def test_document_expiry_to_mediator_and_coordinator(app, clock, smtp_server, ma
                  issued_on=dt.date(2022, 6, 20)),
     ])
     db.session.commit()
-    assert reminders.send_document_reminders() == 2
-    assert reminders.send_document_reminders() == 0
+    assert calendar_tasks.send_document_reminders() == 2
+    assert calendar_tasks.send_document_reminders() == 0
     deliver_due()
     assert sorted(m["To"] for m in smtp_server.messages) == ["koord@example.org",
                                                              "soon@example.org"]
@@ -108,10 +108,10 @@ def test_daily_digest_of_open_requests(app, clock, smtp_server, make_user, make_
         institution=inst, starts_at=start, ends_at=start + dt.timedelta(hours=1),
         duration_minutes=60, language_code="prs", occasion="counselling", status="submitted"))
     db.session.commit()
-    assert reminders.send_open_requests_digest() == 0
+    assert calendar_tasks.send_open_requests_digest() == 0
     clock(dt.datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
-    assert reminders.send_open_requests_digest() == 1
-    assert reminders.send_open_requests_digest() == 0  # once a day
+    assert calendar_tasks.send_open_requests_digest() == 1
+    assert calendar_tasks.send_open_requests_digest() == 0  # once a day
     deliver_due()
     (msg,) = smtp_server.messages
     assert "Beratungsstelle Süd" in msg.get_content() and "Dari" in msg.get_content()
@@ -122,7 +122,7 @@ def test_smtp_outage_delays_but_loses_nothing(app, clock, smtp_server, make_medi
         make_mediator()
     _exchange_series(clock)
     clock(dt.datetime(2026, 1, 6, 17, 0, tzinfo=UTC))
-    assert reminders.send_meeting_reminders() == 3
+    assert calendar_tasks.send_meeting_reminders() == 3
     good_port = app.config["MAIL_PORT"]
     app.config["MAIL_PORT"] = free_port()  # the mail server is down
     start = dt.datetime(2026, 1, 6, 17, 0, tzinfo=UTC)

@@ -13,8 +13,9 @@ from app.extensions import db
 from app.i18n import babel_locale
 from app.models import Offer
 from app.services.booking import offers
-from app.services.calendar import feeds, meetings, reminders
-from app.services.core.outbox import deliver_due
+from app.services.calendar import feeds, meetings
+from app.services.calendar import tasks as calendar_tasks
+from app.services.core.tasks import deliver_due
 from tests.factories import NOW, eligible, make_request
 
 UTC = dt.UTC
@@ -95,7 +96,7 @@ def test_meeting_reminder_dates_in_the_recipients_language(app, clock, smtp_serv
     deliver_due()
     before = len(smtp_server.messages)
     clock(dt.datetime(2026, 1, 6, 18, 0, tzinfo=UTC))
-    assert reminders.send_meeting_reminders() == 2
+    assert calendar_tasks.send_meeting_reminders() == 2
     deliver_due()
     subjects = sorted(m["Subject"] for m in smtp_server.messages[before:])
     assert subjects == ["Erinnerung: Austauschtreffen: Winter am 13.01.2026 18:00 Uhr",

@@ -7,8 +7,8 @@ from email.utils import parsedate_to_datetime
 
 from app.extensions import db
 from app.models import InterpretingRequest, OutboxMessage
-from app.services.calendar import reminders
-from app.services.core.outbox import deliver_due
+from app.services.calendar import tasks as calendar_tasks
+from app.services.core.tasks import deliver_due
 
 UTC = dt.UTC
 
@@ -41,7 +41,7 @@ def test_daily_digest_links_to_each_request(app, clock, smtp_server, make_user,
     db.session.commit()
     clock(dt.datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
 
-    assert reminders.send_open_requests_digest() == 1
+    assert calendar_tasks.send_open_requests_digest() == 1
     deliver_due()
 
     (msg,) = smtp_server.messages

@@ -15,10 +15,10 @@ from app.extensions import db
 from app.models import Document, Offer, OutboxMessage
 from app.services.booking import mail as request_mail
 from app.services.calendar import meetings as msvc
-from app.services.calendar import reminders
+from app.services.calendar import tasks as calendar_tasks
 from app.services.calendar.itip import assignment_changed
 from app.services.core import accounts
-from app.services.core.outbox import deliver_due
+from app.services.core.tasks import deliver_due
 from app.services.pool import recruiting
 from tests.factories import make_booking
 
@@ -111,7 +111,7 @@ def test_reminders_honour_the_opt_out_and_the_account_language(world, clock, mak
         make_booking(world["bare"], mediator, dt.datetime(2026, 3, 10, 8, tzinfo=UTC))
     db.session.commit()
     clock(dt.datetime(2026, 3, 9, 8, 10, tzinfo=UTC))
-    assert reminders.send_assignment_reminders() == 1
+    assert calendar_tasks.send_assignment_reminders() == 1
     (row,) = _rows()  # the contact address, in the language of the person's own account
     assert row[0] == "zweit@example.org" and row[1].startswith("Reminder:")
 
@@ -122,7 +122,7 @@ def test_meeting_reminder_honours_the_opt_out(world, clock):
     _clear()
     db.session.commit()
     clock(dt.datetime(2026, 3, 9, 18, 0, tzinfo=UTC))
-    assert reminders.send_meeting_reminders() == 1
+    assert calendar_tasks.send_meeting_reminders() == 1
     assert _to() == ["konto@example.org"]
 
 
@@ -132,7 +132,7 @@ def test_document_notice_honours_the_opt_out_coordinators_always_get_theirs(worl
         db.session.add(Document(mediator=mediator, kind="police_certificate",
                                 recorded_on=dt.date(2021, 7, 1), issued_on=dt.date(2021, 6, 20)))
     db.session.commit()
-    assert reminders.send_document_reminders() == 3
+    assert calendar_tasks.send_document_reminders() == 3
     rows = _rows()
     assert sorted(email for email, _ in rows) == [
         "konto@example.org", "koord@example.org", "koord@example.org"]
@@ -160,7 +160,7 @@ def test_coordinator_mails_in_the_coordinators_language(world, clock):
         district="Nord", german_level="B2", languages=[("tir", "", "native")]))
     db.session.commit()
     clock(dt.datetime(2026, 3, 25, 7, tzinfo=UTC))
-    assert reminders.send_open_requests_digest() == 1
+    assert calendar_tasks.send_open_requests_digest() == 1
     assert _rows() == [
         ("koord@example.org", "Request still without a mediator"),
         ("koord@example.org", "A mediator cancelled an assignment"),

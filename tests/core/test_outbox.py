@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import AuditLog, OutboxMessage
 from app.services.core import outbox
-from app.services.core.outbox import deliver_due
+from app.services.core.tasks import deliver_due
 from tests.conftest import _Collector, csrf_token, running_smtp
 from tests.pool.test_recruiting import GOOD
 

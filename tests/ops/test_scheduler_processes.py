@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Meeting, SentReminder
-from app.services.core.outbox import deliver_due
+from app.services.core.tasks import deliver_due
 from app.timeutil import now_utc
 from tests.production import production_env
 

@@ -13,10 +13,11 @@ from flask import Flask
 
 from app import scheduler
 from app.extensions import db
-from app.models import InterpretingRequest, OutboxMessage
+from app.models import InterpretingRequest, Meeting, OutboxMessage, SentReminder
 from app.scheduler_lock import SchedulerLock
 from app.services.core import outbox
-from app.services.core.outbox import deliver_due, enqueue
+from app.services.core.outbox import enqueue
+from app.services.core.tasks import deliver_due
 from tests.conftest import _Collector, running_smtp
 from tests.factories import make_request
 from tests.net import free_port
@@ -114,6 +115,32 @@ def test_a_lock_lost_during_a_run_commits_nothing_of_it(app, clock, smtp_server,
         fence.remove(app)
     db.session.expire_all()
     assert db.session.get(InterpretingRequest, begun.id).status == "submitted"
+
+
+def test_a_lock_lost_between_units_commits_none_after_it(app, clock, make_mediator):
+    """Reminders commit one meeting at a time, each after the fence: the first meeting's
+    reminder stays committed, the second is never committed once the lock is gone."""
+    now = dt.datetime(2026, 12, 1, 8, tzinfo=dt.UTC)
+    clock(now)
+    make_mediator(email="unit@example.org")
+    for minutes in (30, 60):
+        start = now + dt.timedelta(days=7, minutes=-minutes)
+        db.session.add(Meeting(kind="exchange", title="Austauschtreffen", place="Rathaus",
+                               starts_at=start, ends_at=start + dt.timedelta(hours=2)))
+    db.session.commit()
+    job = next(job for job in scheduler.JOBS if job.id == "reminders.meetings")
+    from app.services.core import fence
+
+    fence.install(app, _LostLock(checks=2).alive)  # the run, the first unit; then lost
+    try:
+        with pytest.raises(fence.LockLostError):
+            scheduler.run_job(app, job)
+    finally:
+        fence.remove(app)
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 1
+    if db.engine.dialect.name == "postgresql":  # pysqlite commits a first SAVEPOINT's RELEASE
+        assert db.session.scalar(sa.select(sa.func.count(SentReminder.id))) == 1
 
 
 def test_smtp_outage_and_recovery_are_logged_once_each(app, caplog):

@@ -15,7 +15,7 @@ from app.models import (
     QualificationModule,
 )
 from app.services.core.errors import DomainError
-from app.services.core.outbox import deliver_due
+from app.services.core.tasks import deliver_due
 from app.services.pool import recruiting
 from tests.conftest import csrf_token
 

@@ -5,8 +5,8 @@ mediator to report hours and travel. Each mail carries a signed link that needs 
 The `FollowUp` row is both the "sent" mark (unique per assignment and audience, so a second
 scheduler or a restart never mails twice) and the link's state: it expires
 `FOLLOW_UP_LINK_DAYS` after sending (measured on the app clock, not the signature's own
-timestamp, so tests and operators see one time) and works once. The jobs flush; the
-scheduler commits.
+timestamp, so tests and operators see one time) and works once. `send_follow_ups` and
+`assume_completions` flush; their jobs in `booking/tasks.py` commit.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 The first acceptance wins because accepting books through `assignments.book`, which locks the
 request row: a second acceptance waits for the first and then finds the request taken. The
-periodic tasks at the bottom flush but never commit; the scheduler (or `flask requests tick`)
-commits after calling them.
+periodic tasks at the bottom flush but never commit; their job (`booking/tasks.py: tick`, also
+`flask requests tick`) commits after calling them.
 """
 
 from __future__ import annotations
@@ -283,7 +283,7 @@ def mark_unfilled(now: dt.datetime) -> int:
 
 
 def tick(now: dt.datetime | None = None) -> dict[str, int]:
-    """Run all periodic request tasks in order (the scheduler calls this, then commits)."""
+    """Run all periodic request tasks in order (the job in booking/tasks.py then commits)."""
     now = now or now_utc()
     return {
         "expired": expire_offers(now),

@@ -76,11 +76,11 @@ def materialise(series: MeetingSeries, horizon_days: int = HORIZON_DAYS) -> list
 
 
 def extend_all_series() -> int:
-    """Materialise the next occurrences of every series (scheduler job, idempotent)."""
+    """Materialise the next occurrences of every series (idempotent; the job commits)."""
     count = 0
     for series in db.session.scalars(sa.select(MeetingSeries)):
         count += len(materialise(series))
-    db.session.commit()
+    db.session.flush()
     return count
 
 

@@ -1,13 +1,16 @@
-"""Reminder jobs: poll what is due, claim a unique key, queue the e-mail, commit.
+"""Reminders: poll what is due, claim a unique key, queue the e-mail; the job commits.
 
 The key (`SentReminder.key`, unique) is written in the same transaction as the outbox row, so
 a restart, a missed run or a second scheduler never sends a reminder twice; a reminder missed
-while the scheduler was down is still sent within the grace period.
+while the scheduler was down is still sent within the grace period. Each function yields the
+number queued after every unit of work (a meeting, an assignment, a document, the day's
+digest); its job in `calendar/tasks.py` commits there.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import sqlalchemy as sa
 from flask import current_app, render_template
@@ -74,13 +77,12 @@ def _fmt_date(value: dt.date) -> str:
     return format_date(value, "dd.MM.yyyy" if ui_language() == "de" else "medium")
 
 
-def send_meeting_reminders() -> int:
+def meeting_reminders() -> Iterator[int]:
     """Remind invitees of meetings and supervision sessions N days before (7 and 1)."""
     from app.services.calendar.invitees import invitees
 
     now = now_utc()
     grace = dt.timedelta(hours=_cfg("REMINDER_GRACE_HOURS"))
-    count = 0
     for days in _cfg("MEETING_REMINDER_DAYS"):
         lead = dt.timedelta(days=days)
         meetings = db.session.scalars(
@@ -95,6 +97,7 @@ def send_meeting_reminders() -> int:
                     MeetingAttendance.meeting_id == meeting.id, MeetingAttendance.rsvp == "no")))
             stamp = f"{meeting.starts_at:%Y%m%dT%H%M}"
             attending = [m for m in invitees(meeting) if m.id not in declined]
+            count = 0
             for rcpt in recipients(Kind.MEETING_REMINDER, meeting, invitees=attending):
                 key = f"meeting:{meeting.id}:{stamp}:{days}d:{rcpt.mediator_id}"
                 if not _claim(key):
@@ -111,11 +114,10 @@ def send_meeting_reminders() -> int:
                     intro = _("this is a reminder of the following meeting:")
                 _mail(rcpt, subject, intro, lines)
                 count += 1
-            db.session.commit()
-    return count
+            yield count
 
 
-def send_assignment_reminders() -> int:
+def assignment_reminders() -> Iterator[int]:
     """Remind the mediator of an active assignment 24 hours before it starts."""
     now = now_utc()
     lead = dt.timedelta(hours=_cfg("ASSIGNMENT_REMINDER_HOURS"))
@@ -127,7 +129,6 @@ def send_assignment_reminders() -> int:
         .options(selectinload(Assignment.mediator).selectinload(Mediator.user),
                  selectinload(Assignment.request).selectinload(InterpretingRequest.institution))
     )
-    count = 0
     for assignment in db.session.scalars(stmt).all():
         to = recipients(Kind.ASSIGNMENT_REMINDER, assignment)
         key = f"assignment:{assignment.id}:{assignment.starts_at:%Y%m%dT%H%M}:remind"
@@ -144,12 +145,10 @@ def send_assignment_reminders() -> int:
                      str(event.get("DESCRIPTION", ""))]
             intro = _("tomorrow you have this interpreting assignment:")
         _mail(rcpt, subject, intro, lines)
-        db.session.commit()
-        count += 1
-    return count
+        yield 1
 
 
-def send_document_reminders() -> int:
+def document_reminders() -> Iterator[int]:
     """Warn mediator and coordinators when a police certificate is due within 60 days."""
     today = to_local(now_utc()).date()
     horizon = today + dt.timedelta(days=_cfg("DOCUMENT_WARNING_DAYS"))
@@ -158,12 +157,12 @@ def send_document_reminders() -> int:
             Document.kind == "police_certificate", Mediator.status.in_(("active", "in_training")))
         .options(selectinload(Document.mediator).selectinload(Mediator.user))
     ).all()
-    count = 0
     for doc in docs:
         due = police_certificate_due(doc)
         if not today <= due <= horizon:
             continue
         mediator = doc.mediator
+        count = 0
         for rcpt in recipients(Kind.DOCUMENT_DUE, doc):
             if not _claim(f"document:{doc.id}:{due.isoformat()}:{rcpt.email}"):
                 continue
@@ -183,16 +182,15 @@ def send_document_reminders() -> int:
                                                    date=_fmt_date(due))]
             _mail(rcpt, subject, intro, lines)
             count += 1
-        db.session.commit()
-    return count
+        yield count
 
 
-def send_open_requests_digest() -> int:
-    """Send each coordinator one daily list of open requests in the next 7 days."""
+def open_requests_digest() -> Iterator[int]:
+    """Send each coordinator one daily list of open requests in the next 7 days (one unit)."""
     now = now_utc()
     local = to_local(now)
     if local.hour < _cfg("DIGEST_HOUR"):
-        return 0
+        return
     requests = db.session.scalars(
         sa.select(InterpretingRequest).where(
             InterpretingRequest.is_open,
@@ -202,7 +200,7 @@ def send_open_requests_digest() -> int:
         .options(selectinload(InterpretingRequest.institution))
     ).all()
     if not requests:
-        return 0
+        return
     count = 0
     for rcpt in recipients(Kind.OPEN_REQUESTS_DIGEST):
         if not _claim(f"digest:{local.date().isoformat()}:{rcpt.user_id}"):
@@ -218,5 +216,4 @@ def send_open_requests_digest() -> int:
             intro = _("these requests in the next 7 days have no mediator yet:")
         _mail(rcpt, subject, intro, lines)
         count += 1
-    db.session.commit()
-    return count
+    yield count

@@ -17,7 +17,6 @@ from email.utils import format_datetime, parseaddr
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import OutboxMessage, User
@@ -148,65 +147,73 @@ def _backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(minutes=min(2 ** attempts, 240))
 
 
-def deliver_due(limit: int = 100) -> dict[str, int]:
-    """Send due messages one by one, committing each result so a crash never resends a sent one.
+def claim_next() -> OutboxMessage | None:
+    """Claim the next due message with a row lock (SKIP LOCKED on PostgreSQL), so two senders
+    never deliver the same one."""
+    return db.session.scalars(_next_due()).first()
 
-    Each row is claimed with a row lock (SKIP LOCKED on PostgreSQL), so two senders never
-    deliver the same message. A failure that belongs to one message (it cannot be built, the
-    server refuses it) is recorded on that message and the run goes on with the next; only an
-    outage (no connection, a 4xx) ends the run, since the next message would fail the same way.
+
+class Sender:
+    """One SMTP connection for a run of deliveries, opened at the first message that needs it.
+
+    `deliver` notes each result on the message's row and flushes; the job
+    (`app/services/core/tasks.py: deliver_due`) commits it, one message at a time, so a crash
+    never resends a sent one.
     """
-    cfg = current_app.config
-    sent = failed = 0
-    smtp: smtplib.SMTP | None = None
-    try:
-        for _ in range(limit):
-            msg = db.session.scalars(_next_due()).first()
-            if msg is None:
-                break
-            try:
-                email = build_email(msg, cfg["MAIL_DEFAULT_SENDER"])
-            except Exception as exc:  # noqa: BLE001 - any broken row must not stop the rest
-                _record(msg, f"The message cannot be built: {_describe(exc)}", dead=True)
-                failed += 1
-                continue
-            connected = smtp is not None
-            try:
-                fence.check()  # a scheduler that lost its lock sends nothing more
-                if smtp is None:
-                    smtp = _connect(cfg)
-                    connected = True
-                smtp.send_message(email)
-            except fence.LockLostError:
-                db.session.rollback()
-                raise
-            except Exception as exc:  # noqa: BLE001 - recorded on the message, see below
-                failed += 1
-                _close(smtp)
-                smtp = None
-                if not connected or _outage(exc):  # down, busy or misconfigured: next run
-                    msg.attempts += 1
-                    msg.last_error = _describe(exc)
-                    msg.next_attempt_at = now_utc() + min(
-                        _backoff(msg.attempts), dt.timedelta(minutes=15))
-                    db.session.commit()
-                    _smtp_down(msg.last_error)
-                    break
-                _record(msg, _describe(exc),
-                        dead=msg.attempts + 1 >= cfg["OUTBOX_MAX_ATTEMPTS"])
-                continue
-            _smtp_up()
-            msg.status = "sent"
-            msg.sent_at = now_utc()
-            msg.attempts += 1
-            try:
-                db.session.commit()
-            except IntegrityError:  # pragma: no cover - defensive
-                db.session.rollback()
-            sent += 1
-    finally:
-        _close(smtp)
-    return {"sent": sent, "failed": failed}
+
+    def __init__(self) -> None:
+        self.cfg = current_app.config
+        self.smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> Sender:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        _close(self.smtp)
+        self.smtp = None
+
+    def deliver(self, msg: OutboxMessage) -> str:
+        """Send one claimed message: "sent", "failed" (this message only) or "outage".
+
+        A failure that belongs to this message (it cannot be built, the server refuses it) is
+        recorded on it and the run may go on; an outage (no connection, a 4xx) ends the run,
+        since the next message would fail the same way. The scheduler's fence is checked right
+        before the send: a scheduler that lost its lock sends nothing more.
+        """
+        cfg = self.cfg
+        try:
+            email = build_email(msg, cfg["MAIL_DEFAULT_SENDER"])
+        except Exception as exc:  # noqa: BLE001 - any broken row must not stop the rest
+            _record(msg, f"The message cannot be built: {_describe(exc)}", dead=True)
+            return "failed"
+        connected = self.smtp is not None
+        try:
+            fence.check()
+            if self.smtp is None:
+                self.smtp = _connect(cfg)
+                connected = True
+            self.smtp.send_message(email)
+        except fence.LockLostError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - recorded on the message, see below
+            _close(self.smtp)
+            self.smtp = None
+            if not connected or _outage(exc):  # down, busy or misconfigured: next run
+                msg.attempts += 1
+                msg.last_error = _describe(exc)
+                msg.next_attempt_at = now_utc() + min(
+                    _backoff(msg.attempts), dt.timedelta(minutes=15))
+                db.session.flush()
+                _smtp_down(msg.last_error)
+                return "outage"
+            _record(msg, _describe(exc), dead=msg.attempts + 1 >= cfg["OUTBOX_MAX_ATTEMPTS"])
+            return "failed"
+        _smtp_up()
+        msg.status = "sent"
+        msg.sent_at = now_utc()
+        msg.attempts += 1
+        db.session.flush()
+        return "sent"
 
 
 def _smtp_down(reason: str) -> None:
@@ -242,7 +249,7 @@ def _record(msg: OutboxMessage, error: str, *, dead: bool) -> None:
     msg.next_attempt_at = now_utc() + _backoff(msg.attempts)
     if dead:
         msg.status = "dead"
-    db.session.commit()
+    db.session.flush()
 
 
 def _describe(exc: Exception) -> str:
@@ -254,7 +261,7 @@ def _outage(exc: Exception) -> bool:
 
     A refused recipient, a 5xx answer or an error outside SMTP (say, an address the server
     cannot take) concerns this message only; the next one may well go through. Any failure
-    while connecting or logging in counts as an outage (see `deliver_due`).
+    while connecting or logging in counts as an outage (see `Sender.deliver`).
     """
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return False

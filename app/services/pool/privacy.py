@@ -1,8 +1,8 @@
 """Data protection: export, erasure, retention purges, expiring documents, the audit trail.
 
 The periodic functions (``purge_request_notes``, ``purge_police_certificates``,
-``erase_stale_applicants`` and ``run_retention``) flush but never commit: the scheduler job
-or the ``privacy purge`` command commits once.
+``erase_stale_applicants`` and ``run_retention``) flush but never commit: their job
+(``pool/tasks.py: run_retention``, also the ``privacy purge`` command) commits once.
 """
 
 from __future__ import annotations
@@ -215,7 +215,7 @@ def erase_stale_applicants(now: dt.datetime | None = None) -> int:
 
 
 def run_retention(now: dt.datetime | None = None) -> dict[str, int]:
-    """Run every retention rule once (the daily scheduler job); the caller commits."""
+    """Run every retention rule once (the daily job in pool/tasks.py commits)."""
     moment = now or now_utc()
     return {
         "notes": purge_request_notes(moment),
