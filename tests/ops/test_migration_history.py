@@ -60,6 +60,8 @@ LANDED = {
         "6fa01fa9a195f9875182c9a04f7eb71c963b0fa3e2deab1b5d4669fafa3f91d5",
     "0033_report_returned.py":
         "a5c8ffff35aa12598a8e6f069c6a6ae6629dc3bebab36ffba4f2ea0191aa4e05",
+    "0034_translation_override.py":
+        "2d8a0644b8633f655a91aff55cd6b0495558f7c1ffbd688d39dc2e710410b607",
 }
 
 
