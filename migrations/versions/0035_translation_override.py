@@ -5,8 +5,8 @@ spreadsheet; the office imports it and each changed message is one row here (loc
 message id, its forms), applied over the catalog file by every worker. A new, empty table:
 no existing row is touched.
 
-Revision ID: 0034
-Revises: 0033
+Revision ID: 0035
+Revises: 0034
 Create Date: 2026-12-07 17:10:00
 
 """
@@ -15,8 +15,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0034'
-down_revision = '0033'
+revision = '0035'
+down_revision = '0034'
 branch_labels = None
 depends_on = None
 
