@@ -54,6 +54,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     limiter.init_app(app)
     app.config.update(shown)  # the settings as the operator wrote them (flask config check)
     babel.init_app(app, locale_selector=select_locale)
+    from app.services.pool import translation_review
+
+    i18n.install_reviews(babel, translation_review.overrides)  # the pool's reviewed wording
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "info"

@@ -9,10 +9,11 @@ recipient's language) gets its own catalog and the page's comes back after it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from flask import g, has_app_context
-from flask_babel import get_locale, get_translations
+from flask_babel import Domain, get_locale, get_translations
 
 # the UI languages, each named in its own language and script (the language switch shows these)
 UI_LANGUAGES = {
@@ -27,6 +28,7 @@ UI_LANGUAGES = {
 # coordinators and institutions work in German or English; the other five languages cover what
 # a mediator or applicant sees (tools/i18n.py, MEDIATOR_SOURCES)
 STAFF_LANGUAGES = ("de", "en")
+MEDIATOR_ONLY_LANGUAGES = ("ar", "fa", "uk", "tr", "ru")
 RIGHT_TO_LEFT = frozenset({"ar", "fa"})
 # Babel's plain "en" writes US dates ("12/8/26, 6:00 PM", read as 12 August here); English in
 # Germany's public services is British ("8 Dec 2026, 18:00"). The catalog stays "en": gettext
@@ -103,3 +105,52 @@ def moment(value: Any) -> str:
 
 def _language(locale: Any) -> str:
     return getattr(locale, "language", None) or "de"
+
+
+# --- the pool's reviewed translations over the catalog (app.services.pool.translation_review)
+
+_OVERRIDE_SOURCE: Callable[[str], dict[str, list[str]]] | None = None
+_MERGED: dict[str, tuple[Any, Any, Any]] = {}  # language: (catalog, overrides, merged)
+
+
+class ReviewedDomain(Domain):
+    """Flask-Babel's domain, with the reviewed messages of a mediators' language laid over
+    the catalog; German and English (and a language nobody reviewed) are the catalog alone."""
+
+    def get_translations(self):
+        base = super().get_translations()
+        language = _language(get_locale())
+        if language not in MEDIATOR_ONLY_LANGUAGES or _OVERRIDE_SOURCE is None:
+            return base
+        table = _OVERRIDE_SOURCE(language)
+        if not table:
+            return base
+        cached = _MERGED.get(language)
+        if cached is not None and cached[0] is base and cached[1] is table:
+            return cached[2]
+        merged = _merge(base, table)
+        _MERGED[language] = (base, table, merged)
+        return merged
+
+
+def _merge(base: Any, table: dict[str, list[str]]) -> Any:
+    from babel.support import Translations
+
+    merged = Translations()
+    merged.merge(base)
+    merged.plural = base.plural
+    catalog = merged._catalog  # noqa: SLF001 - gettext's own table, as Translations.merge uses it
+    for msgid, forms in table.items():
+        if (msgid, 0) in catalog:
+            for index, form in enumerate(forms):
+                catalog[(msgid, index)] = form
+        elif msgid in catalog:
+            catalog[msgid] = forms[0]
+    return merged
+
+
+def install_reviews(babel: Any, source: Callable[[str], dict[str, list[str]]]) -> None:
+    """Use the reviewed messages from `source(language)` over the catalogs from now on."""
+    global _OVERRIDE_SOURCE
+    _OVERRIDE_SOURCE = source
+    babel.domain_instance = ReviewedDomain(domain="messages")

@@ -68,9 +68,10 @@ def _load(locale: str):
         return read_po(fh, locale=locale)
 
 
-def _save(locale: str, catalog) -> None:
+def _save(locale: str, catalog, *, include_lineno: bool = True) -> None:
     with _po(locale).open("wb") as fh:
-        write_po(fh, catalog, width=100, omit_header=False, sort_output=True)
+        write_po(fh, catalog, width=100, omit_header=False, sort_output=True,
+                 include_lineno=include_lineno)
 
 
 def update() -> None:
@@ -92,8 +93,16 @@ def update() -> None:
         if message.id and not all(forms):
             message.string = message.id
     _save("en", catalog)
-    for locale in ("de", *MEDIATOR_LOCALES):
-        _save(locale, _load(locale))
+    _save("de", _load("de"))
+    # the five languages name where each mediator-facing message is used ("#: file", no line
+    # numbers): the review sheet shows it, and the app knows from it what a mediator sees
+    where = mediator_messages()
+    for locale in MEDIATOR_LOCALES:
+        catalog = _load(locale)
+        for message in catalog:
+            message.locations = [(f, None) for f in where.get(_key(message), [])] \
+                if message.id else []
+        _save(locale, catalog, include_lineno=False)
 
 
 def _extract_with_locations():

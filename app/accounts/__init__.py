@@ -5,4 +5,9 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-from app.accounts import auth, language_names_coordinator, outbox_coordinator  # noqa: E402,F401
+from app.accounts import (  # noqa: E402,F401
+    auth,
+    language_names_coordinator,
+    outbox_coordinator,
+    translations_coordinator,
+)

@@ -26,6 +26,7 @@ from app.models.pool import (
     SupervisionMember,
 )
 from app.models.request import Assignment, InterpretingRequest, Offer
+from app.models.translation import TranslationOverride
 from app.models.user import User
 
 __all__ = [
@@ -64,5 +65,6 @@ __all__ = [
     "SentReminder",
     "SupervisionGroup",
     "SupervisionMember",
+    "TranslationOverride",
     "User",
 ]

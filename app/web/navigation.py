@@ -32,6 +32,7 @@ NAV_ITEMS = {
             ("pool.audit_log", _l("Audit log")),
             ("accounts.outbox_page", _l("E-mail outbox")),
             ("accounts.language_names", _l("Language names")),
+            ("accounts.translations", _l("Translations")),
         ]},
     ],
     "mediator": [

@@ -141,6 +141,8 @@ class Filler:
             return dt.time(10 if _is_end(col.name) else 9)
         if isinstance(kind, sa.String | sa.Text):
             return _text(col, n, related)
+        if isinstance(kind, sa.JSON):
+            return [f"{col.name} {n}"]
         raise AssertionError(f"no value for {table.name}.{col.name} of type {kind!r}")
 
     @staticmethod

@@ -62,6 +62,8 @@ LANDED = {
         "a5c8ffff35aa12598a8e6f069c6a6ae6629dc3bebab36ffba4f2ea0191aa4e05",
     "0034_sort_names.py":
         "5fb915d8573960942769f628a0f041d915e786d409c6d5474d45fb7c62b353be",
+    "0035_translation_override.py":
+        "d0b641f2c6a0d15afcf30c9288e68bacafccebe9119a91382a19fb944316c227",
 }
 
 

@@ -221,6 +221,10 @@ SENTENCES: dict[tuple[str, str], Formatter] = {
     ("language_name_save", "language"): _say(
         _l("%(who)s named the language %(code)s “%(name)s”."), code=lambda e: e.get("code"),
         name=lambda e: e.get("name_en" if ui_language() == "en" else "name_de")),
+    ("translation_review", "translation"): _say(
+        _l("%(who)s took a reviewed translation into %(language)s: “%(message)s” now reads "
+           "“%(after)s”."), language=lambda e: e.get("locale"),
+        message=lambda e: e.get("message"), after=lambda e: " / ".join(e.get("after") or [])),
     ("language_name_remove", "language"): _say(
         _l("%(who)s removed the office's own name of the language %(code)s."),
         code=lambda e: e.get("code")),
