@@ -13,22 +13,14 @@ import pytest
 from app.extensions import db
 from app.models import Mediator
 from tests.conftest import csrf_token
-from tests.reports import report_data
 
 
 @pytest.fixture()
-def data(app, clock, make_institution, make_mediator):
-    clock(report_data.NOW)
-    return report_data.build(make_institution, make_mediator)
-
-
-@pytest.fixture()
-def coordinator(client, make_user, login):
-    user = make_user("coordinator")
-    login(user)
+def coordinator(coordinator, client):
+    """The shared coordinator (tests/reports/conftest.py), reading the English pages."""
     with client.session_transaction() as session:
         session["locale"] = "en"
-    return user
+    return coordinator
 
 
 BANNER = re.compile(r"Close to or above the tax-free annual cap: ([^<]*?)\. Please check")

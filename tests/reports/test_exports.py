@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 
-import pytest
 from openpyxl import load_workbook
 
 from app.extensions import db
@@ -46,13 +45,6 @@ def test_report_csv_and_xlsx_escape_every_user_cell_the_same_way(app):
     assert [c.value for c in cells] == ["'" + p.replace("\r", "\n") for p in PAYLOADS]
     assert {c.data_type for c in cells} == {"s"}  # text, not a formula ("f")
     assert {row[1].value for row in book.active.iter_rows(min_row=5)} == {-1.5}
-
-
-@pytest.fixture()
-def coordinator(client, make_user, login):
-    user = make_user("coordinator")
-    login(user)
-    return user
 
 
 def test_a_formula_in_a_cohort_name_stays_text_in_both_downloads(

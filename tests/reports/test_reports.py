@@ -21,12 +21,6 @@ from app.services.reports import yearly as yearly_report
 from tests.reports import report_data
 
 
-@pytest.fixture()
-def data(app, clock, make_institution, make_mediator):
-    clock(report_data.NOW)
-    return report_data.build(make_institution, make_mediator)
-
-
 def test_period_boundaries_are_local_midnight_in_utc(app):
     march = month_period(2026, 3)
     assert march.start_utc == dt.datetime(2026, 2, 28, 23, 0, tzinfo=dt.UTC)  # CET

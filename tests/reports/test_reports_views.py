@@ -13,7 +13,6 @@ from openpyxl import load_workbook
 from app.extensions import db
 from app.models import AllowanceRule, AllowanceStatement
 from tests.conftest import csrf_token
-from tests.reports import report_data
 
 PAGES = [
     "/reports/",
@@ -26,19 +25,6 @@ PAGES = [
     "/reports/allowances/rules/2026",
     "/reports/allowances/2026/3/payout.csv",
 ]
-
-
-@pytest.fixture()
-def data(app, clock, make_institution, make_mediator):
-    clock(report_data.NOW)
-    return report_data.build(make_institution, make_mediator)
-
-
-@pytest.fixture()
-def coordinator(client, make_user, login):
-    user = make_user("coordinator")
-    login(user)
-    return user
 
 
 @pytest.mark.parametrize("role", ["institution", "mediator"])
