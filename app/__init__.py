@@ -8,6 +8,7 @@ import sys
 
 from flask import Flask, has_request_context, request, session
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from app import i18n, logs, ratelimit_storage
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -19,10 +20,13 @@ def select_locale() -> str:
     German; among the languages the user's pages exist in (app/i18n.py)."""
     if not has_request_context():
         return "de"  # CLI and scheduler: German unless force_locale() says otherwise
-    languages = i18n.languages_for(current_user)
+    try:
+        languages = i18n.languages_for(current_user)
+        account = current_user.locale if current_user.is_authenticated else None
+    except SQLAlchemyError:  # the user cannot be loaded: the request's error page answers
+        languages, account = tuple(i18n.UI_LANGUAGES), None
     chosen = session.get("locale")
     if chosen not in languages:
-        account = current_user.locale if current_user.is_authenticated else None
         chosen = account if account in languages else request.accept_languages.best_match(
             languages)
     return i18n.babel_locale(chosen or "de")

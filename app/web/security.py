@@ -74,6 +74,7 @@ def database_error_page(exc: Exception):
     """
     kind = errors.classify(exc)
     ref = errors.log_database_error(exc, kind)
+    _forget_user()  # before any text: choosing its language may load the user
     if kind == errors.OUTAGE:
         code, headers = 503, {"Retry-After": "30"}
         title = _("Temporarily unavailable")
@@ -93,15 +94,10 @@ def render_error_safely(code: int, title: str, text: str, ref: str | None = None
     an expired attribute of it, would ask the failing database again). The page is tried once
     as it is and, if that fails, once more as anonymous; then a page with no template at all.
     """
-    from flask import g
-
-    from app.extensions import login_manager
-
     attempts = (True,) if forget_user else (False, True)
     for anonymous in attempts:
         if anonymous:
-            _discard_session()
-            g._login_user = login_manager.anonymous_user()
+            _forget_user()
         try:
             return render_template("errors/error.html", code=code, title=title, text=text,
                                    reference=ref)
@@ -113,14 +109,18 @@ def render_error_safely(code: int, title: str, text: str, ref: str | None = None
         if ref else "")
 
 
-def _discard_session() -> None:
-    """End the request's transaction; on a dead connection drop it (the pool makes a new one)."""
-    from app.extensions import db
+def _forget_user() -> None:
+    """End the request's transaction (on a dead connection drop it: the pool makes a new one)
+    and go on as anonymous, so nothing on the error page asks the database again."""
+    from flask import g
+
+    from app.extensions import db, login_manager
 
     try:
         db.session.rollback()
     except DBAPIError:
         db.session.invalidate()
+    g._login_user = login_manager.anonymous_user()
 
 
 def register_security(app: Flask) -> None:

@@ -308,3 +308,18 @@ def test_the_error_page_never_fails_itself():
     assert "<h1>Something went wrong</h1>" in html
     ref = REF.search(html).group(1)
     assert response.headers["X-Error-Reference"] == ref
+
+
+def test_an_outage_while_loading_the_logged_in_user_gives_503(caplog):
+    """The session names a user, the database is gone when the user is loaded: the outage
+    page must not load the user again to pick its language (that escaped as a bare 500)."""
+    app = _app("postgresql+psycopg://postgres@127.0.0.1:1/none", PROPAGATE_EXCEPTIONS=False,
+               SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"connect_timeout": 2}})
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = "1.0"
+        session["_fresh"] = True
+    with caplog.at_level(logging.ERROR):
+        response = client.get("/")
+    assert response.status_code == 503 and int(response.headers["Retry-After"]) > 0
+    assert "Vorübergehend nicht erreichbar" in response.get_data(as_text=True)
