@@ -185,7 +185,6 @@ class Config:
 
     BABEL_DEFAULT_LOCALE = "de"
     BABEL_DEFAULT_TIMEZONE = TIMEZONE
-    LANGUAGES = ("de", "en")
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
 
     # memory:// counts per worker process; with several workers use redis://host:6379/n

@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -25,7 +25,7 @@ def select_locale() -> str:
         account = current_user.locale if current_user.is_authenticated else None
     except SQLAlchemyError:  # the user cannot be loaded: the request's error page answers
         languages, account = tuple(i18n.UI_LANGUAGES), None
-    chosen = session.get("locale")
+    chosen = session.get("locale") or g.get("link_locale")  # app.web.views.speak_to
     if chosen not in languages:
         chosen = account if account in languages else request.accept_languages.best_match(
             languages)

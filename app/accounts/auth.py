@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app import logs
@@ -17,7 +18,7 @@ from app.services.core.link_people import LinkGoneError
 from app.web.guards import coordinator_required
 from app.web.redirects import safe_next as _safe_next
 from app.web.transaction import commit_or_message
-from app.web.views import form_page, link_gone_page, load_or_404
+from app.web.views import form_page, link_gone_page, load_or_404, speak_to
 
 SESSION_KEYS_KEPT_AT_LOGIN = ("locale",)  # everything else, the CSRF secret too, starts anew
 
@@ -85,6 +86,7 @@ def _password_page(token: str, purpose: str, title: str):
     except DomainError as exc:
         flash(str(exc), "error")
         return redirect(url_for("accounts.login"))
+    speak_to(user)
     form = SetPasswordForm(account_words=accounts.password_words(user))
     if form.validate_on_submit():
         outcome = commit_or_message(accounts.set_password_from_token, token, purpose,
@@ -100,12 +102,12 @@ def _password_page(token: str, purpose: str, title: str):
 
 @bp.route("/auth/invite/<token>", methods=["GET", "POST"])
 def accept_invite(token: str):
-    return _password_page(token, "invite", _("Welcome: choose your password"))
+    return _password_page(token, "invite", _l("Welcome: choose your password"))
 
 
 @bp.route("/auth/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
-    return _password_page(token, "reset", _("Choose a new password"))
+    return _password_page(token, "reset", _l("Choose a new password"))
 
 
 @bp.route("/auth/password", methods=["GET", "POST"])

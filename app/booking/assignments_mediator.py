@@ -28,7 +28,7 @@ from app.services.core.link_people import LinkGoneError
 from app.timeutil import now_utc
 from app.web.guards import role_required
 from app.web.transaction import Outcome, commit_or_message
-from app.web.views import form_page, found_or_404, link_gone_page, own_or_404
+from app.web.views import form_page, found_or_404, link_gone_page, own_or_404, speak_to
 
 mediator_required = role_required("mediator")
 OFFER_PAGE_LISTS = ("offers", "upcoming", "reports")  # ?show=: one list of the offers page
@@ -99,6 +99,7 @@ def answer_offer(token: str):
         return link_gone_page(exc)
     except DomainError as exc:
         return render_template("booking/mediator/answer.html", error=str(exc), offer=None), 400
+    speak_to(offer.mediator.user)
     form = DeclineForm()
     error = None
     posted = form.validate_on_submit()

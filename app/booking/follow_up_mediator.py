@@ -19,7 +19,7 @@ from app.models import Assignment
 from app.services.booking import follow_up as svc
 from app.services.booking.debriefs import save_debrief
 from app.web.transaction import commit_or_message
-from app.web.views import form_page, link_gone_page, own_or_404
+from app.web.views import form_page, link_gone_page, own_or_404, speak_to
 
 
 def _page(status: int = 200, **ctx):
@@ -32,6 +32,8 @@ def _page(status: int = 200, **ctx):
 def follow_up_report(token: str):
     """Report hours and travel (and a debrief) from the e-mail link, once."""
     follow_up, state, error = svc.open_link(token, "mediator")
+    if follow_up is not None:
+        speak_to(follow_up.assignment.mediator.user)
     if state == "gone":  # the people of the link have left: one clear page, nothing stored
         return link_gone_page(error)
     if state != "open":

@@ -85,3 +85,18 @@ def link_gone_page(message: object) -> tuple[str, int]:
 def form_page(template: str, form, **ctx) -> tuple[str, int]:
     """Render a page around a form: 400 when the form has errors (a refused post), else 200."""
     return render_template(template, form=form, **ctx), form_status(form)
+
+
+def speak_to(user: Any) -> None:
+    """Show a page behind an e-mail link in the language of the person it was sent to (the
+    mediator reads the offer in Arabic on any phone), unless this browser chose one."""
+    from flask import g, session
+    from flask_babel import refresh
+
+    from app.i18n import languages_for
+
+    language = getattr(user, "locale", None)
+    if user is None or session.get("locale") or language not in languages_for(user):
+        return
+    g.link_locale = language
+    refresh()  # the language may have been chosen already in this request

@@ -20,7 +20,8 @@ Addresses
     with no address at all (no account, no contact address) simply gets no mail of any kind.
 
 Language
-    The profile locale of the person's account when it is one the app speaks (de, en), also
+    The profile locale of the person's account when it is one the app speaks to them (a
+    mediator's in seven languages, staff in German or English: app/i18n.py), also
     when the account is disabled (the language belongs to the person, not to the login);
     otherwise German: addresses without an account (mediator contact address, institution
     address, supervisor) always get German, the office's working language.
@@ -48,9 +49,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import sqlalchemy as sa
-from flask import current_app
 
 from app.extensions import db
+from app.i18n import languages_for
 from app.i18n import speaking as i18n_speaking
 from app.models import Institution, Mediator, OutboxMessage, SupervisionGroup, User
 from app.services.core import outbox
@@ -161,8 +162,7 @@ def queue(rcpt: Recipient, subject: str, body_text: str, **kwargs) -> OutboxMess
 
 
 def _locale(user: User | None) -> str:
-    languages = current_app.config["LANGUAGES"]
-    if user is not None and user.locale in languages:
+    if user is not None and user.locale in languages_for(user):
         return user.locale
     return DEFAULT_LOCALE
 
