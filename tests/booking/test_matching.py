@@ -237,6 +237,23 @@ def test_fairness_prefers_fewer_recent_hours(setup, make_mediator, make_institut
     assert result.ranked[0].mediator.id == idle.id
 
 
+def test_the_fairness_fact_writes_the_pages_decimal_mark(setup, make_mediator,
+                                                         make_institution):
+    """"1,0 h in the last 90 days" read as German inside an English sentence."""
+    from flask_babel import force_locale
+
+    from app.i18n import babel_locale
+
+    busy = eligible(make_mediator)
+    _book(busy, dt.datetime.combine(DAY - dt.timedelta(days=10), dt.time(9)),
+          inst=make_institution(kind="counselling"))
+    for language, expected in (("de", "1,0 Std."), ("en", "1.0 h")):
+        with force_locale(babel_locale(language)):
+            ranked, _ = _result(make_request(setup, time=dt.time(8 if language == "de" else 16)))
+            fact = next(c.detail for c in ranked[busy.id].components if c.key == "fairness")
+        assert fact.startswith(expected), (language, fact)
+
+
 def test_district_and_mobility(setup, make_mediator):
     near = eligible(make_mediator, district="Nord")
     car = eligible(make_mediator, district="Süd", mobility="car")

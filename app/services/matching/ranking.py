@@ -113,7 +113,8 @@ def _continuity_component(m: Person, ctx: Context, _: _Texts) -> Component:
 
 def _fairness_component(minutes: int, most: int, _: _Texts) -> Component:
     points = MAX_FAIRNESS if most <= 0 else round(MAX_FAIRNESS * (1 - minutes / most))
-    hours = f"{minutes / 60:.1f}".replace(".", ",")
+    hours = f"{minutes / 60:.1f}"  # the decimal mark of the page's language, not always ","
+    hours = hours if ui_language() == "en" else hours.replace(".", ",")
     return Component("fairness", _("Fairness"), points,
                      _("%(hours)s h in the last 90 days", hours=hours))
 
