@@ -61,6 +61,11 @@ HEADING = """() => { const h = document.querySelector('main h1'); if (!h) return
   const centred = getComputedStyle(h).textAlign === 'center';  // the printed certificate
   return {dir: document.documentElement.dir, lang: document.documentElement.lang,
           gap: centred ? 0 : Math.round(box.right - text.right)}; }"""
+# wider than the window once the web fonts have loaded and layout has settled (under load a
+# page measured mid-layout once "scrolled sideways" with no element beyond the edge)
+SIDEWAYS = """async () => { await document.fonts.ready;
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  return document.documentElement.scrollWidth > innerWidth; }"""
 OVERFLOW = """() => Array.from(document.querySelectorAll('body *')).filter(e =>
   e.getBoundingClientRect().right > innerWidth + 1 && !Array.from(e.children).some(c =>
   c.getBoundingClientRect().right > innerWidth + 1)).slice(0, 3).map(e =>
@@ -120,7 +125,7 @@ def _check(page, axe, url: str, width: int, rtl: str | None = None) -> list:
     sheets = page.eval_on_selector_all("link[rel=stylesheet]", "ls => ls.map(l => l.href)")
     if not any(s.endswith("/static/vendor/kern/kern.min.css") for s in sheets):
         problems.append((url, width, "no KERN stylesheet"))
-    if page.evaluate("document.documentElement.scrollWidth > innerWidth"):
+    if page.evaluate(SIDEWAYS):
         problems.append((url, width, "scrolls sideways", page.evaluate(OVERFLOW)))
     for v in axe.run(page).response["violations"]:
         problems.append((url, width, v["id"], v["impact"], [n["target"] for n in v["nodes"]][:2]))
