@@ -36,7 +36,7 @@ CRAWLS = {
 }
 # crawls in a right-to-left language: the mediator's account set to it, the anonymous browser
 # asking for it; every page must say dir="rtl" and start its heading at the right edge
-RTL_CRAWLS = {"mediator-ar": "ar", "mediator-fa": "fa", "anonymous-ar": "ar"}
+RTL_CRAWLS = {"mediator-ar": "ar", "mediator-fa": "fa", "anonymous-ar": "ar", "anonymous-fa": "fa"}
 CRAWLS |= {name: CRAWLS[name.split("-")[0]] for name in RTL_CRAWLS}
 PUBLIC = ("/auth/login", "/auth/forgot", "/apply", "/privacy", "/barrierefreiheit",
           "/leichte-sprache", "/impressum", "/datenschutz")
@@ -275,12 +275,14 @@ LINK_SHOTS = {("ar", "offer"): "ui-mediator-offer-ar", ("uk", "start"): "ui-medi
 
 @pytest.mark.parametrize("locale", sorted(LINK_LANGUAGES))
 def test_mediator_link_pages_in_each_script(locale, app, browser, live_server):
-    """The offer answer and follow-up pages in the mediator's language: right to left where
-    it should be, accessible, no sideways scroll at 360 and 1280 px."""
+    """The offer answer, follow-up, password reset and invitation pages in the mediator's
+    language: right to left where it should be, accessible, no sideways scroll at 360 and
+    1280 px."""
     from axe_playwright_python.sync_playwright import Axe
 
     from app.models import Offer, User
     from app.services.booking import offers
+    from app.services.core import accounts
 
     seed_demo(db.session)
     db.session.commit()
@@ -293,7 +295,9 @@ def test_mediator_link_pages_in_each_script(locale, app, browser, live_server):
                               .order_by(Offer.id).limit(1))
     assert offer is not None, "the demo mediator has no pending offer"
     pages = {"offer": f"/me/offers/answer/{offers.make_token(offer, 'accept')}",
-             "report": urls["anonymous"][1]}
+             "report": urls["anonymous"][1],
+             "reset": f"/auth/reset/{accounts.make_token(user, 'reset')}",
+             "invite": f"/auth/invite/{accounts.make_token(user, 'invite')}"}
     db.session.commit()
     context = browser.new_context(locale="de-DE", base_url=live_server.base_url)
     page = context.new_page()
