@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 from app.labels import LABELS
@@ -283,3 +283,23 @@ class RowPlan:
 def cell_error(row: int, heading: str, problem: str) -> str:
     return _("Row %(row)d, column “%(column)s”: %(problem)s", row=row, column=heading,
              problem=problem)
+
+
+def too_long(limit: int) -> str:
+    return ngettext("too long (at most %(num)d character)",
+                    "too long (at most %(num)d characters)", limit)
+
+
+def unknown_language(name: str, suggest: bool) -> str:
+    """Say that a language cell names no known language, with what it may have meant."""
+    problem = _("“%(value)s” is not a known language", value=name)
+    words = name.split()
+    if len(words) > 1 and all(find_language(w) for w in words):  # "Farsi Dari": two languages
+        return problem + ngettext(
+            " – if this is %(num)d language, please separate it with a comma: %(names)s",
+            " – if these are %(num)d languages, please separate them with a comma: %(names)s",
+            len(words), names=", ".join(words))
+    near = suggest_language(name[:80]) if suggest else ()
+    if near:
+        problem += _(" – did you mean %(names)s?", names=" / ".join(f"„{n}“" for n in near))
+    return problem

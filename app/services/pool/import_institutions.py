@@ -10,13 +10,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import ContactPerson, Institution
 from app.services.pool import import_columns as cols
-from app.services.pool.import_columns import RowPlan, cell_error, text
+from app.services.pool.import_columns import RowPlan, cell_error, text, too_long
 
 FIELDS = {"name": 200, "kind": 20, "street": 200, "postcode": 10, "city": 100,
           "district": 100, "phone": 50, "email": 254, "notes": 5000}
@@ -58,8 +57,7 @@ class InstitutionPlanner:
                     err(key, _("“%(value)s” is not a valid e-mail address", value=value))
                     continue
             if len(value) > limit:
-                err(key, ngettext("too long (at most %(num)d character)",
-                                  "too long (at most %(num)d characters)", limit))
+                err(key, too_long(limit))
                 continue
             values[key] = value
         if not values.get("name"):

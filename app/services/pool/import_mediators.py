@@ -12,7 +12,6 @@ import re
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -25,7 +24,7 @@ from app.models import (
 from app.models.mediator import LANGUAGE_LEVELS
 from app.services.core.languages import MACROLANGUAGES
 from app.services.pool import import_columns as cols
-from app.services.pool.import_columns import RowPlan, cell_error, text
+from app.services.pool.import_columns import RowPlan, cell_error, text, too_long
 from app.services.pool.import_people import (
     district_spelling,
     name_key,
@@ -131,8 +130,7 @@ class MediatorPlanner:
             values[key] = value
         for key, limit in SCALARS.items():
             if limit and isinstance(values.get(key), str) and len(values[key]) > limit:
-                err(key, ngettext("too long (at most %(num)d character)",
-                                  "too long (at most %(num)d characters)", limit))
+                err(key, too_long(limit))
         self._cohort(cells, values, err)
         self._languages(cells, values, err)
         self._modules(cells, values, err)
@@ -191,21 +189,8 @@ class MediatorPlanner:
             if inner in MACROLANGUAGES.get(code, ()):  # "Kurdisch (Kurmanji)": Kurmanji
                 code, variety = inner, ""
             if code is None:
-                problem = _("“%(value)s” is not a known language", value=name)
-                words = name.split()
-                parts = [cols.find_language(w) for w in words] if len(words) > 1 else [None]
                 self.suggestions_left -= 1
-                near = cols.suggest_language(name[:80]) if self.suggestions_left > 0 else ()
-                if all(parts):  # "Farsi Dari": two languages without a separator
-                    problem += ngettext(
-                        " – if this is %(num)d language, please separate it with a comma: "
-                        "%(names)s",
-                        " – if these are %(num)d languages, please separate them with a comma: "
-                        "%(names)s", len(words), names=", ".join(words))
-                elif near:
-                    problem += _(" – did you mean %(names)s?", names=" / ".join(
-                        f"„{n}“" for n in near))
-                err(key, problem)
+                err(key, cols.unknown_language(name, suggest=self.suggestions_left > 0))
                 continue
             # no level in the file: the level is not known (never "native" by assumption)
             level_code = cols.coded("language_level", level) if level else None
@@ -214,8 +199,7 @@ class MediatorPlanner:
                            allowed=", ".join(LANGUAGE_LEVELS)))
                 continue
             if len(variety) > 80:
-                err(key, ngettext("too long (at most %(num)d character)",
-                                  "too long (at most %(num)d characters)", 80))
+                err(key, too_long(80))
                 continue
             found[(code, variety)] = level_code
         if found:
