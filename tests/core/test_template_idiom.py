@@ -54,3 +54,34 @@ def test_checker_catches_raw_buttons_and_tables():
         "hand-written KERN button"]
     assert problems_in('<button type="submit">Go</button>') == ["button outside button()"]
     assert problems_in('<table class="kern-table">') == ["table outside the table() macro"]
+
+
+def test_button_writes_the_markup_pages_wrote_by_hand():
+    from app.web.markup import button
+
+    assert button("Go") == ('<button type="submit" class="kern-btn kern-btn--primary">'
+                            '<span class="kern-label">Go</span></button>')
+    assert button("A&B", "/x?a=1&b=2", kind="secondary", download=True) == (
+        '<a class="kern-btn kern-btn--secondary" href="/x?a=1&amp;b=2" download>'
+        '<span class="kern-label">A&amp;B</span></a>')
+    assert button("Assign", kind="secondary", name="mediator_id", value=3, formaction="/a",
+                  hidden_text=" <Ann>", aria_current=None) == (
+        '<button type="submit" class="kern-btn kern-btn--secondary" name="mediator_id" value="3"'
+        ' formaction="/a"><span class="kern-label">Assign'
+        '<span class="visually-hidden"> &lt;Ann&gt;</span></span></button>')
+    assert button("Delete", kind="secondary", danger=True, type="button", data_print=True) == (
+        '<button type="button" class="kern-btn kern-btn--secondary btn-danger" data-print>'
+        '<span class="kern-label">Delete</span></button>')
+    assert button("Menu", kind="tertiary", summary=True, css="t", icon="dehaze") == (
+        '<summary class="kern-btn kern-btn--tertiary t"><span class="kern-icon kern-icon--dehaze"'
+        ' aria-hidden="true"></span><span class="kern-label">Menu</span></summary>')
+
+
+def test_thead_leaves_out_absent_columns_and_marks_numeric_and_hidden_ones():
+    from app.web.markup import thead
+
+    assert thead("A", None, "B", "C", numeric=(2,), hidden=(3,)) == (
+        '<thead><tr><th class="kern-table__header" scope="col">A</th>'
+        '<th class="kern-table__header kern-table__header--numeric" scope="col">B</th>'
+        '<th class="kern-table__header" scope="col"><span class="visually-hidden">C</span></th>'
+        "</tr></thead>")
