@@ -37,28 +37,29 @@ def button(text, href: str | None = None, kind: str = "primary", type: str = "su
     `icon_after` puts the icon behind the label (a "next" chevron).
     `hidden_text` is read by screen readers only (which row a button acts on). Further
     keyword arguments become attributes (`formaction=`, `form=`, `aria_describedby=`,
-    `data_print=True`, `hidden=True`, `download=True`, `lang=` …). Plain string building with
-    escape(): Markup.format parses its pattern in Python and cost ten times as much.
+    `data_print=True`, `hidden=True`, `download=True`, `lang=` …). Plain string building:
+    Markup.format parses its pattern in Python and cost ten times as much. Texts, URLs and
+    values are escaped; kind, type, css and icon are the template's own literals.
     """
     if kind not in _KINDS:
         raise ValueError(f"unknown button kind {kind!r}")
     classes = f"kern-btn kern-btn--{kind}" + (" btn-danger" if danger else "") + (
-        f" {escape(css)}" if css else "")
+        f" {css}" if css else "")
     if href is not None:
         tag, head = "a", f'<a class="{classes}" href="{escape(href)}"'
     elif summary:
         tag, head = "summary", f'<summary class="{classes}"'
     else:
-        tag, head = "button", f'<button type="{escape(type)}" class="{classes}"'
+        tag, head = "button", f'<button type="{type}" class="{classes}"'
         if name is not None:
             head += f' name="{escape(name)}"'
         if value is not None:
             head += f' value="{escape(value)}"'
-    glyph = f'<span class="kern-icon kern-icon--{escape(icon)}" aria-hidden="true"></span>' \
+    glyph = f'<span class="kern-icon kern-icon--{icon}" aria-hidden="true"></span>' \
         if icon else ""
-    hidden = f'<span class="{escape(hidden_css)}">{escape(hidden_text)}</span>' \
+    hidden = f'<span class="{hidden_css}">{escape(hidden_text)}</span>' \
         if hidden_text else ""
-    label = (f'<span class="kern-label{" " + escape(label_css) if label_css else ""}">'
+    label = (f'<span class="kern-label{" " + label_css if label_css else ""}">'
              f"{escape(text)}{hidden}</span>")
     inner = label + glyph if icon_after else glyph + label
     return Markup(f"{head}{_attributes(attrs) if attrs else ''}>{inner}</{tag}>")  # noqa: S704 (escaped)
