@@ -103,6 +103,24 @@ def moment(value: Any) -> str:
         "{0}", format_time(value, "short"))
 
 
+def plural_count(value: Any) -> int:
+    """The whole number to hand `ngettext` for `value`: gettext picks plural forms by whole
+    numbers, CLDR by the number as written ("1 Stunde" but "1,5 Stunden", "0.5 hours").
+
+    A fraction takes the smallest whole number of its CLDR category; where no whole number
+    has that category (Russian and Ukrainian fractions), the "few" form they use for it
+    ("1,5 години"): n = 2.
+    """
+    number = float(value)
+    if number.is_integer():
+        return int(number)
+    locale = current().locale
+    if locale is None:
+        return 2
+    category = locale.plural_form(abs(number))
+    return next((n for n in range(200) if locale.plural_form(n) == category), 2)
+
+
 def _language(locale: Any) -> str:
     return getattr(locale, "language", None) or "de"
 

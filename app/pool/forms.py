@@ -11,6 +11,7 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
+    TelField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
@@ -42,7 +43,7 @@ class MediatorForm(FlaskForm):
     first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=80)])
     last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=80)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=50)])
+    phone = TelField(_l("Phone"), validators=[Optional(), Length(max=50)])
     share_phone = BooleanField(_l("Institutions may see the phone number"))
     gender = SelectField(_l("Gender"), choices=required_choice("gender"),
                          validators=[chosen()])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import EmailField, SelectField, StringField, SubmitField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.web.forms import FilterForm, blank_choice, chosen, required_choice
@@ -28,7 +28,7 @@ class InstitutionForm(FlaskForm):
     postcode = StringField(_l("Postcode"), validators=[Optional(), Length(max=10)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
     district = StringField(_l("District"), validators=[Optional(), Length(max=100)])
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=50)])
+    phone = TelField(_l("Phone"), validators=[Optional(), Length(max=50)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
     submit = SubmitField(_l("Save"))
@@ -37,7 +37,7 @@ class InstitutionForm(FlaskForm):
 class ContactForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     function = StringField(_l("Function"), validators=[Optional(), Length(max=120)])
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=50)])
+    phone = TelField(_l("Phone"), validators=[Optional(), Length(max=50)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
     submit = SubmitField(_l("Add contact person"))
 

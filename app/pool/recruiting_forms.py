@@ -14,6 +14,7 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
+    TelField,
     TextAreaField,
     TimeField,
 )
@@ -49,7 +50,7 @@ class ApplicationForm(FlaskForm):
     first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=80)])
     last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=80)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=50)])
+    phone = TelField(_l("Phone"), validators=[Optional(), Length(max=50)])
     gender = SelectField(_l("Gender"), choices=required_choice("gender"), validators=[chosen()])
     district = StringField(_l("District"), validators=[Optional(), Length(max=100)])
     german_level = SelectField(_l("German level"), choices=required_choice("german_level"),

@@ -11,6 +11,7 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
+    TelField,
     TimeField,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
@@ -27,7 +28,7 @@ from app.web.forms import (
 
 class ProfileForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=50)])
+    phone = TelField(_l("Phone"), validators=[Optional(), Length(max=50)])
     share_phone = BooleanField(_l("Institutions may see my phone number"))
     district = StringField(_l("District"), validators=[Optional(), Length(max=100)])
     mobility = SelectField(_l("How do you travel?"), choices=required_choice("mobility"),

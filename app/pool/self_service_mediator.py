@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -195,7 +194,7 @@ def my_qualification():
         pledge=mediator.document("pledge"), police=police,
         police_due=police_certificate_due(police) if police else None,
         police_valid=police_certificate_valid_on(mediator, today),
-        hours=format_decimal(svc.hours_this_year(mediator)), year=today.year)
+        hours=svc.hours_this_year(mediator), year=today.year)
 
 
 @bp.route("/me/certificate")

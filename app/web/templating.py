@@ -15,7 +15,7 @@ from flask_babel import (
 )
 from markupsafe import Markup
 
-from app.i18n import RIGHT_TO_LEFT, UI_LANGUAGES, current, languages_for, moment
+from app.i18n import RIGHT_TO_LEFT, UI_LANGUAGES, current, languages_for, moment, plural_count
 from app.labels import label
 from app.services.core.languages import endonym, language_name
 from app.services.pool import bank
@@ -140,6 +140,7 @@ def register_templating(app: Flask) -> None:
     app.add_template_global(badge, "badge")
     app.add_template_global(button, "button")
     app.add_template_global(thead, "thead")
+    app.add_template_global(plural_count, "plural_count")
 
     @app.template_global("url_with")
     def url_with(**changes) -> str:

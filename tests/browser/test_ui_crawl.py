@@ -36,7 +36,7 @@ CRAWLS = {
 }
 # crawls in a right-to-left language: the mediator's account set to it, the anonymous browser
 # asking for it; every page must say dir="rtl" and start its heading at the right edge
-RTL_CRAWLS = {"mediator-ar": "ar", "mediator-fa": "fa", "anonymous-ar": "ar"}
+RTL_CRAWLS = {"mediator-ar": "ar", "mediator-fa": "fa", "anonymous-ar": "ar", "anonymous-fa": "fa"}
 CRAWLS |= {name: CRAWLS[name.split("-")[0]] for name in RTL_CRAWLS}
 PUBLIC = ("/auth/login", "/auth/forgot", "/apply", "/privacy", "/barrierefreiheit",
           "/leichte-sprache", "/impressum", "/datenschutz")
@@ -264,3 +264,61 @@ def test_after_appointment_pages_are_kern_accessible_and_fit(app, browser, live_
                 problems += _check(page, axe, path, width)
         context.close()
     assert problems == [], problems
+
+
+# the mediator's pages behind e-mail links (not reachable by crawling) and the start page, in
+# each language with a script or direction of its own; Ukrainian stands for the Cyrillic ones
+LINK_LANGUAGES = {"ar": "ar", "fa": "fa", "uk": None}
+LINK_SHOTS = {("ar", "offer"): "ui-mediator-offer-ar", ("uk", "start"): "ui-mediator-start-uk",
+              ("uk", "offer"): "ui-mediator-offer-uk"}
+
+
+@pytest.mark.parametrize("locale", sorted(LINK_LANGUAGES))
+def test_mediator_link_pages_in_each_script(locale, app, browser, live_server):
+    """The offer answer, follow-up, password reset and invitation pages in the mediator's
+    language: right to left where it should be, accessible, no sideways scroll at 360 and
+    1280 px."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from app.models import Offer, User
+    from app.services.booking import offers
+    from app.services.core import accounts
+
+    seed_demo(db.session)
+    db.session.commit()
+    urls = _after_appointment_data()
+    email, password = next((e, p) for r, e, p in LOGINS if r == "mediator")
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    user.locale = locale
+    offer = db.session.scalar(sa.select(Offer).where(Offer.mediator_id == user.mediator_id,
+                                                     Offer.status == "pending")
+                              .order_by(Offer.id).limit(1))
+    assert offer is not None, "the demo mediator has no pending offer"
+    pages = {"offer": f"/me/offers/answer/{offers.make_token(offer, 'accept')}",
+             "report": urls["anonymous"][1],
+             "reset": f"/auth/reset/{accounts.make_token(user, 'reset')}",
+             "invite": f"/auth/invite/{accounts.make_token(user, 'invite')}"}
+    db.session.commit()
+    context = browser.new_context(locale="de-DE", base_url=live_server.base_url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    axe, problems, rtl = Axe(), [], LINK_LANGUAGES[locale]
+    for name, path in pages.items():  # anonymous, as from the e-mail: the account's language
+        for width in WIDTHS:
+            problems += _check(page, axe, path, width, rtl)
+            if page.locator("html").get_attribute("lang") != locale:
+                problems.append((path, width, "not in", locale))
+            _shoot(page, LINK_SHOTS.get((locale, name)), width)
+    login(page, email, password=password)
+    for width in WIDTHS:
+        problems += _check(page, axe, "/", width, rtl)
+        _shoot(page, LINK_SHOTS.get((locale, "start")), width)
+    context.close()
+    assert problems == [], problems
+
+
+def _shoot(page, name: str | None, width: int) -> None:
+    """Save a README picture (SKM_SCREENSHOTS=1), at phone width only."""
+    if name and width == 360 and os.environ.get("SKM_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -184,3 +184,15 @@ def test_rules_page_lists_stored_years(march, client, login):
     login(march["coordinator"])
     html = client.get("/reports/allowances/rules").get_data(as_text=True)
     assert "2019" in html and "12,34\u00a0€" in html
+
+
+def test_the_months_statements_list_erased_people_last_on_every_database(app, make_mediator):
+    """An erased person's statement has no mediator; SQLite sorts the missing name first and
+    PostgreSQL last, so the list and the payout order differed between the two."""
+    from app.services.allowances.statements import month_statements
+
+    named = make_mediator(last_name="Zeller")
+    db.session.add_all([AllowanceStatement(mediator_id=None, year=2026, month=3),
+                        AllowanceStatement(mediator_id=named.id, year=2026, month=3)])
+    db.session.commit()
+    assert [s.mediator_id for s in month_statements(2026, 3)] == [named.id, None]

@@ -19,7 +19,6 @@ from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -28,7 +27,7 @@ from app.models.follow_up import FOLLOW_UP_ANSWERS
 from app.services.booking import debriefs
 from app.services.booking.assignments import lock_request, record_outcome, store_report
 from app.services.booking.states import move_assignment, move_request
-from app.services.core import audit, link_people
+from app.services.core import audit, jobs, link_people
 from app.services.core.errors import DomainError
 from app.services.core.links import external_url
 from app.services.core.recipients import Kind, queue, recipients, speaking
@@ -116,13 +115,10 @@ def open_link(token: str, audience: str) -> tuple[FollowUp | None, str, str | No
 
 def _claim(assignment: Assignment, audience: str, now: dt.datetime) -> FollowUp | None:
     """Insert the follow-up row; None when another process already has it."""
-    try:
-        with db.session.begin_nested():
-            follow_up = FollowUp(assignment_id=assignment.id, audience=audience, sent_at=now)
-            db.session.add(follow_up)
-    except IntegrityError:
+    if not jobs.claim(FollowUp, assignment_id=assignment.id, audience=audience, sent_at=now):
         return None
-    return follow_up
+    return db.session.scalar(sa.select(FollowUp).where(
+        FollowUp.assignment_id == assignment.id, FollowUp.audience == audience))
 
 
 _MAILS = {

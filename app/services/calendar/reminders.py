@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import format_date, format_datetime, ngettext
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -32,6 +31,7 @@ from app.models import (
     SentReminder,
 )
 from app.services.calendar import ical
+from app.services.core import jobs
 from app.services.core.document_dates import police_certificate_due
 from app.services.core.languages import language_name
 from app.services.core.links import external_url
@@ -46,14 +46,7 @@ def _cfg(name: str):
 
 def _claim(key: str) -> bool:
     """Insert the reminder key; False when someone (another process too) already has it."""
-    if db.session.scalar(sa.select(SentReminder.id).where(SentReminder.key == key)):
-        return False
-    try:
-        with db.session.begin_nested():
-            db.session.add(SentReminder(key=key))
-    except IntegrityError:
-        return False
-    return True
+    return jobs.claim(SentReminder, key=key)
 
 
 def _mail(rcpt: Recipient, subject: str, intro: str, lines: list[str]) -> None:

@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+
 from app.extensions import db
 from app.services.core import fence
 
@@ -61,3 +63,20 @@ def commit_each(units: Iterable[int]) -> int:
         commit()
         total += count
     return total
+
+
+def claim(model: type, **values) -> bool:
+    """Insert the row that marks a unit of work as taken; False when its unique key already is
+    (by this job, or another process: PostgreSQL waits for that one to end).
+
+    `INSERT … ON CONFLICT DO NOTHING` inside the unit's own transaction, so the claim commits
+    or rolls back with the rest of the unit. A savepoint would not do on SQLite: opened before
+    any write, it is the outermost transaction and its RELEASE commits the claim at once.
+    """
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = db.session.get_bind().dialect.name
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert
+    # RETURNING, not rowcount: psycopg reports -1 for this statement
+    stmt = insert(model).values(**values).on_conflict_do_nothing().returning(sa.literal(1))
+    return db.session.execute(stmt).first() is not None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -57,7 +58,8 @@ class InstitutionPlanner:
                     err(key, _("“%(value)s” is not a valid e-mail address", value=value))
                     continue
             if len(value) > limit:
-                err(key, _("too long (at most %(max)d characters)", max=limit))
+                err(key, ngettext("too long (at most %(num)d character)",
+                                  "too long (at most %(num)d characters)", limit))
                 continue
             values[key] = value
         if not values.get("name"):

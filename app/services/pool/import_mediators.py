@@ -12,6 +12,7 @@ import re
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -130,7 +131,8 @@ class MediatorPlanner:
             values[key] = value
         for key, limit in SCALARS.items():
             if limit and isinstance(values.get(key), str) and len(values[key]) > limit:
-                err(key, _("too long (at most %(max)d characters)", max=limit))
+                err(key, ngettext("too long (at most %(num)d character)",
+                                  "too long (at most %(num)d characters)", limit))
         self._cohort(cells, values, err)
         self._languages(cells, values, err)
         self._modules(cells, values, err)
@@ -195,9 +197,11 @@ class MediatorPlanner:
                 self.suggestions_left -= 1
                 near = cols.suggest_language(name[:80]) if self.suggestions_left > 0 else ()
                 if all(parts):  # "Farsi Dari": two languages without a separator
-                    problem += _(" – if these are %(num)d languages, please separate them "
-                                 "with a comma: %(names)s", num=len(words),
-                                 names=", ".join(words))
+                    problem += ngettext(
+                        " – if this is %(num)d language, please separate it with a comma: "
+                        "%(names)s",
+                        " – if these are %(num)d languages, please separate them with a comma: "
+                        "%(names)s", len(words), names=", ".join(words))
                 elif near:
                     problem += _(" – did you mean %(names)s?", names=" / ".join(
                         f"„{n}“" for n in near))
@@ -210,7 +214,8 @@ class MediatorPlanner:
                            allowed=", ".join(LANGUAGE_LEVELS)))
                 continue
             if len(variety) > 80:
-                err(key, _("too long (at most %(max)d characters)", max=80))
+                err(key, ngettext("too long (at most %(num)d character)",
+                                  "too long (at most %(num)d characters)", 80))
                 continue
             found[(code, variety)] = level_code
         if found:

@@ -8,10 +8,11 @@ numbers the German way (1.234,5).
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import format_decimal, format_percent
+from flask_babel import format_decimal, format_percent, ngettext
 from flask_babel import gettext as _
 
 from app.extensions import db
+from app.i18n import plural_count
 from app.models import InterpretingRequest, Mediator, MediatorLanguage
 from app.models.request import BOOKED_REQUEST_STATUSES
 from app.services.core.periods import Period
@@ -81,8 +82,8 @@ def sentences(period: Period, facts: dict, gap: Table,
     num = format_decimal(facts["booked"])
     common = {"period": period.label, "languages": format_decimal(facts["languages"]),
               "institutions": format_decimal(facts["institutions"])}
-    # plain gettext (not ngettext): the catalog tool handles no plural forms; the one-case
-    # sentence is rare enough to get its own message
+    # the opening counts three things at once, which no one plural form fits: the case of
+    # one assignment gets its own message (languages and institutions are many in a year)
     one = facts["booked"] == 1
     if period.kind == "year":
         opening = (_("In %(period)s, one assignment in %(languages)s languages was arranged "
@@ -96,8 +97,9 @@ def sentences(period: Period, facts: dict, gap: Table,
                      "were arranged for %(institutions)s institutions.", num=num, **common))
     result = [
         opening,
-        _("The mediators volunteered %(hours)s hours.",
-          hours=format_decimal(facts["hours"], format="#,##0.#")),
+        ngettext("The mediators volunteered %(hours)s hour.",
+                 "The mediators volunteered %(hours)s hours.", plural_count(facts["hours"]),
+                 hours=format_decimal(facts["hours"], format="#,##0.#")),
     ]
     if facts["rate"] is not None:
         result.append(_("%(rate)s of the requests that could be planned were filled "
@@ -113,8 +115,10 @@ def sentences(period: Period, facts: dict, gap: Table,
         result.append(_("More mediators are needed above all for: %(languages)s.",
                         languages=names))
     if facts["median"] is not None:
-        result.append(_("A request was assigned after %(hours)s hours (median).",
-                        hours=format_decimal(facts["median"], format="#,##0.#")))
+        result.append(ngettext("A request was assigned after %(hours)s hour (median).",
+                               "A request was assigned after %(hours)s hours (median).",
+                               plural_count(facts["median"]),
+                               hours=format_decimal(facts["median"], format="#,##0.#")))
     result.append(_("Today %(mediators)s mediators are active in %(languages)s languages.",
                     mediators=format_decimal(facts["mediators"]),
                     languages=format_decimal(facts["pool_languages"])))

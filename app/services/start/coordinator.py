@@ -7,6 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.extensions import db
 from app.models import Assignment, Meeting, OutboxMessage
@@ -39,9 +40,10 @@ def no_candidate(ctx: StartContext) -> Card:
 
 @card("coordinator", 20)
 def unanswered(ctx: StartContext) -> Card:
-    return _requests(ctx, "unanswered", _("Offers without an answer"), _(
-        "Open requests with an offer unanswered for more than %(hours)s hours.",
-        hours=current_app.config["ESCALATION_HOURS"]))
+    return _requests(ctx, "unanswered", _("Offers without an answer"), ngettext(
+        "Open requests with an offer unanswered for more than %(num)s hour.",
+        "Open requests with an offer unanswered for more than %(num)s hours.",
+        current_app.config["ESCALATION_HOURS"]))
 
 
 @card("coordinator", 30)
@@ -63,8 +65,9 @@ def reports(ctx: StartContext) -> Card:
 def expiring(ctx: StartContext) -> Card:
     return Card(key="expiring", title=_("Expiring documents"),
                 count=privacy.count_expiring_documents(ctx.today, EXPIRY_DAYS),
-                explanation=_("Police certificates due within %(days)s days or overdue.",
-                              days=EXPIRY_DAYS),
+                explanation=ngettext("Police certificates due within %(num)s day or overdue.",
+                                     "Police certificates due within %(num)s days or overdue.",
+                                     EXPIRY_DAYS),
                 url=url_for("pool.expiring_documents"))
 
 
