@@ -45,7 +45,11 @@ def mediators():
         district=form.district.data or "",
     )
     page = db.paginate(stmt, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
-    return render_template("pool/mediators.html", form=form, page=page)
+    # the export keeps the list's filters: the same query arguments with the format added
+    query = request.args.to_dict()
+    exports = [(fmt.upper(), url_for("pool.export_mediators", **{**query, "fmt": fmt}))
+               for fmt in ("xlsx", "csv")]
+    return render_template("pool/mediators.html", form=form, page=page, exports=exports)
 
 
 @bp.route("/pool/mediators/new", methods=["GET", "POST"])

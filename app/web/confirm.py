@@ -34,7 +34,7 @@ def ask(question: str, *, back: str, details=(), button: str | None = None,
     """Render the confirmation step for the current POST URL; nothing has changed yet."""
     return render_template(
         "confirm.html", question=question, details=list(details), back=back,
-        action=request.path, button=button or _("Yes, remove"),
+        action=request.path, button_text=button or _("Yes, remove"),
         title=title or _("Please confirm"),
     ), status
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from flask import Flask, request, url_for
+from flask import Flask, has_request_context, request, url_for
 from flask_babel import (
     format_currency,
     format_date,
@@ -21,6 +21,7 @@ from app.services.core.languages import endonym, language_name
 from app.services.pool import bank
 from app.timeutil import to_local
 from app.web.day_groups import day_groups
+from app.web.markup import button, thead
 from app.web.navigation import NAV_ITEMS
 
 # the settings a town replaces (config.py, docs/ui.md); templates read them as town.<lowercase>
@@ -137,6 +138,8 @@ def register_templating(app: Flask) -> None:
 
     app.add_template_global(day_groups, "day_groups")
     app.add_template_global(badge, "badge")
+    app.add_template_global(button, "button")
+    app.add_template_global(thead, "thead")
     app.add_template_global(plural_count, "plural_count")
 
     @app.template_global("url_with")
@@ -156,6 +159,15 @@ def register_templating(app: Flask) -> None:
                 "text_direction": "rtl" if language in RIGHT_TO_LEFT else "ltr",
                 "ui_languages": [(code, UI_LANGUAGES[code])
                                  for code in languages_for(current_user)]}
+
+    @app.context_processor
+    def inject_page() -> dict:
+        """Where the page is, so templates never read `request`: the endpoint marks the
+        current menu entry, `current_path` brings a GET page back after the language switch."""
+        if not has_request_context():
+            return {"current_endpoint": None, "current_path": ""}
+        return {"current_endpoint": request.endpoint,
+                "current_path": request.full_path if request.method == "GET" else ""}
 
     @app.context_processor
     def inject_town() -> dict:
