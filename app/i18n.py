@@ -15,6 +15,8 @@ from typing import Any, NamedTuple
 from flask import g, has_app_context
 from flask_babel import Domain, get_locale, get_translations
 
+from app.models.enums import Role
+
 # the UI languages, each named in its own language and script (the language switch shows these)
 UI_LANGUAGES = {
     "de": "Deutsch",
@@ -52,7 +54,7 @@ def speaking(language: str | None):
 def languages_for(user: Any) -> tuple[str, ...]:
     """The UI languages this user may choose: staff pages exist in German and English only."""
     role = getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
-    return STAFF_LANGUAGES if role in ("coordinator", "institution") else tuple(UI_LANGUAGES)
+    return STAFF_LANGUAGES if role in (Role.COORDINATOR, Role.INSTITUTION) else tuple(UI_LANGUAGES)
 
 
 def ui_language() -> str:

@@ -5,13 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from app.i18n import current
+from app.models.enums import LABELLED
 
-LABELS = {
-    "role": {
-        "coordinator": _l("Coordinator"),
-        "institution": _l("Institution"),
-        "mediator": _l("Mediator"),
-    },
+# the words of the coded values that have an enum (app/models/enums.py) come from it
+LABELS = {kind: enum.labels() for kind, enum in LABELLED.items()} | {
     "institution_kind": {
         "school": _l("School"),
         "kita": _l("Kita (daycare)"),
@@ -24,15 +21,6 @@ LABELS = {
         "bike": _l("bicycle"),
         "public": _l("public transport"),
         "car": _l("car"),
-    },
-    "mediator_status": {
-        "applicant": _l("Applicant"),
-        "in_training": _l("In training"),
-        "active": _l("Active"),
-        "paused": _l("Paused"),
-        "retired": _l("Retired"),
-        "rejected": _l("Rejected"),
-        "withdrawn": _l("Withdrawn"),
     },
     "language_level": {
         "B1": "B1",
@@ -73,14 +61,6 @@ LABELS = {
         5: _l("Sat"),
         6: _l("Sun"),
     },
-    "request_status": {
-        "submitted": _l("Submitted"),
-        "offered": _l("Offered"),
-        "assigned": _l("Assigned"),
-        "completed": _l("Completed"),
-        "cancelled": _l("Cancelled"),
-        "unfilled": _l("Unfilled"),
-    },
     "occasion": {
         "parent_meeting": _l("Parent meeting"),
         "registration": _l("Registration"),
@@ -102,21 +82,9 @@ LABELS = {
         "female": _l("female"),
         "male": _l("male"),
     },
-    "offer_status": {
-        "pending": _l("awaiting answer"),
-        "accepted": _l("accepted"),
-        "declined": _l("declined"),
-        "withdrawn": _l("withdrawn"),
-        "expired": _l("expired"),
-    },
     "offer_channel": {
         "email": _l("by e-mail"),
         "phone": _l("asked by phone"),
-    },
-    "assignment_status": {
-        "active": _l("active"),
-        "cancelled": _l("cancelled"),
-        "completed": _l("completed"),
     },
     "audit_action": {
         "create": _l("created"),
@@ -179,25 +147,6 @@ LABELS = {
         "phone": _l("by phone"),
         "video": _l("by video"),
     },
-    "phone_caller": {
-        "mediator": _l("The mediator calls this number"),
-        "institution": _l("We call the mediator"),
-    },
-    "cancelled_by": {
-        "institution": _l("institution"),
-        "mediator": _l("mediator"),
-        "coordinator": _l("coordination"),
-    },
-    "report_status": {
-        "none": _l("not reported"),
-        "reported": _l("reported"),
-        "approved": _l("approved"),
-        "returned": _l("returned for a new report"),
-    },
-    "outcome": {
-        "took_place": _l("took place"),
-        "no_show": _l("family did not come"),
-    },
     "follow_up_answer": {
         "took_place": _l("took place"),
         "no_show": _l("family did not come"),
@@ -217,10 +166,6 @@ LABELS = {
     "meeting_kind": {
         "exchange": _l("Exchange meeting"),
         "supervision": _l("Supervision"),
-    },
-    "meeting_status": {
-        "scheduled": _l("scheduled"),
-        "cancelled": _l("cancelled"),
     },
     "rsvp": {
         "yes": _l("I will come"),

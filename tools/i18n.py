@@ -48,7 +48,7 @@ MEDIATOR_SOURCES = (
     "app/*/*_mediator.py", "app/*/*_public.py", "app/accounts/auth.py",
     "app/accounts/forms.py", "app/booking/debrief_forms.py", "app/booking/follow_up_forms.py",
     "app/pool/self_service_forms.py", "app/pool/recruiting_forms.py", "app/pool/forms.py",
-    "app/labels.py", "app/web/*.py", "app/services/start/mediator.py",
+    "app/labels.py", "app/models/enums.py", "app/web/*.py", "app/services/start/mediator.py",
     "app/services/start/cards.py",
     "app/services/booking/offers.py", "app/services/booking/board.py",
     "app/services/booking/assignments.py", "app/services/booking/debriefs.py",

@@ -18,6 +18,7 @@ from app.booking import bp
 from app.booking.follow_up_forms import DebriefForm, ReportForm
 from app.extensions import db
 from app.models import Assignment, Offer
+from app.models.enums import CancelledBy, Role
 from app.services.booking import assignments as booking
 from app.services.booking import dashboard, debriefs
 from app.services.booking import offers as offer_svc
@@ -30,7 +31,7 @@ from app.web.guards import role_required
 from app.web.transaction import Outcome, commit_or_message
 from app.web.views import form_page, found_or_404, link_gone_page, own_or_404, speak_to
 
-mediator_required = role_required("mediator")
+mediator_required = role_required(Role.MEDIATOR)
 OFFER_PAGE_LISTS = ("offers", "upcoming", "reports")  # ?show=: one list of the offers page
 
 
@@ -178,7 +179,7 @@ def cancel_my_assignment(assignment_id: int):
     form = CancelForm()
     if form.validate_on_submit():
         outcome = commit_or_message(booking.cancel_assignment, current_user, a.id,
-                                    by="mediator", reason=form.reason.data)
+                                    by=CancelledBy.MEDIATOR, reason=form.reason.data)
         if outcome.ok:
             flash(_("You have cancelled the appointment. The office has been told."), "success")
             if outcome.result.late_cancellation:

@@ -8,12 +8,13 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from app.booking import bp
+from app.models.enums import Role
 from app.services.booking import board as board_svc
 from app.timeutil import now_utc
 from app.web.guards import role_required
 from app.web.transaction import commit_or_message
 
-mediator_required = role_required("mediator")
+mediator_required = role_required(Role.MEDIATOR)
 
 
 class BoardForm(FlaskForm):

@@ -15,6 +15,7 @@ from app.booking import requests_institution as pages
 from app.booking.request_forms import FollowUpAnswerForm, RatingForm
 from app.extensions import db
 from app.models import InterpretingRequest
+from app.models.enums import Role
 from app.services.booking import debriefs
 from app.services.booking import follow_up as svc
 from app.web.guards import role_required
@@ -54,7 +55,7 @@ def follow_up_answer(token: str):
 
 
 @bp.route("/requests/<int:request_id>/rating", methods=["POST"])
-@role_required("institution")
+@role_required(Role.INSTITUTION)
 def rate_request(request_id: int):
     """Rate the interpreting of one's own request (the office reads it, nobody else)."""
     req = own_or_404(InterpretingRequest, request_id)

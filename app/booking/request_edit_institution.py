@@ -13,6 +13,7 @@ from flask_login import current_user
 from app.booking import bp
 from app.booking.request_forms import RequestEditForm, prepare, request_data, request_form_page
 from app.models import InterpretingRequest
+from app.models.enums import Role
 from app.services.booking import changes
 from app.web.guards import role_required
 from app.web.transaction import commit_or_message
@@ -58,7 +59,7 @@ def _flash_change(result: changes.Change) -> None:
 
 
 @bp.route("/requests/<int:request_id>/edit", methods=["GET", "POST"])
-@role_required("institution")
+@role_required(Role.INSTITUTION)
 def edit_our_request(request_id: int):
     req = own_or_404(InterpretingRequest, request_id)
     return edit_view(req, may_edit=req.is_open,

@@ -24,6 +24,7 @@ from app.booking.coordinator_forms import (
 from app.booking.follow_up_forms import ReportForm
 from app.extensions import db
 from app.models import Assignment, InterpretingRequest, Offer
+from app.models.enums import CancelledBy, OfferStatus, RequestStatus
 from app.models.request import OPEN_REQUEST_STATUSES
 from app.services.booking import assignments as booking
 from app.services.booking import board as board_svc
@@ -117,13 +118,13 @@ def request_detail(request_id: int, status: int = 200, cancel_form=None, unfille
         joinedload(InterpretingRequest.assignments).joinedload(Assignment.mediator),
         joinedload(InterpretingRequest.offers).joinedload(Offer.mediator)))
     result = (matching.match(req, cached=True)
-              if req.status in (*OPEN_REQUEST_STATUSES, "assigned") else None)
+              if req.is_open or req.status == RequestStatus.ASSIGNED else None)
     offered = {o.mediator_id for o in req.offers}
     shown, summary = _excluded_view(result) if result is not None else ([], [])
     now = now_utc()
     # each form only where the page shows it (None hides its section)
     reassign_form = reason_form = None
-    if req.status == "assigned" and req.starts_at > now:
+    if req.status == RequestStatus.ASSIGNED and req.starts_at > now:
         reassign_form, reason_form = ReassignForm(), ReasonForm()
         if result is not None:
             suffix = _("excluded")
@@ -135,7 +136,7 @@ def request_detail(request_id: int, status: int = 200, cancel_form=None, unfille
     may_have_reason = unfilled.may_have_reason(req)
     unfilled_form = ((unfilled_form or UnfilledReasonForm(formdata=None, obj=req))
                      if may_have_reason else None)
-    pending = req.is_open and any(o.status == "pending" for o in req.offers)
+    pending = req.is_open and any(o.status == OfferStatus.PENDING for o in req.offers)
     return render_template(
         "booking/coordinator/request.html", req=req, result=result, offered=offered,
         excluded_shown=shown, excluded_summary=summary, excluded_groups=excluded_groups(shown),
@@ -240,7 +241,7 @@ def unassign(request_id: int):
         flash(_("Please give a reason."), "error")
         return request_detail(request_id, status=400)
     outcome = commit_or_message(booking.cancel_assignment, current_user, current.id,
-                                  by="coordinator", reason=form.reason.data)
+                                  by=CancelledBy.COORDINATOR, reason=form.reason.data)
     return _done(outcome, _("The assignment was cancelled; the request is open again."),
                  request_id)
 

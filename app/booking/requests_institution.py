@@ -19,7 +19,7 @@ from app.booking.request_forms import (
 )
 from app.extensions import db
 from app.models import InterpretingRequest
-from app.models.request import OPEN_REQUEST_STATUSES
+from app.models.enums import CancelledBy, Outcome, RequestStatus, Role
 from app.services.booking import assignments as booking
 from app.services.booking import dashboard, debriefs, request_filters, series, workdays
 from app.services.booking import intake as svc
@@ -29,7 +29,7 @@ from app.web.guards import role_required
 from app.web.transaction import commit_or_message
 from app.web.views import own_or_404
 
-institution_required = role_required("institution")
+institution_required = role_required(Role.INSTITUTION)
 
 
 @bp.route("/requests/")
@@ -82,8 +82,8 @@ def our_request(request_id: int, cancel_form=None, outcome_form=None):
     return render_template(
         "booking/institution/request.html", req=req, mediator=svc.visible_mediator(req), now=now,
         cancel_form=cancel_form or CancelForm(), outcome_form=outcome_form or OutcomeForm(),
-        can_cancel=req.status in (*OPEN_REQUEST_STATUSES, "assigned") and req.starts_at > now,
-        can_confirm=req.status == "assigned" and req.starts_at <= now,
+        can_cancel=req.is_cancellable and req.starts_at > now,
+        can_confirm=req.status == RequestStatus.ASSIGNED and req.starts_at <= now,
         can_rate=debriefs.can_rate(req, now), rating=debriefs.rating_of(req),
         rating_form=RatingForm(),
         joining=remote.access(req, "institution", getattr(req.live_assignment, "mediator", None)),
@@ -98,7 +98,7 @@ def cancel_our_request(request_id: int):
     if form.validate_on_submit():
         outcome = commit_or_message(
             series.cancel_series, current_user, req.id, scope=form.scope.data or "one",
-            by="institution", reason=form.reason.data,
+            by=CancelledBy.INSTITUTION, reason=form.reason.data,
         )
         if outcome.ok:
             result = outcome.result
@@ -124,7 +124,7 @@ def record_outcome(request_id: int):
         value = form.outcome.data
         outcome = commit_or_message(
             booking.record_outcome, current_user, req.id,
-            "took_place" if value == "took_place" else "no_show",
+            Outcome.TOOK_PLACE if value == Outcome.TOOK_PLACE else Outcome.NO_SHOW,
             mediator_no_show=value == "mediator_no_show",
         )
         if outcome.ok:

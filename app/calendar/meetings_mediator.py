@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.calendar import bp
+from app.models.enums import Role
 from app.services.calendar import meeting_admin as admin
 from app.services.calendar import meetings as svc
 from app.timeutil import now_utc
@@ -16,7 +17,7 @@ from app.web.views import found_or_404
 
 
 @bp.route("/me/meetings")
-@role_required("mediator")
+@role_required(Role.MEDIATOR)
 def my_meetings():
     mediator = current_user.mediator
     rows, answers, attended, recorded = admin.mediator_meetings(mediator, now_utc())
@@ -25,7 +26,7 @@ def my_meetings():
 
 
 @bp.route("/me/meetings/<int:meeting_id>/rsvp", methods=["POST"])
-@role_required("mediator")
+@role_required(Role.MEDIATOR)
 def rsvp(meeting_id: int):
     mediator = current_user.mediator
     meeting = found_or_404(admin.visible_meeting(meeting_id, mediator))

@@ -14,13 +14,13 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 from app.models import User
-from app.models.user import ROLES
+from app.models.enums import Role
 
 users = AppGroup("users", help="Manage user accounts.")
 
 
 @users.command("create")
-@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
 @click.option("--email", required=True)
 @click.option("--name", default="")
 @click.option("--institution-id", type=int, default=None)
@@ -34,9 +34,9 @@ def create_user(role, email, name, institution_id, mediator_id, password) -> Non
 
     institution = db.session.get(Institution, institution_id) if institution_id else None
     mediator = db.session.get(Mediator, mediator_id) if mediator_id else None
-    if role == "institution" and institution is None:
+    if role == Role.INSTITUTION and institution is None:
         raise click.UsageError("--institution-id of an existing institution is required")
-    if role == "mediator" and mediator is None:
+    if role == Role.MEDIATOR and mediator is None:
         raise click.UsageError("--mediator-id of an existing mediator is required")
     try:
         user = accounts.create_user(

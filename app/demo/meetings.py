@@ -13,6 +13,7 @@ import random
 import sqlalchemy as sa
 
 from app.models import Mediator, MeetingAttendance, MeetingSeries, SupervisionGroup
+from app.models.enums import MediatorStatus, MeetingStatus
 from app.services.calendar.meetings import materialise
 from app.timeutil import from_local, to_local
 
@@ -65,8 +66,9 @@ def seed_meetings(session, today: dt.date, now: dt.datetime) -> None:
         moved.ends_at = moved.starts_at + dt.timedelta(minutes=120)
         moved.agenda = "Gast: Jugendamt stellt die neuen Hilfen zur Erziehung vor"
         moved.sequence = 1
-        future[2].status, future[2].sequence = "cancelled", 1
-    active = session.scalars(sa.select(Mediator).where(Mediator.status == "active")).all()
+        future[2].status, future[2].sequence = MeetingStatus.CANCELLED, 1
+    active = session.scalars(
+        sa.select(Mediator).where(Mediator.status == MediatorStatus.ACTIVE)).all()
     for series in all_series:
         people = active if series.kind == "exchange" else [m.mediator for m in
                                                           series.group.members]

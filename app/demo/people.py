@@ -13,6 +13,7 @@ import unicodedata
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
+from app.models.enums import MediatorStatus
 from app.models.mediator import Availability, Document, Mediator, MediatorLanguage
 from app.models.pool import Cohort, ModuleCompletion, QualificationModule
 from app.timeutil import from_local
@@ -219,15 +220,16 @@ class PoolBuilder:
             retired, paused = STATUS_MIX[year]
             picks = rng.sample([i for i, k in enumerate(keys) if k != "eri"], retired + paused)
             for i, key in enumerate(keys):
-                status = ("retired" if i in picks[:retired] else
-                          "paused" if i in picks[retired:] else "active")
+                status = (MediatorStatus.RETIRED if i in picks[:retired] else
+                          MediatorStatus.PAUSED if i in picks[retired:] else MediatorStatus.ACTIVE)
                 self._mediator(key, status, cohort)
         first, last, gender, langs = DEMO_MEDIATOR
-        demo = self._mediator("eri", "active", cohorts[2016], (first, last, gender, langs))
+        demo = self._mediator("eri", MediatorStatus.ACTIVE, cohorts[2016],
+                              (first, last, gender, langs))
         for key in APPLICANTS.split():
-            self._mediator(key, "applicant", None)
+            self._mediator(key, MediatorStatus.APPLICANT, None)
         for key in IN_TRAINING.split():
-            self._mediator(key, "in_training", None)
+            self._mediator(key, MediatorStatus.IN_TRAINING, None)
         self._documents(demo)
         return demo
 
@@ -266,28 +268,29 @@ class PoolBuilder:
             m.max_per_week, m.german_level, m.share_phone = 4, "C1", True
         for code, variety, level in langs:
             m.languages.append(MediatorLanguage(code=code, variety=variety, level=level))
-        if status == "retired":
+        if status == MediatorStatus.RETIRED:
             m.left_on = m.joined_on + dt.timedelta(
                 days=rng.randint(400, (self.today - m.joined_on).days - 120))
             m.notes = rng.choice(RETIRED_NOTES)
-        elif status == "paused":
+        elif status == MediatorStatus.PAUSED:
             m.notes = rng.choice(PAUSED_NOTES)
-        elif status == "applicant":
+        elif status == MediatorStatus.APPLICANT:
             m.motivation = MOTIVATIONS[len(self.mediators) % len(MOTIVATIONS)]
             m.consent_at = self.now - dt.timedelta(days=rng.randint(3, 60), hours=rng.randint(0, 9))
-        elif status == "in_training":
+        elif status == MediatorStatus.IN_TRAINING:
             m.joined_on = self.today - dt.timedelta(days=rng.randint(40, 90))
             m.consent_at = from_local(m.joined_on - dt.timedelta(days=30), dt.time(10))
         m.consent_at = m.consent_at or from_local(m.joined_on, dt.time(9))
         m.created_at = m.updated_at = m.consent_at
         self._completions(m, year, fixed is not None)
-        if status in ("active", "paused"):
+        if status in (MediatorStatus.ACTIVE, MediatorStatus.PAUSED):
             pattern = DEMO_AVAILABILITY if fixed else rng.choice(AVAILABILITY_PATTERNS)
             for weekday, start, end in pattern:
                 m.availability.append(Availability(
                     weekday=weekday, start_time=dt.time(start), end_time=dt.time(end)))
         self.s.add(m)
-        if status in ("active", "paused") and len(self.mediators) % 7:  # every 7th: none yet
+        # every 7th: no bank details yet
+        if status in (MediatorStatus.ACTIVE, MediatorStatus.PAUSED) and len(self.mediators) % 7:
             m.account_holder, m.iban = m.full_name, demo_iban(len(self.mediators))
         self.mediators.append(m)
         return m
@@ -299,7 +302,7 @@ class PoolBuilder:
                 not complete and self.rng.random() < 0.15) else ("M1", "M2", "M3", "M4", "M5")
             months = {"M1": 5, "M2": 6, "M3": 9, "M4": 10, "M5": 11}
             dates = {c: dt.date(year, months[c], self.rng.randint(1, 28)) for c in codes}
-        elif m.status == "in_training":
+        elif m.status == MediatorStatus.IN_TRAINING:
             dates = {c: m.joined_on + dt.timedelta(days=10 + 14 * i)
                      for i, c in enumerate(("M1", "M2"))}
         else:
@@ -310,15 +313,15 @@ class PoolBuilder:
     def _documents(self, demo: Mediator) -> None:
         """Mostly complete papers, plus the cases the coordinator must notice."""
         rng, today = self.rng, self.today
-        active = [m for m in self.mediators if m.status == "active" and m is not demo]
+        active = [m for m in self.mediators if m.status == MediatorStatus.ACTIVE and m is not demo]
         rng.shuffle(active)
         due, expired, no_pledge, no_cert = active[:4], active[4:6], active[6:8], active[8:10]
         for m in self.mediators:
-            if m.status == "applicant":
+            if m.status == MediatorStatus.APPLICANT:
                 continue
             if m not in no_pledge:
                 m.documents.append(Document(kind="pledge", recorded_on=m.joined_on))
-            if m.status == "retired" or m in no_cert:
+            if m.status == MediatorStatus.RETIRED or m in no_cert:
                 continue  # the inspection record is deleted after leaving
             if m in due:
                 seen = years_back(today + dt.timedelta(days=rng.randint(5, 55)), 5)

@@ -12,6 +12,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from app.demo import people
+from app.demo.days import add_workdays, workday, workdays_between
 from app.demo.people import ascii_name
 from app.demo.pool import add_pipeline_extras
 from app.demo.requests import OPEN_REQUEST_MODES, OPEN_REQUESTS, past_mode
@@ -36,16 +37,25 @@ from app.models import (
     SupervisionMember,
     User,
 )
+from app.models.enums import (
+    AssignmentStatus,
+    CancelledBy,
+    MediatorStatus,
+    OfferStatus,
+    Outcome,
+    ReportStatus,
+    RequestStatus,
+    Role,
+)
 from app.timeutil import from_local, now_utc, to_local
 
 COORDINATOR_EMAIL = "koordination@skm-demo.de"
 LOGINS = [
-    ("coordinator", COORDINATOR_EMAIL, "demo-koordination"),
-    ("institution", "kita@skm-demo.de", "demo-kita"),
-    ("institution", "schule@skm-demo.de", "demo-schule"),
-    ("mediator", "mittler@skm-demo.de", "demo-mittler"),
+    (Role.COORDINATOR, COORDINATOR_EMAIL, "demo-koordination"),
+    (Role.INSTITUTION, "kita@skm-demo.de", "demo-kita"),
+    (Role.INSTITUTION, "schule@skm-demo.de", "demo-schule"),
+    (Role.MEDIATOR, "mittler@skm-demo.de", "demo-mittler"),
 ]
-FIXED_HOLIDAYS = {(1, 1), (5, 1), (10, 3), (11, 1), (12, 24), (12, 25), (12, 26), (12, 31)}
 TRAVEL_BUFFER = dt.timedelta(minutes=30)
 PAST_REQUESTS = 150
 COUNTED = {
@@ -58,26 +68,11 @@ COUNTED = {
 }
 
 
-def _workday(day: dt.date) -> bool:
-    return day.weekday() < 5 and (day.month, day.day) not in FIXED_HOLIDAYS
-
-
-def _add_workdays(day: dt.date, count: int) -> dt.date:
-    while count > 0:
-        day += dt.timedelta(days=1)
-        count -= _workday(day)
-    return day
-
-
 def _covers(m: Mediator, req: InterpretingRequest) -> bool:
     """Tell whether one of m's weekly windows holds the whole request (local wall clock)."""
     start, end = to_local(req.starts_at), to_local(req.ends_at)
     return any(w.weekday == start.weekday() and w.start_time <= start.time()
                and end.time() <= w.end_time for w in m.availability)
-
-
-def _workdays_between(start: dt.date, end: dt.date) -> int:
-    return sum(_workday(start + dt.timedelta(days=i)) for i in range(1, (end - start).days + 1))
 
 
 class _Seeder:
@@ -124,13 +119,13 @@ class _Seeder:
             user.set_password(password)
             self.s.add(user)
         self.s.flush()
-        self.coordinator_id = self.s.scalar(sa.select(User.id).where(User.role == "coordinator"))
+        self.coordinator_id = self.s.scalar(sa.select(User.id).where(User.role == Role.COORDINATOR))
         self.user_ids = {u.institution.name: u.id for u in self.s.scalars(
-            sa.select(User).where(User.role == "institution"))}
+            sa.select(User).where(User.role == Role.INSTITUTION))}
 
     def absences_and_groups(self, demo: Mediator) -> None:
         rng = self.rng
-        active = [m for m in self.mediators if m.status == "active"]
+        active = [m for m in self.mediators if m.status == MediatorStatus.ACTIVE]
         for m in rng.sample([m for m in active if m is not demo], 4):
             start = self.today + dt.timedelta(days=rng.randint(1, 7))
             m.absences.append(Absence(start_date=start, reason=rng.choice(people.ABSENCE_REASONS),
@@ -148,7 +143,8 @@ class _Seeder:
         course = Course(module=m4, held_on=self.today + dt.timedelta(days=21),
                         trainer="Dr. Miriam Kessler", place="Volkshochschule Rheinstadt, Raum 2",
                         capacity=16)
-        learners = [m for m in self.mediators if m.status in ("in_training", "applicant")]
+        learners = [m for m in self.mediators
+                    if m.status in (MediatorStatus.IN_TRAINING, MediatorStatus.APPLICANT)]
         learners += [m for m in active if all(c.module is not m4 for c in m.completions)]
         for m in learners[:16]:
             course.participants.append(CourseParticipant(mediator=m))
@@ -177,12 +173,12 @@ class _Seeder:
             duration_minutes=minutes, place_kind="institution", language_code=code,
             variety=variety, occasion=occasion, room=self.rng.choice(people.ROOMS[inst.kind]),
             created_at=created, created_by_id=self.user_ids.get(inst.name, self.coordinator_id),
-            urgent=_workdays_between(to_local(created).date(), day) <= 3, **kw)
+            urgent=workdays_between(to_local(created).date(), day) <= 3, **kw)
         self.s.add(req)
         return req
 
     def _assign(self, req, m: Mediator, status: str) -> Assignment:
-        if status != "cancelled":
+        if status != AssignmentStatus.CANCELLED:
             self._book(m, req.starts_at, req.ends_at)
         req.assigned_at = req.created_at + dt.timedelta(days=self.rng.randint(1, 2))
         a = Assignment(mediator=m, status=status, starts_at=req.starts_at, ends_at=req.ends_at,
@@ -195,7 +191,8 @@ class _Seeder:
         rng, today = self.rng, self.today
         absent = {id(m) for m in self.mediators if m.absences}
         kita, school = self.insts["Kita Sonnenblume"], self.insts["Grundschule Am Rheinufer"]
-        other = next(m for m in self.mediators if m.status == "active" and id(m) not in absent
+        other = next(m for m in self.mediators
+                     if m.status == MediatorStatus.ACTIVE and id(m) not in absent
                      and m is not demo and m.languages[0].code == "apc")
         win = other.availability[0]
         for m, inst, weekday, hour, lang, occasion in (
@@ -203,39 +200,42 @@ class _Seeder:
                 (other, school, win.weekday, win.start_time.hour, other.languages[0],
                  "support_plan")):
             day = today + dt.timedelta(days=3 + (weekday - today.weekday() - 3) % 7)
-            while not _workday(day):
+            while not workday(day):
                 day += dt.timedelta(days=7)
             req = self._request(inst, day, hour, 0, 60, lang.code, lang.variety, occasion,
-                                status="assigned", note=rng.choice(people.NOTES[occasion]),
+                                status=RequestStatus.ASSIGNED,
+                                note=rng.choice(people.NOTES[occasion]),
                                 created_at=self.now - dt.timedelta(days=3))
-            self._assign(req, m, "active")
+            self._assign(req, m, AssignmentStatus.ACTIVE)
         for index, (ahead, weekday, (hour, minute), minutes, code, variety, occasion, gender,
                     family, inst_name, note, offered) in enumerate(OPEN_REQUESTS):
             if weekday is None:
-                day = _add_workdays(today, ahead)
+                day = add_workdays(today, ahead)
             else:
                 day = today + dt.timedelta(days=ahead + (weekday - today.weekday() - ahead) % 7)
-                while not _workday(day):
+                while not workday(day):
                     day += dt.timedelta(days=7)
+            status = RequestStatus.OFFERED if offered else RequestStatus.SUBMITTED
             req = self._request(self.insts[inst_name], day, hour, minute, minutes, code, variety,
                                 occasion, preferred_gender=gender, family_members=family,
-                                note=note, status="offered" if offered else "submitted",
+                                note=note, status=status,
                                 **OPEN_REQUEST_MODES.get(index, {}))
             if code == demo.languages[0].code and not offered:  # "Ich kann" on the board
                 self.s.add(BoardSignup(request=req, mediator=demo, created_at=self.now))
             if offered:
-                speakers = [m for m in self.mediators if m.status == "active"
+                speakers = [m for m in self.mediators if m.status == MediatorStatus.ACTIVE
                             and id(m) not in absent and any(x.code == code for x in m.languages)]
                 speakers.sort(key=lambda m: (not m.takes(req.mode), m is not demo,
                                              not _covers(m, req)))
                 for m in speakers[:2]:
-                    req.offers.append(Offer(mediator=m, status="pending", created_at=self.now,
+                    req.offers.append(Offer(mediator=m, status=OfferStatus.PENDING,
+                                            created_at=self.now,
                                             expires_at=self.now + dt.timedelta(days=2)))
 
     def past_requests(self) -> None:
         """Build a year of history; each completed slot comes from the mediator's own week."""
         rng, now = self.rng, self.now
-        active = [m for m in self.mediators if m.status == "active"]
+        active = [m for m in self.mediators if m.status == MediatorStatus.ACTIVE]
         insts = list(self.insts.values())
         made = 0
         while made < PAST_REQUESTS:
@@ -248,7 +248,7 @@ class _Seeder:
             offset = rng.randrange(0, latest + 1, 30)
             start = from_local(day, win.start_time) + dt.timedelta(minutes=offset)
             roll = rng.random()
-            if not _workday(day) or (roll >= 0.18 and not self._free(
+            if not workday(day) or (roll >= 0.18 and not self._free(
                     m, start, start + dt.timedelta(minutes=minutes))):
                 continue
             made += 1
@@ -265,24 +265,26 @@ class _Seeder:
                 created_at=start - dt.timedelta(days=rng.randint(4, 28), hours=rng.randint(0, 6)),
                 mode=past_mode(made))
             if roll < 0.08:
-                req.status, req.escalated_at = "unfilled", start - dt.timedelta(days=2)
+                req.status, req.escalated_at = RequestStatus.UNFILLED, start - dt.timedelta(days=2)
             elif roll < 0.18:
                 late = rng.random() < 0.35
-                req.status, req.late_cancellation = "cancelled", late
+                req.status, req.late_cancellation = RequestStatus.CANCELLED, late
                 req.cancel_reason = rng.choice(people.CANCEL_REASONS)
                 req.cancelled_at = start - (dt.timedelta(hours=rng.randint(2, 20)) if late
                                             else dt.timedelta(days=rng.randint(1, 3)))
                 if late:
-                    a = self._assign(req, m, "cancelled")
-                    a.cancelled_at, a.cancelled_by = req.cancelled_at, "institution"
+                    a = self._assign(req, m, AssignmentStatus.CANCELLED)
+                    a.cancelled_at, a.cancelled_by = req.cancelled_at, CancelledBy.INSTITUTION
                     a.cancel_reason, a.late_cancellation = req.cancel_reason, True
             else:
-                self._complete(req, self._assign(req, m, "completed"), m, rng.random() < 0.05)
+                a = self._assign(req, m, AssignmentStatus.COMPLETED)
+                self._complete(req, a, m, rng.random() < 0.05)
             req.updated_at = min(now, req.ends_at + dt.timedelta(days=1))
 
     def _complete(self, req, a: Assignment, m: Mediator, no_show: bool) -> None:
         rng, now = self.rng, self.now
-        req.status, req.outcome = "completed", "no_show" if no_show else "took_place"
+        req.status = RequestStatus.COMPLETED
+        req.outcome = Outcome.NO_SHOW if no_show else Outcome.TOOK_PLACE
         req.outcome_at = min(now, req.ends_at + dt.timedelta(hours=rng.randint(1, 48)))
         minutes = 30 if no_show else max(15, req.duration_minutes + rng.choice((-15, 0, 0, 15)))
         a.reported_minutes = minutes
@@ -294,11 +296,11 @@ class _Seeder:
             a.travel_km = a.ticket_cost_cents = None
         a.reported_at = req.ends_at + dt.timedelta(hours=rng.randint(2, 72))
         a.approved_at = a.reported_at + dt.timedelta(days=rng.randint(1, 6))
-        a.report_status, a.approved_by_id = "approved", self.coordinator_id
+        a.report_status, a.approved_by_id = ReportStatus.APPROVED, self.coordinator_id
         if a.approved_at > now:  # recent ones still wait for the coordinator
-            a.report_status, a.approved_at, a.approved_by_id = "reported", None, None
+            a.report_status, a.approved_at, a.approved_by_id = ReportStatus.REPORTED, None, None
         if a.reported_at > now:
-            a.report_status, a.reported_at, a.reported_minutes = "none", None, None
+            a.report_status, a.reported_at, a.reported_minutes = ReportStatus.NONE, None, None
             a.travel_km = a.ticket_cost_cents = None
 
     def counts(self) -> dict:

@@ -12,10 +12,20 @@ from app.textfold import SORT_NAME_LENGTH, fold_fields, sort_name
 from app.timeutil import UTCDateTime, now_utc
 
 
-def in_check(column: str, values: Iterable[str], name: str) -> sa.CheckConstraint:
-    """Build a named CHECK constraint that limits a string column to a set of values."""
+def in_check(column: str, values: Iterable[str], name: str, *, or_null: bool = False,
+             or_empty: bool = False) -> sa.CheckConstraint:
+    """Build a named CHECK constraint that limits a string column to a set of values (an enum
+    of `app.models.enums` or a tuple), optionally also allowing NULL or the empty string.
+
+    The SQL text is the one the migrations wrote: change it only with a migration.
+    """
     quoted = ", ".join(f"'{v}'" for v in values)
-    return sa.CheckConstraint(f"{column} IN ({quoted})", name=name)
+    sql = f"{column} IN ({quoted})"
+    if or_null:
+        sql = f"{column} IS NULL OR {sql}"
+    if or_empty:
+        sql = f"{column} = '' OR {sql}"
+    return sa.CheckConstraint(sql, name=name)
 
 
 class TimestampMixin:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import SearchKeyMixin, SortNameMixin, TimestampMixin, in_check
+from app.models.enums import MediatorStatus
 from app.timeutil import UTCDateTime
 
 if TYPE_CHECKING:
@@ -20,18 +21,12 @@ GENDERS = ("female", "male", "diverse")
 MOBILITY = ("foot", "bike", "public", "car")
 GERMAN_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
 LANGUAGE_LEVELS = ("B1", "B2", "C1", "C2", "native")
-MEDIATOR_STATUSES = (
-    "applicant",
-    "in_training",
-    "active",
-    "paused",
-    "retired",
-    "rejected",
-    "withdrawn",
-)
 # people who are no longer (or never became) part of the pool: their links stop working,
 # their pending offers are withdrawn (docs/security.md, "Links that die with the person")
-MEDIATOR_LEFT_STATUSES = ("retired", "rejected", "withdrawn")
+MEDIATOR_LEFT_STATUSES = (MediatorStatus.RETIRED, MediatorStatus.REJECTED,
+                          MediatorStatus.WITHDRAWN)
+# everybody else: in the pool or on their way in
+MEDIATOR_IN_POOL_STATUSES = tuple(s for s in MediatorStatus if s not in MEDIATOR_LEFT_STATUSES)
 DOCUMENT_KINDS = ("pledge", "police_certificate")
 
 
@@ -43,7 +38,7 @@ class Mediator(SearchKeyMixin, SortNameMixin, TimestampMixin, db.Model):
         in_check("gender", GENDERS, "gender"),
         in_check("mobility", MOBILITY, "mobility"),
         in_check("german_level", GERMAN_LEVELS, "german_level"),
-        in_check("status", MEDIATOR_STATUSES, "status"),
+        in_check("status", MediatorStatus, "status"),
         sa.CheckConstraint("max_per_week >= 0 AND max_per_week <= 40", name="max_per_week"),
         sa.Index("ix_mediator_status_district", "status", "district"),
         sa.Index("ix_mediator_updated_at", "updated_at"),  # feed ETags
@@ -61,7 +56,7 @@ class Mediator(SearchKeyMixin, SortNameMixin, TimestampMixin, db.Model):
     # None: not known (an imported list that does not say); shown as "missing", scored lowest
     mobility: Mapped[Optional[str]] = mapped_column(sa.String(10))
     german_level: Mapped[Optional[str]] = mapped_column(sa.String(6))
-    status: Mapped[str] = mapped_column(sa.String(20), default="applicant")
+    status: Mapped[str] = mapped_column(sa.String(20), default=MediatorStatus.APPLICANT.value)
     cohort_id: Mapped[Optional[int]] = mapped_column(
         sa.ForeignKey("cohort.id", ondelete="SET NULL"), index=True
     )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import TimestampMixin, in_check
+from app.models.enums import MeetingStatus
 from app.timeutil import UTCDateTime
 
 if TYPE_CHECKING:
@@ -17,7 +18,6 @@ if TYPE_CHECKING:
     from app.models.pool import SupervisionGroup
 
 MEETING_KINDS = ("exchange", "supervision")
-MEETING_STATUSES = ("scheduled", "cancelled")
 
 
 class MeetingSeries(TimestampMixin, db.Model):
@@ -55,7 +55,7 @@ class Meeting(TimestampMixin, db.Model):
     __tablename__ = "meeting"
     __table_args__ = (
         in_check("kind", MEETING_KINDS, "kind"),
-        in_check("status", MEETING_STATUSES, "status"),
+        in_check("status", MeetingStatus, "status"),
         sa.CheckConstraint("ends_at > starts_at", name="end_after_start"),
         sa.UniqueConstraint("series_id", "recurrence_id"),
         sa.Index("ix_meeting_starts_at", "starts_at"),
@@ -76,7 +76,7 @@ class Meeting(TimestampMixin, db.Model):
     ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     place: Mapped[str] = mapped_column(sa.String(250), default="")
     agenda: Mapped[str] = mapped_column(sa.Text, default="")
-    status: Mapped[str] = mapped_column(sa.String(20), default="scheduled")
+    status: Mapped[str] = mapped_column(sa.String(20), default=MeetingStatus.SCHEDULED.value)
     sequence: Mapped[int] = mapped_column(default=0)
 
     series: Mapped[Optional[MeetingSeries]] = relationship(back_populates="occurrences")

@@ -11,10 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from app.models.base import in_check
+from app.models.enums import OutboxStatus
 from app.timeutil import UTCDateTime, now_utc
-
-# dead: given up after failures, waits for a coordinator; discarded: a coordinator gave up on it
-OUTBOX_STATUSES = ("pending", "sent", "dead", "discarded")
 
 
 class OutboxMessage(db.Model):
@@ -22,7 +20,7 @@ class OutboxMessage(db.Model):
 
     __tablename__ = "outbox_message"
     __table_args__ = (
-        in_check("status", OUTBOX_STATUSES, "status"),
+        in_check("status", OutboxStatus, "status"),
         sa.Index("ix_outbox_message_status_next_attempt_at", "status", "next_attempt_at"),
     )
 
@@ -35,7 +33,7 @@ class OutboxMessage(db.Model):
     ics: Mapped[str] = mapped_column(sa.Text, default="")
     ics_method: Mapped[str] = mapped_column(sa.String(20), default="")
     dedupe_key: Mapped[Optional[str]] = mapped_column(sa.String(200), unique=True)
-    status: Mapped[str] = mapped_column(sa.String(10), default="pending")
+    status: Mapped[str] = mapped_column(sa.String(10), default=OutboxStatus.PENDING.value)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
     sent_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)

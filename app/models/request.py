@@ -13,23 +13,30 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import TimestampMixin, in_check
+from app.models.enums import (
+    AssignmentStatus,
+    OfferStatus,
+    Outcome,
+    PhoneCaller,
+    ReportStatus,
+    RequestStatus,
+)
 from app.timeutil import UTCDateTime, now_utc
 
 if TYPE_CHECKING:
     from app.models.institution import Institution
     from app.models.mediator import Mediator
 
-REQUEST_STATUSES = ("submitted", "offered", "assigned", "completed", "cancelled", "unfilled")
 # still to be served (matching, offers, the coordinator's queue); the one definition: use
 # `InterpretingRequest.is_open` (instances, SQL and templates) rather than listing statuses
-OPEN_REQUEST_STATUSES = ("submitted", "offered")
+OPEN_REQUEST_STATUSES = (RequestStatus.SUBMITTED, RequestStatus.OFFERED)
 # requests nobody served: left unfilled, or cancelled by the office with a reason
 # (parenthesised: queries AND it with their own conditions)
 UNSERVED_SQL = "(status = 'unfilled' OR unfilled_reason IS NOT NULL)"
 # what an institution or a coordinator may still cancel (before the appointment starts)
-CANCELLABLE_REQUEST_STATUSES = (*OPEN_REQUEST_STATUSES, "assigned")
+CANCELLABLE_REQUEST_STATUSES = (*OPEN_REQUEST_STATUSES, RequestStatus.ASSIGNED)
 # a mediator was booked (reports count these as served)
-BOOKED_REQUEST_STATUSES = ("assigned", "completed")
+BOOKED_REQUEST_STATUSES = (RequestStatus.ASSIGNED, RequestStatus.COMPLETED)
 OCCASIONS = (
     "parent_meeting",
     "registration",
@@ -53,34 +60,24 @@ PLACE_KINDS = ("institution", "address")
 # need no travel (no travel buffer, district or mobility rules, no travel pay)
 REQUEST_MODES = ("on_site", "phone", "video")
 REMOTE_MODES = ("phone", "video")
-# who dials for a phone appointment: the mediator calls the given number, or the institution
-# calls the mediator (who then sees nothing but the institution's number)
-PHONE_CALLERS = ("mediator", "institution")
 PREFERRED_GENDERS = ("none", "female", "male")
-OFFER_STATUSES = ("pending", "accepted", "declined", "withdrawn", "expired")
 # how the mediator was asked: a mail with answer links, or the coordinator phoned them and
 # records the answer (a volunteer without an account or without an address)
 OFFER_CHANNELS = ("email", "phone")
-ASSIGNMENT_STATUSES = ("active", "cancelled", "completed")
-# returned: the office sent the report back with a reason; the mediator reports again
-REPORT_STATUSES = ("none", "reported", "approved", "returned")
 OVERLAP_CONSTRAINT = "ex_assignment_mediator_overlap"
 
 
 class InterpretingRequest(TimestampMixin, db.Model):
     __tablename__ = "interpreting_request"
     __table_args__ = (
-        in_check("status", REQUEST_STATUSES, "status"),
+        in_check("status", RequestStatus, "status"),
         in_check("occasion", OCCASIONS, "occasion"),
         in_check("place_kind", PLACE_KINDS, "place_kind"),
         in_check("preferred_gender", PREFERRED_GENDERS, "preferred_gender"),
         in_check("mode", REQUEST_MODES, "mode"),
-        sa.CheckConstraint("phone_caller = '' OR phone_caller IN ('mediator', 'institution')",
-                           "phone_caller"),
-        sa.CheckConstraint("outcome IS NULL OR outcome IN ('took_place', 'no_show')", "outcome"),
-        sa.CheckConstraint(
-            "unfilled_reason IS NULL OR unfilled_reason IN ("
-            + ", ".join(f"'{r}'" for r in UNFILLED_REASONS) + ")", name="unfilled_reason"),
+        in_check("phone_caller", PhoneCaller, "phone_caller", or_empty=True),
+        in_check("outcome", Outcome, "outcome", or_null=True),
+        in_check("unfilled_reason", UNFILLED_REASONS, "unfilled_reason", or_null=True),
         sa.CheckConstraint("duration_minutes BETWEEN 15 AND 480", name="duration"),
         sa.CheckConstraint("ends_at > starts_at", name="end_after_start"),
         sa.CheckConstraint("family_members BETWEEN 1 AND 30", name="family_members"),
@@ -135,7 +132,7 @@ class InterpretingRequest(TimestampMixin, db.Model):
         sa.ForeignKey("interpreting_request.id", ondelete="SET NULL")
     )
     series_key: Mapped[Optional[str]] = mapped_column(sa.String(36), index=True)
-    status: Mapped[str] = mapped_column(sa.String(20), default="submitted")
+    status: Mapped[str] = mapped_column(sa.String(20), default=RequestStatus.SUBMITTED.value)
     urgent: Mapped[bool] = mapped_column(default=False)
     # "first come, first served" on the open-request board: the first eligible volunteer is
     # booked at once (also for every request with the BOARD_FIRST_COME setting)
@@ -192,14 +189,14 @@ class InterpretingRequest(TimestampMixin, db.Model):
 
     @property
     def live_assignment(self) -> Optional["Assignment"]:
-        return next((a for a in self.assignments if a.status != "cancelled"), None)
+        return next((a for a in self.assignments if a.status != AssignmentStatus.CANCELLED), None)
 
 
 class Offer(db.Model):
     __tablename__ = "offer"
     __table_args__ = (
         sa.UniqueConstraint("request_id", "mediator_id"),
-        in_check("status", OFFER_STATUSES, "status"),
+        in_check("status", OfferStatus, "status"),
         in_check("channel", OFFER_CHANNELS, "channel"),
         sa.Index("ix_offer_mediator_status", "mediator_id", "status"),
         sa.Index("ix_offer_status_expires_at", "status", "expires_at"),
@@ -210,7 +207,7 @@ class Offer(db.Model):
         sa.ForeignKey("interpreting_request.id", ondelete="CASCADE")
     )
     mediator_id: Mapped[int] = mapped_column(sa.ForeignKey("mediator.id", ondelete="CASCADE"))
-    status: Mapped[str] = mapped_column(sa.String(20), default="pending")
+    status: Mapped[str] = mapped_column(sa.String(20), default=OfferStatus.PENDING.value)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     answered_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
@@ -226,8 +223,8 @@ class Assignment(TimestampMixin, db.Model):
 
     __tablename__ = "assignment"
     __table_args__ = (
-        in_check("status", ASSIGNMENT_STATUSES, "status"),
-        in_check("report_status", REPORT_STATUSES, "report_status"),
+        in_check("status", AssignmentStatus, "status"),
+        in_check("report_status", ReportStatus, "report_status"),
         sa.CheckConstraint("ends_at > starts_at", name="end_after_start"),
         sa.CheckConstraint(
             "reported_minutes IS NULL OR reported_minutes BETWEEN 0 AND 960",
@@ -278,7 +275,7 @@ class Assignment(TimestampMixin, db.Model):
         sa.ForeignKey("interpreting_request.id", ondelete="CASCADE")
     )
     mediator_id: Mapped[int] = mapped_column(sa.ForeignKey("mediator.id", ondelete="CASCADE"))
-    status: Mapped[str] = mapped_column(sa.String(20), default="active")
+    status: Mapped[str] = mapped_column(sa.String(20), default=AssignmentStatus.ACTIVE.value)
     starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     created_by_id: Mapped[Optional[int]] = mapped_column(
@@ -291,7 +288,7 @@ class Assignment(TimestampMixin, db.Model):
     cancel_reason: Mapped[str] = mapped_column(sa.String(500), default="")
     late_cancellation: Mapped[bool] = mapped_column(default=False)
     mediator_no_show: Mapped[bool] = mapped_column(default=False)
-    report_status: Mapped[str] = mapped_column(sa.String(20), default="none")
+    report_status: Mapped[str] = mapped_column(sa.String(20), default=ReportStatus.NONE.value)
     reported_minutes: Mapped[Optional[int]]
     travel_km: Mapped[Optional[Decimal]] = mapped_column(sa.Numeric(7, 1))
     ticket_cost_cents: Mapped[Optional[int]]

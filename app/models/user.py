@@ -13,13 +13,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 from app.models.base import TimestampMixin, in_check
+from app.models.enums import Role
 from app.timeutil import UTCDateTime
 
 if TYPE_CHECKING:
     from app.models.institution import Institution
     from app.models.mediator import Mediator
-
-ROLES = ("coordinator", "institution", "mediator")
 
 
 def new_feed_secret() -> str:
@@ -30,7 +29,7 @@ def new_feed_secret() -> str:
 class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "app_user"
     __table_args__ = (
-        in_check("role", ROLES, "role"),
+        in_check("role", Role, "role"),
         sa.CheckConstraint("email = lower(email)", name="email_lower"),
         sa.CheckConstraint(
             "role != 'institution' OR institution_id IS NOT NULL", name="institution_link"
@@ -93,7 +92,7 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     @property
     def is_coordinator(self) -> bool:
-        return self.role == "coordinator"
+        return self.role == Role.COORDINATOR
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

@@ -12,6 +12,7 @@ from flask import Response, abort, flash, redirect, render_template, request, se
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.models.enums import Role
 from app.pool import bp
 from app.pool.self_service_forms import (
     AbsenceForm,
@@ -31,7 +32,7 @@ from app.web.guards import role_required
 from app.web.transaction import commit_or_message
 from app.web.views import form_page, form_status, member_or_404
 
-mediator_only = role_required("mediator")
+mediator_only = role_required(Role.MEDIATOR)
 
 
 def _me():

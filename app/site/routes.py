@@ -22,6 +22,7 @@ from flask_wtf.csrf import CSRFError
 
 from app import i18n
 from app.extensions import db
+from app.models.enums import Role
 from app.services.core import accounts, health
 from app.services.start import cards as start_cards
 from app.site import bp
@@ -39,7 +40,7 @@ def index():
     """Show the role's start page: cards that say what needs the user now."""
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login"))
-    if current_user.role not in ("coordinator", "institution", "mediator"):
+    if current_user.role not in (Role.COORDINATOR, Role.INSTITUTION, Role.MEDIATOR):
         abort(403)  # the roles above are all the database allows
     return render_template("site/start.html", cards=start_cards.cards_for(current_user,
                                                                           now_utc()))

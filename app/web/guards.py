@@ -8,6 +8,8 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
+from app.models.enums import Role
+
 
 def role_required(*roles: str):
     """Allow only logged-in users with one of the given roles."""
@@ -25,7 +27,7 @@ def role_required(*roles: str):
     return decorator
 
 
-coordinator_required = role_required("coordinator")
+coordinator_required = role_required(Role.COORDINATOR)
 
 
 def live_mediator_or_404(mediator_id: int):

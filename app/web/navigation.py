@@ -6,10 +6,12 @@ the whole menu of a role is spelled in one literal, so the order on screen is th
 
 from flask_babel import lazy_gettext as _l
 
+from app.models.enums import Role
+
 NAV_ITEMS = {
     # the coordinator's fifteen pages in five groups (a row of fifteen links wrapped to three
     # lines): a group opens as a disclosure list, KERN's pattern
-    "coordinator": [
+    Role.COORDINATOR: [
         ("site.index", _l("Start")),
         {"label": _l("Requests"), "entries": [
             ("booking.requests_dashboard", _l("Open requests")),
@@ -35,7 +37,7 @@ NAV_ITEMS = {
             ("accounts.translations", _l("Translations")),
         ]},
     ],
-    "mediator": [
+    Role.MEDIATOR: [
         ("site.index", _l("Start")),
         ("booking.my_offers", _l("My offers and assignments")),
         ("booking.board", _l("Open requests (board)")),
@@ -45,7 +47,7 @@ NAV_ITEMS = {
         ("calendar.my_meetings", _l("My meetings")),
         ("calendar.mine", _l("My calendar")),
     ],
-    "institution": [
+    Role.INSTITUTION: [
         ("site.index", _l("Start")),
         ("booking.our_requests", _l("Our requests")),
         ("calendar.mine", _l("My calendar")),

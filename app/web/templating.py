@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from app.i18n import RIGHT_TO_LEFT, UI_LANGUAGES, current, languages_for, moment, plural_count
 from app.labels import label
+from app.models.enums import VOCABULARY
 from app.services.core.languages import endonym, language_name
 from app.services.pool import bank
 from app.timeutil import to_local
@@ -33,16 +34,13 @@ TOWN_SETTINGS = (
 )
 
 
-# status value -> KERN badge colour; anything not listed is neutral information
-BADGE_TONES = {
-    "active": "success", "assigned": "success", "completed": "success", "accepted": "success",
-    "yes": "success", "exported": "success", "paid": "success", "approved": "success",
-    "cancelled": "danger", "unfilled": "danger", "rejected": "danger", "declined": "danger",
-    "no": "danger", "overdue": "danger", "late": "danger", "no_show": "danger",
-    "override": "danger", "expired": "danger", "withdrawn": "danger", "reason_missing": "warning",
-    "pending": "warning", "offered": "warning", "submitted": "warning", "paused": "warning",
-    "urgent": "warning", "maybe": "warning", "draft": "warning", "open": "warning",
-    "returned": "warning",
+# status value -> KERN badge colour; anything not listed is neutral information. The coded
+# values that have an enum carry their tone (app/models/enums.py); the rest are listed here
+BADGE_TONES = {value: tone for enum in VOCABULARY for value, tone in enum.tones().items()} | {
+    "yes": "success", "exported": "success", "paid": "success",
+    "no": "danger", "overdue": "danger", "late": "danger", "override": "danger",
+    "reason_missing": "warning", "urgent": "warning", "maybe": "warning", "draft": "warning",
+    "open": "warning",
 }
 _BADGE = Markup('<span class="kern-badge kern-badge--{} badge-{}">'
                 '<span class="kern-label">{}</span></span>')
@@ -141,6 +139,8 @@ def register_templating(app: Flask) -> None:
     app.add_template_global(button, "button")
     app.add_template_global(thead, "thead")
     app.add_template_global(plural_count, "plural_count")
+    # templates compare with the members: {% if a.status == AssignmentStatus.CANCELLED %}
+    app.jinja_env.globals.update({enum.__name__: enum for enum in VOCABULARY})
 
     @app.template_global("url_with")
     def url_with(**changes) -> str:

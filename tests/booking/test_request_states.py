@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from app.models import Assignment, InterpretingRequest, Offer
-from app.models.request import ASSIGNMENT_STATUSES, OFFER_STATUSES, REQUEST_STATUSES
+from app.models.enums import AssignmentStatus, OfferStatus, RequestStatus
 from app.services.booking import states as rs
 from app.services.core.errors import DomainError
 
 CASES = [
-    (rs.REQUEST_TRANSITIONS, REQUEST_STATUSES, InterpretingRequest, rs.move_request),
-    (rs.ASSIGNMENT_TRANSITIONS, ASSIGNMENT_STATUSES, Assignment, rs.move_assignment),
-    (rs.OFFER_TRANSITIONS, OFFER_STATUSES, Offer, rs.move_offer),
+    (rs.REQUEST_TRANSITIONS, RequestStatus, InterpretingRequest, rs.move_request),
+    (rs.ASSIGNMENT_TRANSITIONS, AssignmentStatus, Assignment, rs.move_assignment),
+    (rs.OFFER_TRANSITIONS, OfferStatus, Offer, rs.move_offer),
 ]
 PAIRS = [
     pytest.param(table, model, move, a, b, id=f"{model.__name__}:{a}->{b}")

@@ -9,16 +9,13 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import InterpretingRequest
-from app.models.request import (
-    CANCELLABLE_REQUEST_STATUSES,
-    OPEN_REQUEST_STATUSES,
-    REQUEST_STATUSES,
-)
+from app.models.enums import RequestStatus
+from app.models.request import CANCELLABLE_REQUEST_STATUSES, OPEN_REQUEST_STATUSES
 from tests.factories import make_request
 
 ROOT = Path(__file__).resolve().parents[2]
 # two or more request statuses spelled together, in Python or Jinja: a tuple, list or set
-_STATUS = "|".join(REQUEST_STATUSES)
+_STATUS = "|".join(RequestStatus)
 # the definition itself, and the transition table (checked against it in test_request_states)
 EXEMPT = {ROOT / "app/models/request.py", ROOT / "app/services/booking/states.py"}
 STATUS_SET = re.compile(rf"""[(\[{{]\s*['"]({_STATUS})['"]\s*,\s*['"]({_STATUS})['"]""")
@@ -26,7 +23,7 @@ STATUS_SET = re.compile(rf"""[(\[{{]\s*['"]({_STATUS})['"]\s*,\s*['"]({_STATUS})
 
 def test_is_open_and_is_cancellable_on_instances_and_in_sql(app, make_institution):
     inst = make_institution()
-    reqs = {status: make_request(inst, status=status) for status in REQUEST_STATUSES}
+    reqs = {status: make_request(inst, status=status) for status in RequestStatus}
     for name, statuses in (("is_open", OPEN_REQUEST_STATUSES),
                            ("is_cancellable", CANCELLABLE_REQUEST_STATUSES)):
         assert {s for s, r in reqs.items() if getattr(r, name)} == set(statuses), name

@@ -29,6 +29,7 @@ from app.models import (
     InterpretingRequest,
     Mediator,
 )
+from app.models.enums import AssignmentStatus, ReportStatus
 from app.models.request import REMOTE_MODES
 from app.services.allowances.rates import amounts
 from app.services.allowances.rules import (  # noqa: F401 - the rule API, also read from here
@@ -66,8 +67,8 @@ def _approved_items(year: int, month: int, rule: AllowanceRule) -> dict[int, _It
                   sa.func.coalesce(a.reported_minutes, r.duration_minutes),
                   a.travel_km, a.ticket_cost_cents, r.mode)
         .join(r, r.id == a.request_id)
-        .where(period.contains(a.starts_at), a.report_status == "approved",
-               a.status != "cancelled", a.mediator_no_show.is_(False))
+        .where(period.contains(a.starts_at), a.report_status == ReportStatus.APPROVED,
+               a.status != AssignmentStatus.CANCELLED, a.mediator_no_show.is_(False))
     )
     items = {}
     for aid, mediator_id, starts_at, minutes, km, ticket, mode in db.session.execute(

@@ -21,6 +21,14 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import Assignment, InterpretingRequest, Mediator, Offer, User
+from app.models.enums import (
+    AssignmentStatus,
+    CancelledBy,
+    OfferStatus,
+    Outcome,
+    ReportStatus,
+    RequestStatus,
+)
 from app.services.booking import mail as request_mail
 from app.services.booking.states import move_assignment, move_offer, move_request
 from app.services.calendar import itip as invitations
@@ -70,7 +78,7 @@ def lock_mediator(mediator_id: int) -> Mediator:
 def _has_live_assignment(request_id: int) -> bool:
     return db.session.scalar(
         sa.select(sa.func.count()).select_from(Assignment).where(
-            Assignment.request_id == request_id, Assignment.status != "cancelled"
+            Assignment.request_id == request_id, Assignment.status != AssignmentStatus.CANCELLED
         )
     ) > 0
 
@@ -79,7 +87,7 @@ def _strict_overlap(mediator: Mediator, req: InterpretingRequest) -> bool:
     return db.session.scalar(
         sa.select(sa.func.count()).select_from(Assignment).where(
             Assignment.mediator_id == mediator.id,
-            Assignment.status == "active",
+            Assignment.status == AssignmentStatus.ACTIVE,
             Assignment.request_id != req.id,
             Assignment.starts_at < req.ends_at,
             Assignment.ends_at > req.starts_at,
@@ -92,11 +100,11 @@ def withdraw_pending_offers(req: InterpretingRequest, *, keep: Offer | None = No
     """Withdraw every other pending offer of the request and (unless told not to) tell them."""
     withdrawn = []
     for offer in db.session.scalars(
-        sa.select(Offer).where(Offer.request_id == req.id, Offer.status == "pending")
+        sa.select(Offer).where(Offer.request_id == req.id, Offer.status == OfferStatus.PENDING)
     ):
         if keep is not None and offer.id == keep.id:
             continue
-        move_offer(offer, "withdrawn")
+        move_offer(offer, OfferStatus.WITHDRAWN)
         offer.answered_at = now_utc()
         if notify:
             request_mail.withdrawn_mail(offer)
@@ -133,7 +141,7 @@ def book(
             _("%(name)s is excluded: %(reasons)s. Give a reason to assign anyway.",
               name=mediator.full_name, reasons="; ".join(reasons))
         )
-    move_request(req, "assigned")
+    move_request(req, RequestStatus.ASSIGNED)
     req.assigned_at = now_utc()
     assignment = Assignment(
         mediator=mediator,
@@ -171,19 +179,19 @@ def cancel_assignment(
     db.session.refresh(assignment)
     if assignment.starts_at <= now_utc():
         raise DomainError(_("The appointment has already begun."))
-    move_assignment(assignment, "cancelled")
+    move_assignment(assignment, AssignmentStatus.CANCELLED)
     assignment.cancelled_at = now_utc()
     assignment.cancelled_by = by
     assignment.cancel_reason = reason
     assignment.late_cancellation = _late(assignment.starts_at)
-    move_request(req, "submitted")
+    move_request(req, RequestStatus.SUBMITTED)
     req.assigned_at = None
     req.escalated_at = None
     db.session.flush()
     invitations.assignment_changed(assignment, "cancelled")
     audit.record(actor, "cancel_assignment", "assignment", assignment.id, by=by, reason=reason,
                  late=assignment.late_cancellation)
-    if by == "mediator":
+    if by == CancelledBy.MEDIATOR:
         request_mail.institution_notice(req, "mediator_cancelled", reason)
         request_mail.coordinator_notice(req, reason)
     return assignment
@@ -194,11 +202,11 @@ def reassign(actor: User, request_id: int, mediator_id: int, *, reason: str,
     """Replace the assigned mediator with another one and tell the institution."""
     req = lock_request(request_id)
     current = req.live_assignment
-    if current is None or current.status != "active":
+    if current is None or current.status != AssignmentStatus.ACTIVE:
         raise DomainError(_("This request has no active assignment to change."))
     if current.mediator_id == mediator_id:
         raise DomainError(_("This mediator is already assigned."))
-    cancel_assignment(actor, current.id, by="coordinator", reason=reason)
+    cancel_assignment(actor, current.id, by=CancelledBy.COORDINATOR, reason=reason)
     assignment = book(actor, req.id, mediator_id, override_reason=override_reason)
     request_mail.institution_notice(req, "reassigned", reason.strip())
     return assignment
@@ -223,14 +231,14 @@ def cancel_locked(req: InterpretingRequest, *, by: str, reason: str,
     With `notify=False` the caller tells the people concerned itself (a series cancelled in
     one step sends each person one message instead of one per date).
     """
-    move_request(req, "cancelled")
+    move_request(req, RequestStatus.CANCELLED)
     req.cancelled_at = now_utc()
     req.cancel_reason = reason
     req.late_cancellation = _late(req.starts_at)
     released = []
     for assignment in req.assignments:
-        if assignment.status == "active":
-            move_assignment(assignment, "cancelled")
+        if assignment.status == AssignmentStatus.ACTIVE:
+            move_assignment(assignment, AssignmentStatus.CANCELLED)
             assignment.cancelled_at = now_utc()
             assignment.cancelled_by = by
             assignment.cancel_reason = reason
@@ -246,7 +254,7 @@ def cancel_locked(req: InterpretingRequest, *, by: str, reason: str,
 def record_outcome(actor: User, request_id: int, outcome: str, *,
                    mediator_no_show: bool = False) -> InterpretingRequest:
     """Record after the date that the appointment took place or that someone did not come."""
-    if outcome not in ("took_place", "no_show"):
+    if outcome not in (Outcome.TOOK_PLACE, Outcome.NO_SHOW):
         raise DomainError(_("Unknown outcome."))
     req = lock_request(request_id)
     if req.starts_at > now_utc():
@@ -254,10 +262,10 @@ def record_outcome(actor: User, request_id: int, outcome: str, *,
     assignment = req.live_assignment
     if assignment is None:
         raise DomainError(_("This request has no assignment."))
-    move_request(req, "completed")
+    move_request(req, RequestStatus.COMPLETED)
     req.outcome = outcome
     req.outcome_at = now_utc()
-    move_assignment(assignment, "completed")
+    move_assignment(assignment, AssignmentStatus.COMPLETED)
     assignment.mediator_no_show = mediator_no_show
     db.session.flush()
     audit.record(actor, "outcome", "request", req.id, outcome=outcome,
@@ -277,18 +285,18 @@ def report_hours(actor: User, assignment: Assignment, *, minutes: int,
 def store_report(actor: User | None, assignment: Assignment, *, minutes: int,
                  travel_km: Decimal | None, ticket_cost_cents: int | None) -> Assignment:
     """Store a report whose sender is already known to be the mediator (login or signed link)."""
-    if assignment.status == "cancelled":
+    if assignment.status == AssignmentStatus.CANCELLED:
         raise DomainError(_("This assignment was cancelled."))
     if assignment.starts_at > now_utc():
         raise DomainError(_("You can report only after the appointment."))
-    if assignment.report_status == "approved":
+    if assignment.report_status == ReportStatus.APPROVED:
         raise DomainError(_("Your report has already been approved."))
     if not 0 <= minutes <= 960:
         raise DomainError(_("The duration must be between 0 and 960 minutes."))
     assignment.reported_minutes = minutes
     assignment.travel_km = travel_km
     assignment.ticket_cost_cents = ticket_cost_cents
-    assignment.report_status = "reported"
+    assignment.report_status = ReportStatus.REPORTED
     assignment.reported_at = now_utc()
     db.session.flush()
     audit.record(actor, "report_hours", "assignment", assignment.id, minutes=minutes,

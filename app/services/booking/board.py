@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Assignment, BoardSignup, InterpretingRequest, Offer, User
+from app.models.enums import OfferStatus
 from app.services.booking.assignments import book, lock_request
 from app.services.core import audit
 from app.services.core.errors import DomainError, NotAllowedError
@@ -104,7 +105,8 @@ def board(mediator_id: int, now: dt.datetime | None = None) -> list[BoardEntry]:
 
 def _pending_offer(mediator_id: int, now: dt.datetime) -> sa.Select:
     """The mediator's offers still awaiting their answer."""
-    return sa.select(Offer).where(Offer.mediator_id == mediator_id, Offer.status == "pending",
+    return sa.select(Offer).where(Offer.mediator_id == mediator_id,
+                                  Offer.status == OfferStatus.PENDING,
                                   Offer.expires_at > now)
 
 

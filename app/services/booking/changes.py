@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import Assignment, InterpretingRequest, User
+from app.models.enums import AssignmentStatus, CancelledBy, RequestStatus, Role
 from app.services.booking import intake
 from app.services.booking import mail as request_mail
 from app.services.booking.assignments import lock_mediator, lock_request, withdraw_pending_offers
@@ -62,12 +63,12 @@ def form_values(req: InterpretingRequest, *, office: bool = False) -> dict:
 
 
 def _may_edit(actor: User, req: InterpretingRequest) -> None:
-    if actor.role == "coordinator":
+    if actor.is_coordinator:
         if not req.is_cancellable:
             raise NotAllowedError(_("A completed, cancelled or unfilled request cannot be "
                                     "changed any more."))
         return
-    if actor.role != "institution" or actor.institution_id != req.institution_id:
+    if actor.role != Role.INSTITUTION or actor.institution_id != req.institution_id:
         raise NotAllowedError(_("This is not your request."))
     if not req.is_open:
         raise NotAllowedError(_("This request can no longer be changed here because a "
@@ -135,8 +136,8 @@ def update_request(actor: User, request_id: int, data: intake.RequestData, *,
     if relevant:
         # the offers were made for the old appointment: their mails name the old date
         result.withdrawn = withdraw_pending_offers(req)
-        if req.status == "offered":
-            move_request(req, "submitted")
+        if req.status == RequestStatus.OFFERED:
+            move_request(req, RequestStatus.SUBMITTED)
     for name in changed:
         setattr(req, name, new[name])
     req.video_token = new["video_token"]
@@ -144,7 +145,7 @@ def update_request(actor: User, request_id: int, data: intake.RequestData, *,
         req.urgent = intake.is_urgent(data.day)
     db.session.flush()
     assignment = req.live_assignment
-    if relevant and assignment is not None and assignment.status == "active":
+    if relevant and assignment is not None and assignment.status == AssignmentStatus.ACTIVE:
         reasons = _recheck(req, assignment)
         if reasons:
             _release(actor, req, assignment, reasons)
@@ -158,7 +159,7 @@ def update_request(actor: User, request_id: int, data: intake.RequestData, *,
                  changes={name: ["…", "…"] if name in NOTE_ONLY else
                           [_audit_value(name, old[name]), _audit_value(name, new[name])]
                           for name in changed},
-                 on_behalf=actor.role == "coordinator", kept=result.kept,
+                 on_behalf=actor.is_coordinator, kept=result.kept,
                  released=result.released, withdrawn=result.withdrawn)
     return result
 
@@ -174,11 +175,12 @@ def _release(actor: User, req: InterpretingRequest, assignment: Assignment,
     """Cancel the assignment for the changed request and send the request back to matching."""
     reason = _("The request was changed and %(name)s no longer fits: %(reasons)s",
                name=assignment.mediator.first_name, reasons="; ".join(reasons))
-    move_assignment(assignment, "cancelled")
+    move_assignment(assignment, AssignmentStatus.CANCELLED)
     assignment.cancelled_at = now_utc()
-    assignment.cancelled_by = "coordinator" if actor.role == "coordinator" else "institution"
+    assignment.cancelled_by = (CancelledBy.COORDINATOR if actor.is_coordinator
+                               else CancelledBy.INSTITUTION)
     assignment.cancel_reason = reason[:500]
-    move_request(req, "submitted")
+    move_request(req, RequestStatus.SUBMITTED)
     req.assigned_at = None
     req.escalated_at = None
     db.session.flush()

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Assignment, Institution, InterpretingRequest, Mediator, Offer
+from app.models.enums import AssignmentStatus, OfferStatus, ReportStatus, RequestStatus
 from app.models.request import OPEN_REQUEST_STATUSES
 from app.timeutil import now_utc
 
@@ -89,9 +90,10 @@ def counts(now: dt.datetime) -> dict[str, int]:
         return sa.select(sa.func.count()).select_from(req).where(*where).scalar_subquery()
 
     row = db.session.execute(sa.select(
-        count(req.status == "submitted"),
-        count(req.status == "offered"),
-        count(req.status == "unfilled", req.starts_at >= now - dt.timedelta(days=UNFILLED_DAYS)),
+        count(req.status == RequestStatus.SUBMITTED),
+        count(req.status == RequestStatus.OFFERED),
+        count(req.status == RequestStatus.UNFILLED,
+              req.starts_at >= now - dt.timedelta(days=UNFILLED_DAYS)),
     )).one()
     return {"submitted": row[0], "offered": row[1], "unfilled": row[2],
             "unfilled_days": UNFILLED_DAYS}
@@ -104,7 +106,7 @@ def _request_lines(*where, order, limit: int) -> list[RequestLine]:
         sa.select(r.id, r.starts_at, r.status, r.language_code, Institution.name,
                   r.unfilled_reason, name)
         .join(Institution, Institution.id == r.institution_id)
-        .outerjoin(a, sa.and_(a.request_id == r.id, a.status != "cancelled"))
+        .outerjoin(a, sa.and_(a.request_id == r.id, a.status != AssignmentStatus.CANCELLED))
         .outerjoin(m, m.id == a.mediator_id)
         .where(*where).order_by(*order).limit(limit))
     return [RequestLine(*row) for row in rows]
@@ -127,12 +129,13 @@ def coordinator_dashboard(now: dt.datetime) -> Dashboard:
     """
     r, a = InterpretingRequest, Assignment
     return Dashboard(
-        unfilled=_request_lines(r.status == "unfilled", order=(r.starts_at.desc(),), limit=20),
-        reports=_assignment_lines(a.report_status == "reported", order=(a.starts_at,),
+        unfilled=_request_lines(r.status == RequestStatus.UNFILLED, order=(r.starts_at.desc(),),
+                                limit=20),
+        reports=_assignment_lines(a.report_status == ReportStatus.REPORTED, order=(a.starts_at,),
                                   limit=50),
         no_shows=_assignment_lines(a.mediator_no_show.is_(True), order=(a.starts_at.desc(),),
                                    limit=20),
-        assigned=_request_lines(r.status == "assigned", r.starts_at > now,
+        assigned=_request_lines(r.status == RequestStatus.ASSIGNED, r.starts_at > now,
                                 order=(r.starts_at,), limit=50),
         counts=counts(now))
 
@@ -149,9 +152,10 @@ class MediatorOffers:
 def report_due(mediator_id: int, now: dt.datetime) -> sa.ColumnElement[bool]:
     """The mediator's assignments that have begun and still wait for the hours report
     (none sent yet, or the office returned it)."""
-    return sa.and_(Assignment.mediator_id == mediator_id, Assignment.status != "cancelled",
+    return sa.and_(Assignment.mediator_id == mediator_id,
+                   Assignment.status != AssignmentStatus.CANCELLED,
                    Assignment.starts_at <= now,
-                   Assignment.report_status.in_(("none", "returned")),
+                   Assignment.report_status.in_((ReportStatus.NONE, ReportStatus.RETURNED)),
                    Assignment.mediator_no_show.is_(False))
 
 
@@ -162,7 +166,8 @@ def mediator_offers(mediator_id: int, now: dt.datetime, past_limit: int = 30, *,
     `reports_only` lists as past assignments exactly those still waiting for a report.
     """
     pending = db.session.scalars(
-        sa.select(Offer).where(Offer.mediator_id == mediator_id, Offer.status == "pending",
+        sa.select(Offer).where(Offer.mediator_id == mediator_id,
+                               Offer.status == OfferStatus.PENDING,
                                Offer.expires_at > now)
         .options(selectinload(Offer.request).selectinload(InterpretingRequest.institution))
         .order_by(Offer.expires_at)
@@ -171,11 +176,12 @@ def mediator_offers(mediator_id: int, now: dt.datetime, past_limit: int = 30, *,
             .options(selectinload(Assignment.request)
                      .selectinload(InterpretingRequest.institution)))
     upcoming = db.session.scalars(
-        mine.where(Assignment.status == "active", Assignment.starts_at > now)
+        mine.where(Assignment.status == AssignmentStatus.ACTIVE, Assignment.starts_at > now)
         .order_by(Assignment.starts_at)
     ).all()
     past_where = (report_due(mediator_id, now) if reports_only else
-                  sa.and_(Assignment.status != "cancelled", Assignment.starts_at <= now))
+                  sa.and_(Assignment.status != AssignmentStatus.CANCELLED,
+                          Assignment.starts_at <= now))
     past = db.session.scalars(
         mine.where(past_where).order_by(Assignment.starts_at.desc()).limit(past_limit)
     ).all()

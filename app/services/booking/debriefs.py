@@ -25,6 +25,7 @@ from app.models import (
     SupervisionMember,
     User,
 )
+from app.models.enums import MeetingStatus
 from app.models.request import BOOKED_REQUEST_STATUSES
 from app.services.core import audit
 from app.services.core.errors import DomainError, NotAllowedError
@@ -151,7 +152,8 @@ def next_supervision(mediator_id: int, now: dt.datetime | None = None) -> Meetin
     groups = sa.select(SupervisionMember.group_id).where(
         SupervisionMember.mediator_id == mediator_id)
     return db.session.scalar(
-        sa.select(Meeting).where(Meeting.kind == "supervision", Meeting.status == "scheduled",
+        sa.select(Meeting).where(Meeting.kind == "supervision",
+                                 Meeting.status == MeetingStatus.SCHEDULED,
                                  Meeting.starts_at > (now or now_utc()),
                                  Meeting.group_id.in_(groups))
         .order_by(Meeting.starts_at, Meeting.id).limit(1))

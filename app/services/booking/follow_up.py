@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Assignment, FollowUp, InterpretingRequest, Mediator
+from app.models.enums import AssignmentStatus, Outcome, ReportStatus, RequestStatus
 from app.models.follow_up import FOLLOW_UP_ANSWERS
 from app.services.booking import debriefs
 from app.services.booking.assignments import lock_request, record_outcome, store_report
@@ -82,11 +83,11 @@ def check_link(follow_up: FollowUp) -> None:
 def is_answered(follow_up: FollowUp) -> bool:
     """Tell whether the question was answered, by this link or on the normal pages."""
     a = follow_up.assignment
-    if follow_up.answered_at is not None or a.status == "cancelled":
+    if follow_up.answered_at is not None or a.status == AssignmentStatus.CANCELLED:
         return True
     if follow_up.audience == "institution":
-        return a.request.status != "assigned"
-    return a.report_status != "none"
+        return a.request.status != RequestStatus.ASSIGNED
+    return a.report_status != ReportStatus.NONE
 
 
 def link_state(follow_up: FollowUp, now: dt.datetime | None = None) -> str:
@@ -146,7 +147,7 @@ def due_assignments(now: dt.datetime) -> list[Assignment]:
     window = after - dt.timedelta(days=_cfg("FOLLOW_UP_WINDOW_DAYS"))
     return list(db.session.scalars(
         sa.select(Assignment).join(Assignment.request).where(
-            Assignment.status == "active", Assignment.ends_at <= after,
+            Assignment.status == AssignmentStatus.ACTIVE, Assignment.ends_at <= after,
             Assignment.ends_at > window)
         .options(selectinload(Assignment.mediator).selectinload(Mediator.user),
                  selectinload(Assignment.request).selectinload(InterpretingRequest.institution))
@@ -157,13 +158,13 @@ def send_follow_ups(now: dt.datetime | None = None) -> int:
     """Queue the day-after mails: the institution's confirmation, the mediator's report."""
     now = now or now_utc()
     asked = {(f.assignment_id, f.audience) for f in db.session.scalars(
-        sa.select(FollowUp).join(Assignment).where(Assignment.status == "active"))}
+        sa.select(FollowUp).join(Assignment).where(Assignment.status == AssignmentStatus.ACTIVE))}
     count = 0
     for a in due_assignments(now):
         wanted = []
-        if a.request.status == "assigned":
+        if a.request.status == RequestStatus.ASSIGNED:
             wanted.append("institution")
-        if a.report_status == "none":
+        if a.report_status == ReportStatus.NONE:
             wanted.append("mediator")
         for audience in wanted:
             if (a.id, audience) in asked:
@@ -199,7 +200,8 @@ def answer_confirmation(follow_up_id: int, answer: str, *, stars: int | None = N
         raise DomainError(_("Unknown outcome."))
     follow_up = _lock_open(follow_up_id)
     req = follow_up.assignment.request
-    record_outcome(None, req.id, "took_place" if answer == "took_place" else "no_show",
+    record_outcome(None, req.id,
+                   Outcome.TOOK_PLACE if answer == Outcome.TOOK_PLACE else Outcome.NO_SHOW,
                    mediator_no_show=answer == "mediator_no_show")
     follow_up.answered_at = now_utc()
     follow_up.answer = answer
@@ -233,11 +235,11 @@ def unanswered_query(now: dt.datetime) -> sa.Select:
     return (
         sa.select(FollowUp).join(FollowUp.assignment).join(Assignment.request)
         .where(FollowUp.answered_at.is_(None), FollowUp.sent_at <= cutoff,
-               Assignment.status != "cancelled",
+               Assignment.status != AssignmentStatus.CANCELLED,
                sa.or_(sa.and_(FollowUp.audience == "institution",
-                              InterpretingRequest.status == "assigned"),
+                              InterpretingRequest.status == RequestStatus.ASSIGNED),
                       sa.and_(FollowUp.audience == "mediator",
-                              Assignment.report_status == "none")))
+                              Assignment.report_status == ReportStatus.NONE)))
         .options(selectinload(FollowUp.assignment).selectinload(Assignment.mediator),
                  selectinload(FollowUp.assignment).selectinload(Assignment.request)
                  .selectinload(InterpretingRequest.institution))
@@ -270,8 +272,9 @@ def assume_completions(now: dt.datetime | None = None) -> int:
     now = now or now_utc()
     ids = db.session.scalars(
         sa.select(Assignment.id).join(Assignment.request).where(
-            Assignment.status == "active", Assignment.report_status == "none",
-            InterpretingRequest.status == "assigned",
+            Assignment.status == AssignmentStatus.ACTIVE,
+            Assignment.report_status == ReportStatus.NONE,
+            InterpretingRequest.status == RequestStatus.ASSIGNED,
             Assignment.ends_at <= now - dt.timedelta(days=days))
         .order_by(Assignment.id)).all()
     count = 0
@@ -279,14 +282,15 @@ def assume_completions(now: dt.datetime | None = None) -> int:
         a = db.session.get(Assignment, assignment_id)
         req = lock_request(a.request_id)
         db.session.refresh(a)
-        if a.status != "active" or a.report_status != "none" or req.status != "assigned":
+        if (a.status != AssignmentStatus.ACTIVE or a.report_status != ReportStatus.NONE
+                or req.status != RequestStatus.ASSIGNED):
             continue  # answered while we waited for the lock
-        move_request(req, "completed")
-        req.outcome = "took_place"
+        move_request(req, RequestStatus.COMPLETED)
+        req.outcome = Outcome.TOOK_PLACE
         req.outcome_at = now
-        move_assignment(a, "completed")
+        move_assignment(a, AssignmentStatus.COMPLETED)
         a.reported_minutes = req.duration_minutes
-        a.report_status = "reported"
+        a.report_status = ReportStatus.REPORTED
         a.reported_at = now
         a.completion_assumed = True
         db.session.flush()

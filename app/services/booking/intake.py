@@ -20,9 +20,9 @@ from flask_babel import ngettext
 
 from app.extensions import db
 from app.models import Institution, InterpretingRequest, User
+from app.models.enums import PhoneCaller, RequestStatus
 from app.models.request import (
     OCCASIONS,
-    PHONE_CALLERS,
     PLACE_KINDS,
     PREFERRED_GENDERS,
     REQUEST_MODES,
@@ -94,7 +94,7 @@ def check_mode(data: RequestData) -> None:
     if data.mode == "phone":
         if not data.phone_number.strip():
             raise DomainError(_("Please enter the phone number."))
-        if data.phone_caller not in PHONE_CALLERS:
+        if data.phone_caller not in tuple(PhoneCaller):
             raise DomainError(_("Please choose who calls whom."))
 
 
@@ -128,7 +128,7 @@ def follow_up_choices(institution_id: int, limit: int = 50) -> list[Interpreting
         db.session.scalars(
             sa.select(InterpretingRequest)
             .where(InterpretingRequest.institution_id == institution_id,
-                   InterpretingRequest.status != "cancelled")
+                   InterpretingRequest.status != RequestStatus.CANCELLED)
             .order_by(InterpretingRequest.starts_at.desc())
             .limit(limit)
         )
@@ -296,7 +296,7 @@ def create_requests(
             internal_note=office_note(actor, data) or "",
             follow_up_of_id=data.follow_up_of_id,
             series_key=series_key,
-            status="submitted",
+            status=RequestStatus.SUBMITTED,
             urgent=is_urgent(to_local(starts).date()),
         )
         db.session.add(req)
@@ -316,7 +316,7 @@ def office_note(actor: User, data: RequestData) -> str | None:
 
     Only a coordinator writes it; whatever an institution's post carries is ignored.
     """
-    if data.internal_note is None or actor.role != "coordinator":
+    if data.internal_note is None or not actor.is_coordinator:
         return None
     return data.internal_note.strip()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.models import Assignment, Offer
+from app.models.enums import OfferStatus, RequestStatus
 from app.services.calendar import ical
 from app.timeutil import now_utc
 
@@ -37,17 +38,17 @@ def offer_state(offer: Offer) -> OfferState:
 
     if live is not None and live.mediator_id == offer.mediator_id:
         return state("yours", live)
-    if offer.status == "accepted" or mine is not None:
+    if offer.status == OfferStatus.ACCEPTED or mine is not None:
         return state("yours_cancelled")
-    if offer.status == "declined":
+    if offer.status == OfferStatus.DECLINED:
         return state("declined")
     if live is not None:
         return state("taken")
-    if req.status == "cancelled":
+    if req.status == RequestStatus.CANCELLED:
         return state("cancelled")
-    if offer.status == "withdrawn":
+    if offer.status == OfferStatus.WITHDRAWN:
         return state("withdrawn")
-    if offer.status == "expired" or offer.expires_at <= now_utc() or not req.is_open:
+    if offer.status == OfferStatus.EXPIRED or offer.expires_at <= now_utc() or not req.is_open:
         return state("expired")
     return state("pending")
 

@@ -17,6 +17,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.extensions import db
 from app.models import InterpretingRequest, Mediator, Offer, User
+from app.models.enums import OfferStatus, RequestStatus
 from app.models.request import OFFER_CHANNELS
 from app.services.booking import mail as request_mail
 from app.services.booking.assignments import book, lock_request, withdraw_pending_offers
@@ -102,8 +103,8 @@ def send_offers(
                       created_at=now, channel=channel)
         req.offers.append(offer)
         offers.append(offer)
-    if req.status == "submitted":
-        move_request(req, "offered")
+    if req.status == RequestStatus.SUBMITTED:
+        move_request(req, RequestStatus.OFFERED)
     db.session.flush()
     for offer in offers:
         request_mail.offer_mail(offer, make_token(offer, "accept"), make_token(offer, "decline"))
@@ -114,7 +115,7 @@ def send_offers(
 
 def _check_owner(offer: Offer, actor: User | None) -> None:
     """Let the mediator answer their own offer, and a coordinator answer for them (phone)."""
-    if actor is None or actor.role == "coordinator":
+    if actor is None or actor.is_coordinator:
         return
     if actor.mediator_id != offer.mediator_id:
         raise NotAllowedError(_("This offer is not for you."))
@@ -135,14 +136,14 @@ def accept_offer(offer_id: int, actor: User | None = None):
     if actor is None:  # the e-mail link: the person may have left since the page was read
         check_link(offer)
     taken = not req.is_open
-    if taken and offer.status in ("pending", "withdrawn"):
+    if taken and offer.status in (OfferStatus.PENDING, OfferStatus.WITHDRAWN):
         raise DomainError(_("Sorry, another mediator has already taken this appointment. "
                             "Thank you all the same!"))
-    if offer.status != "pending":
-        move_offer(offer, "accepted")  # raises the "already answered" message
+    if offer.status != OfferStatus.PENDING:
+        move_offer(offer, OfferStatus.ACCEPTED)  # raises the "already answered" message
     if offer.expires_at <= now_utc():
         raise DomainError(_("This offer has expired."))
-    move_offer(offer, "accepted")
+    move_offer(offer, OfferStatus.ACCEPTED)
     offer.answered_at = now_utc()
     assignment = book(actor, req.id, offer.mediator_id, offer=offer)
     audit.record(actor, "accept_offer", "offer", offer.id, request_id=req.id)
@@ -159,7 +160,7 @@ def decline_offer(offer_id: int, reason: str = "", actor: User | None = None) ->
     db.session.refresh(offer)
     if actor is None:
         check_link(offer)
-    move_offer(offer, "declined")
+    move_offer(offer, OfferStatus.DECLINED)
     offer.answered_at = now_utc()
     offer.decline_reason = reason.strip()[:500]
     db.session.flush()
@@ -176,7 +177,7 @@ def withdraw_offers_of(mediator_id: int) -> list[Offer]:
     offer withdrawn. A request left without pending offers goes back to the coordinator. No
     mail: the person has left. The caller audits (one entry for the departure).
     """
-    pending = (Offer.mediator_id == mediator_id, Offer.status == "pending")
+    pending = (Offer.mediator_id == mediator_id, Offer.status == OfferStatus.PENDING)
     request_ids = db.session.scalars(
         sa.select(Offer.request_id).where(*pending).distinct().order_by(Offer.request_id)).all()
     withdrawn: list[Offer] = []
@@ -185,7 +186,7 @@ def withdraw_offers_of(mediator_id: int) -> list[Offer]:
         for offer in db.session.scalars(
                 sa.select(Offer).where(*pending, Offer.request_id == req.id)
                 .execution_options(populate_existing=True)).all():
-            move_offer(offer, "withdrawn")
+            move_offer(offer, OfferStatus.WITHDRAWN)
             offer.answered_at = now_utc()
             withdrawn.append(offer)
         db.session.flush()
@@ -197,11 +198,11 @@ def withdraw_offers_of(mediator_id: int) -> list[Offer]:
 def _back_to_submitted_if_unanswered(req: InterpretingRequest) -> None:
     pending = db.session.scalar(
         sa.select(sa.func.count()).select_from(Offer).where(
-            Offer.request_id == req.id, Offer.status == "pending"
+            Offer.request_id == req.id, Offer.status == OfferStatus.PENDING
         )
     )
-    if req.status == "offered" and not pending:
-        move_request(req, "submitted")
+    if req.status == RequestStatus.OFFERED and not pending:
+        move_request(req, RequestStatus.SUBMITTED)
 
 
 # -- periodic tasks (flush, never commit) ------------------------------------------------------
@@ -220,7 +221,7 @@ def _claim_requests(*where) -> list[InterpretingRequest]:
 
 def expire_offers(now: dt.datetime) -> int:
     """Mark pending offers past their expiry as expired."""
-    due = (Offer.status == "pending", Offer.expires_at <= now)
+    due = (Offer.status == OfferStatus.PENDING, Offer.expires_at <= now)
     claimed = _claim_requests(
         InterpretingRequest.id.in_(sa.select(Offer.request_id).where(*due)))
     if not claimed:
@@ -230,7 +231,7 @@ def expire_offers(now: dt.datetime) -> int:
         .order_by(Offer.id).with_for_update()
     ).all()
     for offer in offers:
-        move_offer(offer, "expired")
+        move_offer(offer, OfferStatus.EXPIRED)
         offer.answered_at = now
     db.session.flush()
     for req in {o.request for o in offers}:
@@ -272,10 +273,10 @@ def mark_unfilled(now: dt.datetime) -> int:
     requests = _claim_requests(InterpretingRequest.is_open, InterpretingRequest.starts_at <= now)
     for req in requests:
         for offer in req.offers:
-            if offer.status == "pending":
-                move_offer(offer, "expired")
+            if offer.status == OfferStatus.PENDING:
+                move_offer(offer, OfferStatus.EXPIRED)
                 offer.answered_at = now
-        move_request(req, "unfilled")
+        move_request(req, RequestStatus.UNFILLED)
         request_mail.institution_notice(req, "unfilled")
         audit.record(None, "unfilled", "request", req.id)
     db.session.flush()

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import Assignment, User
+from app.models.enums import ReportStatus
 from app.services.booking import mail as request_mail
 from app.services.core import audit
 from app.services.core.errors import DomainError
@@ -20,12 +21,12 @@ from app.timeutil import now_utc
 
 
 def _waiting(assignment: Assignment) -> None:
-    if assignment.report_status != "reported":
+    if assignment.report_status != ReportStatus.REPORTED:
         raise DomainError(_("There is no report waiting for approval."))
 
 
 def _approve(actor: User, assignment: Assignment) -> None:
-    assignment.report_status = "approved"
+    assignment.report_status = ReportStatus.APPROVED
     assignment.approved_at = now_utc()
     assignment.approved_by_id = actor.id
 
@@ -80,7 +81,7 @@ def return_report(actor: User, assignment: Assignment, reason: str) -> Assignmen
         raise DomainError(_("Please give a reason."))
     if len(reason) > 500:
         raise DomainError(_("The reason may be at most 500 characters long."))
-    assignment.report_status = "returned"
+    assignment.report_status = ReportStatus.RETURNED
     assignment.return_reason = reason
     db.session.flush()
     audit.record(actor, "return_report", "assignment", assignment.id, reason=reason)

@@ -14,6 +14,7 @@ from flask import current_app
 
 from app.extensions import db
 from app.models import InterpretingRequest, Mediator, MediatorLanguage, Offer
+from app.models.enums import MediatorStatus, OfferStatus, RequestStatus
 from app.services.core.languages import matching_codes
 from app.services.matching import cache as fact_cache
 
@@ -47,21 +48,21 @@ def _spoken_codes(_key: str) -> frozenset[str]:
     under the same stamp as the candidate lists, so a new speaker shows at once)."""
     return frozenset(db.session.scalars(
         sa.select(MediatorLanguage.code).distinct().join(Mediator)
-        .where(Mediator.status == "active", Mediator.erased_at.is_(None))))
+        .where(Mediator.status == MediatorStatus.ACTIVE, Mediator.erased_at.is_(None))))
 
 
 def coordinator_condition(name: str, now: dt.datetime) -> sa.ColumnElement[bool]:
     """Return the SQL condition of a coordinator filter over open requests (unknown: none)."""
     coming = sa.and_(InterpretingRequest.is_open, InterpretingRequest.starts_at > now)
     if name == "new":  # received, nobody in the office has acted on it yet
-        return InterpretingRequest.status == "submitted"
+        return InterpretingRequest.status == RequestStatus.SUBMITTED
     if name == "no_candidate":
         return sa.and_(coming, InterpretingRequest.language_code.in_(
             codes_without_speakers(now)))
     if name == "unanswered":
         cutoff = now - dt.timedelta(hours=current_app.config["ESCALATION_HOURS"])
         return sa.and_(coming, sa.exists().where(
-            Offer.request_id == InterpretingRequest.id, Offer.status == "pending",
+            Offer.request_id == InterpretingRequest.id, Offer.status == OfferStatus.PENDING,
             Offer.created_at <= cutoff))
     if name == "soon":
         return sa.and_(coming, InterpretingRequest.starts_at <= now + SOON)
@@ -71,12 +72,12 @@ def coordinator_condition(name: str, now: dt.datetime) -> sa.ColumnElement[bool]
 def institution_condition(name: str, now: dt.datetime) -> sa.ColumnElement[bool] | None:
     """Return the SQL condition of an institution filter (None: every own request)."""
     if name == "upcoming":
-        return sa.and_(InterpretingRequest.status == "assigned",
+        return sa.and_(InterpretingRequest.status == RequestStatus.ASSIGNED,
                        InterpretingRequest.starts_at > now)
     if name == "waiting":
         return sa.and_(InterpretingRequest.is_open, InterpretingRequest.starts_at > now)
     if name == "confirm":  # booked, the appointment has begun, no outcome recorded yet
-        return sa.and_(InterpretingRequest.status == "assigned",
+        return sa.and_(InterpretingRequest.status == RequestStatus.ASSIGNED,
                        InterpretingRequest.starts_at <= now)
     return None
 

@@ -11,39 +11,43 @@ from flask_babel import gettext as _
 
 from app.labels import label
 from app.models import Assignment, InterpretingRequest, Offer
+from app.models.enums import AssignmentStatus, OfferStatus, RequestStatus
 from app.services.core.errors import DomainError
 
-REQUEST_TRANSITIONS: dict[str, frozenset[str]] = {
-    "submitted": frozenset({"offered", "assigned", "cancelled", "unfilled"}),
-    "offered": frozenset({"submitted", "assigned", "cancelled", "unfilled"}),
+RS, AS, OS = RequestStatus, AssignmentStatus, OfferStatus
+
+REQUEST_TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
+    RS.SUBMITTED: frozenset({RS.OFFERED, RS.ASSIGNED, RS.CANCELLED, RS.UNFILLED}),
+    RS.OFFERED: frozenset({RS.SUBMITTED, RS.ASSIGNED, RS.CANCELLED, RS.UNFILLED}),
     # back to "submitted" when the mediator cancels: the request returns to matching at once
-    "assigned": frozenset({"submitted", "completed", "cancelled"}),
-    "unfilled": frozenset({"cancelled"}),
-    "completed": frozenset(),
-    "cancelled": frozenset(),
+    RS.ASSIGNED: frozenset({RS.SUBMITTED, RS.COMPLETED, RS.CANCELLED}),
+    RS.UNFILLED: frozenset({RS.CANCELLED}),
+    RS.COMPLETED: frozenset(),
+    RS.CANCELLED: frozenset(),
 }
 
-ASSIGNMENT_TRANSITIONS: dict[str, frozenset[str]] = {
-    "active": frozenset({"cancelled", "completed"}),
-    "cancelled": frozenset(),
-    "completed": frozenset(),
+ASSIGNMENT_TRANSITIONS: dict[AssignmentStatus, frozenset[AssignmentStatus]] = {
+    AS.ACTIVE: frozenset({AS.CANCELLED, AS.COMPLETED}),
+    AS.CANCELLED: frozenset(),
+    AS.COMPLETED: frozenset(),
 }
 
-OFFER_TRANSITIONS: dict[str, frozenset[str]] = {
-    "pending": frozenset({"accepted", "declined", "withdrawn", "expired"}),
-    "accepted": frozenset(),
-    "declined": frozenset(),
-    "withdrawn": frozenset(),
-    "expired": frozenset(),
+OFFER_TRANSITIONS: dict[OfferStatus, frozenset[OfferStatus]] = {
+    OS.PENDING: frozenset({OS.ACCEPTED, OS.DECLINED, OS.WITHDRAWN, OS.EXPIRED}),
+    OS.ACCEPTED: frozenset(),
+    OS.DECLINED: frozenset(),
+    OS.WITHDRAWN: frozenset(),
+    OS.EXPIRED: frozenset(),
 }
 
 
-def can_move(table: dict[str, frozenset[str]], current: str, new: str) -> bool:
-    """Tell whether a status may change from current to new."""
+def can_move(table: dict, current: str, new: str) -> bool:
+    """Tell whether a status may change from current to new (stored strings compare equal to
+    the enum members the tables are keyed by)."""
     return new in table.get(current, frozenset())
 
 
-def move_request(req: InterpretingRequest, new: str) -> None:
+def move_request(req: InterpretingRequest, new: RequestStatus) -> None:
     """Change a request's status or refuse with a message naming both states."""
     if not can_move(REQUEST_TRANSITIONS, req.status, new):
         raise DomainError(
@@ -56,7 +60,7 @@ def move_request(req: InterpretingRequest, new: str) -> None:
     req.status = new
 
 
-def move_assignment(assignment: Assignment, new: str) -> None:
+def move_assignment(assignment: Assignment, new: AssignmentStatus) -> None:
     """Change an assignment's status or refuse with a message."""
     if not can_move(ASSIGNMENT_TRANSITIONS, assignment.status, new):
         raise DomainError(
@@ -69,7 +73,7 @@ def move_assignment(assignment: Assignment, new: str) -> None:
     assignment.status = new
 
 
-def move_offer(offer: Offer, new: str) -> None:
+def move_offer(offer: Offer, new: OfferStatus) -> None:
     """Change an offer's status or refuse: an answered offer cannot be answered again."""
     if not can_move(OFFER_TRANSITIONS, offer.status, new):
         raise DomainError(

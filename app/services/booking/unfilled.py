@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from app.models import InterpretingRequest, User
+from app.models.enums import CancelledBy, RequestStatus
 from app.models.request import UNFILLED_REASONS
 from app.services.booking import series
 from app.services.booking.assignments import lock_request
@@ -35,12 +36,12 @@ def clean_reason(reason: str | None, note: str | None) -> tuple[str, str]:
 
 def needs_reason(req: InterpretingRequest) -> bool:
     """An unfilled request without a reason: the coordinator's list says "reason missing"."""
-    return req.status == "unfilled" and req.unfilled_reason is None
+    return req.status == RequestStatus.UNFILLED and req.unfilled_reason is None
 
 
 def may_have_reason(req: InterpretingRequest) -> bool:
     """Unfilled requests, and those the office cancelled (they got a reason then)."""
-    return req.status == "unfilled" or req.unfilled_reason is not None
+    return req.status == RequestStatus.UNFILLED or req.unfilled_reason is not None
 
 
 def set_reason(actor: User, request_id: int, reason: str | None,
@@ -60,7 +61,8 @@ def cancel_series_by_office(actor: User, request_id: int, *, scope: str, reason:
                             unfilled_note: str | None = "") -> list[InterpretingRequest]:
     """Cancel one date or part of a series for the office, each with why it was not served."""
     picked, note = clean_reason(unfilled_reason, unfilled_note)
-    done = series.cancel_series(actor, request_id, scope=scope, by="coordinator", reason=reason)
+    done = series.cancel_series(actor, request_id, scope=scope,
+                                by=CancelledBy.COORDINATOR, reason=reason)
     for req in done:
         req.unfilled_reason, req.unfilled_note = picked, note
         audit.record(actor, "unfilled_reason", "request", req.id, reason=picked)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Assignment, InterpretingRequest, Mediator, Offer, User
+from app.models.enums import AssignmentStatus, OfferStatus
 from app.services.booking import offers
 from app.services.core import bounds
 from app.services.core.errors import DomainError
@@ -119,14 +120,15 @@ def _capacity(mediators: dict[int, Speaker], monday: dt.date,
     ids = list(mediators)
     booked = dict(db.session.execute(
         sa.select(Assignment.mediator_id, sa.func.count())
-        .where(Assignment.mediator_id.in_(ids), Assignment.status == "active",
+        .where(Assignment.mediator_id.in_(ids), Assignment.status == AssignmentStatus.ACTIVE,
                Assignment.starts_at >= start, Assignment.starts_at < end)
         .group_by(Assignment.mediator_id)
     ).all())
     held = dict(db.session.execute(
         sa.select(Offer.mediator_id, sa.func.count(sa.distinct(Offer.request_id)))
         .join(InterpretingRequest, InterpretingRequest.id == Offer.request_id)
-        .where(Offer.mediator_id.in_(ids), Offer.status == "pending", Offer.expires_at > now,
+        .where(Offer.mediator_id.in_(ids), Offer.status == OfferStatus.PENDING,
+               Offer.expires_at > now,
                InterpretingRequest.is_open, InterpretingRequest.starts_at >= start,
                InterpretingRequest.starts_at < end)
         .group_by(Offer.mediator_id)
@@ -160,7 +162,7 @@ def _no_candidate_reason(result: matching.MatchResult, offered: set[int],
 
 
 def _pending(req: InterpretingRequest, now: dt.datetime) -> list[Offer]:
-    return sorted((o for o in req.offers if o.status == "pending" and o.expires_at > now),
+    return sorted((o for o in req.offers if o.status == OfferStatus.PENDING and o.expires_at > now),
                   key=lambda o: (o.created_at, o.id))
 
 

@@ -28,6 +28,8 @@ from typing import NamedTuple
 import psycopg
 from cachetools import LRUCache
 
+from app.models.enums import Role
+
 CHANNEL = "skm_feed"
 log = logging.getLogger(__name__)
 
@@ -43,11 +45,11 @@ class Remembered(NamedTuple):
 def owner_scopes(owner) -> tuple[str, ...]:
     """Return the notification scopes whose changes can alter this owner's feed."""
     scopes = [f"u:{owner.id}"]
-    if owner.role == "mediator" and owner.mediator_id:
+    if owner.role == Role.MEDIATOR and owner.mediator_id:
         scopes.append(f"m:{owner.mediator_id}")
-    elif owner.role == "institution" and owner.institution_id:
+    elif owner.role == Role.INSTITUTION and owner.institution_id:
         scopes.append(f"i:{owner.institution_id}")
-    elif owner.role == "coordinator":
+    elif owner.role == Role.COORDINATOR:
         scopes.append("c")
     return tuple(scopes)
 

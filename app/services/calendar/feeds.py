@@ -35,6 +35,7 @@ from app.models import (
     SupervisionMember,
     User,
 )
+from app.models.enums import AssignmentStatus, MeetingStatus, Role
 from app.models.user import new_feed_secret
 from app.services.calendar import feed_listener, ical
 from app.services.core import audit, link_people, signing
@@ -43,7 +44,7 @@ from app.services.core.links import external_url
 from app.timeutil import UTC, UTCDateTime, now_utc
 
 PAST_DAYS = 365  # feeds carry a year of history: enough for clients, small enough to be fast
-LIVE_ASSIGNMENT = ("active", "completed")
+LIVE_ASSIGNMENT = (AssignmentStatus.ACTIVE, AssignmentStatus.COMPLETED)
 
 
 def _mac(user_id: int, secret: str, key: str | None = None) -> str:
@@ -112,9 +113,9 @@ def _since() -> dt.datetime:
 def _assignment_filter(user, since=None) -> list:
     since = _since() if since is None else since
     conds = [Assignment.status.in_(LIVE_ASSIGNMENT), Assignment.starts_at >= since]
-    if user.role == "mediator":
+    if user.role == Role.MEDIATOR:
         conds.append(Assignment.mediator_id == user.mediator_id)
-    elif user.role == "institution":
+    elif user.role == Role.INSTITUTION:
         conds.append(Assignment.request_id.in_(
             sa.select(InterpretingRequest.id).where(
                 InterpretingRequest.institution_id == user.institution_id)
@@ -124,9 +125,9 @@ def _assignment_filter(user, since=None) -> list:
 
 def _meeting_scope(user):
     """Return a condition on (kind, group_id) columns of series/meetings, or None for nothing."""
-    if user.role == "coordinator":
+    if user.role == Role.COORDINATOR:
         return lambda model: sa.true()
-    if user.role != "mediator":
+    if user.role != Role.MEDIATOR:
         return None
     groups = sa.select(SupervisionMember.group_id).where(
         SupervisionMember.mediator_id == user.mediator_id).correlate_except(SupervisionMember)
@@ -145,7 +146,7 @@ class FeedOwner(NamedTuple):
     updated_at: dt.datetime
 
 
-FEED_ROLES = ("mediator", "institution", "coordinator")
+FEED_ROLES = (Role.MEDIATOR, Role.INSTITUTION, Role.COORDINATOR)
 
 
 def _aggregates(role: str) -> list[tuple]:
@@ -160,7 +161,7 @@ def _aggregates(role: str) -> list[tuple]:
     scope = _meeting_scope(viewer)
     if scope is not None:  # a few series rows per group
         parts.append((MeetingSeries, MeetingSeries.updated_at, [scope(MeetingSeries)]))
-    if role == "coordinator":
+    if role == Role.COORDINATOR:
         parts.append((Meeting, Meeting.updated_at, []))
     elif scope is not None:
         # the mediator's occurrences, split so each half reads an index (an OR would scan)
@@ -272,9 +273,9 @@ def cached_feed(owner: FeedOwner, etag: str) -> bytes | None:
 
 
 def calendar_name(user: User) -> str:
-    if user.role == "mediator":
+    if user.role == Role.MEDIATOR:
         return _("SKM-Pool: my appointments")
-    if user.role == "institution":
+    if user.role == Role.INSTITUTION:
         return _("SKM-Pool: %(name)s", name=user.institution.name)
     return _("SKM-Pool: all appointments")
 
@@ -321,19 +322,16 @@ def occurrence_key(m: Meeting) -> tuple:
 def _meeting_events(scope, locale: str) -> list[bytes]:
     series_list = list(db.session.scalars(sa.select(MeetingSeries).where(scope(MeetingSeries))))
     special = db.session.scalars(
-        sa.select(Meeting).where(
-            scope(Meeting),
-            sa.or_(
-                sa.and_(Meeting.series_id.is_(None), Meeting.status == "scheduled",
-                        Meeting.starts_at >= _since()),
-                sa.and_(Meeting.series_id.is_not(None),
-                        sa.or_(Meeting.status == "cancelled", Meeting.sequence > 0)),
-            ),
-        ).order_by(Meeting.starts_at)
+        sa.select(Meeting).where(scope(Meeting), sa.or_(
+            sa.and_(Meeting.series_id.is_(None), Meeting.status == MeetingStatus.SCHEDULED,
+                    Meeting.starts_at >= _since()),
+            sa.and_(Meeting.series_id.is_not(None),
+                    sa.or_(Meeting.status == MeetingStatus.CANCELLED, Meeting.sequence > 0)),
+        )).order_by(Meeting.starts_at)
     ).all()
     cancelled: dict[int, list[Meeting]] = {}
     for m in special:
-        if m.series_id is not None and m.status == "cancelled":
+        if m.series_id is not None and m.status == MeetingStatus.CANCELLED:
             cancelled.setdefault(m.series_id, []).append(m)
     by_id = {s.id: s for s in series_list}
     host = ical.host()

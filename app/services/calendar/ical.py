@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from app.i18n import ui_language
 from app.labels import label
 from app.models import Assignment, Meeting, MeetingSeries
+from app.models.enums import AssignmentStatus, MeetingStatus
 from app.services.calendar import remote
 from app.services.core.languages import language_name
 from app.timeutil import UTC, local_tz, now_utc
@@ -169,7 +170,8 @@ def assignment_event(assignment: Assignment, viewer: str, *, sequence: int | Non
     event.add("description", "\n".join(lines))
     event.add("dtstart", _local(assignment.starts_at))
     event.add("dtend", _local(assignment.ends_at))
-    event.add("status", "CANCELLED" if assignment.status == "cancelled" else "CONFIRMED")
+    cancelled = assignment.status == AssignmentStatus.CANCELLED
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
     return event
 
@@ -224,7 +226,8 @@ def occurrence_event(meeting: Meeting, *, sequence: int | None = None, cancelled
 
 def is_override(meeting: Meeting) -> bool:
     """Tell whether an occurrence differs from its rule (moved, own agenda or place)."""
-    return meeting.series_id is not None and meeting.status == "scheduled" and meeting.sequence > 0
+    return (meeting.series_id is not None and meeting.status == MeetingStatus.SCHEDULED
+            and meeting.sequence > 0)
 
 
 

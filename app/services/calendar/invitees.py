@@ -11,11 +11,12 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Mediator, Meeting, MeetingSeries, SupervisionMember
+from app.models.enums import MediatorStatus
 
 
 def invitees_stmt(kind: str, group_id: int | None) -> sa.Select:
     """Select the mediators invited to a meeting: all active ones, or the group's members."""
-    stmt = sa.select(Mediator).where(Mediator.status == "active").order_by(
+    stmt = sa.select(Mediator).where(Mediator.status == MediatorStatus.ACTIVE).order_by(
         Mediator.sort_name, Mediator.id)
     if kind == "supervision":
         stmt = stmt.join(SupervisionMember, SupervisionMember.mediator_id == Mediator.id).where(
@@ -28,7 +29,7 @@ def invitees(meeting: Meeting | MeetingSeries) -> list[Mediator]:
 
 
 def is_invited(meeting: Meeting, mediator: Mediator) -> bool:
-    if mediator.status != "active":
+    if mediator.status != MediatorStatus.ACTIVE:
         return False
     if meeting.kind == "exchange":
         return True

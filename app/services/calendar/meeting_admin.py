@@ -21,10 +21,11 @@ from app.models import (
     SupervisionMember,
     User,
 )
+from app.models.enums import MediatorStatus
 from app.services.calendar import meetings
 from app.services.core import audit
 
-GROUP_MEMBER_STATUSES = ("active", "in_training", "paused")
+GROUP_MEMBER_STATUSES = (MediatorStatus.ACTIVE, MediatorStatus.IN_TRAINING, MediatorStatus.PAUSED)
 
 
 def create_series(actor: User, **values) -> MeetingSeries:

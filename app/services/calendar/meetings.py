@@ -21,6 +21,7 @@ from app.models import (
     SupervisionGroup,
     SupervisionMember,
 )
+from app.models.enums import MeetingStatus
 from app.services.calendar import itip as invitations
 from app.services.calendar.invitees import invitees, is_invited
 from app.services.core import bounds
@@ -142,7 +143,7 @@ def update_occurrence(
     agenda: str,
 ) -> bool:
     """Move or re-agenda one occurrence; the rest of the series stays untouched."""
-    if meeting.status == "cancelled":
+    if meeting.status == MeetingStatus.CANCELLED:
         raise DomainError(_("A cancelled meeting cannot be changed."))
     bounds.check_appointment_day(day)
     starts_at = from_local(day, start)
@@ -163,9 +164,9 @@ def update_occurrence(
 
 def cancel_occurrence(meeting: Meeting) -> None:
     """Cancel one occurrence (EXDATE in feeds, METHOD:CANCEL to the invitees)."""
-    if meeting.status == "cancelled":
+    if meeting.status == MeetingStatus.CANCELLED:
         raise DomainError(_("This meeting is already cancelled."))
-    meeting.status = "cancelled"
+    meeting.status = MeetingStatus.CANCELLED
     meeting.sequence += 1
     db.session.flush()
     invitations.meeting_changed(meeting, "cancelled")
@@ -189,7 +190,7 @@ def set_rsvp(meeting: Meeting, mediator: Mediator, answer: str) -> None:
         raise DomainError(_("Please choose yes, no or maybe."))
     if not is_invited(meeting, mediator):
         raise DomainError(_("You are not invited to this meeting."))
-    if meeting.status == "cancelled" or meeting.ends_at <= now_utc():
+    if meeting.status == MeetingStatus.CANCELLED or meeting.ends_at <= now_utc():
         raise DomainError(_("You can only answer for upcoming meetings."))
     _attendance(meeting, mediator.id).rsvp = answer
     db.session.flush()
@@ -199,7 +200,7 @@ def record_attendance(meeting: Meeting, present_ids: set[int]) -> None:
     """Record who attended a past meeting (every invitee gets attended true/false)."""
     if meeting.starts_at > now_utc():
         raise DomainError(_("Attendance can be recorded once the meeting has begun."))
-    if meeting.status == "cancelled":
+    if meeting.status == MeetingStatus.CANCELLED:
         raise DomainError(_("A cancelled meeting has no attendance."))
     ids = {m.id for m in invitees(meeting)} | {
         a.mediator_id for a in meeting.attendances}

@@ -30,6 +30,7 @@ from app.models import (
     MeetingAttendance,
     SentReminder,
 )
+from app.models.enums import AssignmentStatus, MediatorStatus, MeetingStatus, Role
 from app.services.calendar import ical
 from app.services.core import jobs
 from app.services.core.document_dates import police_certificate_due
@@ -80,7 +81,7 @@ def meeting_reminders() -> Iterator[int]:
         lead = dt.timedelta(days=days)
         meetings = db.session.scalars(
             sa.select(Meeting).where(
-                Meeting.status == "scheduled", Meeting.starts_at > now,
+                Meeting.status == MeetingStatus.SCHEDULED, Meeting.starts_at > now,
                 Meeting.starts_at <= now + lead, Meeting.starts_at > now + lead - grace)
             .order_by(Meeting.starts_at)
         ).all()
@@ -117,7 +118,7 @@ def assignment_reminders() -> Iterator[int]:
     grace = dt.timedelta(hours=_cfg("REMINDER_GRACE_HOURS"))
     stmt = (
         sa.select(Assignment).where(
-            Assignment.status == "active", Assignment.starts_at > now,
+            Assignment.status == AssignmentStatus.ACTIVE, Assignment.starts_at > now,
             Assignment.starts_at <= now + lead, Assignment.starts_at > now + lead - grace)
         .options(selectinload(Assignment.mediator).selectinload(Mediator.user),
                  selectinload(Assignment.request).selectinload(InterpretingRequest.institution))
@@ -147,7 +148,8 @@ def document_reminders() -> Iterator[int]:
     horizon = today + dt.timedelta(days=_cfg("DOCUMENT_WARNING_DAYS"))
     docs = db.session.scalars(
         sa.select(Document).join(Mediator).where(
-            Document.kind == "police_certificate", Mediator.status.in_(("active", "in_training")))
+            Document.kind == "police_certificate",
+            Mediator.status.in_((MediatorStatus.ACTIVE, MediatorStatus.IN_TRAINING)))
         .options(selectinload(Document.mediator).selectinload(Mediator.user))
     ).all()
     for doc in docs:
@@ -161,7 +163,7 @@ def document_reminders() -> Iterator[int]:
                 continue
             with speaking(rcpt):
                 kind = label("document_kind", doc.kind)
-                if rcpt.role == "mediator":
+                if rcpt.role == Role.MEDIATOR:
                     subject = _("Your %(document)s must be renewed", document=kind)
                     intro = _("your %(document)s must be shown again by %(date)s. Please "
                               "bring a new one to the office.", document=kind,

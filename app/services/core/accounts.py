@@ -17,6 +17,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.extensions import db
 from app.models import AuditLog, Institution, Mediator, User
+from app.models.enums import Role
 from app.models.user import dummy_password_check
 from app.services.core import audit, link_people, passwords
 from app.services.core.errors import DomainError
@@ -167,7 +168,7 @@ def request_reset(email: str) -> None:
 
 def _rehearse_link_mail(email: str) -> None:
     """Sign a link and render the mail as for a real account, and send nothing."""
-    placeholder = User(id=0, email=email, name="", role="mediator")
+    placeholder = User(id=0, email=email, name="", role=Role.MEDIATOR)
     link = external_url("accounts.reset_password", token=make_token(placeholder, "reset"))
     render_template("email/reset.txt", user=placeholder, link=link)
 

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.models import OutboxMessage
+from app.models.enums import OutboxStatus
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ def oldest_due_outbox(conn: sa.Connection, now: dt.datetime) -> dt.datetime | No
     """When the longest-waiting message became due: pending (not sent, not dead) and due now."""
     return conn.execute(
         sa.select(sa.func.min(OutboxMessage.next_attempt_at)).where(
-            OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+            OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
     ).scalar()
 
 

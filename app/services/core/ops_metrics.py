@@ -14,7 +14,11 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from app.models import OutboxMessage
+from app.models.enums import OutboxStatus
 from app.services.core import scheduler_runs
+
+# the outbox states the metrics count (sent and discarded mails are history)
+WATCHED = (OutboxStatus.PENDING, OutboxStatus.DEAD)
 
 
 @dataclass
@@ -39,10 +43,10 @@ def figures(session, now: dt.datetime) -> Figures:  # noqa: ANN001
     out = Figures()
     counts = dict(session.execute(
         sa.select(OutboxMessage.status, sa.func.count())
-        .where(OutboxMessage.status.in_(("pending", "dead"))).group_by(OutboxMessage.status)
+        .where(OutboxMessage.status.in_(WATCHED)).group_by(OutboxMessage.status)
     ).all())
-    out.outbox = {status: int(counts.get(status, 0)) for status in ("pending", "dead")}
-    pending = OutboxMessage.status == "pending"
+    out.outbox = {status.value: int(counts.get(status, 0)) for status in WATCHED}
+    pending = OutboxMessage.status == OutboxStatus.PENDING
     out.outbox_oldest_pending_age = _age(session.scalar(
         sa.select(sa.func.min(OutboxMessage.created_at)).where(pending)), now)
     out.outbox_oldest_due_age = _age(session.scalar(

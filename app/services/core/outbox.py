@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import OutboxMessage, User
+from app.models.enums import OutboxStatus
 from app.services.core import audit, fence
 from app.services.core.errors import DomainError
 from app.timeutil import now_utc
@@ -75,18 +76,18 @@ def enqueue(
 def failed_messages() -> tuple[list[OutboxMessage], list[OutboxMessage]]:
     """Return the dead messages (newest first) and those still retrying after a failure."""
     dead = db.session.scalars(
-        sa.select(OutboxMessage).where(OutboxMessage.status == "dead")
+        sa.select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.DEAD)
         .order_by(OutboxMessage.id.desc()).limit(200)).all()
     retrying = db.session.scalars(
         sa.select(OutboxMessage)
-        .where(OutboxMessage.status == "pending", OutboxMessage.attempts > 0)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.attempts > 0)
         .order_by(OutboxMessage.next_attempt_at).limit(200)).all()
     return list(dead), list(retrying)
 
 
 def _dead(message_id: int) -> OutboxMessage:
     msg = db.session.get(OutboxMessage, message_id, with_for_update=True)
-    if msg is None or msg.status != "dead":
+    if msg is None or msg.status != OutboxStatus.DEAD:
         raise DomainError(_("This message is no longer waiting for a decision."))
     return msg
 
@@ -94,7 +95,7 @@ def _dead(message_id: int) -> OutboxMessage:
 def retry(actor: User, message_id: int) -> OutboxMessage:
     """Queue a dead message again from scratch (say, after the mail server was fixed)."""
     msg = _dead(message_id)
-    msg.status, msg.attempts, msg.next_attempt_at = "pending", 0, now_utc()
+    msg.status, msg.attempts, msg.next_attempt_at = OutboxStatus.PENDING, 0, now_utc()
     audit.record(actor, "outbox_retry", "outbox_message", msg.id, error=msg.last_error)
     db.session.flush()
     return msg
@@ -103,7 +104,7 @@ def retry(actor: User, message_id: int) -> OutboxMessage:
 def discard(actor: User, message_id: int) -> OutboxMessage:
     """Give up on a dead message for good; the row stays as a record of what was not sent."""
     msg = _dead(message_id)
-    msg.status = "discarded"
+    msg.status = OutboxStatus.DISCARDED
     audit.record(actor, "outbox_discard", "outbox_message", msg.id, recipient=msg.recipient,
                  subject=msg.subject, error=msg.last_error)
     db.session.flush()
@@ -209,7 +210,7 @@ class Sender:
             _record(msg, _describe(exc), dead=msg.attempts + 1 >= cfg["OUTBOX_MAX_ATTEMPTS"])
             return "failed"
         _smtp_up()
-        msg.status = "sent"
+        msg.status = OutboxStatus.SENT
         msg.sent_at = now_utc()
         msg.attempts += 1
         db.session.flush()
@@ -222,7 +223,7 @@ def _smtp_down(reason: str) -> None:
         return
     _SMTP["down"] = True
     waiting = db.session.scalar(sa.select(sa.func.count(OutboxMessage.id)).where(
-        OutboxMessage.status == "pending"))
+        OutboxMessage.status == OutboxStatus.PENDING))
     log.warning("SMTP unreachable: %s; %d messages waiting", reason, waiting)
 
 
@@ -235,7 +236,8 @@ def _smtp_up() -> None:
 def _next_due():
     return (
         sa.select(OutboxMessage)
-        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now_utc())
+        .where(OutboxMessage.status == OutboxStatus.PENDING,
+               OutboxMessage.next_attempt_at <= now_utc())
         .order_by(OutboxMessage.id)
         .limit(1)
         .with_for_update(skip_locked=True)
@@ -248,7 +250,7 @@ def _record(msg: OutboxMessage, error: str, *, dead: bool) -> None:
     msg.last_error = error[:2000]
     msg.next_attempt_at = now_utc() + _backoff(msg.attempts)
     if dead:
-        msg.status = "dead"
+        msg.status = OutboxStatus.DEAD
     db.session.flush()
 
 

@@ -54,6 +54,7 @@ from app.extensions import db
 from app.i18n import languages_for
 from app.i18n import speaking as i18n_speaking
 from app.models import Institution, Mediator, OutboxMessage, SupervisionGroup, User
+from app.models.enums import Role
 from app.services.core import outbox
 
 DEFAULT_LOCALE = "de"
@@ -176,29 +177,29 @@ def _mediator(mediator: Mediator, kind: Kind) -> Recipient | None:
     email = user.email if user is not None and user.is_enabled else mediator.email
     if not email:
         return None
-    return Recipient(email, _locale(user), mediator.full_name, "mediator",
+    return Recipient(email, _locale(user), mediator.full_name, Role.MEDIATOR,
                      user_id=user.id if user is not None else None, mediator_id=mediator.id)
 
 
 def _institution(institution: Institution) -> list[Recipient]:
     users = db.session.scalars(
         sa.select(User).where(User.institution_id == institution.id,
-                              User.role == "institution", User.is_enabled.is_(True))
+                              User.role == Role.INSTITUTION, User.is_enabled.is_(True))
         .order_by(User.id)).all()
     if users:
-        return [Recipient(u.email, _locale(u), u.name, "institution", user_id=u.id)
+        return [Recipient(u.email, _locale(u), u.name, Role.INSTITUTION, user_id=u.id)
                 for u in users]
     if institution.email:
         return [Recipient(institution.email.strip().lower(), DEFAULT_LOCALE, institution.name,
-                          "institution")]
+                          Role.INSTITUTION)]
     return []
 
 
 def _coordinators() -> list[Recipient]:
     users = db.session.scalars(
-        sa.select(User).where(User.role == "coordinator", User.is_enabled.is_(True))
+        sa.select(User).where(User.role == Role.COORDINATOR, User.is_enabled.is_(True))
         .order_by(User.id)).all()
-    return [Recipient(u.email, _locale(u), u.name, "coordinator", user_id=u.id) for u in users]
+    return [Recipient(u.email, _locale(u), u.name, Role.COORDINATOR, user_id=u.id) for u in users]
 
 
 def _supervisor(group: SupervisionGroup | None) -> Recipient | None:

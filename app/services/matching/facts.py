@@ -29,6 +29,7 @@ from app.models import (
     ModuleCompletion,
     QualificationModule,
 )
+from app.models.enums import AssignmentStatus
 from app.services.core.document_dates import years_after
 from app.services.core.languages import matching_codes
 from app.services.matching import cache as fact_cache
@@ -226,7 +227,7 @@ def _time_selects(speakers, first_day, last_day, start, end) -> tuple[sa.Select,
         .join(InterpretingRequest, InterpretingRequest.id == Assignment.request_id)
         .where(
             Assignment.mediator_id.in_(speakers),
-            Assignment.status != "cancelled",
+            Assignment.status != AssignmentStatus.CANCELLED,
             Assignment.starts_at >= start,
             Assignment.starts_at < end,
         )
@@ -304,7 +305,7 @@ def context_for(req: InterpretingRequest, speakers: SpeakerFacts, timed: TimeFac
             _mid, starts, ends, status, request_id, other_mode = row
             if request_id == own_id:
                 continue
-            if status == "active" and week_start <= starts < week_end:
+            if status == AssignmentStatus.ACTIVE and week_start <= starts < week_end:
                 load += 1
             gap = buffer_between(buffer, mode, other_mode)
             if earliest < starts < req.ends_at + gap and ends > req.starts_at - gap:

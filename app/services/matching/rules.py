@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from flask_babel import gettext as _
 
 from app.models import Mediator
+from app.models.enums import MediatorStatus
 from app.services.matching.facts import Context
 from app.services.matching.reasons import (
     Texts,
@@ -65,7 +66,7 @@ def breakers(people: Sequence[Person], ctx: Context) -> dict[str, Iterable[int]]
     ids = {m.id for m in people}
     languages, documents, attr = ctx.languages, ctx.documents, ctx.takes_attr
     found: dict[str, Iterable[int]] = {
-        "inactive": [m.id for m in people if m.status != "active"],
+        "inactive": [m.id for m in people if m.status != MediatorStatus.ACTIVE],
         "language": [mid for mid in ids if not languages.get(mid)],
         "mode": [m.id for m in people if not getattr(m, attr, False)],
         "absent": ids & ctx.absent.keys(),

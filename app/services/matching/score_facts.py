@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Assignment, InterpretingRequest
+from app.models.enums import AssignmentStatus
 from app.services.matching.facts import Context
 
 FAIRNESS_DAYS = 90
@@ -40,7 +41,7 @@ def _recent_select(ids, since, until, *head) -> sa.Select:
         sa.select(*head, Assignment.mediator_id, minutes)
         .where(
             Assignment.mediator_id.in_(ids),
-            Assignment.status != "cancelled",
+            Assignment.status != AssignmentStatus.CANCELLED,
             Assignment.starts_at >= since,
             Assignment.starts_at < until,
         )
@@ -56,7 +57,7 @@ def _served_select(ids, institution_ids, since, *head) -> sa.Select:
         .join(InterpretingRequest, InterpretingRequest.id == Assignment.request_id)
         .where(
             Assignment.mediator_id.in_(ids),
-            Assignment.status != "cancelled",
+            Assignment.status != AssignmentStatus.CANCELLED,
             InterpretingRequest.institution_id.in_(institution_ids),
             InterpretingRequest.starts_at >= since,
         )
@@ -99,7 +100,7 @@ def apply_score_facts(ctx: Context, recent: dict[int, int],
             db.session.scalars(
                 sa.select(Assignment.mediator_id).where(
                     Assignment.request_id == req.follow_up_of_id,
-                    Assignment.status != "cancelled",
+                    Assignment.status != AssignmentStatus.CANCELLED,
                 )
             )
         )

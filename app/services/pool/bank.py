@@ -17,6 +17,7 @@ from schwifty.exceptions import SchwiftyException
 
 from app.extensions import db
 from app.models import Mediator, User
+from app.models.enums import Role
 from app.services.core import audit
 from app.services.core.errors import DomainError, NotAllowedError
 
@@ -135,7 +136,7 @@ def update(mediator: Mediator, actor: User, *, holder: str, iban: str, bic: str 
 
 def update_own(actor: User, **values) -> None:
     """Let a mediator change their own bank details (never another person's)."""
-    if actor.role != "mediator" or actor.mediator is None or actor.mediator.erased_at:
+    if actor.role != Role.MEDIATOR or actor.mediator is None or actor.mediator.erased_at:
         raise NotAllowedError(_("You have no mediator profile."))
     update(actor.mediator, actor, **values)
 

@@ -15,6 +15,7 @@ from flask import current_app
 
 from app.extensions import db
 from app.models import Assignment, Debrief, Rating, User
+from app.models.enums import AssignmentStatus
 from app.services.core import audit
 
 
@@ -23,8 +24,8 @@ def _iso(value) -> str | None:
 
 
 def _ratings_of_mediator(mediator_id: int) -> sa.Select:
-    requests = sa.select(Assignment.request_id).where(Assignment.mediator_id == mediator_id,
-                                                      Assignment.status != "cancelled")
+    requests = sa.select(Assignment.request_id).where(
+        Assignment.mediator_id == mediator_id, Assignment.status != AssignmentStatus.CANCELLED)
     return sa.select(Rating).where(Rating.request_id.in_(requests)).order_by(Rating.id)
 
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import ContactPerson, Institution, User
+from app.models.enums import Role
 from app.services.core import accounts, audit
 from app.services.core.errors import DomainError
 from app.textfold import fold
@@ -71,7 +72,7 @@ def delete_contact(actor: User, contact: ContactPerson) -> None:
 def invite_user(actor: User, institution: Institution, email: str, *, name: str,
                 locale: str) -> User:
     """Create an account for a person of the institution and queue the invitation."""
-    user = accounts.create_user(email, "institution", name=name, institution=institution,
+    user = accounts.create_user(email, Role.INSTITUTION, name=name, institution=institution,
                                 locale=locale)
     accounts.invite(actor, user)
     return user

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Document, Mediator, MediatorLanguage, User
+from app.models.enums import Role
 from app.services.core import accounts, audit, bounds
 from app.services.core.document_dates import police_certificate_due
 from app.services.core.errors import DomainError
@@ -80,9 +81,9 @@ def invite(actor: User, mediator: Mediator, email: str, *, name: str, locale: st
     """Create the mediator's account and queue the invitation (refused if one exists)."""
     if mediator.user is not None:
         raise DomainError(_("This mediator already has an account."))
-    user = accounts.create_user(email, "mediator", name=name, mediator=mediator, locale=locale)
+    user = accounts.create_user(email, Role.MEDIATOR, name=name, mediator=mediator, locale=locale)
     accounts.invite(actor, user)
-    audit.record(actor, "create", "user", user.id, role="mediator")
+    audit.record(actor, "create", "user", user.id, role=Role.MEDIATOR)
     return user
 
 

@@ -27,12 +27,14 @@ from app.models import (
     Offer,
     User,
 )
+from app.models.enums import MediatorStatus
+from app.models.mediator import MEDIATOR_IN_POOL_STATUSES, MEDIATOR_LEFT_STATUSES
 from app.services.core import audit
 from app.services.core.errors import DomainError
 from app.services.pool import departure, feedback_privacy
 from app.timeutil import now_utc, to_local
 
-ERASABLE_STATUSES = ("retired", "rejected", "withdrawn")
+ERASABLE_STATUSES = MEDIATOR_LEFT_STATUSES
 
 
 class AuditLogChangeError(RuntimeError):
@@ -44,7 +46,7 @@ class AuditLogChangeError(RuntimeError):
 def _refuse_audit_change(_mapper, _connection, target: AuditLog) -> None:
     """Keep the audit trail append-only in the application (no view edits it either)."""
     raise AuditLogChangeError(f"audit entry {target.id} cannot be changed")
-NEVER_STARTED = ("applicant", "rejected", "withdrawn")
+NEVER_STARTED = (MediatorStatus.APPLICANT, MediatorStatus.REJECTED, MediatorStatus.WITHDRAWN)
 
 
 def _iso(value) -> str | None:
@@ -135,7 +137,7 @@ def erase_mediator(actor: User | None, mediator: Mediator, *, reason: str = "req
     if mediator.erased_at is not None:
         raise DomainError(_("This person has already been erased."))
     if mediator.status not in ERASABLE_STATUSES and not (
-            reason == "retention" and mediator.status == "applicant"):
+            reason == "retention" and mediator.status == MediatorStatus.APPLICANT):
         raise DomainError(_("Only retired mediators and rejected or withdrawn applicants "
                             "can be erased."))
     departure.person_left(actor, mediator)  # offers withdrawn; the account goes below
@@ -230,7 +232,7 @@ def _expiring(today: dt.date, days: int) -> sa.ColumnElement[bool]:
     threshold = today + dt.timedelta(days=days) - relativedelta(years=years)
     return sa.and_(Document.kind == "police_certificate", Document.recorded_on <= threshold,
                    Mediator.erased_at.is_(None),
-                   Mediator.status.in_(("applicant", "in_training", "active", "paused")))
+                   Mediator.status.in_(MEDIATOR_IN_POOL_STATUSES))
 
 
 def expiring_documents(today: dt.date, days: int = 60) -> list[tuple[Document, dt.date]]:

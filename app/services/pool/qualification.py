@@ -19,6 +19,8 @@ from app.models import (
     QualificationModule,
     User,
 )
+from app.models.enums import MediatorStatus
+from app.models.mediator import MEDIATOR_IN_POOL_STATUSES
 from app.services.core import audit
 from app.services.core.errors import DomainError
 
@@ -35,7 +37,7 @@ def cohorts() -> list[Cohort]:
     return list(db.session.scalars(sa.select(Cohort).order_by(Cohort.year)))
 
 
-COURSE_CANDIDATE_STATUSES = ("applicant", "in_training", "active", "paused")
+COURSE_CANDIDATE_STATUSES = MEDIATOR_IN_POOL_STATUSES
 
 
 def course_candidates(course: Course) -> list[Mediator]:
@@ -165,8 +167,8 @@ def cohort_figures() -> list[CohortFigures]:
     m = Mediator
     counts = db.session.execute(
         sa.select(m.cohort_id, sa.func.count(m.id),
-                  sa.func.sum(sa.case((m.status == "active", 1), else_=0)),
-                  sa.func.sum(sa.case((m.status == "retired", 1), else_=0)))
+                  sa.func.sum(sa.case((m.status == MediatorStatus.ACTIVE, 1), else_=0)),
+                  sa.func.sum(sa.case((m.status == MediatorStatus.RETIRED, 1), else_=0)))
         .where(m.cohort_id.is_not(None)).group_by(m.cohort_id)).all()
     required = required_module_ids()
     done = (sa.select(ModuleCompletion.mediator_id)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.i18n import ui_language
 from app.models import Availability, Mediator, MediatorLanguage, User
+from app.models.enums import MediatorStatus
 from app.services.core import audit
 from app.services.core.errors import DomainError
 from app.services.core.languages import is_valid_code
@@ -23,11 +24,12 @@ from app.services.pool.mediators import police_certificate_valid_on
 from app.services.pool.qualification import missing_required_modules
 from app.timeutil import now_utc, today_local
 
-PIPELINE_STATUSES = ("applicant", "in_training")
+MS = MediatorStatus
+PIPELINE_STATUSES = (MS.APPLICANT, MS.IN_TRAINING)
 # status -> statuses the coordinator may move a person to from there
 TRANSITIONS = {
-    "applicant": ("in_training", "rejected", "withdrawn"),
-    "in_training": ("active", "rejected", "withdrawn"),
+    MS.APPLICANT: (MS.IN_TRAINING, MS.REJECTED, MS.WITHDRAWN),
+    MS.IN_TRAINING: (MS.ACTIVE, MS.REJECTED, MS.WITHDRAWN),
 }
 
 
@@ -57,7 +59,7 @@ def submit_application(app_data: Application) -> Mediator:
         email=app_data.email.strip().lower(), phone=app_data.phone.strip(),
         gender=app_data.gender, district=app_data.district.strip(),
         german_level=app_data.german_level, motivation=app_data.motivation.strip(),
-        status="applicant", consent_at=now_utc(),
+        status=MediatorStatus.APPLICANT, consent_at=now_utc(),
     )
     seen = set()
     for code, variety, level in app_data.languages:
@@ -107,12 +109,12 @@ def count_pipeline() -> int:
 
 def next_steps(mediator: Mediator) -> list[str]:
     """Say what is still missing before the next stage (translated, for the pipeline list)."""
-    if mediator.status == "applicant":
+    if mediator.status == MediatorStatus.APPLICANT:
         steps = [_("Invite to an introductory talk and start the training.")]
         if any(not lang.confirmed for lang in mediator.languages):
             steps.append(_("Confirm the languages."))
         return steps
-    if mediator.status != "in_training":
+    if mediator.status != MediatorStatus.IN_TRAINING:
         return []
     locale = ui_language()
     steps = [_("Missing module: %(title)s", title=m.title(locale)) for m in
@@ -129,14 +131,14 @@ def change_status(actor: User, mediator: Mediator, new_status: str) -> None:
     allowed = TRANSITIONS.get(mediator.status, ())
     if new_status not in allowed:
         raise DomainError(_("This change of status is not possible."))
-    if new_status == "active":
+    if new_status == MediatorStatus.ACTIVE:
         missing = next_steps(mediator)
         if missing:
             raise DomainError(_("Not yet possible: %(steps)s", steps=" ".join(missing)))
         mediator.joined_on = mediator.joined_on or today_local()
-    if new_status == "in_training":
+    if new_status == MediatorStatus.IN_TRAINING:
         mediator.joined_on = mediator.joined_on or today_local()
-    if new_status in ("rejected", "withdrawn"):
+    if new_status in (MediatorStatus.REJECTED, MediatorStatus.WITHDRAWN):
         mediator.left_on = today_local()
     old = mediator.status
     mediator.status = new_status

@@ -17,6 +17,8 @@ from sqlalchemy.orm import contains_eager
 from app.extensions import db
 from app.i18n import languages_for
 from app.models import Absence, Assignment, Availability, Mediator, MediatorLanguage, User
+from app.models.enums import AssignmentStatus, ReportStatus, Role
+from app.models.mediator import MEDIATOR_IN_POOL_STATUSES
 from app.services.core import audit, bounds
 from app.services.core.errors import DomainError, NotAllowedError
 from app.services.pool import mediators as mediator_svc
@@ -29,7 +31,7 @@ SETTINGS_FIELDS = ("max_per_week", "takes_on_site", "takes_phone", "takes_video"
 
 def own_mediator(actor: User) -> Mediator:
     """Return the actor's own mediator record (an erased or missing one is refused)."""
-    mediator = actor.mediator if actor.role == "mediator" else None
+    mediator = actor.mediator if actor.role == Role.MEDIATOR else None
     if mediator is None or mediator.erased_at is not None:
         raise NotAllowedError(_("You have no mediator profile."))
     return mediator
@@ -40,7 +42,7 @@ def target(actor: User, mediator: Mediator | None = None) -> Mediator:
     given one; an erased record is refused either way."""
     if mediator is None:
         return own_mediator(actor)
-    if actor.role != "coordinator":
+    if not actor.is_coordinator:
         raise NotAllowedError(_("Only the office can change another person's data."))
     if mediator.erased_at is not None:
         raise NotAllowedError(_("This person's data has been erased."))
@@ -165,8 +167,8 @@ def hours_this_year(mediator: Mediator, year: int | None = None) -> float:
     end = from_local(dt.date(year + 1, 1, 1), dt.time(0))
     minutes = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(Assignment.reported_minutes), 0)).where(
-            Assignment.mediator_id == mediator.id, Assignment.status == "completed",
-            Assignment.report_status == "approved", Assignment.starts_at >= start,
+            Assignment.mediator_id == mediator.id, Assignment.status == AssignmentStatus.COMPLETED,
+            Assignment.report_status == ReportStatus.APPROVED, Assignment.starts_at >= start,
             Assignment.starts_at < end))
     return round(int(minutes) / 60, 1)
 
@@ -176,7 +178,7 @@ def pending_languages() -> list[MediatorLanguage]:
     return list(db.session.scalars(
         sa.select(MediatorLanguage).join(MediatorLanguage.mediator)
         .where(MediatorLanguage.confirmed.is_(False), Mediator.erased_at.is_(None),
-               Mediator.status.in_(("applicant", "in_training", "active", "paused")))
+               Mediator.status.in_(MEDIATOR_IN_POOL_STATUSES))
         .options(contains_eager(MediatorLanguage.mediator))
         .order_by(MediatorLanguage.id)))
 

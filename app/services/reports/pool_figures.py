@@ -11,11 +11,13 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import Cohort, Mediator, MediatorLanguage, Meeting, MeetingAttendance
+from app.models.enums import MediatorStatus, MeetingStatus
+from app.models.mediator import MEDIATOR_LEFT_STATUSES
 from app.services.core.periods import Period
 from app.services.reports.table import Table
 from app.timeutil import now_utc
 
-LEFT_STATUSES = ("retired", "withdrawn", "rejected")
+LEFT_STATUSES = MEDIATOR_LEFT_STATUSES
 
 
 def active_by_language() -> dict[str, int]:
@@ -24,7 +26,7 @@ def active_by_language() -> dict[str, int]:
     stmt = (
         sa.select(ml.code, sa.func.count(sa.distinct(ml.mediator_id)))
         .join(Mediator, Mediator.id == ml.mediator_id)
-        .where(Mediator.status == "active")
+        .where(Mediator.status == MediatorStatus.ACTIVE)
         .group_by(ml.code)
     )
     return dict(db.session.execute(stmt).all())
@@ -41,7 +43,8 @@ def meeting_attendance(period: Period) -> Table:
             sa.func.sum(sa.case((att.attended.is_not(None), 1), else_=0)),
         )
         .outerjoin(att, att.meeting_id == m.id)
-        .where(period.contains(m.starts_at), m.status == "scheduled", m.starts_at < now_utc())
+        .where(period.contains(m.starts_at), m.status == MeetingStatus.SCHEDULED,
+               m.starts_at < now_utc())
         .group_by(m.kind)
     )
     found = {kind: rest for kind, *rest in db.session.execute(stmt).all()}
@@ -76,5 +79,5 @@ def cohorts() -> Table:
     for (year, name), statuses in per_cohort.items():
         left = sum(statuses.get(s, 0) for s in LEFT_STATUSES)
         table.rows.append([name or str(year), sum(statuses.values()),
-                           statuses.get("active", 0), left])
+                           statuses.get(MediatorStatus.ACTIVE, 0), left])
     return table

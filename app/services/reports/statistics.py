@@ -20,7 +20,8 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.labels import label
 from app.models import Assignment, Institution, InterpretingRequest
-from app.models.request import BOOKED_REQUEST_STATUSES, REQUEST_STATUSES
+from app.models.enums import AssignmentStatus, Outcome, RequestStatus
+from app.models.request import BOOKED_REQUEST_STATUSES
 from app.services.core.languages import language_name
 from app.services.core.periods import Period, month_bucket
 from app.services.reports import unfilled as not_served_report
@@ -46,10 +47,10 @@ def _outcome_case():
     """Classify a request: booked requests whose family did not come count as no-show."""
     r = InterpretingRequest
     return sa.case(
-        (r.status == "cancelled", "cancelled"),
-        (r.status == "unfilled", "unfilled"),
+        (r.status == RequestStatus.CANCELLED, "cancelled"),
+        (r.status == RequestStatus.UNFILLED, "unfilled"),
         (r.is_open, "open"),
-        (r.outcome == "no_show", "no_show"),
+        (r.outcome == Outcome.NO_SHOW, "no_show"),
         else_="fulfilled",
     )
 
@@ -99,7 +100,7 @@ def request_cube(period: Period) -> list[CubeRow]:
 def _every_status():
     """Name every request status (a no-op filter): PostgreSQL then reads the period from the
     covering (status, starts_at) index, one range per status, without visiting the table."""
-    return InterpretingRequest.status.in_(REQUEST_STATUSES)
+    return InterpretingRequest.status.in_(tuple(RequestStatus))
 
 
 def _month_label(first: dt.date) -> str:
@@ -171,7 +172,7 @@ def recruiting_gap(period: Period, locale: str = "de", cube: list[CubeRow] | Non
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for row in request_cube(period) if cube is None else cube:
         totals[row.language][1] += row.requests
-        if row.outcome == "unfilled":
+        if row.outcome == RequestStatus.UNFILLED:  # the category is named after the status
             totals[row.language][0] += row.requests
     active = active_by_language() if active is None else active
     table = Table("recruiting_gap", _("Languages with unfilled requests (recruiting gap)"),
@@ -245,7 +246,7 @@ def _work_source(period: Period):
                   sa.func.coalesce(a.reported_minutes, r.duration_minutes).label("m"))
         .select_from(a)
         .join(r, r.id == a.request_id)
-        .where(a.status == "completed", period.contains(a.starts_at),
+        .where(a.status == AssignmentStatus.COMPLETED, period.contains(a.starts_at),
                a.mediator_no_show.is_(False), period.contains(r.starts_at),
                r.status.in_(BOOKED_REQUEST_STATUSES))
         .subquery()

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.i18n import plural_count
 from app.models import InterpretingRequest, Mediator, MediatorLanguage
+from app.models.enums import MediatorStatus
 from app.models.request import BOOKED_REQUEST_STATUSES
 from app.services.core.periods import Period
 from app.services.reports import unfilled as not_served_report
@@ -34,7 +35,7 @@ def _active_pool() -> tuple[int, int]:
                   sa.func.count(sa.distinct(MediatorLanguage.code)))
         .select_from(Mediator)
         .outerjoin(MediatorLanguage, MediatorLanguage.mediator_id == Mediator.id)
-        .where(Mediator.status == "active")
+        .where(Mediator.status == MediatorStatus.ACTIVE)
     )
     mediators, languages = db.session.execute(stmt).one()
     return mediators, languages

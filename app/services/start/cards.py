@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app.models.enums import Role
 from app.timeutil import to_local
 
 TONES = ("calm", "attention", "info")
@@ -53,8 +54,7 @@ class StartContext:
 
 
 CardFunction = Callable[[StartContext], Card]
-_REGISTRY: dict[str, list[tuple[int, str, CardFunction]]] = {
-    "coordinator": [], "institution": [], "mediator": []}
+_REGISTRY: dict[str, list[tuple[int, str, CardFunction]]] = {role: [] for role in Role}
 
 
 def card(role: str, order: int) -> Callable[[CardFunction], CardFunction]:

@@ -11,6 +11,7 @@ from flask_babel import ngettext
 
 from app.extensions import db
 from app.models import Assignment, Meeting, OutboxMessage
+from app.models.enums import MeetingStatus, OutboxStatus, ReportStatus, Role
 from app.services.booking import debriefs, follow_up
 from app.services.booking import request_filters as filters
 from app.services.pool import privacy, recruiting
@@ -26,19 +27,19 @@ def _requests(ctx: StartContext, key: str, title: str, explanation: str) -> Card
                 url=url_for("booking.requests_dashboard", filter=key))
 
 
-@card("coordinator", 8)
+@card(Role.COORDINATOR, 8)
 def new_requests(ctx: StartContext) -> Card:
     return _requests(ctx, "new", _("New requests"),
                      _("Requests received that nobody has offered or assigned yet."))
 
 
-@card("coordinator", 10)
+@card(Role.COORDINATOR, 10)
 def no_candidate(ctx: StartContext) -> Card:
     return _requests(ctx, "no_candidate", _("Requests without a candidate"),
                      _("Open requests in a language no active mediator speaks."))
 
 
-@card("coordinator", 20)
+@card(Role.COORDINATOR, 20)
 def unanswered(ctx: StartContext) -> Card:
     return _requests(ctx, "unanswered", _("Offers without an answer"), ngettext(
         "Open requests with an offer unanswered for more than %(num)s hour.",
@@ -46,22 +47,22 @@ def unanswered(ctx: StartContext) -> Card:
         current_app.config["ESCALATION_HOURS"]))
 
 
-@card("coordinator", 30)
+@card(Role.COORDINATOR, 30)
 def soon(ctx: StartContext) -> Card:
     return _requests(ctx, "soon", _("Still open in the next 48 hours"),
                      _("Appointments within two days that have no mediator yet."))
 
 
-@card("coordinator", 40)
+@card(Role.COORDINATOR, 40)
 def reports(ctx: StartContext) -> Card:
     count = db.session.scalar(sa.select(sa.func.count()).select_from(Assignment)
-                              .where(Assignment.report_status == "reported")) or 0
+                              .where(Assignment.report_status == ReportStatus.REPORTED)) or 0
     return Card(key="reports", title=_("Reported hours to approve"), count=count,
                 explanation=_("Hours and travel costs mediators have reported."),
                 url=url_for("booking.requests_dashboard", _anchor="reports-h"))
 
 
-@card("coordinator", 50)
+@card(Role.COORDINATOR, 50)
 def expiring(ctx: StartContext) -> Card:
     return Card(key="expiring", title=_("Expiring documents"),
                 count=privacy.count_expiring_documents(ctx.today, EXPIRY_DAYS),
@@ -71,16 +72,16 @@ def expiring(ctx: StartContext) -> Card:
                 url=url_for("pool.expiring_documents"))
 
 
-@card("coordinator", 60)
+@card(Role.COORDINATOR, 60)
 def dead_mail(ctx: StartContext) -> Card:
     count = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
-                              .where(OutboxMessage.status == "dead")) or 0
+                              .where(OutboxMessage.status == OutboxStatus.DEAD)) or 0
     return Card(key="dead_mail", title=_("E-mails not delivered"), count=count,
                 explanation=_("Messages the mail server refused for good: retry or discard."),
                 url=url_for("accounts.outbox_page"))
 
 
-@card("coordinator", 70)
+@card(Role.COORDINATOR, 70)
 def applicants(ctx: StartContext) -> Card:
     return Card(key="applicants", title=_("Applicants waiting"),
                 count=recruiting.count_pipeline(),
@@ -90,7 +91,7 @@ def applicants(ctx: StartContext) -> Card:
 
 def next_meetings(condition, now: dt.datetime) -> tuple[int, Meeting | None]:
     """Return how many meetings (matching `condition`) the coming week holds, and the next."""
-    coming = sa.and_(condition, Meeting.status != "cancelled", Meeting.starts_at >= now)
+    coming = sa.and_(condition, Meeting.status != MeetingStatus.CANCELLED, Meeting.starts_at >= now)
     week = db.session.scalar(sa.select(sa.func.count()).select_from(Meeting).where(
         coming, Meeting.starts_at < now + dt.timedelta(days=MEETING_DAYS))) or 0
     first = db.session.scalars(
@@ -98,7 +99,7 @@ def next_meetings(condition, now: dt.datetime) -> tuple[int, Meeting | None]:
     return week, first
 
 
-@card("coordinator", 80)
+@card(Role.COORDINATOR, 80)
 def meeting(ctx: StartContext) -> Card:
     count, first = next_meetings(sa.true(), ctx.now)
     return Card(key="meeting", title=_("Next meeting"), count=count, tone="info",
@@ -107,7 +108,7 @@ def meeting(ctx: StartContext) -> Card:
                 when=first.starts_at if first else None, url=url_for("calendar.meetings"))
 
 
-@card("coordinator", 5)
+@card(Role.COORDINATOR, 5)
 def burdened(ctx: StartContext) -> Card:
     """First on the page: a volunteer said a conversation weighed on them."""
     return Card(key="burdened", title=_("Conversations that weighed on a mediator"),
@@ -116,7 +117,7 @@ def burdened(ctx: StartContext) -> Card:
                 url=url_for("booking.debriefs"))
 
 
-@card("coordinator", 45)
+@card(Role.COORDINATOR, 45)
 def follow_ups(ctx: StartContext) -> Card:
     return Card(key="follow_ups", title=_("Follow-ups without an answer"),
                 count=follow_up.unanswered_follow_ups(db.session, ctx.now),

@@ -6,6 +6,7 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from app.models import InterpretingRequest
+from app.models.enums import Role
 from app.services.booking import request_filters as filters
 from app.services.start.cards import Card, StartContext, card
 
@@ -17,19 +18,19 @@ def _own(ctx: StartContext, key: str, title: str, explanation: str, tone: str) -
                 url=url_for("booking.our_requests", filter=key))
 
 
-@card("institution", 10)
+@card(Role.INSTITUTION, 10)
 def confirm(ctx: StartContext) -> Card:
     return _own(ctx, "confirm", _("Appointments to confirm"),
                 _("Say whether the appointment took place."), "attention")
 
 
-@card("institution", 20)
+@card(Role.INSTITUTION, 20)
 def upcoming(ctx: StartContext) -> Card:
     return _own(ctx, "upcoming", _("Next appointments"),
                 _("Appointments with a mediator booked."), "info")
 
 
-@card("institution", 30)
+@card(Role.INSTITUTION, 30)
 def waiting(ctx: StartContext) -> Card:
     return _own(ctx, "waiting", _("Requests waiting"),
                 _("Requests still waiting for a mediator."), "info")

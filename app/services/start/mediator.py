@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import Assignment, Offer
+from app.models.enums import AssignmentStatus, OfferStatus, Role
 from app.services.booking import dashboard
 from app.services.calendar import meeting_admin
 from app.services.start.cards import Card, StartContext, card
@@ -18,17 +19,17 @@ def _count(stmt) -> int:
     return db.session.scalar(stmt) or 0
 
 
-@card("mediator", 10)
+@card(Role.MEDIATOR, 10)
 def offers(ctx: StartContext) -> Card:
     count = _count(sa.select(sa.func.count()).select_from(Offer).where(
-        Offer.mediator_id == ctx.user.mediator_id, Offer.status == "pending",
+        Offer.mediator_id == ctx.user.mediator_id, Offer.status == OfferStatus.PENDING,
         Offer.expires_at > ctx.now))
     return Card(key="offers", title=_("Offers to answer"), count=count,
                 explanation=_("Appointments you are asked to take: yes or no."),
                 url=url_for("booking.my_offers", show="offers"))
 
 
-@card("mediator", 20)
+@card(Role.MEDIATOR, 20)
 def reports(ctx: StartContext) -> Card:
     count = _count(sa.select(sa.func.count()).select_from(Assignment).where(
         dashboard.report_due(ctx.user.mediator_id, ctx.now)))
@@ -37,17 +38,18 @@ def reports(ctx: StartContext) -> Card:
                 url=url_for("booking.my_offers", show="reports"))
 
 
-@card("mediator", 30)
+@card(Role.MEDIATOR, 30)
 def upcoming(ctx: StartContext) -> Card:
     count = _count(sa.select(sa.func.count()).select_from(Assignment).where(
-        Assignment.mediator_id == ctx.user.mediator_id, Assignment.status == "active",
+        Assignment.mediator_id == ctx.user.mediator_id,
+        Assignment.status == AssignmentStatus.ACTIVE,
         Assignment.starts_at > ctx.now))
     return Card(key="upcoming", title=_("Next appointments"), count=count, tone="info",
                 explanation=_("Appointments you have taken."),
                 url=url_for("booking.my_offers", show="upcoming"))
 
 
-@card("mediator", 40)
+@card(Role.MEDIATOR, 40)
 def meeting(ctx: StartContext) -> Card:
     count, first = next_meetings(meeting_admin.visible_to(ctx.user.mediator_id), ctx.now)
     return Card(key="meeting", title=_("Next meeting"), count=count, tone="info",
