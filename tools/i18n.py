@@ -75,6 +75,21 @@ def _save(locale: str, catalog, *, include_lineno: bool = True) -> None:
 
 
 def update() -> None:
+    """Extract and update every catalog; a file whose messages did not change keeps its date
+    (else every run rewrote all eight files for the POT-Creation-Date alone)."""
+    files = [TRANSLATIONS / "messages.pot", *(_po(loc) for loc in (*LOCALES, *MEDIATOR_LOCALES))]
+    before = {path: path.read_text(encoding="utf-8") for path in files}
+    _update()
+    for path, old in before.items():
+        if _undated(path.read_text(encoding="utf-8")) == _undated(old):
+            path.write_text(old, encoding="utf-8")
+
+
+def _undated(text: str) -> str:
+    return re.sub(r'"POT-Creation-Date: [^"]*"\n', "", text)
+
+
+def _update() -> None:
     pybabel = str(Path(sys.executable).parent / "pybabel")
     pot = str(TRANSLATIONS / "messages.pot")
     subprocess.run(
